@@ -1,0 +1,1 @@
+"""Spatial and coverage computation for Peta ILP (no streamlit here)."""

@@ -1,0 +1,1 @@
+"""Reading, validating and storing Peta ILP input (no streamlit here)."""

@@ -1,0 +1,28 @@
+"""The project's exceptions, in one module.
+
+Every error a user can cause carries an Indonesian message that names the file,
+row or column and says what to do. The CLI maps :class:`InputError` to exit
+code 2; the app shows the message as it is.
+"""
+
+from __future__ import annotations
+
+
+class PetaIlpError(Exception):
+    """Base class of every error raised by Peta ILP code."""
+
+
+class InputError(PetaIlpError, ValueError):
+    """An input file or argument cannot be used (the user can fix it)."""
+
+
+class StoreError(PetaIlpError):
+    """The GeoPackage store cannot be read or written."""
+
+
+class VersionNotFoundError(StoreError, LookupError):
+    """A data version asked for does not exist in the import log."""
+
+
+class EngineError(PetaIlpError):
+    """The coverage engine was asked something it cannot compute."""

@@ -1,0 +1,244 @@
+"""The canonical data model of Peta ILP, used by every other module.
+
+One place declares the layers of the store, their columns and dtypes, the
+facility kinds and statuses, and the Kemendagri code helpers. Loaders produce
+frames in these shapes (:func:`conform`), the engine and the pages consume them.
+
+Layers
+------
+desa
+    Village (desa/kelurahan) polygons, EPSG:4326, MultiPolygon.
+fasilitas
+    Puskesmas, pustu and posyandu; point geometry (may be empty).
+laporan
+    Monthly posyandu reports, one row per posyandu per month.
+wilayah_kerja
+    Working areas: desa -> puskesmas, as given by the dinas.
+log_impor
+    One row per data version (import, restore, demo).
+catatan_impor
+    Findings of imports (duplicate rows, swapped coordinates, ...) that the
+    data-quality table shows later.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import geopandas as gpd
+import pandas as pd
+
+CRS: Final = "EPSG:4326"
+
+# Facility kinds and statuses ------------------------------------------------
+PUSKESMAS: Final = "puskesmas"
+PUSTU: Final = "pustu"
+POSYANDU: Final = "posyandu"
+JENIS_FASILITAS: Final = (PUSKESMAS, PUSTU, POSYANDU)
+
+AKTIF: Final = "aktif"
+TIDAK_AKTIF: Final = "tidak aktif"
+
+DESA: Final = "desa"
+KELURAHAN: Final = "kelurahan"
+
+# Code systems of the desa layer
+KEMENDAGRI: Final = "kemendagri"
+BPS: Final = "bps"
+
+# Life-cycle groups of the monthly report: column -> Indonesian label
+KELOMPOK_SIKLUS_HIDUP: Final = {
+    "balita": "Balita",
+    "ibu_hamil": "Ibu hamil",
+    "usia_sekolah_remaja": "Usia sekolah dan remaja",
+    "usia_produktif": "Usia produktif",
+    "lansia": "Lansia",
+}
+
+# Layers ----------------------------------------------------------------------
+LAYER_DESA: Final = "desa"
+LAYER_FASILITAS: Final = "fasilitas"
+LAYER_LAPORAN: Final = "laporan"
+LAYER_WILAYAH_KERJA: Final = "wilayah_kerja"
+LAYER_LOG: Final = "log_impor"
+LAYER_CATATAN: Final = "catatan_impor"
+
+STR: Final = "string"
+INT: Final = "Int64"
+FLOAT: Final = "Float64"
+BOOL: Final = "boolean"
+
+SCHEMAS: Final[dict[str, dict[str, str]]] = {
+    LAYER_DESA: {
+        "kode_desa": STR,
+        "nama_desa": STR,
+        "jenis": STR,  # desa | kelurahan
+        "kode_kecamatan": STR,
+        "nama_kecamatan": STR,
+        "kode_kabupaten": STR,
+        "nama_kabupaten": STR,
+        "kode_provinsi": STR,
+        "nama_provinsi": STR,
+        "penduduk": INT,
+        "sistem_kode": STR,  # kemendagri | bps
+    },
+    LAYER_FASILITAS: {
+        "id_fasilitas": STR,  # stable, unique per row
+        "jenis": STR,  # puskesmas | pustu | posyandu
+        "kode": STR,  # own code (puskesmas, posyandu); empty for pustu
+        "nama": STR,
+        "kode_desa": STR,  # declared desa, may be empty
+        "kode_puskesmas": STR,  # puskesmas: own code; pustu/posyandu: induk if known
+        "nama_puskesmas_induk": STR,
+        "alamat": STR,
+        "lat": FLOAT,
+        "lon": FLOAT,
+        "status": STR,  # aktif | tidak aktif
+        "strata": STR,  # posyandu: pratama | madya | purnama | mandiri
+        "jumlah_kader": INT,
+        "perawat": INT,
+        "bidan": INT,
+        "koordinat_ditukar": BOOL,  # lat/lon were swapped in the source and fixed
+        "berkas_sumber": STR,
+        "baris_sumber": INT,
+    },
+    LAYER_LAPORAN: {
+        "kode_posyandu": STR,
+        "bulan": STR,  # YYYY-MM
+        "buka": BOOL,
+        "kader_hadir": INT,
+        "balita": INT,
+        "ibu_hamil": INT,
+        "usia_sekolah_remaja": INT,
+        "usia_produktif": INT,
+        "lansia": INT,
+    },
+    LAYER_WILAYAH_KERJA: {
+        "kode_desa": STR,
+        "kode_puskesmas": STR,
+        "nama_puskesmas": STR,
+    },
+    LAYER_LOG: {
+        "versi": INT,
+        "waktu": STR,  # ISO 8601, UTC
+        "jenis_impor": STR,  # batas | fasilitas | laporan | wilayah_kerja | pulihkan | demo
+        "berkas": STR,
+        "sha256": STR,
+        "baris_dibaca": INT,
+        "diterima": INT,
+        "diperbaiki": INT,
+        "ditolak": INT,
+        "keterangan": STR,
+    },
+    LAYER_CATATAN: {
+        "sumber": STR,  # which import wrote it, e.g. "fasilitas:posyandu"; replaced by the next one
+        "versi": INT,
+        "jenis": STR,  # finding kind code, e.g. "duplikat_laporan"
+        "tingkat": STR,  # tinggi | sedang | rendah
+        "subjek": STR,  # facility code / id or kode_desa
+        "pesan": STR,  # Indonesian message
+        "baris": INT,
+    },
+}
+
+SPATIAL_LAYERS: Final = frozenset({LAYER_DESA, LAYER_FASILITAS})
+
+
+def columns(layer: str) -> list[str]:
+    """Return the attribute columns of ``layer`` in their canonical order."""
+    return list(SCHEMAS[layer])
+
+
+def empty(layer: str) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Return an empty frame of ``layer`` with the canonical columns and dtypes."""
+    frame = pd.DataFrame({c: pd.Series(dtype=d) for c, d in SCHEMAS[layer].items()})
+    if layer in SPATIAL_LAYERS:
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    return frame
+
+
+def conform(frame: pd.DataFrame, layer: str) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Return a copy of ``frame`` with exactly the columns and dtypes of ``layer``.
+
+    Missing columns are added empty; extra columns are dropped. ``frame`` is
+    not modified.
+    """
+    schema = SCHEMAS[layer]
+    out = pd.DataFrame(index=range(len(frame)))
+    for col, dtype in schema.items():
+        if col in frame.columns:
+            values = frame[col].reset_index(drop=True)
+            out[col] = _cast(values, dtype)
+        else:
+            out[col] = pd.Series([pd.NA] * len(frame), dtype=dtype)
+    if layer in SPATIAL_LAYERS:
+        geometry = (
+            gpd.GeoSeries(frame.geometry.reset_index(drop=True), crs=frame.crs or CRS)
+            if isinstance(frame, gpd.GeoDataFrame)
+            else gpd.GeoSeries([None] * len(frame), crs=CRS)
+        )
+        return gpd.GeoDataFrame(out, geometry=geometry, crs=CRS)
+    return out
+
+
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype == STR:
+        return values.astype("object").where(values.notna(), None).astype(STR)
+    if dtype == BOOL:
+        return values.astype(BOOL)
+    if dtype == INT:
+        return pd.to_numeric(values, errors="coerce").round().astype(INT)
+    return pd.to_numeric(values, errors="coerce").astype(dtype)
+
+
+# Kemendagri codes -----------------------------------------------------------
+_DOTTED = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+_DIGITS10 = re.compile(r"^\d{10}$")
+
+
+def normalise_kode_desa(value: object) -> str | None:
+    """Return a Kemendagri desa code as ``PP.KK.CC.DDDD``, or None if it is not one.
+
+    Undotted 10-digit codes are dotted (``3206012001`` -> ``32.06.01.2001``);
+    surrounding spaces and a trailing ``.0`` from spreadsheets are ignored.
+
+    Examples
+    --------
+    >>> normalise_kode_desa("3206012001")
+    '32.06.01.2001'
+    >>> normalise_kode_desa(" 32.06.01.2001 ")
+    '32.06.01.2001'
+    >>> normalise_kode_desa("abc") is None
+    True
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    if text.endswith(".0") and _DIGITS10.match(text[:-2]):
+        text = text[:-2]
+    if _DOTTED.match(text):
+        return text
+    if _DIGITS10.match(text):
+        return f"{text[0:2]}.{text[2:4]}.{text[4:6]}.{text[6:10]}"
+    return None
+
+
+def jenis_from_kode(kode_desa: str) -> str:
+    """Return ``kelurahan`` when DDDD starts with 1, otherwise ``desa``."""
+    return KELURAHAN if kode_desa.rsplit(".", 1)[-1].startswith("1") else DESA
+
+
+def kode_kecamatan_of(kode_desa: str) -> str:
+    """``32.06.01.2001`` -> ``32.06.01``."""
+    return kode_desa.rsplit(".", 1)[0]
+
+
+def kode_kabupaten_of(kode_desa: str) -> str:
+    """``32.06.01.2001`` -> ``32.06``."""
+    return ".".join(kode_desa.split(".")[:2])
+
+
+def kode_provinsi_of(kode_desa: str) -> str:
+    """``32.06.01.2001`` -> ``32``."""
+    return kode_desa.split(".")[0]
