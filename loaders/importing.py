@@ -1,0 +1,160 @@
+"""One entry point for every import: check the file, prepare, commit.
+
+The CLI (``python cli.py import KIND FILE``) and the Data page both go through
+here. :func:`prepare_import` reads and validates a file without writing
+anything (the Data page previews the result); :func:`run_import` also commits
+it to the store, atomically.
+
+Kinds and the importer each dispatches to (imported lazily, so a broken or
+missing importer only affects its own kind):
+
+- ``boundaries``: :func:`loaders.boundaries.prepare_boundaries`; option ``layer``.
+- ``facilities``: :func:`loaders.facilities.prepare_facilities`; options ``sheet``,
+  ``jenis``, ``mapping``.
+- ``reports``: :func:`loaders.reports.prepare_reports`; options ``sheet``, ``mapping``.
+- ``working-areas``: :func:`loaders.working_areas.prepare_working_areas`; options
+  ``sheet``, ``mapping``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from loaders.exceptions import InputError
+from loaders.import_report import ImportReport
+from loaders.prepared import PreparedImport, commit_prepared
+from loaders.store import Store
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """How one kind of import is dispatched."""
+
+    label: str  # Indonesian name of the data, for messages
+    module: str
+    function: str
+    options: frozenset[str]  # keyword options the importer accepts
+
+
+KINDS: Final[dict[str, ImportKind]] = {
+    "boundaries": ImportKind("batas desa", "loaders.boundaries", "prepare_boundaries", frozenset({"layer"})),
+    "facilities": ImportKind(
+        "fasilitas", "loaders.facilities", "prepare_facilities", frozenset({"sheet", "jenis", "mapping"})
+    ),
+    "reports": ImportKind("laporan posyandu", "loaders.reports", "prepare_reports", frozenset({"sheet", "mapping"})),
+    "working-areas": ImportKind(
+        "wilayah kerja", "loaders.working_areas", "prepare_working_areas", frozenset({"sheet", "mapping"})
+    ),
+}
+
+# Option name -> how the user gives it (CLI flag / Data page field)
+_OPTION_FLAGS: Final = {"sheet": "--sheet", "layer": "--layer", "jenis": "--type", "mapping": "--map"}
+
+
+def prepare_import(
+    kind: str,
+    path: Path,
+    *,
+    store: Store,
+    sheet: str | None = None,
+    layer: str | None = None,
+    jenis: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> PreparedImport:
+    """Read and validate ``path`` as data of ``kind``, without writing anything.
+
+    Parameters
+    ----------
+    kind
+        ``boundaries``, ``facilities``, ``reports`` or ``working-areas``.
+    path
+        The source file.
+    store
+        The store the import will be merged into (read, never written here).
+    sheet, layer, jenis, mapping
+        Importer options; giving one that does not apply to ``kind`` (e.g.
+        ``layer`` for facilities) is an error. An empty ``mapping`` counts as
+        not given.
+
+    Returns
+    -------
+    PreparedImport
+        The validated import with its report, ready for :func:`commit_prepared`.
+
+    Raises
+    ------
+    InputError
+        Unknown kind, missing file, an option that does not apply, or a file
+        the importer rejects (Indonesian message naming the file).
+    """
+    spec = _kind(kind)
+    source = _existing_file(Path(path))
+    given = {"sheet": sheet, "layer": layer, "jenis": jenis, "mapping": dict(mapping) if mapping else None}
+    options = {name: value for name, value in given.items() if value is not None}
+    _check_options(kind, spec, options)
+    prepare = _importer(spec)
+    return prepare(source, store=store, **options)
+
+
+def run_import(
+    kind: str,
+    path: Path,
+    *,
+    store: Store,
+    sheet: str | None = None,
+    layer: str | None = None,
+    jenis: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportReport:
+    """Import ``path`` as data of ``kind`` into ``store`` and return the report.
+
+    Validation happens entirely before the atomic commit: bad input raises
+    :class:`InputError` and leaves the store unchanged. Parameters are those
+    of :func:`prepare_import`.
+
+    Returns
+    -------
+    ImportReport
+        The report, with ``versi`` set to the new data version.
+    """
+    prepared = prepare_import(kind, path, store=store, sheet=sheet, layer=layer, jenis=jenis, mapping=mapping)
+    return commit_prepared(store, prepared)
+
+
+def _kind(kind: str) -> ImportKind:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        msg = f"Jenis impor '{kind}' tidak dikenal. Pilih salah satu: {', '.join(KINDS)}."
+        raise InputError(msg) from None
+
+
+def _existing_file(path: Path) -> Path:
+    if not path.exists():
+        msg = f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya."
+        raise InputError(msg)
+    if not path.is_file():
+        msg = f"{path} bukan berkas (mungkin sebuah folder). Pilih berkas datanya, misalnya .xlsx, .csv atau .geojson."
+        raise InputError(msg)
+    return path
+
+
+def _check_options(kind: str, spec: ImportKind, options: Mapping[str, object]) -> None:
+    unused = [name for name in options if name not in spec.options]
+    if unused:
+        flags = ", ".join(_OPTION_FLAGS[name] for name in unused)
+        allowed = ", ".join(_OPTION_FLAGS[name] for name in sorted(spec.options)) or "tidak ada"
+        msg = (
+            f"Opsi {flags} tidak berlaku untuk impor {spec.label} ({kind}). "
+            f"Opsi yang berlaku: {allowed}. Hapus opsi itu lalu ulangi."
+        )
+        raise InputError(msg)
+
+
+def _importer(spec: ImportKind) -> Callable[..., PreparedImport]:
+    module = importlib.import_module(spec.module)
+    return getattr(module, spec.function)

@@ -1,0 +1,162 @@
+"""loaders.importing: file checks, option checks, dispatch and commit."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Polygon
+
+from loaders import model
+from loaders.exceptions import InputError
+from loaders.import_report import ImportReport
+from loaders.importing import KINDS, prepare_import, run_import
+from loaders.prepared import PreparedImport
+from loaders.store import Store, file_sha256
+
+
+def _desa_frame() -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(
+        {"kode_desa": ["99.01.01.2001"], "nama_desa": ["Desa Uji"], "jenis": ["desa"]},
+        geometry=[Polygon([(110, -7), (110.1, -7), (110.1, -7.1), (110, -7)])],
+        crs=model.CRS,
+    )
+    return model.conform(frame, model.LAYER_DESA)
+
+
+def _fake_prepared(path: Path) -> PreparedImport:
+    report = ImportReport(jenis_impor="batas", berkas=path.name, sha256="abc", baris_dibaca=1, diterima=1)
+    return PreparedImport(report=report, layers={model.LAYER_DESA: _desa_frame()})
+
+
+@pytest.fixture
+def fake_importers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Path, dict]]:
+    """Replace every importer module by a fake that records its calls."""
+    calls: list[tuple[str, Path, dict]] = []
+    for kind, spec in KINDS.items():
+
+        def prepare(path: Path, *, store: Store, kind: str = kind, **options: object) -> PreparedImport:
+            assert isinstance(store, Store)
+            calls.append((kind, path, options))
+            return _fake_prepared(path)
+
+        module = types.ModuleType(spec.module)
+        setattr(module, spec.function, prepare)
+        monkeypatch.setitem(sys.modules, spec.module, module)
+    return calls
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    path = tmp_path / "sumber.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    return path
+
+
+def test_unknown_kind_is_rejected(source: Path, tmp_store: Store) -> None:
+    with pytest.raises(InputError, match="Jenis impor 'desa' tidak dikenal.*boundaries, facilities"):
+        prepare_import("desa", source, store=tmp_store)
+
+
+def test_missing_file_is_named(tmp_path: Path, tmp_store: Store) -> None:
+    missing = tmp_path / "tidak_ada.xlsx"
+    with pytest.raises(InputError, match=r"Berkas .*tidak_ada\.xlsx tidak ditemukan"):
+        run_import("facilities", missing, store=tmp_store)
+    assert not tmp_store.exists()
+
+
+def test_folder_is_not_a_file(tmp_path: Path, tmp_store: Store) -> None:
+    with pytest.raises(InputError, match="bukan berkas"):
+        run_import("boundaries", tmp_path, store=tmp_store)
+
+
+@pytest.mark.parametrize(
+    ("kind", "option", "flag"),
+    [
+        ("boundaries", {"sheet": "Desa"}, "--sheet"),
+        ("boundaries", {"jenis": "pustu"}, "--type"),
+        ("boundaries", {"mapping": {"Nama": "nama_desa"}}, "--map"),
+        ("facilities", {"layer": "desa"}, "--layer"),
+        ("reports", {"layer": "x"}, "--layer"),
+        ("reports", {"jenis": "posyandu"}, "--type"),
+        ("working-areas", {"layer": "x"}, "--layer"),
+        ("working-areas", {"jenis": "puskesmas"}, "--type"),
+    ],
+)
+def test_option_that_does_not_apply(
+    kind: str, option: dict, flag: str, source: Path, tmp_store: Store, fake_importers: list
+) -> None:
+    with pytest.raises(InputError, match=f"Opsi {flag} tidak berlaku untuk impor .*\\({kind}\\)"):
+        run_import(kind, source, store=tmp_store, **option)
+    assert fake_importers == []
+    assert not tmp_store.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "expected"),
+    [
+        ("boundaries", {"layer": "batas", "mapping": {}}, {"layer": "batas"}),
+        ("boundaries", {}, {}),
+        (
+            "facilities",
+            {"sheet": "Pustu", "jenis": "pustu", "mapping": {"Nama Faskes": "nama"}},
+            {"sheet": "Pustu", "jenis": "pustu", "mapping": {"Nama Faskes": "nama"}},
+        ),
+        ("reports", {"sheet": "Laporan"}, {"sheet": "Laporan"}),
+        ("working-areas", {"mapping": {"Desa": "kode_desa"}}, {"mapping": {"Desa": "kode_desa"}}),
+    ],
+)
+def test_dispatch_passes_only_given_options(
+    kind: str, options: dict, expected: dict, source: Path, tmp_store: Store, fake_importers: list
+) -> None:
+    prepared = prepare_import(kind, source, store=tmp_store, **options)
+    assert fake_importers == [(kind, source, expected)]
+    assert prepared.report.berkas == "sumber.csv"
+    assert not tmp_store.exists()  # preparing never writes
+
+
+def test_run_import_commits_a_new_version(source: Path, tmp_store: Store, fake_importers: list) -> None:
+    report = run_import("boundaries", source, store=tmp_store)
+    assert report.versi == 1
+    assert tmp_store.version() == 1
+    assert tmp_store.read_desa()["kode_desa"].tolist() == ["99.01.01.2001"]
+    log = tmp_store.read_log()
+    assert log[["versi", "jenis_impor", "berkas", "baris_dibaca", "diterima"]].values.tolist() == [
+        [1, "batas", "sumber.csv", 1, 1]
+    ]
+    assert run_import("boundaries", source, store=tmp_store).versi == 2
+
+
+def test_rejected_file_leaves_store_unchanged(
+    source: Path, tmp_store: Store, fake_importers: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_import("boundaries", source, store=tmp_store)
+    before = file_sha256(tmp_store.path)
+
+    def reject(path: Path, **_: object) -> PreparedImport:
+        msg = f"Berkas {path.name}: kolom kode_desa tidak ada."
+        raise InputError(msg)
+
+    module = types.ModuleType("loaders.boundaries")
+    module.prepare_boundaries = reject  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "loaders.boundaries", module)
+    with pytest.raises(InputError, match="kolom kode_desa tidak ada"):
+        run_import("boundaries", source, store=tmp_store)
+    assert file_sha256(tmp_store.path) == before
+    assert tmp_store.version() == 1
+
+
+def test_real_boundary_import(shared_data: Path, tmp_store: Store) -> None:
+    pytest.importorskip("loaders.boundaries", reason="loaders.boundaries is not written yet")
+    path = shared_data / "boundaries" / "desa_52.71.geojson"
+    report = run_import("boundaries", path, store=tmp_store)
+    desa = tmp_store.read_desa()
+    assert report.versi == 1
+    assert len(desa) == 50
+    assert desa["kode_desa"].str.startswith("52.71.").all()
+    assert desa["kode_kecamatan"].nunique() == 6
+    assert isinstance(tmp_store.read_laporan(), pd.DataFrame)
