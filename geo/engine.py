@@ -1,0 +1,445 @@
+"""The coverage engine facade: :class:`Dataset` in, per-desa status out.
+
+Everything that does not depend on the month (placing facilities, working
+areas, metric coordinates, the posyandu x month report matrix, distances to
+the nearest active pustu, the month-independent desa table) is computed once
+in :class:`Coverage`'s constructor; a month then costs a few array
+subtractions and one ``bincount`` over the posyandu. The rules live in
+:mod:`geo.placement`, :mod:`geo.working_areas`, :mod:`geo.activity`,
+:mod:`geo.status`; the contract is ``notes/engine_api.md``.
+
+An empty desa layer raises :class:`~loaders.exceptions.InputError` (import
+boundaries first, or run the demo): there is nothing to compute coverage on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import activity as act
+from geo import quality as qual
+from geo import status as st
+from geo import working_areas as wa
+from geo.indicators import summarise
+from geo.metric import metric_crs, nearest_distance, point_xy, to_metric
+from geo.placement import Placement, place, placement_columns
+from geo.rules import Rules
+from loaders import model
+from loaders.exceptions import InputError
+from loaders.store import Store
+
+STATUSES: Final = st.STATUSES
+METRES_PER_DEGREE: Final = 111_320.0
+EMPTY_STORE_MESSAGE: Final = (
+    "Belum ada batas desa di penyimpanan. Impor batas desa dulu "
+    "(python cli.py import boundaries BERKAS) atau buat data contoh dengan python cli.py demo."
+)
+
+__all__ = ["STATUSES", "Coverage", "Dataset"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The five model layers the engine reads (see :mod:`loaders.model`)."""
+
+    desa: gpd.GeoDataFrame
+    fasilitas: gpd.GeoDataFrame
+    laporan: pd.DataFrame
+    wilayah_kerja: pd.DataFrame
+    catatan: pd.DataFrame
+
+    @classmethod
+    def from_store(cls, store: Store) -> Dataset:
+        """Read every layer of ``store`` (already in the model's shape)."""
+        return cls(
+            desa=store.read_desa(),
+            fasilitas=store.read_fasilitas(),
+            laporan=store.read_laporan(),
+            wilayah_kerja=store.read_wilayah_kerja(),
+            catatan=store.read_catatan(),
+        )
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        desa: pd.DataFrame,
+        fasilitas: pd.DataFrame | None = None,
+        laporan: pd.DataFrame | None = None,
+        wilayah_kerja: pd.DataFrame | None = None,
+        catatan: pd.DataFrame | None = None,
+    ) -> Dataset:
+        """Conform partial frames to the model (missing layers empty); handy for tests and the demo."""
+
+        def _layer(frame: pd.DataFrame | None, layer: str) -> pd.DataFrame:
+            return model.empty(layer) if frame is None else model.conform(frame, layer)
+
+        return cls(
+            desa=_layer(desa, model.LAYER_DESA),
+            fasilitas=_layer(fasilitas, model.LAYER_FASILITAS),
+            laporan=_layer(laporan, model.LAYER_LAPORAN),
+            wilayah_kerja=_layer(wilayah_kerja, model.LAYER_WILAYAH_KERJA),
+            catatan=_layer(catatan, model.LAYER_CATATAN),
+        )
+
+
+@dataclass(frozen=True)
+class _Units:
+    """Unique posyandu / pustu / puskesmas as positions into ``Coverage.facilities``."""
+
+    posyandu: np.ndarray
+    pustu: np.ndarray
+    puskesmas: np.ndarray
+
+
+class Coverage:
+    """Coverage of every desa; month-independent work is done once here.
+
+    Parameters
+    ----------
+    dataset
+        The layers to compute on.
+    rules
+        Engine settings (:class:`geo.rules.Rules`).
+
+    Raises
+    ------
+    InputError
+        When the desa layer is empty.
+    """
+
+    def __init__(self, dataset: Dataset, *, rules: Rules = Rules()) -> None:
+        self.rules = rules
+        self.dataset = dataset
+        self._desa = _sorted_desa(dataset.desa)
+        self._desa_index = pd.Index(self._desa["kode_desa"].to_numpy(dtype=object))
+        self._polygons = np.asarray(self._desa.geometry.values, dtype=object)
+        self._tree = shapely.STRtree(self._polygons)
+        self._crs = metric_crs(self._desa.total_bounds)
+        self._desa_x, self._desa_y = to_metric(*point_xy(shapely.point_on_surface(self._polygons)), self._crs)
+
+        fasilitas = _normalised_facilities(dataset.fasilitas)
+        self._placement: Placement = place(fasilitas, self._desa_index, self._polygons, self._tree, crs=self._crs)
+        self.facilities: gpd.GeoDataFrame = _with_placement(fasilitas, self._placement, self._desa_index)
+        self._fac_x, self._fac_y = self._facility_metric_xy()
+        self._units = _unique_units(self.facilities, self._placement)
+
+        posyandu_codes = pd.Index(_posyandu_key(self.facilities).to_numpy(dtype=object)[self._units.posyandu])
+        self._matrix = act.build_report_matrix(dataset.laporan, posyandu_codes)
+        self.months: list[str] = self._matrix.months
+        self.latest_month: str | None = self.months[-1] if self.months else None
+
+        self.working_areas: pd.DataFrame = self._working_areas()
+        self._base = self._static_table()
+        self._activity_cache: dict[int, act.MonthActivity] = {}
+        self._quality_cache: dict[int | None, pd.DataFrame] = {}
+
+    # -- construction helpers --------------------------------------------------
+    def _facility_metric_xy(self) -> tuple[np.ndarray, np.ndarray]:
+        """Metric point of each facility: its own point when inside the district, else its desa's point."""
+        lon, lat = point_xy(np.asarray(self.facilities.geometry.values, dtype=object))
+        x, y = to_metric(lon, lat, self._crs)
+        p = self._placement
+        use_desa = (p.located < 0) & (p.final >= 0)
+        x[use_desa] = self._desa_x[p.final[use_desa]]
+        y[use_desa] = self._desa_y[p.final[use_desa]]
+        unusable = (p.located < 0) & (p.final < 0)
+        x[unusable] = np.nan
+        y[unusable] = np.nan
+        return x, y
+
+    def _inside_puskesmas(self) -> np.ndarray:
+        """Positions of unique puskesmas inside the district, sorted by code."""
+        pos = self._units.puskesmas
+        inside = pos[(~self._placement.outside[pos]) & (self._placement.final[pos] >= 0)]
+        codes = _puskesmas_key(self.facilities).to_numpy(dtype=object)[inside]
+        return inside[np.argsort(codes, kind="stable")]
+
+    def _working_areas(self) -> pd.DataFrame:
+        inside = self._inside_puskesmas()
+        desa = wa.DesaPoints(
+            kode_desa=self._desa_index.to_numpy(),
+            kecamatan=pd.factorize(self._desa["kode_kecamatan"])[0],
+            kabupaten=pd.factorize(self._desa["kode_kabupaten"])[0],
+            x=self._desa_x,
+            y=self._desa_y,
+        )
+        puskesmas = wa.PuskesmasPoints(
+            kode=_puskesmas_key(self.facilities).to_numpy(dtype=object)[inside],
+            nama=self.facilities["nama"].to_numpy(dtype=object, na_value=None)[inside],
+            desa=self._placement.final[inside],
+            x=self._fac_x[inside],
+            y=self._fac_y[inside],
+        )
+        return wa.assign(desa, puskesmas, self.dataset.wilayah_kerja)
+
+    def _static_table(self) -> pd.DataFrame:
+        """The month-independent columns of the desa table, one row per desa (sorted by kode)."""
+        n = len(self._desa)
+        final = self._placement.final
+        fac = self.facilities
+        pustu = self._units.pustu
+        pustu_active = (fac["status"].to_numpy(dtype=object, na_value="")[pustu] == model.AKTIF)
+        staffed = (
+            (fac["perawat"].fillna(0).to_numpy(dtype="int64")[pustu] >= 1)
+            & (fac["bidan"].fillna(0).to_numpy(dtype="int64")[pustu] >= 1)
+        )
+        inside_pusk = self._inside_puskesmas()
+        active_pustu = pustu[pustu_active]
+        jarak_m = nearest_distance(self._desa_x, self._desa_y, self._fac_x[active_pustu], self._fac_y[active_pustu])
+        desa = self._desa
+        return pd.DataFrame(
+            {
+                "kode_desa": desa["kode_desa"],
+                "nama_desa": desa["nama_desa"],
+                "kode_kecamatan": desa["kode_kecamatan"],
+                "nama_kecamatan": desa["nama_kecamatan"],
+                "puskesmas": self.working_areas["nama_puskesmas"],
+                "pustu_aktif": st.count_per_desa(final[pustu], n, mask=pustu_active),
+                "ada_puskesmas": st.count_per_desa(final[inside_pusk], n) > 0,
+                "posyandu_total": st.count_per_desa(final[self._units.posyandu], n),
+                "jarak_pustu_km": jarak_m / 1000.0,
+                "kode_puskesmas": self.working_areas["kode_puskesmas"],
+                "kode_kabupaten": desa["kode_kabupaten"],
+                "nama_kabupaten": desa["nama_kabupaten"],
+                "kode_provinsi": desa["kode_provinsi"],
+                "nama_provinsi": desa["nama_provinsi"],
+                "pustu_total": st.count_per_desa(final[pustu], n),
+                "pustu_standar": st.count_per_desa(final[pustu], n, mask=pustu_active & staffed),
+                "jenis": desa["jenis"],
+            }
+        )
+
+    # -- per month ---------------------------------------------------------------
+    def _activity(self, month: str) -> tuple[int, act.MonthActivity]:
+        index = act.parse_month(month)
+        if index not in self._activity_cache:
+            if len(self._activity_cache) >= 48:
+                self._activity_cache.clear()
+            self._activity_cache[index] = act.activity_for_month(self._matrix, index, rules=self.rules)
+        return index, self._activity_cache[index]
+
+    def _positions(self, kode_desa: Sequence[str] | None) -> np.ndarray | None:
+        if kode_desa is None:
+            return None
+        pos = self._desa_index.get_indexer(pd.Index(list(kode_desa), dtype=object))
+        return np.unique(pos[pos >= 0])
+
+    def desa_table(self, month: str, *, kode_desa: Sequence[str] | None = None) -> pd.DataFrame:
+        """One row per desa (sorted by ``kode_desa``) with the status fields and extras.
+
+        Parameters
+        ----------
+        month
+            ``YYYY-MM``; any valid month (before the first report: no posyandu active).
+        kode_desa
+            Only these desa (unknown codes are ignored).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`geo.status.DESA_TABLE_COLUMNS`.
+
+        Raises
+        ------
+        InputError
+            When ``month`` is not ``YYYY-MM``.
+        """
+        _, activity = self._activity(month)
+        posyandu = self._units.posyandu
+        desa_of = self._placement.final[posyandu]
+        n = len(self._desa)
+        aktif = st.count_per_desa(desa_of, n, mask=activity.aktif)
+        lapor = st.count_per_desa(desa_of, n, mask=activity.lapor)
+        base = self._base
+        positions = self._positions(kode_desa)
+        if positions is not None:
+            base, aktif, lapor = base.iloc[positions], aktif[positions], lapor[positions]
+        table = st.month_table(
+            base,
+            posyandu_aktif=aktif,
+            posyandu_lapor=lapor,
+            puskesmas_sebagai_pustu=self.rules.puskesmas_sebagai_pustu,
+        )
+        return table.reset_index(drop=True)
+
+    def desa_status(self, month: str) -> pd.DataFrame:
+        """Exactly the 12 status fields (:data:`geo.status.DESA_STATUS_COLUMNS`) for every desa."""
+        return self.desa_table(month).loc[:, list(st.DESA_STATUS_COLUMNS)]
+
+    def desa_geometries(self, *, simplify_m: float | None = None) -> gpd.GeoDataFrame:
+        """``kode_desa`` + geometry, in desa-table order.
+
+        ``simplify_m`` simplifies for display (Douglas-Peucker with topology
+        preserved per polygon; the tolerance is converted at 111,320 m per degree).
+        """
+        geometry = self._polygons
+        if simplify_m:
+            geometry = shapely.simplify(geometry, simplify_m / METRES_PER_DEGREE, preserve_topology=True)
+        return gpd.GeoDataFrame(
+            {"kode_desa": self._desa["kode_desa"].reset_index(drop=True)},
+            geometry=gpd.GeoSeries(geometry, crs=model.CRS),
+            crs=model.CRS,
+        )
+
+    def posyandu_activity(self, month: str) -> pd.DataFrame:
+        """One row per unique posyandu with its activity for ``month`` (see engine_api.md)."""
+        _, activity = self._activity(month)
+        pos = self._units.posyandu
+        fac = self.facilities
+        lon, lat = point_xy(np.asarray(fac.geometry.values, dtype=object)[pos])
+        last = activity.laporan_terakhir
+        labels = np.full(len(last), None, dtype=object)
+        has = last >= 0
+        labels[has] = [act.month_label(m) for m in last[has]] if has.any() else []
+        return pd.DataFrame(
+            {
+                "kode": _posyandu_key(fac).to_numpy(dtype=object)[pos],
+                "nama": fac["nama"].to_numpy(dtype=object, na_value=None)[pos],
+                "kode_desa": fac["kode_desa_final"].to_numpy(dtype=object, na_value=None)[pos],
+                "status": fac["status"].to_numpy(dtype=object, na_value=None)[pos],
+                "bulan_buka": activity.bulan_buka,
+                "aktif": activity.aktif,
+                "lapor_bulan_ini": activity.lapor,
+                "laporan_terakhir": labels,
+                "berhenti_lapor": activity.berhenti,
+                "lat": lat,
+                "lon": lon,
+            }
+        ).astype(
+            {
+                "kode": "string",
+                "nama": "string",
+                "kode_desa": "string",
+                "status": "string",
+                "laporan_terakhir": "string",
+                "lat": "Float64",
+                "lon": "Float64",
+            }
+        )
+
+    def posyandu_monthly(self, *, kode_desa: str | None = None) -> pd.DataFrame:
+        """Report rows (one per known posyandu and month) with the posyandu's ``kode_desa``."""
+        rows, which = self._matrix.kept_rows, self._matrix.kept_posyandu
+        desa_of = self._placement.final[self._units.posyandu][which]
+        if kode_desa is not None:
+            target = self._desa_index.get_indexer(pd.Index([kode_desa], dtype=object))[0]
+            keep = desa_of == target if target >= 0 else np.zeros(len(rows), dtype=bool)
+            rows, desa_of = rows[keep], desa_of[keep]
+        codes = self._desa_index.to_numpy()
+        kode = np.full(len(rows), None, dtype=object)
+        kode[desa_of >= 0] = codes[desa_of[desa_of >= 0]]
+        frame = self.dataset.laporan.iloc[rows].reset_index(drop=True)
+        frame = frame.assign(kode_desa=pd.Series(kode, dtype="string"))
+        return frame.sort_values(["kode_posyandu", "bulan"], ignore_index=True)
+
+    def indicators(self, month: str, *, by: str, kode_desa: Sequence[str] | None = None) -> pd.DataFrame:
+        """``summarise(desa_table(month) of kode_desa, by=by)``."""
+        return summarise(self.desa_table(month, kode_desa=kode_desa), by=by)
+
+    def indicator_trend(self, *, by: str, kode_desa: Sequence[str] | None = None) -> pd.DataFrame:
+        """Indicators for every month in :attr:`months`, with a leading ``bulan`` column."""
+        frames = [
+            self.indicators(month, by=by, kode_desa=kode_desa).assign(bulan=month) for month in self.months
+        ]
+        if not frames:
+            empty = summarise(self.desa_table("2000-01", kode_desa=[]), by=by).assign(bulan=pd.Series(dtype="string"))
+            frames = [empty]
+        trend = pd.concat(frames, ignore_index=True)
+        trend["bulan"] = trend["bulan"].astype("string")
+        return trend.loc[:, ["bulan", *[c for c in trend.columns if c != "bulan"]]]
+
+    def quality(self, month: str | None = None) -> pd.DataFrame:
+        """Data-quality findings (see :mod:`geo.quality`); ``month`` defaults to the latest report month."""
+        chosen = month if month is not None else self.latest_month
+        index, activity = self._activity(chosen) if chosen is not None else (None, None)
+        if index not in self._quality_cache:
+            self._quality_cache[index] = self._build_quality(index, activity)
+        return self._quality_cache[index].copy()
+
+    def _build_quality(self, month: int | None, activity: act.MonthActivity | None) -> pd.DataFrame:
+        inputs = qual.QualityInputs(
+            facilities=self.facilities,
+            placement=self._placement,
+            crs=self._crs,
+            posyandu=self._units.posyandu,
+            posyandu_kode=_posyandu_key(self.facilities).to_numpy(dtype=object)[self._units.posyandu],
+            activity=activity,
+            month=month,
+            matrix=self._matrix,
+            working_areas=self.working_areas,
+            wilayah_kerja_given=not self.dataset.wilayah_kerja.empty,
+            inside_puskesmas=self._inside_puskesmas(),
+            desa=self._desa,
+            catatan=self.dataset.catatan,
+            rules=self.rules,
+        )
+        return qual.findings(inputs)
+
+
+# -- module helpers ----------------------------------------------------------------
+def _sorted_desa(desa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Desa sorted by code (one row per code), without empty geometries; InputError when none."""
+    usable = desa[desa["kode_desa"].notna() & ~(desa.geometry.isna() | desa.geometry.is_empty)]
+    if usable.empty:
+        raise InputError(EMPTY_STORE_MESSAGE)
+    usable = usable.drop_duplicates("kode_desa").sort_values("kode_desa", kind="stable")
+    return usable.reset_index(drop=True)
+
+
+def _normalised_facilities(fasilitas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Facilities with ``jenis`` and ``status`` lower-cased and stripped, index reset (input untouched)."""
+    out = fasilitas.reset_index(drop=True)
+    return out.assign(
+        jenis=out["jenis"].astype("string").str.strip().str.lower(),
+        status=out["status"].astype("string").str.strip().str.lower(),
+    )
+
+
+def _with_placement(fasilitas: gpd.GeoDataFrame, placement: Placement, desa_index: pd.Index) -> gpd.GeoDataFrame:
+    extra = placement_columns(placement, desa_index)
+    frame = pd.concat([pd.DataFrame(fasilitas.drop(columns="geometry")), extra], axis=1)
+    return gpd.GeoDataFrame(frame, geometry=fasilitas.geometry.values, crs=model.CRS)
+
+
+def _posyandu_key(fac: pd.DataFrame) -> pd.Series:
+    """A posyandu's identity: its code, else its row id."""
+    return fac["kode"].fillna("id:" + fac["id_fasilitas"].fillna("").astype("string"))
+
+
+def _puskesmas_key(fac: pd.DataFrame) -> pd.Series:
+    """A puskesmas's identity: its code (``kode``, else ``kode_puskesmas``), else its row id."""
+    return fac["kode"].fillna(fac["kode_puskesmas"]).fillna("id:" + fac["id_fasilitas"].fillna("").astype("string"))
+
+
+def _pustu_key(fac: pd.DataFrame) -> pd.Series:
+    """A pustu's identity (pustu have no code): name and final desa."""
+    nama = fac["nama"].fillna("").str.strip().str.lower()
+    return nama + "|" + fac["kode_desa_final"].fillna("id:" + fac["id_fasilitas"].fillna("").astype("string"))
+
+
+def _unique_units(fac: gpd.GeoDataFrame, placement: Placement) -> _Units:
+    """One row per unique facility of each kind; a row placed in a desa is preferred, then the first."""
+    jenis = fac["jenis"].to_numpy(dtype=object, na_value="")
+    unplaced = placement.final < 0
+
+    def _unique(kind: str, key: pd.Series) -> np.ndarray:
+        pos = np.flatnonzero(jenis == kind)
+        if pos.size == 0:
+            return pos
+        order = pos[np.lexsort((pos, unplaced[pos]))]
+        first = ~pd.Series(key.to_numpy(dtype=object)[order]).duplicated(keep="first").to_numpy()
+        return np.sort(order[first])
+
+    return _Units(
+        posyandu=_unique(model.POSYANDU, _posyandu_key(fac)),
+        pustu=_unique(model.PUSTU, _pustu_key(fac)),
+        puskesmas=_unique(model.PUSKESMAS, _puskesmas_key(fac)),
+    )

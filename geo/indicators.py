@@ -1,0 +1,156 @@
+"""Indicators per kecamatan, puskesmas, kabupaten or province (pure functions).
+
+From a desa table (:meth:`geo.engine.Coverage.desa_table`):
+
+* ``desa``: number of desa; ``desa_<status>`` and ``pct_<status>``: desa per
+  status and their share of ``desa``;
+* ``desa_pustu_aktif`` / ``desa_posyandu_aktif``: desa with >= 1 active
+  pustu / posyandu, and their share of ``desa``;
+* ``posyandu_total``, ``posyandu_aktif`` (``pct_posyandu_aktif`` = aktif /
+  total), ``posyandu_lapor`` (``pct_kelengkapan_laporan`` = posyandu with a
+  report this month / total);
+* ``pustu_total``, ``pustu_standar`` (``pct_pustu_standar`` = active pustu
+  meeting the staffing standard / active pustu).
+
+Percentages are 0-100 floats, NaN when the denominator is 0. Desa without a
+puskesmas are grouped under an empty code (NA) named "Tanpa puskesmas".
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from geo.status import LENGKAP, TANPA_KEDUANYA, TANPA_POSYANDU_AKTIF, TANPA_PUSTU
+from loaders.exceptions import EngineError, InputError
+
+GROUPS: Final = {
+    "kecamatan": ("kode_kecamatan", "nama_kecamatan"),
+    "puskesmas": ("kode_puskesmas", "puskesmas"),
+    "kabupaten": ("kode_kabupaten", "nama_kabupaten"),
+    "provinsi": ("kode_provinsi", "nama_provinsi"),
+}
+NO_GROUP_NAME: Final = {"puskesmas": "Tanpa puskesmas"}
+INDICATOR_COLUMNS: Final = (
+    "kode",
+    "nama",
+    "desa",
+    "desa_lengkap",
+    "desa_tanpa_pustu",
+    "desa_tanpa_posyandu_aktif",
+    "desa_tanpa_keduanya",
+    "pct_lengkap",
+    "pct_tanpa_pustu",
+    "pct_tanpa_posyandu_aktif",
+    "pct_tanpa_keduanya",
+    "desa_pustu_aktif",
+    "pct_desa_pustu_aktif",
+    "desa_posyandu_aktif",
+    "pct_desa_posyandu_aktif",
+    "posyandu_total",
+    "posyandu_aktif",
+    "pct_posyandu_aktif",
+    "posyandu_lapor",
+    "pct_kelengkapan_laporan",
+    "pustu_total",
+    "pustu_standar",
+    "pct_pustu_standar",
+)
+# percentage column -> (numerator, denominator)
+PERCENTAGES: Final = {
+    "pct_lengkap": ("desa_lengkap", "desa"),
+    "pct_tanpa_pustu": ("desa_tanpa_pustu", "desa"),
+    "pct_tanpa_posyandu_aktif": ("desa_tanpa_posyandu_aktif", "desa"),
+    "pct_tanpa_keduanya": ("desa_tanpa_keduanya", "desa"),
+    "pct_desa_pustu_aktif": ("desa_pustu_aktif", "desa"),
+    "pct_desa_posyandu_aktif": ("desa_posyandu_aktif", "desa"),
+    "pct_posyandu_aktif": ("posyandu_aktif", "posyandu_total"),
+    "pct_kelengkapan_laporan": ("posyandu_lapor", "posyandu_total"),
+    "pct_pustu_standar": ("pustu_standar", "pustu_aktif"),
+}
+REQUIRED: Final = (
+    "status",
+    "pustu_aktif",
+    "posyandu_total",
+    "posyandu_aktif",
+    "posyandu_lapor",
+    "pustu_total",
+    "pustu_standar",
+)
+
+
+def summarise(desa_table: pd.DataFrame, *, by: str) -> pd.DataFrame:
+    """Aggregate a desa table into indicators per group.
+
+    Parameters
+    ----------
+    desa_table
+        Output of :meth:`geo.engine.Coverage.desa_table` (any subset of rows).
+    by
+        ``'kecamatan'``, ``'puskesmas'``, ``'kabupaten'`` or ``'provinsi'``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, sorted by code (no-code group last), columns
+        :data:`INDICATOR_COLUMNS`.
+
+    Raises
+    ------
+    InputError
+        For an unknown ``by``.
+    EngineError
+        When ``desa_table`` lacks a needed column.
+    """
+    if by not in GROUPS:
+        msg = f"Pengelompokan '{by}' tidak dikenal; pilih salah satu: {', '.join(GROUPS)}."
+        raise InputError(msg)
+    kode_col, nama_col = GROUPS[by]
+    missing = [c for c in (kode_col, nama_col, *REQUIRED) if c not in desa_table.columns]
+    if missing:
+        msg = f"Tabel desa tidak lengkap untuk indikator: kolom {', '.join(missing)} tidak ada."
+        raise EngineError(msg)
+    counts = _desa_counts(desa_table, kode_col, nama_col)
+    grouped = counts.groupby("kode", sort=True, dropna=False)
+    table = grouped.sum(numeric_only=True)
+    table.insert(0, "nama", grouped["nama"].first().astype("string"))
+    table = table.reset_index()
+    table["kode"] = table["kode"].astype("string")
+    table.loc[table["kode"].isna(), "nama"] = NO_GROUP_NAME.get(by, "Tanpa kode")
+    for pct, (num, den) in PERCENTAGES.items():
+        table[pct] = percentage(table[num].to_numpy(), table[den].to_numpy())
+    return table.loc[:, list(INDICATOR_COLUMNS)]
+
+
+def _desa_counts(desa_table: pd.DataFrame, kode_col: str, nama_col: str) -> pd.DataFrame:
+    status = desa_table["status"].to_numpy(dtype=object, na_value="")
+    return pd.DataFrame(
+        {
+            "kode": desa_table[kode_col].to_numpy(dtype=object, na_value=None),
+            "nama": desa_table[nama_col].to_numpy(dtype=object, na_value=None),
+            "desa": np.ones(len(desa_table), dtype="int64"),
+            "desa_lengkap": (status == LENGKAP).astype("int64"),
+            "desa_tanpa_pustu": (status == TANPA_PUSTU).astype("int64"),
+            "desa_tanpa_posyandu_aktif": (status == TANPA_POSYANDU_AKTIF).astype("int64"),
+            "desa_tanpa_keduanya": (status == TANPA_KEDUANYA).astype("int64"),
+            "desa_pustu_aktif": (desa_table["pustu_aktif"].to_numpy() > 0).astype("int64"),
+            "desa_posyandu_aktif": (desa_table["posyandu_aktif"].to_numpy() > 0).astype("int64"),
+            "posyandu_total": desa_table["posyandu_total"].to_numpy(dtype="int64"),
+            "posyandu_aktif": desa_table["posyandu_aktif"].to_numpy(dtype="int64"),
+            "posyandu_lapor": desa_table["posyandu_lapor"].to_numpy(dtype="int64"),
+            "pustu_total": desa_table["pustu_total"].to_numpy(dtype="int64"),
+            "pustu_standar": desa_table["pustu_standar"].to_numpy(dtype="int64"),
+            "pustu_aktif": desa_table["pustu_aktif"].to_numpy(dtype="int64"),
+        }
+    )
+
+
+def percentage(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``100 * numerator / denominator`` as floats, NaN where the denominator is 0."""
+    num = np.asarray(numerator, dtype="float64")
+    den = np.asarray(denominator, dtype="float64")
+    out = np.full(num.shape, np.nan)
+    np.divide(100.0 * num, den, out=out, where=den != 0)
+    return out
