@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from loaders.exceptions import InputError, PetaIlpError
+from loaders.exceptions import InputError, PetaIlpError, VersionNotFoundError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = COMMANDS[args.command]
     try:
         return handler(args)
-    except InputError as exc:
+    except (InputError, VersionNotFoundError) as exc:  # a version that does not exist is bad input too
         print(f"Galat: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PetaIlpError as exc:

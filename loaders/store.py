@@ -154,7 +154,11 @@ class Store:
         return self.read_layer(model.LAYER_CATATAN)
 
     def _layer_names(self) -> set[str]:
-        return {str(name) for name, _ in pyogrio.list_layers(self.path)}
+        try:
+            return {str(name) for name, _ in pyogrio.list_layers(self.path)}
+        except pyogrio.errors.DataSourceError as exc:
+            msg = f"Berkas penyimpanan {self.path} tidak dapat dibaca sebagai GeoPackage ({exc}). Pulihkan versi sebelumnya atau hapus berkas itu."
+            raise StoreError(msg) from exc
 
     # -- writing ---------------------------------------------------------------
     def commit(

@@ -192,6 +192,9 @@ def test_corrupt_store_gives_store_error(tmp_path: Path) -> None:
     store = Store(path)
     with pytest.raises(StoreError, match=r"rusak\.gpkg tidak dapat dibaca sebagai GeoPackage.*Pulihkan versi"):
         store.version()
+    for read in (store.read_desa, store.read_log, store.is_empty):
+        with pytest.raises(StoreError, match=r"rusak\.gpkg tidak dapat dibaca sebagai GeoPackage"):
+            read()
     with pytest.raises(StoreError, match="tidak dapat dibaca"):
         _commit(store, _desa("99.01.01.2001"))
     assert path.read_bytes() == b"ini bukan GeoPackage" * 100
