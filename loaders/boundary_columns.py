@@ -108,6 +108,11 @@ def text_value(value: object) -> str | None:
     return text or None
 
 
+def text_values(values: pd.Series) -> pd.Series:
+    """:func:`text_value` of every cell, as an object Series (None, never NaN, when empty)."""
+    return pd.Series([text_value(v) for v in values], index=values.index, dtype=object)
+
+
 def parse_kode_bps(value: object) -> str | None:
     """Return a BPS desa code as 10 digits, or None.
 

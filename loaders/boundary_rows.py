@@ -16,7 +16,7 @@ from typing import Final
 import pandas as pd
 
 from loaders import model
-from loaders.boundary_columns import ColumnMatch, parse_kode_bps, text_value
+from loaders.boundary_columns import ColumnMatch, parse_kode_bps, text_values
 from loaders.exceptions import InputError
 from loaders.import_report import DITOLAK, PERINGATAN, RowIssue
 
@@ -113,7 +113,7 @@ def check_duplicates(codes: pd.Series, *, berkas: str) -> None:
 def _codes(frame: pd.DataFrame, match: ColumnMatch) -> tuple[pd.Series, list[RowIssue]]:
     column = match.fields["kode_desa"]
     parse = model.normalise_kode_desa if match.sistem_kode == model.KEMENDAGRI else parse_kode_bps
-    raw = frame[column].map(text_value)
+    raw = text_values(frame[column])
     codes = raw.map(parse)
     issues: list[RowIssue] = []
     for position in codes.index[codes.isna()]:
@@ -142,7 +142,7 @@ def _names(frame: pd.DataFrame, match: ColumnMatch, name: str) -> tuple[pd.Serie
     column = match.fields.get(name)
     if column is None:
         return pd.Series([None] * len(frame), dtype=model.STR), []
-    values = frame[column].map(text_value)
+    values = text_values(frame[column])
     too_long = values.map(lambda v: v is not None and len(v) > MAX_NAME_LENGTH)
     issues = [
         RowIssue(
@@ -163,7 +163,7 @@ def _jenis(frame: pd.DataFrame, match: ColumnMatch, codes: pd.Series) -> tuple[p
     column = match.fields.get("jenis")
     if column is None:
         return derived.astype(model.STR), []
-    given = frame[column].map(text_value)
+    given = text_values(frame[column])
     parsed = given.map(_parse_jenis)
     unknown = given.notna() & parsed.isna() & codes.notna()
     issues = [
@@ -210,7 +210,7 @@ def _region(
     column = match.fields.get(name)
     if column is None:
         return derived.astype(model.STR), []
-    given = frame[column].map(text_value)
+    given = text_values(frame[column])
     differs = given.notna() & derived.notna() & (given.map(_digits) != derived.map(_digits))
     issues = [
         RowIssue(
@@ -242,7 +242,7 @@ def _penduduk(frame: pd.DataFrame, match: ColumnMatch) -> tuple[pd.Series, list[
     column = match.fields.get("penduduk")
     if column is None:
         return pd.Series([pd.NA] * len(frame), dtype=model.INT), []
-    given = frame[column].map(text_value)
+    given = text_values(frame[column])
     numbers = pd.to_numeric(given.map(_plain_number), errors="coerce")
     bad = given.notna() & (numbers.isna() | (numbers < 0))
     issues = [
