@@ -1,0 +1,50 @@
+"""Peta ILP dashboard: the Streamlit entry point and router.
+
+Run with ``streamlit run app.py`` (settings in ``.streamlit/config.toml``).
+
+Every run, before the chosen page runs:
+
+1. the map assets (Leaflet) are copied into ``static/vendor/`` once per process;
+2. the view state is seeded from the URL once per session, then checked
+   against the data (unknown codes dropped with a note);
+3. the sidebar (data label, language, global filters, presentation toggle) is
+   drawn and the state is written back to the URL;
+4. ``st.navigation`` runs the page. Pages are thin: they read
+   :func:`ui.context.current` and call ``geo``/``loaders`` through
+   :mod:`ui.data`.
+
+The shared page API lives in ``ui/`` (see ``ui/__init__.py``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import assets, context, layout, navigation, session, sidebar
+from ui.i18n import set_language
+
+st.set_page_config(layout="wide", page_title="Peta ILP", page_icon=":material/map:")
+
+
+@st.cache_resource(show_spinner=False)
+def _vendor_assets() -> str:
+    """Copy Leaflet into static/vendor/ once per server process."""
+    return str(assets.ensure_leaflet_assets())
+
+
+_vendor_assets()
+first_run = session.seed_from_url()
+set_language(session.read_state().lang)
+ctx = context.prepare(report_notes=first_run)
+sidebar.render(ctx)
+ctx = context.refresh()
+set_language(ctx.state.lang)
+session.sync_url(ctx.state)
+if ctx.state.presentasi:
+    layout.apply_presentation_mode()
+layout.show_notes(session.notes())
+
+page = st.navigation(navigation.build_pages(), position="hidden" if ctx.state.presentasi else "sidebar")
+page.run()
+if ctx.state.presentasi:
+    layout.presentation_exit_button()

@@ -1,0 +1,30 @@
+"""Streamlit-aware shared code of the dashboard pages.
+
+Pure modules (no streamlit import; unit-tested): :mod:`ui.state` (view state,
+URL parse/serialise/reconcile), :mod:`ui.fmt` (Indonesian numbers and months),
+:mod:`ui.i18n` (every string, ``t()``, column and status labels),
+:mod:`ui.palette` (colours), :mod:`ui.filters` (applying filters, filter
+options, overall indicators), :mod:`ui.charts` (plotly figures),
+:mod:`ui.maps` (folium maps; ``show_map`` is the one streamlit call),
+:mod:`ui.assets` (offline Leaflet copy).
+
+Streamlit modules: :mod:`ui.data` (cached store/engine access),
+:mod:`ui.session` (session state <-> URL), :mod:`ui.context` (the
+:class:`~ui.context.PageContext` of a run), :mod:`ui.layout` (headers, empty
+states, notes, presentation mode), :mod:`ui.sidebar`, :mod:`ui.navigation`.
+
+A page in ``pages/`` typically reads::
+
+    import streamlit as st
+    from ui import context, data, layout
+    from ui.i18n import t
+
+    ctx = context.current()
+    layout.page_header(ctx, t("page.puskesmas"))
+    if not (layout.require_data(ctx) and layout.require_month(ctx)):
+        st.stop()
+    kode = ctx.kode_desa()                       # filtered desa, chosen month
+    if not layout.require_desa(kode):
+        st.stop()
+    table = data.group_indicators(ctx.source, ctx.rules, ctx.month, by="puskesmas", kode_desa=kode)
+"""

@@ -1,0 +1,124 @@
+"""What every page needs in one object: data source, rules, filters, month.
+
+``app.py`` builds the :class:`PageContext` once per run (:func:`prepare`)
+before the page runs; a page calls :func:`current` and then, typically::
+
+    ctx = context.current()
+    layout.page_header(ctx, t("page.peta"))
+    if not layout.require_data(ctx):       # explains "no data yet" / errors
+        st.stop()
+    kode = ctx.kode_desa()                 # desa matching the filters this month
+    cov = ctx.coverage()                   # geo.engine.Coverage (cached, read-only)
+"""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.rules import Rules
+from loaders.exceptions import PetaIlpError
+from ui import data, session
+from ui.state import FilterOptions, ViewState
+
+if TYPE_CHECKING:
+    from geo.engine import Coverage
+
+_CURRENT: contextvars.ContextVar[PageContext | None] = contextvars.ContextVar("ilp_page_context", default=None)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The shared inputs of a page in this run.
+
+    Attributes
+    ----------
+    source
+        The active store (user data or the demo).
+    rules
+        Engine rules of this session.
+    state
+        Filters, month, language, mode, selected desa (already checked
+        against the data).
+    options
+        What the data offers (None without data or on a read error).
+    error
+        Indonesian message when the data could not be read/computed.
+    """
+
+    source: data.DataSource
+    rules: Rules
+    state: ViewState
+    options: FilterOptions | None = None
+    error: str | None = None
+
+    @property
+    def has_data(self) -> bool:
+        """True when there is data to show (possibly the demo)."""
+        return self.source.available and self.options is not None and self.error is None
+
+    @property
+    def month(self) -> str | None:
+        """The chosen month (the latest by default; None without reports)."""
+        return self.state.bulan
+
+    @property
+    def is_demo(self) -> bool:
+        """True when the embedded synthetic demo is shown."""
+        return self.source.is_demo
+
+    def coverage(self) -> Coverage:
+        """The coverage engine for this data and these rules."""
+        return data.coverage(self.source, self.rules)
+
+    def kode_desa(self, month: str | None = None) -> tuple[str, ...]:
+        """kode_desa matching every filter in ``month`` (default: the chosen month)."""
+        chosen = month or self.month
+        if chosen is None:
+            return ()
+        return data.filtered_desa(self.source, self.rules, chosen, self.state)
+
+    def kode_desa_arg(self, month: str | None = None) -> tuple[str, ...] | None:
+        """Like :meth:`kode_desa` but None when no filter is set (= every desa; cheaper cache key)."""
+        return self.kode_desa(month) if self.state.has_filters() else None
+
+
+def prepare(*, report_notes: bool) -> PageContext:
+    """Build this run's context (called by ``app.py`` before the sidebar widgets exist).
+
+    Reads the active source and rules, checks the session state against the
+    data (:func:`ui.session.reconcile_with_data`; notes only when
+    ``report_notes``), and makes the context available to :func:`current`.
+    """
+    source = data.active_source()
+    rules = session.rules()
+    options: FilterOptions | None = None
+    error = source.error
+    if source.available:
+        try:
+            options = data.filter_options(source, rules)
+        except PetaIlpError as exc:
+            error = str(exc)
+    state = session.reconcile_with_data(options, report=report_notes) if options else session.read_state()
+    ctx = PageContext(source=source, rules=rules, state=state, options=options, error=error)
+    _CURRENT.set(ctx)
+    return ctx
+
+
+def refresh() -> PageContext:
+    """Re-read the state after the sidebar widgets ran (same source/options)."""
+    ctx = _CURRENT.get()
+    if ctx is None:
+        return prepare(report_notes=False)
+    fresh = PageContext(
+        source=ctx.source, rules=ctx.rules, state=session.read_state(), options=ctx.options, error=ctx.error
+    )
+    _CURRENT.set(fresh)
+    return fresh
+
+
+def current() -> PageContext:
+    """The context of this run (built on demand when a page runs without ``app.py``)."""
+    ctx = _CURRENT.get()
+    return ctx if ctx is not None else prepare(report_notes=False)

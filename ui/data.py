@@ -1,0 +1,283 @@
+"""Cached access to the active store and the coverage engine (streamlit-aware).
+
+Which data: the store of :func:`loaders.store.resolve_store_path` (``ILP_STORE``
+or ``store/ilp.gpkg``); when that file is missing or holds no desa, the
+embedded synthetic demo ``data/demo.gpkg``, and every page then shows the
+label "Data contoh (sintetis)". :func:`active_source` decides on every run
+(one cheap SQLite query for the version).
+
+Caching policy (why it is safe and bounded):
+
+* Every cached function is keyed on scalars only: the store path (str), its
+  data version (int) and file stamp (``st_mtime_ns``, int: a store replaced
+  by another file with the same version still invalidates), the rules as a
+  tuple of scalars (:func:`rules_key`), the month, and for filtered results
+  the filter values / desa codes as tuples of str. Never on a DataFrame.
+  A new import or restore changes the version, so stale results are never
+  served; old entries fall out through ``max_entries``.
+* :class:`geo.engine.Dataset` (the layers read from the GeoPackage) is kept
+  with ``st.cache_resource`` per (path, version, stamp), and
+  :class:`geo.engine.Coverage` per (path, version, stamp, rules): both are
+  objects holding frames, built once and shared read-only by every session
+  (the engine never mutates them after ``__init__`` apart from its own
+  internal per-month memo).
+* Derived frames (desa tables, indicators, geometries) use ``st.cache_data``:
+  each caller gets its own copy, so a page may modify what it receives.
+
+Nothing here calls :func:`ui.i18n.t`: cached values must not depend on the
+interface language.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.rules import Rules
+from loaders.exceptions import StoreError
+from loaders.store import Store, resolve_store_path
+from ui import filters
+from ui.state import FilterOptions, ViewState
+
+if TYPE_CHECKING:
+    from geo.engine import Coverage, Dataset
+
+PROJECT_DIR: Final = Path(__file__).resolve().parent.parent
+DEMO_STORE: Final = PROJECT_DIR / "data" / "demo.gpkg"
+RulesKey = tuple[int, int, bool, float, int, float]
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """The store the dashboard reads in this run.
+
+    ``path`` is empty when there is no data at all (no store, no demo);
+    ``error`` holds the Indonesian message when the user's store exists but
+    cannot be read (then nothing is shown rather than silently the demo).
+    """
+
+    path: str
+    version: int = 0
+    stamp: int = 0
+    is_demo: bool = False
+    error: str | None = None
+
+    @property
+    def available(self) -> bool:
+        """True when there is a readable store to show."""
+        return bool(self.path) and self.error is None
+
+
+def rules_key(rules: Rules) -> RulesKey:
+    """The rules as a tuple of scalars (a cache key)."""
+    return astuple(rules)  # type: ignore[return-value]
+
+
+def rules_from_key(key: RulesKey) -> Rules:
+    """Inverse of :func:`rules_key`."""
+    return Rules(*key)
+
+
+def _stamp(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _has_desa(path: str, version: int, stamp: int) -> bool:
+    return not Store(path).is_empty()
+
+
+def _source_for(path: Path, *, is_demo: bool) -> DataSource | None:
+    """A DataSource when ``path`` is a store with desa, None when it is absent or empty."""
+    if not path.is_file():
+        return None
+    stamp = _stamp(path)
+    try:
+        version = Store(path).version()
+        if not _has_desa(str(path), version, stamp):
+            return None
+    except StoreError as exc:
+        return DataSource(path=str(path), is_demo=is_demo, error=str(exc))
+    return DataSource(path=str(path), version=version, stamp=stamp, is_demo=is_demo)
+
+
+def active_source(*, demo_store: Path = DEMO_STORE) -> DataSource:
+    """The user's store when it has desa, else the embedded demo, else no data."""
+    source = _source_for(resolve_store_path(), is_demo=False)
+    if source is not None:
+        return source
+    demo = _source_for(demo_store, is_demo=True)
+    return demo if demo is not None else DataSource(path="")
+
+
+# -- engine objects (cache_resource) -------------------------------------------------
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _dataset(path: str, version: int, stamp: int) -> Dataset:
+    from geo.engine import Dataset
+
+    return Dataset.from_store(Store(path))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _coverage(path: str, version: int, stamp: int, rules: RulesKey) -> Coverage:
+    from geo.engine import Coverage
+
+    return Coverage(_dataset(path, version, stamp), rules=rules_from_key(rules))
+
+
+def coverage(source: DataSource, rules: Rules) -> Coverage:
+    """The (shared, read-only) :class:`geo.engine.Coverage` of ``source`` under ``rules``."""
+    return _coverage(source.path, source.version, source.stamp, rules_key(rules))
+
+
+# -- derived frames (cache_data) ------------------------------------------------------
+@st.cache_data(max_entries=8, show_spinner=False)
+def _filter_options(path: str, version: int, stamp: int, rules: RulesKey) -> FilterOptions:
+    cov = _coverage(path, version, stamp, rules)
+    return filters.options_from_tables(cov.dataset.desa, cov.working_areas, cov.months)
+
+
+def filter_options(source: DataSource, rules: Rules) -> FilterOptions:
+    """What the data offers to filter on (kabupaten, kecamatan, puskesmas, months, desa)."""
+    return _filter_options(source.path, source.version, source.stamp, rules_key(rules))
+
+
+@st.cache_data(max_entries=48, show_spinner=False)
+def _desa_table(path: str, version: int, stamp: int, rules: RulesKey, month: str) -> pd.DataFrame:
+    return _coverage(path, version, stamp, rules).desa_table(month)
+
+
+def desa_table(source: DataSource, rules: Rules, month: str) -> pd.DataFrame:
+    """``Coverage.desa_table(month)`` for every desa (a copy; filter it yourself)."""
+    return _desa_table(source.path, source.version, source.stamp, rules_key(rules), month)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _filtered(
+    path: str,
+    version: int,
+    stamp: int,
+    rules: RulesKey,
+    month: str,
+    kabupaten: str | None,
+    kecamatan: tuple[str, ...],
+    puskesmas: str | None,
+    status: tuple[str, ...],
+) -> tuple[str, ...]:
+    table = _desa_table(path, version, stamp, rules, month)
+    return filters.select_desa(table, kabupaten=kabupaten, kecamatan=kecamatan, puskesmas=puskesmas, status=status)
+
+
+def filtered_desa(source: DataSource, rules: Rules, month: str, state: ViewState) -> tuple[str, ...]:
+    """kode_desa matching every filter of ``state`` in ``month`` (status is evaluated in that month)."""
+    return _filtered(
+        source.path,
+        source.version,
+        source.stamp,
+        rules_key(rules),
+        month,
+        state.kabupaten,
+        tuple(state.kecamatan),
+        state.puskesmas,
+        tuple(state.status),
+    )
+
+
+def _desa_arg(kode_desa: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if kode_desa is None else tuple(kode_desa)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _headline(
+    path: str, version: int, stamp: int, rules: RulesKey, month: str, kode_desa: tuple[str, ...] | None
+) -> pd.Series:
+    return filters.overall_indicators(_coverage(path, version, stamp, rules), month, kode_desa=kode_desa)
+
+
+def headline(source: DataSource, rules: Rules, month: str, kode_desa: Sequence[str] | None) -> pd.Series:
+    """One row of indicators over ``kode_desa`` (None: every desa) in ``month``.
+
+    Equal to ``Coverage.indicators(month, by='kabupaten', kode_desa=kode_desa)``
+    when those desa lie in one kabupaten (see :func:`ui.filters.overall_indicators`).
+    """
+    return _headline(source.path, source.version, source.stamp, rules_key(rules), month, _desa_arg(kode_desa))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _group_indicators(
+    path: str, version: int, stamp: int, rules: RulesKey, month: str, by: str, kode_desa: tuple[str, ...] | None
+) -> pd.DataFrame:
+    cov = _coverage(path, version, stamp, rules)
+    return cov.indicators(month, by=by, kode_desa=None if kode_desa is None else list(kode_desa))
+
+
+def group_indicators(
+    source: DataSource, rules: Rules, month: str, *, by: str, kode_desa: Sequence[str] | None
+) -> pd.DataFrame:
+    """``Coverage.indicators(month, by=by, kode_desa=kode_desa)`` (kecamatan, puskesmas, ...)."""
+    return _group_indicators(
+        source.path, source.version, source.stamp, rules_key(rules), month, by, _desa_arg(kode_desa)
+    )
+
+
+def trend(source: DataSource, rules: Rules, state: ViewState) -> pd.DataFrame:
+    """Headline indicators for every report month, the filters applied in each month.
+
+    One row per month with a leading ``bulan`` column (the status filter is
+    re-evaluated per month, like the metric deltas).
+    """
+    options = filter_options(source, rules)
+    rows = []
+    for month in options.months:
+        kode = filtered_desa(source, rules, month, state) if state.has_filters() else None
+        if kode is not None and not kode:
+            continue
+        rows.append(headline(source, rules, month, kode).to_frame().T.assign(bulan=month))
+    if not rows:
+        return pd.DataFrame(columns=["bulan"])
+    frame = pd.concat(rows, ignore_index=True)
+    return frame.loc[:, ["bulan", *[c for c in frame.columns if c != "bulan"]]]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _geometries(path: str, version: int, stamp: int, rules: RulesKey, simplify_m: float | None) -> gpd.GeoDataFrame:
+    return _coverage(path, version, stamp, rules).desa_geometries(simplify_m=simplify_m)
+
+
+def desa_geometries(source: DataSource, rules: Rules, *, simplify_m: float | None) -> gpd.GeoDataFrame:
+    """``Coverage.desa_geometries(simplify_m=...)`` (kode_desa + geometry)."""
+    return _geometries(source.path, source.version, source.stamp, rules_key(rules), simplify_m)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _posyandu_activity(path: str, version: int, stamp: int, rules: RulesKey, month: str) -> pd.DataFrame:
+    return _coverage(path, version, stamp, rules).posyandu_activity(month)
+
+
+def posyandu_activity(source: DataSource, rules: Rules, month: str) -> pd.DataFrame:
+    """``Coverage.posyandu_activity(month)``."""
+    return _posyandu_activity(source.path, source.version, source.stamp, rules_key(rules), month)
+
+
+def display_simplify_m(n_desa: int) -> float:
+    """Simplification tolerance (m) for drawing ``n_desa`` polygons: finer for small areas."""
+    if n_desa <= 500:
+        return 20.0
+    if n_desa <= 2000:
+        return 50.0
+    return 120.0
+
+
+def store_label(source: DataSource) -> str:
+    """File name of the store (for captions), never the full path."""
+    return os.path.basename(source.path) if source.path else ""

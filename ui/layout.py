@@ -1,0 +1,141 @@
+"""Shared page furniture: headers, data labels, empty states, notes, presentation mode.
+
+Every page starts with :func:`page_header` (title, the scope line "wilayah ·
+bulan", and the "Data contoh (sintetis)" label when the demo is shown) and
+guards with :func:`require_data` / :func:`require_month` /
+:func:`require_desa`, which explain an empty state instead of leaving a blank
+area or raising.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Final
+
+import streamlit as st
+
+from ui import session
+from ui.context import PageContext
+from ui.fmt import fmt_month
+from ui.i18n import get_language, status_label, t
+from ui.state import Note
+
+PRESENTATION_STYLE_ID: Final = "ilp-presentasi"
+PRESENTATION_CSS: Final = f"""
+<style id="{PRESENTATION_STYLE_ID}">
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"] {{ display: none !important; }}
+[data-testid="stMainBlockContainer"], .block-container {{ padding: 0.6rem 1.2rem 0.4rem !important;
+  max-width: 100% !important; }}
+[data-testid="stAppViewContainer"] {{ font-size: 20px; }}
+h1 {{ font-size: 2.1rem !important; padding: 0 0 0.2rem !important; }}
+[data-testid="stCaptionContainer"] p {{ font-size: 1.05rem !important; }}
+[data-testid="stMetricLabel"] p {{ font-size: 1.15rem !important; }}
+[data-testid="stMetricValue"] {{ font-size: 2.6rem !important; }}
+[data-testid="stMetricDelta"] {{ font-size: 1.05rem !important; }}
+</style>
+"""
+MAX_LISTED_NAMES: Final = 3
+NOTE_VALUE_MAX: Final = 60
+
+
+def apply_presentation_mode() -> None:
+    """Hide the sidebar and controls, enlarge type (presentation mode)."""
+    st.html(PRESENTATION_CSS)
+
+
+def sidebar_data_label(ctx: PageContext) -> None:
+    """The data badge in the sidebar (demo label prominently, else the data version)."""
+    if ctx.is_demo:
+        st.badge(t("data.demo"), icon=":material/science:", color="orange")
+        st.caption(t("data.demo_help"))
+    elif ctx.source.available:
+        st.caption(t("data.version", versi=ctx.source.version))
+
+
+def scope_text(ctx: PageContext) -> str:
+    """``Kabupaten X · 3 kecamatan · Puskesmas Y · status: ... · Oktober 2026``."""
+    state, options = ctx.state, ctx.options
+    parts: list[str] = []
+    if options is not None and state.kabupaten:
+        parts.append(options.kabupaten.get(state.kabupaten, state.kabupaten))
+    elif options is not None and len(options.kabupaten) == 1:
+        parts.append(next(iter(options.kabupaten.values())))
+    if options is not None and state.kecamatan:
+        names = [options.kecamatan.get(k, (k, ""))[0] for k in state.kecamatan]
+        parts.append(", ".join(names) if len(names) <= MAX_LISTED_NAMES else t("scope.kecamatan_n", n=len(names)))
+    if options is not None and state.puskesmas:
+        parts.append(options.puskesmas.get(state.puskesmas, (state.puskesmas, ()))[0])
+    if state.status:
+        parts.append(t("scope.status_n", daftar=", ".join(status_label(s) for s in state.status)))
+    wilayah = " · ".join(parts) if parts else t("scope.all")
+    bulan = fmt_month(ctx.month, lang=get_language()) if ctx.month else t("filter.no_month")
+    return t("scope.line", wilayah=wilayah, bulan=bulan)
+
+
+def page_header(ctx: PageContext, title: str) -> None:
+    """Page title, the scope line and (for the demo) the "Data contoh (sintetis)" label."""
+    st.title(title)
+    if ctx.is_demo:
+        left, right = st.columns([5, 2], vertical_alignment="center")
+        with left:
+            st.caption(scope_text(ctx))
+        with right:
+            st.badge(t("data.demo"), icon=":material/science:", color="orange", help=t("data.demo_help"))
+    elif ctx.has_data:
+        st.caption(scope_text(ctx))
+
+
+def show_notes(notes: Sequence[Note]) -> None:
+    """List ignored URL parameters in a warning, with a dismiss button."""
+    if not notes:
+        return
+    lines = [f"- {t(f'note.{n.kind}', key=_safe(n.key), value=_safe(n.value))}" for n in notes]
+    st.warning("\n".join([t("note.title"), *lines]), icon=":material/link_off:")
+    st.button(t("note.dismiss"), on_click=session.clear_notes, key="ilp_dismiss_notes")
+
+
+def _safe(text: str) -> str:
+    """A URL fragment made harmless inside a Markdown code span."""
+    cleaned = "".join(ch for ch in text if ch.isprintable()).replace("`", "'")
+    return cleaned if len(cleaned) <= NOTE_VALUE_MAX else cleaned[: NOTE_VALUE_MAX - 1] + "…"
+
+
+def require_data(ctx: PageContext) -> bool:
+    """False (after explaining why) when there is no data or it cannot be read."""
+    if ctx.error:
+        st.error(t("data.error", pesan=ctx.error), icon=":material/error:")
+        return False
+    if not ctx.has_data:
+        st.info(f"**{t('data.none.title')}**\n\n{t('data.none.body')}", icon=":material/upload_file:")
+        return False
+    return True
+
+
+def require_month(ctx: PageContext) -> bool:
+    """False (after explaining) when there are no report months yet."""
+    if ctx.month is None:
+        st.info(t("data.no_reports"), icon=":material/calendar_month:")
+        return False
+    return True
+
+
+def require_desa(kode_desa: Sequence[str]) -> bool:
+    """False (after explaining, with a "clear filters" button) when the filters match no desa."""
+    if kode_desa:
+        return True
+    st.info(f"**{t('data.no_match')}**\n\n{t('data.no_match_hint')}", icon=":material/filter_alt_off:")
+    st.button(t("filter.reset"), on_click=session.reset_filters, key="ilp_reset_empty")
+    return False
+
+
+def presentation_exit_button() -> None:
+    """A small button at the foot of a page in presentation mode to leave it."""
+    st.button(t("presentasi.exit"), on_click=session.exit_presentation, key="ilp_exit_presentasi", type="tertiary")
+
+
+def escape(text: object) -> str:
+    """HTML-escape any value for ``st.html`` / ``unsafe_allow_html`` content."""
+    return html.escape(str(text))

@@ -1,0 +1,530 @@
+"""Folium maps of desa status and facilities, built to work offline.
+
+Building (no streamlit): :func:`desa_features` and :func:`facility_points`
+turn engine frames into the few escaped properties a tooltip needs;
+:func:`status_map` draws them. Showing (streamlit): :func:`show_map` wraps
+``st_folium`` with a limited ``returned_objects``; :func:`clicked_desa` reads
+the clicked desa back.
+
+Offline by construction (see :mod:`ui.assets` for how streamlit-folium loads
+scripts): the map's ``default_js``/``default_css`` are replaced by the local
+Leaflet copy only (no jQuery, Bootstrap, awesome-markers or fonts), symbols
+are canvas ``CircleMarker`` and CSS-only ``DivIcon`` shapes, the legend is
+plain HTML in a Leaflet control, and basemap tiles are off unless
+``ILP_TILES`` gives a tile URL template (``ILP_TILES_ATTRIBUTION`` its
+credit line). With no tiles the polygons and facilities render on a plain
+background.
+
+Every user-supplied string that reaches the map (desa, kecamatan, puskesmas,
+facility names) is passed through :func:`html.escape`: Leaflet tooltips set
+``innerHTML``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from ui.assets import leaflet_urls
+from ui.fmt import MISSING, fmt_int
+from ui.i18n import status_label, t
+from ui.palette import (
+    MAP_BACKGROUND,
+    OUTLINE_COLOR,
+    PUSTU_FILL,
+    STATUS_COLORS,
+    STATUS_SEVERITY,
+    status_color,
+)
+
+ENV_TILES: Final = "ILP_TILES"
+ENV_TILES_ATTRIBUTION: Final = "ILP_TILES_ATTRIBUTION"
+COORD_DECIMALS: Final = 5  # ~1 m: enough for display, keeps the page small
+
+# Facility layers, in drawing order (later ones on top)
+LAYER_POSYANDU_TIDAK_AKTIF: Final = "posyandu_tidak_aktif"
+LAYER_POSYANDU_AKTIF: Final = "posyandu_aktif"
+LAYER_PUSTU: Final = "pustu"
+LAYER_PUSKESMAS: Final = "puskesmas"
+FACILITY_LAYERS: Final = (LAYER_POSYANDU_TIDAK_AKTIF, LAYER_POSYANDU_AKTIF, LAYER_PUSTU, LAYER_PUSKESMAS)
+
+DESA_PROPERTIES: Final = ("kode_desa", "desa", "kecamatan", "puskesmas", "status", "status_label", "pustu", "posyandu")
+TOOLTIP_FIELDS: Final = ("desa", "kecamatan", "puskesmas", "status_label", "pustu", "posyandu")
+FACILITY_PROPERTIES: Final = ("nama", "jenis", "desa", "keterangan")
+
+SYMBOL_CSS: Final = f"""
+<style>
+.leaflet-container {{ background: {MAP_BACKGROUND}; }}
+.ilp-sym {{ display: inline-block; box-sizing: border-box; vertical-align: middle; }}
+.ilp-pkm {{ width: 14px; height: 14px; background: #111; border: 2px solid #fff; outline: 1px solid #111;
+  color: #fff; font: bold 11px/10px sans-serif; text-align: center; }}
+.ilp-pkm::after {{ content: "+"; }}
+.ilp-pustu {{ width: 10px; height: 10px; background: {PUSTU_FILL}; border: 1.5px solid #111; transform: rotate(45deg); }}
+.ilp-pustu.ilp-off {{ background: #fff; }}
+.ilp-dot {{ width: 9px; height: 9px; border-radius: 50%; background: #111; border: 1.5px solid #111; }}
+.ilp-dot.ilp-off {{ background: #fff; }}
+.ilp-swatch {{ width: 16px; height: 12px; border: 1px solid {OUTLINE_COLOR}; margin-right: 6px; }}
+.ilp-legend {{ background: rgba(255,255,255,0.92); padding: 8px 10px; border-radius: 4px; color: #111;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 13px/1.45 sans-serif; max-width: 260px; }}
+.ilp-legend.ilp-large {{ font-size: 17px; }}
+.ilp-legend-title {{ font-weight: bold; margin: 2px 0 3px; }}
+.ilp-legend-row {{ white-space: nowrap; }}
+.ilp-legend-row .ilp-sym {{ margin-right: 6px; }}
+.leaflet-tooltip table th {{ text-align: left; padding-right: 8px; font-weight: 600; }}
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class TileConfig:
+    """A basemap: an XYZ tile URL template and its credit line."""
+
+    url: str
+    attribution: str
+
+
+def tiles_from_env(environ: Mapping[str, str] | None = None) -> TileConfig | None:
+    """The basemap set by ``ILP_TILES`` (None when unset or empty: plain background)."""
+    env = os.environ if environ is None else environ
+    url = env.get(ENV_TILES, "").strip()
+    if not url or url.lower() in {"none", "off", "0"}:
+        return None
+    attribution = env.get(ENV_TILES_ATTRIBUTION, "").strip() or "Peta dasar"
+    return TileConfig(url=url, attribution=attribution)
+
+
+# -- data for the map ------------------------------------------------------------------
+def _escaped(values: pd.Series) -> pd.Series:
+    return values.astype("object").map(lambda v: MISSING if _missing(v) else html.escape(str(v)))
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _rounded(geometry: gpd.GeoSeries, decimals: int) -> gpd.GeoSeries:
+    values = shapely.transform(geometry.values, lambda coords: np.round(coords, decimals))
+    return gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
+
+
+def desa_features(
+    geometries: gpd.GeoDataFrame,
+    status: pd.DataFrame,
+    *,
+    lang: str | None = None,
+    decimals: int = COORD_DECIMALS,
+) -> gpd.GeoDataFrame:
+    """Desa polygons with only the properties the map needs, strings escaped.
+
+    Parameters
+    ----------
+    geometries
+        ``kode_desa`` + geometry (``Coverage.desa_geometries``), EPSG:4326.
+    status
+        Rows of ``Coverage.desa_status`` for the desa to draw (the filter);
+        desa without a row are not drawn.
+    lang
+        Language of the status labels (default: the run's language).
+    decimals
+        Coordinates are rounded to this many decimals.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by kode_desa, columns :data:`DESA_PROPERTIES` + geometry.
+    """
+    merged = geometries.loc[:, ["kode_desa", "geometry"]].merge(
+        status.loc[:, ["kode_desa", "nama_desa", "nama_kecamatan", "puskesmas", "status", "pustu_aktif",
+                       "posyandu_aktif", "posyandu_total"]],
+        on="kode_desa",
+        how="inner",
+    )
+    merged = merged[merged.geometry.notna() & ~merged.geometry.is_empty]
+    props = pd.DataFrame(
+        {
+            "kode_desa": _escaped(merged["kode_desa"]),
+            "desa": _escaped(merged["nama_desa"]),
+            "kecamatan": _escaped(merged["nama_kecamatan"]),
+            "puskesmas": _escaped(merged["puskesmas"]),
+            "status": merged["status"].astype("object").map(str),
+            "status_label": merged["status"].map(lambda s: html.escape(status_label(s, lang=lang))),
+            "pustu": merged["pustu_aktif"].map(fmt_int),
+            "posyandu": [
+                f"{fmt_int(a)} / {fmt_int(n)}" for a, n in zip(merged["posyandu_aktif"], merged["posyandu_total"])
+            ],
+        }
+    )
+    frame = gpd.GeoDataFrame(props, geometry=_rounded(merged.geometry, decimals), crs=geometries.crs)
+    return frame.set_index(pd.Index(merged["kode_desa"].astype(str).to_numpy(), name="id"))
+
+
+def facility_points(
+    facilities: pd.DataFrame,
+    posyandu: pd.DataFrame,
+    *,
+    kode_desa: Collection[str] | None,
+    desa_names: Mapping[str, str] | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Facility points of the chosen desa, one row per symbol on the map.
+
+    Parameters
+    ----------
+    facilities
+        ``Coverage.facilities`` (puskesmas and pustu are taken from it, by
+        ``kode_desa_final``).
+    posyandu
+        ``Coverage.posyandu_activity(month)`` (activity of each posyandu).
+    kode_desa
+        Desa whose facilities are shown (None: all).
+    desa_names
+        kode_desa -> desa name, for the tooltips.
+    lang
+        Language of the labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``lapisan`` (one of :data:`FACILITY_LAYERS`), ``aktif`` (bool),
+        ``nama``, ``jenis``, ``desa``, ``keterangan`` (escaped), ``lat``, ``lon``.
+        Facilities without coordinates are left out.
+    """
+    names = dict(desa_names or {})
+    keep = None if kode_desa is None else set(kode_desa)
+    parts: list[pd.DataFrame] = []
+    for jenis in (LAYER_PUSKESMAS, LAYER_PUSTU):
+        rows = facilities[facilities["jenis"].astype("object") == jenis]
+        desa_col = rows["kode_desa_final"].astype("object")
+        if keep is not None:
+            rows = rows[desa_col.isin(keep)]
+            desa_col = rows["kode_desa_final"].astype("object")
+        aktif = rows["status"].astype("object").fillna("").str.lower().eq("aktif")
+        status_text = np.where(aktif, t("map.fac.aktif", lang=lang), t("map.fac.tidak_aktif", lang=lang))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "lapisan": jenis,
+                    "aktif": aktif.to_numpy(dtype=bool),
+                    "nama": rows["nama"].astype("object").to_numpy(),
+                    "jenis": t(f"map.layer.{jenis}", lang=lang),
+                    "desa": desa_col.map(lambda k: names.get(k, k)).to_numpy(),
+                    "keterangan": status_text,
+                    "lat": _point_coord(rows, "y"),
+                    "lon": _point_coord(rows, "x"),
+                }
+            )
+        )
+    pos = posyandu
+    if keep is not None:
+        pos = pos[pos["kode_desa"].astype("object").isin(keep)]
+    aktif = pos["aktif"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    parts.append(
+        pd.DataFrame(
+            {
+                "lapisan": np.where(aktif, LAYER_POSYANDU_AKTIF, LAYER_POSYANDU_TIDAK_AKTIF),
+                "aktif": aktif,
+                "nama": pos["nama"].astype("object").to_numpy(),
+                "jenis": np.where(
+                    aktif,
+                    t("map.layer.posyandu_aktif", lang=lang),
+                    t("map.layer.posyandu_tidak_aktif", lang=lang),
+                ),
+                "desa": pos["kode_desa"].astype("object").map(lambda k: names.get(k, k)).to_numpy(),
+                "keterangan": [
+                    f"{t('map.tip.bulan_buka', lang=lang)}: {fmt_int(b)}" for b in pos["bulan_buka"]
+                ],
+                "lat": pd.to_numeric(pos["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
+                "lon": pd.to_numeric(pos["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
+            }
+        )
+    )
+    points = pd.concat(parts, ignore_index=True)
+    points = points[points["lat"].notna() & points["lon"].notna()].reset_index(drop=True)
+    for column in ("nama", "desa", "keterangan", "jenis"):
+        points[column] = _escaped(points[column])
+    return points
+
+
+def _point_coord(rows: pd.DataFrame, axis: str) -> np.ndarray:
+    """x (lon) or y (lat) of the point geometry; NaN for missing or empty points."""
+    if not isinstance(rows, gpd.GeoDataFrame) or rows.empty:
+        column = "lon" if axis == "x" else "lat"
+        return pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    geometry = rows.geometry.values
+    usable = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+    out = np.full(len(rows), np.nan)
+    getter = shapely.get_x if axis == "x" else shapely.get_y
+    out[usable] = getter(geometry[usable])
+    return out
+
+
+# -- drawing -----------------------------------------------------------------------------
+def new_map(
+    bounds: Sequence[float] | None,
+    *,
+    tiles: TileConfig | None = None,
+    leaflet_js: str | None = None,
+    leaflet_css: str | None = None,
+) -> folium.Map:
+    """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy), loading only local Leaflet."""
+    js, css = leaflet_urls()
+    fmap = folium.Map(
+        location=None,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        zoom_start=10,
+        attribution_control=tiles is not None,
+    )
+    # Instance attributes: only Leaflet itself, from the app's own static folder.
+    fmap.default_js = [("leaflet", leaflet_js or js)]
+    fmap.default_css = [("leaflet_css", leaflet_css or css)]
+    fmap.get_root().header.add_child(Element(SYMBOL_CSS), name="ilp_symbols")
+    if tiles is not None:
+        folium.TileLayer(
+            tiles=tiles.url, attr=html.escape(tiles.attribution), name="basemap", control=False, max_zoom=19
+        ).add_to(fmap)
+    if bounds is not None and all(np.isfinite(bounds)):
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
+
+
+def _desa_style(feature: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "fillColor": status_color(feature["properties"].get("status")),
+        "color": OUTLINE_COLOR,
+        "weight": 0.6,
+        "fillOpacity": 0.78,
+    }
+
+
+def _desa_highlight(_feature: dict[str, Any]) -> dict[str, Any]:
+    return {"weight": 2.5, "color": "#000000", "fillOpacity": 0.9}
+
+
+def add_desa_layer(fmap: folium.Map, features: gpd.GeoDataFrame, *, lang: str | None = None) -> folium.GeoJson:
+    """Draw the desa polygons coloured by status, with a tooltip."""
+    data = json.loads(features.loc[:, [*DESA_PROPERTIES, "geometry"]].to_json(drop_id=False))
+    aliases = [
+        html.escape(t(key, lang=lang))
+        for key in ("col.nama_desa", "col.nama_kecamatan", "col.puskesmas", "map.tip.status", "col.pustu_aktif",
+                    "map.tip.posyandu")
+    ]
+    layer = folium.GeoJson(
+        data,
+        name=html.escape(t("map.layer.desa", lang=lang)),
+        style_function=_desa_style,
+        highlight_function=_desa_highlight,
+        tooltip=folium.GeoJsonTooltip(fields=list(TOOLTIP_FIELDS), aliases=aliases, sticky=True),
+        smooth_factor=0.5,
+    )
+    layer.add_to(fmap)
+    return layer
+
+
+def _points_geojson(points: pd.DataFrame) -> dict[str, Any]:
+    features = [
+        {
+            "type": "Feature",
+            "id": str(i),
+            "properties": {k: row[k] for k in FACILITY_PROPERTIES},
+            "geometry": {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
+        }
+        for i, row in points.iterrows()
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _facility_marker(layer: str, *, aktif: bool) -> folium.Marker | folium.CircleMarker:
+    if layer == LAYER_PUSKESMAS:
+        icon = folium.DivIcon(html="", icon_size=(14, 14), icon_anchor=(7, 7), class_name="ilp-sym ilp-pkm")
+        return folium.Marker(icon=icon)
+    if layer == LAYER_PUSTU:
+        css = "ilp-sym ilp-pustu" if aktif else "ilp-sym ilp-pustu ilp-off"
+        return folium.Marker(icon=folium.DivIcon(html="", icon_size=(10, 10), icon_anchor=(5, 5), class_name=css))
+    return folium.CircleMarker(
+        radius=4,
+        color="#111111",
+        weight=1.5,
+        fill=True,
+        fill_color="#111111" if aktif else "#ffffff",
+        fill_opacity=1.0,
+    )
+
+
+def add_facility_layers(
+    fmap: folium.Map,
+    points: pd.DataFrame,
+    *,
+    show: Collection[str] = (LAYER_PUSKESMAS, LAYER_PUSTU, LAYER_POSYANDU_AKTIF),
+    lang: str | None = None,
+) -> list[folium.FeatureGroup]:
+    """One switchable layer per facility kind (:data:`FACILITY_LAYERS`); ``show`` are on at start."""
+    aliases = [html.escape(t(k, lang=lang)) for k in ("map.tip.nama", "map.tip.jenis", "col.desa", "map.tip.status")]
+    groups: list[folium.FeatureGroup] = []
+    for layer in FACILITY_LAYERS:
+        rows = points[points["lapisan"] == layer]
+        group = folium.FeatureGroup(name=html.escape(t(f"map.layer.{layer}", lang=lang)), show=layer in show)
+        for aktif in (True, False):
+            subset = rows[rows["aktif"] == aktif]
+            if subset.empty:
+                continue
+            folium.GeoJson(
+                _points_geojson(subset),
+                marker=_facility_marker(layer, aktif=aktif),
+                tooltip=folium.GeoJsonTooltip(fields=list(FACILITY_PROPERTIES), aliases=aliases),
+            ).add_to(group)
+        group.add_to(fmap)
+        groups.append(group)
+    return groups
+
+
+class _Legend(MacroElement):
+    """A Leaflet control holding static legend HTML (no external resources)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+            {{ this.get_name() }}.onAdd = function (map) {
+                var div = L.DomUtil.create("div", "ilp-legend{{ ' ilp-large' if this.large else '' }}");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str, *, position: str = "bottomleft", large: bool = False) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = legend_html
+        self.position = position
+        self.large = large
+
+
+def legend_html(*, facilities: bool, lang: str | None = None) -> str:
+    """HTML of the legend: the four statuses (and the facility symbols)."""
+    rows = [f'<div class="ilp-legend-title">{html.escape(t("map.legend.title", lang=lang))}</div>']
+    for status in reversed(STATUS_SEVERITY):
+        label = html.escape(status_label(status, lang=lang))
+        desc = html.escape(t(f"status.{status}.desc", lang=lang))
+        rows.append(
+            f'<div class="ilp-legend-row" title="{desc}"><span class="ilp-sym ilp-swatch" '
+            f'style="background:{STATUS_COLORS[status]}"></span>{label}</div>'
+        )
+    if facilities:
+        rows.append(f'<div class="ilp-legend-title">{html.escape(t("map.legend.facilities", lang=lang))}</div>')
+        symbols = (
+            ("ilp-pkm", "map.layer.puskesmas"),
+            ("ilp-pustu", "map.layer.pustu"),
+            ("ilp-pustu ilp-off", "map.pustu_tidak_aktif"),
+            ("ilp-dot", "map.layer.posyandu_aktif"),
+            ("ilp-dot ilp-off", "map.layer.posyandu_tidak_aktif"),
+        )
+        for css, key in symbols:
+            rows.append(
+                f'<div class="ilp-legend-row"><span class="ilp-sym {css}"></span>{html.escape(t(key, lang=lang))}</div>'
+            )
+    return "".join(rows)
+
+
+def add_legend(fmap: folium.Map, *, facilities: bool, large: bool = False, lang: str | None = None) -> None:
+    """Put the status (and facility) legend in the bottom-left corner of the map."""
+    _Legend(legend_html(facilities=facilities, lang=lang), large=large).add_to(fmap)
+
+
+def status_map(
+    features: gpd.GeoDataFrame,
+    points: pd.DataFrame | None = None,
+    *,
+    tiles: TileConfig | None = None,
+    large_legend: bool = False,
+    leaflet_js: str | None = None,
+    leaflet_css: str | None = None,
+    lang: str | None = None,
+) -> folium.Map:
+    """The desa status map: polygons, optional facility layers, legend and layer switch.
+
+    Parameters
+    ----------
+    features
+        From :func:`desa_features`.
+    points
+        From :func:`facility_points`; None draws no facility layers.
+    tiles
+        Basemap, or None for a plain background (offline).
+    large_legend
+        Bigger legend type (presentation mode).
+    leaflet_js, leaflet_css
+        URLs of Leaflet (default: the app's static copy, :func:`ui.assets.leaflet_urls`).
+    lang
+        Language of labels and tooltips.
+    """
+    bounds = features.total_bounds if len(features) else None
+    fmap = new_map(bounds, tiles=tiles, leaflet_js=leaflet_js, leaflet_css=leaflet_css)
+    add_desa_layer(fmap, features, lang=lang)
+    if points is not None:
+        add_facility_layers(fmap, points, lang=lang)
+        folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    add_legend(fmap, facilities=points is not None, large=large_legend, lang=lang)
+    return fmap
+
+
+def map_html(fmap: folium.Map) -> str:
+    """The map as one standalone HTML page (what tests inspect)."""
+    return fmap.get_root().render()
+
+
+# -- streamlit -----------------------------------------------------------------------------
+def show_map(
+    fmap: folium.Map,
+    *,
+    key: str,
+    height: int = 560,
+    returned_objects: Sequence[str] = (),
+    on_change: Any = None,
+) -> dict[str, Any] | None:
+    """Render ``fmap`` with streamlit-folium, returning only ``returned_objects``.
+
+    With the default empty ``returned_objects`` the map never reruns the app.
+    """
+    from streamlit_folium import st_folium
+
+    return st_folium(
+        fmap,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=list(returned_objects),
+        on_change=on_change,
+    )
+
+
+def clicked_desa(result: Mapping[str, Any] | None) -> str | None:
+    """kode_desa of the desa last clicked on a map shown with ``returned_objects=["last_active_drawing"]``."""
+    if not result:
+        return None
+    drawing = result.get("last_active_drawing")
+    if not isinstance(drawing, Mapping):
+        return None
+    props = drawing.get("properties")
+    if not isinstance(props, Mapping):
+        return None
+    kode = props.get("kode_desa")
+    return html.unescape(str(kode)) if kode else None

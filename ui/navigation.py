@@ -1,0 +1,46 @@
+"""The pages of the dashboard and how to move between them (streamlit-aware).
+
+``app.py`` passes :func:`build_pages` to ``st.navigation``. Pages are files
+in ``pages/``; each reads the shared state through :func:`ui.context.current`.
+:func:`go_to` switches page and carries the whole view state in the URL.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NoReturn
+
+import streamlit as st
+
+from ui.i18n import t
+from ui.state import serialise
+
+PAGE_FILES: Final[dict[str, str]] = {
+    "ringkasan": "pages/ringkasan.py",
+    "peta": "pages/peta.py",
+    "puskesmas": "pages/puskesmas.py",
+    "desa": "pages/desa.py",
+    "data": "pages/data.py",
+}
+PAGE_ICONS: Final[dict[str, str]] = {
+    "ringkasan": ":material/dashboard:",
+    "peta": ":material/map:",
+    "puskesmas": ":material/local_hospital:",
+    "desa": ":material/home_pin:",
+    "data": ":material/database:",
+}
+DEFAULT_PAGE: Final = "ringkasan"
+
+
+def build_pages() -> list[st.Page]:
+    """The five pages, titled in the current language (Ringkasan is the default)."""
+    return [
+        st.Page(path, title=t(f"page.{name}"), icon=PAGE_ICONS[name], default=name == DEFAULT_PAGE)
+        for name, path in PAGE_FILES.items()
+    ]
+
+
+def go_to(page: str) -> NoReturn:
+    """Switch to ``page`` (a key of :data:`PAGE_FILES`), keeping the view state in the URL."""
+    from ui.session import read_state
+
+    st.switch_page(PAGE_FILES[page], query_params=serialise(read_state()))

@@ -1,0 +1,84 @@
+"""The sidebar: data label, language switch, global filters, presentation toggle.
+
+Rendered by ``app.py`` on every run (also in presentation mode, where CSS
+hides it), so the widget-bound session keys of :mod:`ui.session` always
+survive. Widgets get no default/index: their value is the session state,
+which :func:`ui.context.prepare` has already checked against the data.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import streamlit as st
+
+from ui import layout, session
+from ui.context import PageContext
+from ui.fmt import fmt_month
+from ui.i18n import get_language, status_label, t
+from ui.state import LANGUAGES, STATUSES
+
+LANGUAGE_NAMES: Final = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def render(ctx: PageContext) -> None:
+    """Draw the sidebar for ``ctx`` (filters only when there is data)."""
+    with st.sidebar:
+        st.markdown(f"**{t('app.title')}** · {t('app.subtitle')}")
+        layout.sidebar_data_label(ctx)
+        st.radio(
+            t("sidebar.language"),
+            options=list(LANGUAGES),
+            format_func=LANGUAGE_NAMES.__getitem__,
+            horizontal=True,
+            key=session.K_LANG,
+        )
+        if ctx.has_data and ctx.options is not None:
+            _filters(ctx)
+        st.toggle(t("sidebar.presentasi"), key=session.K_PRESENTASI, help=t("sidebar.presentasi_help"))
+        st.caption(t("sidebar.share"))
+
+
+def _filters(ctx: PageContext) -> None:
+    options = ctx.options
+    assert options is not None
+    state = ctx.state
+    st.subheader(t("sidebar.filters"), divider="gray")
+    kabupaten = [session.ALL, *sorted(options.kabupaten, key=lambda k: (options.kabupaten[k], k))]
+    st.selectbox(
+        t("filter.kabupaten"),
+        options=kabupaten,
+        format_func=lambda k: options.kabupaten.get(k, k) if k else t("filter.all_kabupaten"),
+        key=session.K_KABUPATEN,
+    )
+    st.multiselect(
+        t("filter.kecamatan"),
+        options=options.kecamatan_in(state.kabupaten),
+        format_func=lambda k: options.kecamatan.get(k, (k, ""))[0],
+        placeholder=t("filter.all_kecamatan"),
+        key=session.K_KECAMATAN,
+    )
+    st.selectbox(
+        t("filter.puskesmas"),
+        options=[session.ALL, *options.puskesmas_in(state.kabupaten)],
+        format_func=lambda k: options.puskesmas.get(k, (k, ()))[0] if k else t("filter.all_puskesmas"),
+        key=session.K_PUSKESMAS,
+    )
+    st.multiselect(
+        t("filter.status"),
+        options=list(STATUSES),
+        format_func=status_label,
+        placeholder=t("filter.all_status"),
+        key=session.K_STATUS,
+    )
+    if options.months:
+        lang = get_language()
+        st.selectbox(
+            t("filter.bulan"),
+            options=list(reversed(options.months)),
+            format_func=lambda m: fmt_month(m, lang=lang),
+            key=session.K_BULAN,
+        )
+    else:
+        st.caption(t("filter.no_month"))
+    st.button(t("filter.reset"), on_click=session.reset_filters, icon=":material/filter_alt_off:")

@@ -1,0 +1,314 @@
+"""The dashboard's view state and its URL form (pure: no streamlit here).
+
+The view a user sees (filters, month, language, mode, selected desa) is one
+:class:`ViewState`. It lives in ``st.session_state`` (see :mod:`ui.session`),
+is seeded once from the address bar and written back to it on every run, so
+copying the address reproduces the exact view on any page.
+
+URL keys (codes, never names; several values comma separated)::
+
+    kabupaten=32.06                 one kabupaten/kota code
+    kecamatan=32.06.01,32.06.02     kecamatan codes
+    puskesmas=P3206190201           one puskesmas code
+    status=tanpa_pustu,tanpa_keduanya
+    bulan=2026-10                   YYYY-MM
+    desa=32.06.01.2001              the desa opened on the Desa page
+    kelompok=puskesmas              Ringkasan bar chart grouping (bawaan kecamatan)
+    lang=en                         interface language (bawaan id)
+    mode=presentasi                 presentation mode
+
+Two steps check a URL:
+
+1. :func:`parse_query` checks the *form* of every parameter. Unknown keys and
+   malformed values are ignored and reported as :class:`Note` objects; this
+   never raises.
+2. :func:`reconcile` checks the *content* against the data actually loaded
+   (:class:`FilterOptions`): codes that do not exist, a kecamatan outside the
+   chosen kabupaten, a month without reports. Those values are dropped, also
+   with a note. It also fills in the default month (the latest one).
+
+:func:`serialise` is the inverse of :func:`parse_query`:
+``parse_query(serialise(s)).state == s`` for every valid state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from ui.fmt import parse_month
+
+STATUSES: Final = ("lengkap", "tanpa_pustu", "tanpa_posyandu_aktif", "tanpa_keduanya")
+LANGUAGES: Final = ("id", "en")
+MODE_NORMAL: Final = "normal"
+MODE_PRESENTASI: Final = "presentasi"
+MODES: Final = (MODE_NORMAL, MODE_PRESENTASI)
+GROUPINGS: Final = ("kecamatan", "puskesmas")
+
+KEY_KABUPATEN: Final = "kabupaten"
+KEY_KECAMATAN: Final = "kecamatan"
+KEY_PUSKESMAS: Final = "puskesmas"
+KEY_STATUS: Final = "status"
+KEY_BULAN: Final = "bulan"
+KEY_DESA: Final = "desa"
+KEY_KELOMPOK: Final = "kelompok"
+KEY_LANG: Final = "lang"
+KEY_MODE: Final = "mode"
+URL_KEYS: Final = (
+    KEY_KABUPATEN,
+    KEY_KECAMATAN,
+    KEY_PUSKESMAS,
+    KEY_STATUS,
+    KEY_BULAN,
+    KEY_DESA,
+    KEY_KELOMPOK,
+    KEY_LANG,
+    KEY_MODE,
+)
+MULTI_KEYS: Final = frozenset({KEY_KECAMATAN, KEY_STATUS})
+# Streamlit's own parameters: passed through silently, never reported.
+IGNORED_KEYS: Final = frozenset({"embed", "embed_options"})
+
+# Codes: Kemendagri dotted codes, BPS digits, puskesmas codes like P3206190201.
+_CODE_RE: Final = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
+
+# Note kinds
+UNKNOWN_KEY: Final = "tidak_dikenal"
+MALFORMED: Final = "tidak_sah"
+REPEATED: Final = "berulang"
+NOT_IN_DATA: Final = "tidak_ada_di_data"
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything that defines what the dashboard shows.
+
+    ``None`` / empty tuple mean "no filter"; ``bulan`` None means "the latest
+    month" until :func:`reconcile` fills it in.
+    """
+
+    kabupaten: str | None = None
+    kecamatan: tuple[str, ...] = ()
+    puskesmas: str | None = None
+    status: tuple[str, ...] = ()
+    bulan: str | None = None
+    desa: str | None = None
+    kelompok: str = "kecamatan"
+    lang: str = "id"
+    mode: str = MODE_NORMAL
+
+    @property
+    def presentasi(self) -> bool:
+        """True in presentation mode."""
+        return self.mode == MODE_PRESENTASI
+
+    def has_filters(self) -> bool:
+        """True when any desa filter (not month, language or mode) is set."""
+        return bool(self.kabupaten or self.kecamatan or self.puskesmas or self.status)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One URL parameter (or value) that was ignored, and why.
+
+    ``kind`` is one of ``tidak_dikenal`` (unknown key), ``tidak_sah``
+    (malformed value), ``berulang`` (a single-valued key given several
+    times; the last value is used) or ``tidak_ada_di_data`` (a well-formed
+    code that the loaded data does not contain).
+    """
+
+    kind: str
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """The state read from a URL and the notes about what was ignored."""
+
+    state: ViewState
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the loaded data offers to filter on (built by :mod:`ui.data`).
+
+    Attributes
+    ----------
+    kabupaten
+        kode_kabupaten -> nama_kabupaten.
+    kecamatan
+        kode_kecamatan -> (nama_kecamatan, kode_kabupaten).
+    puskesmas
+        kode_puskesmas -> (nama_puskesmas, kode_kabupaten of the desa it serves).
+    months
+        Report months, ascending (YYYY-MM).
+    desa
+        Every kode_desa.
+    """
+
+    kabupaten: Mapping[str, str] = field(default_factory=dict)
+    kecamatan: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    puskesmas: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    months: tuple[str, ...] = ()
+    desa: frozenset[str] = frozenset()
+
+    @property
+    def latest_month(self) -> str | None:
+        """The latest report month, or None when there are no reports."""
+        return self.months[-1] if self.months else None
+
+    def kecamatan_in(self, kabupaten: str | None) -> list[str]:
+        """Kecamatan codes of ``kabupaten`` (all when None), sorted by name."""
+        codes = [k for k, (_, kab) in self.kecamatan.items() if kabupaten is None or kab == kabupaten]
+        return sorted(codes, key=lambda k: (self.kecamatan[k][0], k))
+
+    def puskesmas_in(self, kabupaten: str | None) -> list[str]:
+        """Puskesmas codes serving desa of ``kabupaten`` (all when None), sorted by name."""
+        codes = [k for k, (_, kabs) in self.puskesmas.items() if kabupaten is None or kabupaten in kabs]
+        return sorted(codes, key=lambda k: (self.puskesmas[k][0], k))
+
+
+# -- parsing -------------------------------------------------------------------
+def _values(raw: str | Sequence[str]) -> list[str]:
+    """Every value of one parameter: repeated occurrences and comma lists, stripped."""
+    occurrences = [raw] if isinstance(raw, str) else list(raw)
+    values: list[str] = []
+    for occurrence in occurrences:
+        values.extend(part.strip() for part in str(occurrence).split(","))
+    return values
+
+
+def _occurrences(raw: str | Sequence[str]) -> list[str]:
+    return [raw.strip()] if isinstance(raw, str) else [str(v).strip() for v in raw]
+
+
+def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _is_code(value: str) -> bool:
+    return bool(_CODE_RE.match(value))
+
+
+def _valid_single(key: str, value: str) -> bool:
+    if key in (KEY_KABUPATEN, KEY_PUSKESMAS, KEY_DESA):
+        return _is_code(value)
+    if key == KEY_BULAN:
+        return parse_month(value) is not None
+    if key == KEY_LANG:
+        return value in LANGUAGES
+    if key == KEY_MODE:
+        return value in MODES
+    if key == KEY_KELOMPOK:
+        return value in GROUPINGS
+    return False
+
+
+def _valid_multi(key: str, value: str) -> bool:
+    return value in STATUSES if key == KEY_STATUS else _is_code(value)
+
+
+def parse_query(params: Mapping[str, str | Sequence[str]]) -> ParseResult:
+    """Read a :class:`ViewState` from URL query parameters; never raises.
+
+    Parameters
+    ----------
+    params
+        Key -> value, or key -> every value of a repeated key (as
+        ``st.query_params.get_all`` gives them).
+
+    Returns
+    -------
+    ParseResult
+        The state (defaults where a parameter is absent, empty or invalid)
+        and one :class:`Note` per ignored key or value, in URL order.
+    """
+    notes: list[Note] = []
+    values: dict[str, object] = {}
+    for key, raw in params.items():
+        if key in IGNORED_KEYS:
+            continue
+        if key not in URL_KEYS:
+            notes.append(Note(UNKNOWN_KEY, key, ",".join(_occurrences(raw))))
+            continue
+        if key in MULTI_KEYS:
+            good = [v for v in _values(raw) if v and _valid_multi(key, v)]
+            notes.extend(Note(MALFORMED, key, v) for v in _values(raw) if v and not _valid_multi(key, v))
+            values[key] = _dedupe(good)
+            continue
+        given = [v for v in _occurrences(raw) if v]
+        if not given:
+            continue
+        if len(set(given)) > 1:
+            notes.append(Note(REPEATED, key, ",".join(given)))
+        value = given[-1]
+        if _valid_single(key, value):
+            values[key] = value
+        else:
+            notes.append(Note(MALFORMED, key, value))
+    return ParseResult(ViewState(**values), tuple(notes))  # type: ignore[arg-type]
+
+
+def serialise(state: ViewState) -> dict[str, str]:
+    """Return the URL query parameters of ``state`` (defaults left out), in a fixed order."""
+    defaults = ViewState()
+    out: dict[str, str] = {}
+    for key in URL_KEYS:
+        value = getattr(state, key)
+        if value == getattr(defaults, key):
+            continue
+        out[key] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return out
+
+
+# -- checking against the data ---------------------------------------------------
+def reconcile(state: ViewState, options: FilterOptions) -> tuple[ViewState, tuple[Note, ...]]:
+    """Drop values that the loaded data does not contain and fill in the default month.
+
+    Parameters
+    ----------
+    state
+        A syntactically valid state (from :func:`parse_query` or the widgets).
+    options
+        What the data offers.
+
+    Returns
+    -------
+    tuple
+        The cleaned state and one ``tidak_ada_di_data`` note per dropped value.
+        A kecamatan or puskesmas outside the chosen kabupaten counts as not in
+        the data. A month without reports becomes the latest month.
+    """
+    notes: list[Note] = []
+    kabupaten = state.kabupaten
+    if kabupaten is not None and kabupaten not in options.kabupaten:
+        notes.append(Note(NOT_IN_DATA, KEY_KABUPATEN, kabupaten))
+        kabupaten = None
+    allowed_kec = set(options.kecamatan_in(kabupaten))
+    kecamatan = tuple(k for k in state.kecamatan if k in allowed_kec)
+    notes.extend(Note(NOT_IN_DATA, KEY_KECAMATAN, k) for k in state.kecamatan if k not in allowed_kec)
+    puskesmas = state.puskesmas
+    if puskesmas is not None and puskesmas not in set(options.puskesmas_in(kabupaten)):
+        notes.append(Note(NOT_IN_DATA, KEY_PUSKESMAS, puskesmas))
+        puskesmas = None
+    bulan = state.bulan
+    if bulan is not None and bulan not in options.months:
+        notes.append(Note(NOT_IN_DATA, KEY_BULAN, bulan))
+        bulan = None
+    desa = state.desa
+    if desa is not None and desa not in options.desa:
+        notes.append(Note(NOT_IN_DATA, KEY_DESA, desa))
+        desa = None
+    cleaned = replace(
+        state,
+        kabupaten=kabupaten,
+        kecamatan=kecamatan,
+        puskesmas=puskesmas,
+        bulan=bulan if bulan is not None else options.latest_month,
+        desa=desa,
+    )
+    return cleaned, tuple(notes)
