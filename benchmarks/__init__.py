@@ -1,0 +1,1 @@
+"""Benchmarks of Peta ILP (run from the checkout's root, e.g. ``python -m benchmarks.coverage_scale``)."""
