@@ -60,7 +60,10 @@ def check_zip(
     for info in infos:
         _check_entry_name(path, info.filename)
         if info.flag_bits & _ENCRYPTED_FLAG:
-            msg = f"Arsip {path.name} terkunci kata sandi (entri '{info.filename}'). Buat ulang arsip .zip tanpa kata sandi."
+            msg = (
+                f"Arsip {path.name} terkunci kata sandi (entri '{info.filename}'). "
+                "Buat ulang arsip .zip tanpa kata sandi."
+            )
             raise InputError(msg)
     total = sum(info.file_size for info in infos)
     if total > max_bytes:

@@ -117,7 +117,8 @@ def _combine_issues(rows: RowResult, geometry_issues: Sequence[GeometryIssue]) -
 
 
 def _join(first: RowIssue, second: RowIssue) -> RowIssue:
-    return RowIssue(first.tindakan, first.jenis, f"{first.alasan} Juga: {second.alasan}", first.baris, first.kolom, first.subjek)
+    alasan = f"{first.alasan} Juga: {second.alasan}"
+    return RowIssue(first.tindakan, first.jenis, alasan, first.baris, first.kolom, first.subjek)
 
 
 def _code_at(codes: pd.Series, position: int) -> str | None:
@@ -134,7 +135,7 @@ def _nothing_accepted(berkas: str, count: int, issues: Sequence[RowIssue]) -> st
     reasons: list[str] = []
     for issue in issues:
         if issue.tindakan == DITOLAK and issue.jenis not in {r.split(":")[0] for r in reasons}:
-            reasons.append(f"{issue.jenis}: baris {issue.baris}: {issue.alasan}")
+            reasons.append(f"{issue.jenis}: baris {issue.baris}: {issue.alasan.rstrip('.')}")
         if len(reasons) == _MAX_REASONS:
             break
     return (

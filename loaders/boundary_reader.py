@@ -295,8 +295,8 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
         return gpd.read_parquet(path)
     except (ValueError, OSError, TypeError) as exc:
         msg = (
-            f"Berkas {path.name} tidak dapat dibaca sebagai GeoParquet ({exc}). Berkas Parquet tanpa metadata "
-            "geometri (GeoParquet) tidak dapat dipakai; ekspor ulang dengan GeoPandas/QGIS sebagai GeoParquet."
+            f"Berkas {path.name} tidak dapat dibaca sebagai GeoParquet ({_short(exc, path)}). Berkas Parquet tanpa "
+            "metadata geometri (GeoParquet) tidak dapat dipakai; ekspor ulang dengan GeoPandas/QGIS sebagai GeoParquet."
         )
         raise InputError(msg) from exc
 
@@ -306,14 +306,16 @@ def _unreadable_message(path: Path, exc: Exception, *, berkas: str) -> str:
     if path.suffix.lower() in (".geojson", ".json"):
         return (
             f"Berkas {berkas} berisi JSON tetapi bukan GeoJSON yang dapat dibaca: tidak ada FeatureCollection "
-            f"atau Feature dengan geometri ({_short(exc)}). Ekspor ulang dari QGIS (Export > Save Features As > "
-            "GeoJSON)."
+            "atau Feature dengan geometri, atau isinya rusak/terpotong. Ekspor ulang dari QGIS (Export > Save "
+            "Features As > GeoJSON)."
         )
-    return f"Berkas {berkas} tidak dapat dibaca sebagai {fmt} ({_short(exc)}). Periksa berkasnya atau ekspor ulang."
+    detail = _short(exc, path)
+    return f"Berkas {berkas} tidak dapat dibaca sebagai {fmt} ({detail}). Periksa berkasnya atau ekspor ulang."
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).split(";")[0].strip()
+def _short(exc: Exception, path: Path) -> str:
+    """The first sentence of a library error, without temporary folder names."""
+    text = " ".join(str(exc).replace(str(path), path.name).split()).split(";")[0].strip()
     return text if len(text) <= 200 else text[:197] + "..."
 
 
@@ -324,8 +326,8 @@ def _need_polygons() -> str:
 def _check_content(frame: pd.DataFrame, *, berkas: str) -> None:
     if len(frame) == 0:
         msg = (
-            f"Berkas {berkas} tidak berisi satu fitur pun (0 desa). Periksa ekspornya (misalnya bukan hanya "
-            "fitur terpilih yang kosong) lalu ulangi."
+            f"Berkas {berkas} tidak berisi satu fitur pun (0 desa). Periksa ekspornya (misalnya opsi 'hanya "
+            "fitur terpilih' di QGIS saat tidak ada fitur yang dipilih) lalu ulangi."
         )
         raise InputError(msg)
     polygonal, other = polygonal_types(frame.geometry)

@@ -340,8 +340,7 @@ def test_bad_rows_rejected_with_row_numbers(tmp_path: Path, tmp_store: Store) ->
             "kode_desa": ["32.06.01.2001", "", "32.06.01", "32.06.01.2004", "32.06.01.2005", "32.06.01.2006", "bad"],
             "nama_desa": ["  Sukamaju  ", "B", "C", long_name, "<script>alert(1)</script>", "F", "G"],
         },
-        geometry=[square(108, -7.5), square(108.1, -7.5), square(108.2, -7.5), square(108.3, -7.5),
-                  square(108.4, -7.5), Point(108.5, -7.5), Point(108.6, -7.5)],
+        geometry=[*(square(108 + 0.1 * i, -7.5) for i in range(5)), Point(108.5, -7.5), Point(108.6, -7.5)],
         crs=model.CRS,
     )
     desa, prepared = prepare(write_geojson(frame, tmp_path), tmp_store)
@@ -436,7 +435,8 @@ def test_reimport_replaces_only_its_kabupaten(tmp_path: Path, tmp_store: Store) 
     commit_file(write_geojson(garut, tmp_path / "b"), tmp_store)
     assert len(tmp_store.read_desa()) == 6
 
-    new_tasik = villages({"kode_desa": ["32.06.01.2001", "32.06.03.2001", "32.06.03.2002"], "nama_desa": ["A", "B", "C"]})
+    new_codes = ["32.06.01.2001", "32.06.03.2001", "32.06.03.2002"]
+    new_tasik = villages({"kode_desa": new_codes, "nama_desa": ["A", "B", "C"]})
     prepared = prepare_boundaries(write_geojson(new_tasik, tmp_path / "c"), store=tmp_store)
     assert prepared.report.catatan[-1] == "Menggantikan 3 desa lama dari kabupaten/kota 32.06 di penyimpanan."
     report = commit_prepared(tmp_store, prepared)
@@ -461,9 +461,10 @@ def test_findings_kept_per_district(tmp_path: Path, tmp_store: Store) -> None:
     bowtie = Polygon([(108.0, -7.5), (108.01, -7.49), (108.01, -7.5), (108.0, -7.49)])
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    commit_file(write_geojson(villages().assign(geometry=[bowtie, square(108.02, -7.5), square(108.04, -7.5)]), tmp_path / "a"), tmp_store)
+    shapes = [bowtie, square(108.02, -7.5), square(108.04, -7.5)]
+    commit_file(write_geojson(villages().assign(geometry=shapes), tmp_path / "a"), tmp_store)
     garut = villages({"kode_desa": ["32.05.01.2001", "32.05.01.2002", "32.05.01.2003"], "nama_desa": NAMES})
-    commit_file(write_geojson(garut.assign(geometry=[bowtie, square(108.02, -7.5), square(108.04, -7.5)]), tmp_path / "b"), tmp_store)
+    commit_file(write_geojson(garut.assign(geometry=shapes), tmp_path / "b"), tmp_store)
     catatan = tmp_store.read_catatan()
     batas = catatan[catatan["sumber"] == "batas"].sort_values("subjek")
     assert batas["subjek"].tolist() == ["32.05.01.2001", "32.06.01.2001"]
