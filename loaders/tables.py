@@ -37,6 +37,7 @@ import io
 import re
 import warnings
 import zipfile
+from dataclasses import dataclass
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
@@ -49,7 +50,16 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from loaders import model
-from loaders.columns import header_score, known_headers, normalise_header
+from loaders.columns import (
+    FIELDS,
+    check_override_fields,
+    check_required,
+    detect_mapping,
+    header_score,
+    known_headers,
+    normalise_header,
+    override_applies,
+)
 from loaders.exceptions import InputError
 from loaders.import_report import DITOLAK, RowIssue
 
@@ -529,3 +539,89 @@ def text_values(values: pd.Series) -> pd.Series:
 def sheet_prefix(sheet: str, *, several: bool) -> str:
     """``"Sheet 'X': "`` when a workbook has several sheets, else empty."""
     return f"Sheet '{sheet}': " if several else ""
+
+
+@dataclass(frozen=True)
+class MappedSheet:
+    """One sheet ready for parsing: its raw frame and its column mapping."""
+
+    name: str
+    target: str
+    frame: pd.DataFrame
+    mapping: dict[str, str]
+
+
+def map_sheets(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    targets: Mapping[str, str],
+    overrides: Mapping[str, str] | None,
+    source: str,
+    skip_incomplete: bool,
+) -> tuple[list[MappedSheet], list[str]]:
+    """Detect the column mapping of each sheet and check its required columns.
+
+    Parameters
+    ----------
+    frames
+        Sheet name -> raw frame, from :func:`read_tables`.
+    targets
+        Sheet name -> import target (sheets not listed are not used).
+    overrides
+        ``--map`` overrides; each applies to the sheets that have that column.
+    source
+        File name, for messages.
+    skip_incomplete
+        Leave out (with a note) sheets missing required columns, as long as one
+        sheet is usable; otherwise such a sheet is an error.
+
+    Returns
+    -------
+    tuple
+        The usable sheets and Indonesian notes about skipped sheets.
+
+    Raises
+    ------
+    InputError
+        Unknown override field, override column found in no sheet, or missing
+        required columns.
+    """
+    given = dict(overrides or {})
+    check_override_fields(given, targets=sorted(set(targets.values())))
+    several = len(targets) > 1
+    mapped: list[MappedSheet] = []
+    notes: list[str] = []
+    errors: list[InputError] = []
+    used: set[str] = set()
+    for name, target in targets.items():
+        frame = frames[name]
+        columns = [c for c in frame.columns if c != ROW_COLUMN]
+        own = {c: f for c, f in given.items() if override_applies(c, columns) and f in FIELDS[target]}
+        mapping = detect_mapping(columns, target=target, overrides=own)
+        where = f"sheet '{name}' berkas {source}" if several else f"berkas {source}"
+        try:
+            check_required(mapping, target=target, where=where, columns=columns)
+        except InputError as exc:
+            if not skip_incomplete:
+                raise
+            errors.append(exc)
+            notes.append(f"Sheet '{name}' dilewati: {exc}")
+            continue
+        used |= set(own)
+        mapped.append(MappedSheet(name, target, frame, mapping))
+    if not mapped:
+        raise errors[0]
+    unused = [c for c in given if c not in used]
+    if unused:
+        msg = (
+            f"--map: kolom {', '.join(repr(c) for c in unused)} tidak ada di {source} "
+            "(atau field-nya tidak berlaku untuk sheet yang memuat kolom itu). Periksa ejaan judul kolom."
+        )
+        raise InputError(msg)
+    return mapped, notes
+
+
+def mapping_for_report(sheets: Sequence[MappedSheet]) -> dict[str, str]:
+    """Source column -> field of all sheets (``Sheet!Kolom`` keys when there are several)."""
+    several = len(sheets) > 1
+    return {(f"{s.name}!{c}" if several else c): f for s in sheets for c, f in s.mapping.items()}

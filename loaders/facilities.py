@@ -1,0 +1,531 @@
+"""The facility importer: puskesmas, pustu and posyandu tables -> the ``fasilitas`` layer.
+
+:func:`prepare_facilities` reads an XLSX (every sheet; the sheet name tells
+the kind) or a CSV (the file name or ``jenis`` tells the kind; else the
+headers), maps the columns, parses codes, statuses, numbers and coordinates,
+fixes swapped latitude/longitude, flags points outside the district, and gives
+every row a stable ``id_fasilitas``. It writes nothing: the returned
+:class:`~loaders.prepared.PreparedImport` holds the whole new layer (the
+store's facilities minus those of the same kind in the same kabupaten, plus
+the file's rows), the report, and the findings for the data-quality table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from loaders import model
+from loaders.columns import FACILITY_TARGETS, guess_facility_kind, normalise_header
+from loaders.coordinates import DesaIndex, parse_lat_lon, parse_pair, resolve_swaps
+from loaders.exceptions import InputError
+from loaders.import_report import DIPERBAIKI, DITOLAK, PERINGATAN, ImportReport
+from loaders.prepared import PreparedImport
+from loaders.store import Store, file_sha256
+from loaders.tables import (
+    MAX_BYTES_TABEL,
+    NOTES_ATTR,
+    ROW_COLUMN,
+    IssueLog,
+    MappedSheet,
+    catatan_frame,
+    map_sheets,
+    mapping_for_report,
+    parse_counts,
+    read_tables,
+    sheet_prefix,
+    text_values,
+)
+from loaders.working_areas import match_desa_names
+
+JENIS_IMPOR: Final = "fasilitas"
+# Findings kept for the data-quality table, with their severity.
+TINGKAT: Final = {
+    "di_luar_wilayah": "tinggi",
+    "duplikat_kode": "sedang",
+    "koordinat_ditukar": "sedang",
+    "tanpa_koordinat": "sedang",
+    "koordinat_tidak_sah": "sedang",
+}
+STRATA: Final = ("pratama", "madya", "purnama", "mandiri")
+_STATUS: Final = {
+    **dict.fromkeys(("aktif", "ya", "y", "1", "true", "buka", "beroperasi", "operasional", "active"), model.AKTIF),
+    **dict.fromkeys(
+        ("tidakaktif", "nonaktif", "tidak", "t", "n", "0", "false", "tutup", "tidakberoperasi", "mati", "inactive"),
+        model.TIDAK_AKTIF,
+    ),
+}
+_LABEL: Final = {model.PUSKESMAS: "puskesmas", model.PUSTU: "pustu", model.POSYANDU: "posyandu"}
+_TEXT_FIELDS: Final = ("kode", "nama", "kode_puskesmas", "nama_puskesmas_induk", "alamat", "nama_desa", "nama_kecamatan")
+_COUNT_FIELDS: Final = ("jumlah_kader", "perawat", "bidan")
+
+
+def prepare_facilities(
+    path: Path,
+    *,
+    store: Store,
+    sheet: str | None = None,
+    jenis: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> PreparedImport:
+    """Read and validate a puskesmas/pustu/posyandu table; write nothing.
+
+    Parameters
+    ----------
+    path
+        XLSX (all sheets, or ``sheet``) or CSV file.
+    store
+        The store the rows are merged into (its desa are used to check
+        coordinates; only read here).
+    sheet
+        Only this sheet of an XLSX file.
+    jenis
+        ``puskesmas``, ``pustu`` or ``posyandu`` when neither the sheet nor the
+        file name tells it (``--type``).
+    mapping
+        Source column -> field overrides (``--map``).
+
+    Returns
+    -------
+    PreparedImport
+        ``layers["fasilitas"]`` is the whole new layer; ``catatan`` holds the
+        duplicate-code, swapped-coordinate, missing-coordinate and
+        outside-district findings.
+
+    Raises
+    ------
+    InputError
+        Unreadable file, unknown ``jenis``, kind not determinable, missing
+        required columns, or no valid row.
+    """
+    path = Path(path)
+    if jenis is not None and jenis not in FACILITY_TARGETS:
+        msg = f"Jenis fasilitas '{jenis}' tidak dikenal (--type). Pilihan: {', '.join(FACILITY_TARGETS)}."
+        raise InputError(msg)
+    frames = read_tables(path, sheet=sheet, max_bytes=MAX_BYTES_TABEL)
+    targets, notes = _sheet_kinds(frames, path=path, jenis=jenis)
+    sheets, skipped = map_sheets(frames, targets=targets, overrides=mapping, source=path.name, skip_incomplete=False)
+    notes += skipped
+    issues = IssueLog()
+    several = len(sheets) > 1
+    rows = pd.concat([_parse_sheet(s, source=path.name, several=several, issues=issues) for s in sheets], ignore_index=True)
+    for s in sheets:
+        notes += s.frame.attrs.get(NOTES_ATTR, [])
+    read_count = len(rows)
+    rows = rows[rows["ok_"]].drop(columns="ok_").reset_index(drop=True)
+    if rows.empty:
+        msg = (
+            f"Tidak ada baris fasilitas yang sah di {path.name}: semua {read_count} baris ditolak "
+            f"(contoh: {'; '.join(i.alasan for i in issues.items[:3])}). Perbaiki lalu impor lagi."
+        )
+        raise InputError(msg)
+    desa = store.read_desa()
+    index = DesaIndex(desa.geometry.to_numpy(), desa["kode_desa"].to_numpy()) if not desa.empty else None
+    rows = _place_points(rows, index=index)
+    rows = _fill_kode_desa_from_names(rows, desa=desa, issues=issues)
+    rows = _assign_ids(rows, issues=issues)
+    _point_findings(rows, desa=desa, issues=issues)
+    existing = store.read_fasilitas()
+    rows = _fill_induk_codes(rows, existing=existing)
+    layer, replaced = _merge(rows, existing=existing, desa=desa, index=index)
+    if replaced:
+        notes.append(f"{replaced} fasilitas lama dengan jenis dan kabupaten yang sama diganti oleh isi berkas ini.")
+    kinds = sorted(set(rows["jenis"]))
+    report = ImportReport(
+        jenis_impor=JENIS_IMPOR,
+        berkas=path.name,
+        sha256=file_sha256(path),
+        baris_dibaca=read_count,
+        diterima=len(rows),
+        masalah=tuple(issues.items),
+        catatan=tuple(notes),
+    )
+    return PreparedImport(
+        report=report,
+        layers={model.LAYER_FASILITAS: layer},
+        mapping=mapping_for_report(sheets),
+        catatan=catatan_frame(issues.items, tingkat=TINGKAT),
+        catatan_sumber=f"{JENIS_IMPOR}:" + "+".join(kinds),
+    )
+
+
+# -- kinds of sheets ------------------------------------------------------------------
+def kind_from_name(name: str) -> str | None:
+    """``puskesmas``/``pustu``/``posyandu`` named in a sheet or file name, or None.
+
+    Examples
+    --------
+    >>> kind_from_name("Data Posyandu")
+    'posyandu'
+    >>> kind_from_name("puskesmas_32.05") is None
+    False
+    """
+    text = name.lower()
+    if "pembantu" in text:
+        return model.PUSTU
+    hits = [kind for kind in FACILITY_TARGETS if kind in text]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _sheet_kinds(frames: Mapping[str, pd.DataFrame], *, path: Path, jenis: str | None) -> tuple[dict[str, str], list[str]]:
+    kinds: dict[str, str] = {}
+    notes: list[str] = []
+    untyped: list[str] = []
+    for name, frame in frames.items():
+        kind, how = _kind_of(name, frame, jenis=jenis)
+        if kind is None:
+            untyped.append(name)
+            continue
+        kinds[name] = kind
+        place = "berkas" if path.suffix.lower() not in {".xlsx", ".xlsm"} else f"sheet '{name}'"
+        notes.append(f"{place[0].upper()}{place[1:]} dibaca sebagai data {_LABEL[kind]} ({how}).")
+    if not kinds:
+        where = f"berkas {path.name}" + (f" (sheet: {', '.join(untyped)})" if len(untyped) > 1 else "")
+        msg = (
+            f"Jenis fasilitas di {where} tidak dapat ditentukan dari nama sheet/berkas maupun judul kolom. "
+            "Sebutkan jenisnya dengan --type puskesmas, --type pustu atau --type posyandu "
+            "(atau beri nama sheet Puskesmas/Pustu/Posyandu)."
+        )
+        raise InputError(msg)
+    notes += [f"Sheet '{name}' dilewati: jenis fasilitasnya tidak dikenali dari nama maupun judul kolom." for name in untyped]
+    return kinds, notes
+
+
+def _kind_of(name: str, frame: pd.DataFrame, *, jenis: str | None) -> tuple[str | None, str]:
+    by_name = kind_from_name(name)
+    if by_name:
+        return by_name, "dari nama"
+    if jenis:
+        return jenis, "dari --type"
+    guessed = guess_facility_kind(c for c in frame.columns if c != ROW_COLUMN)
+    return guessed, "ditebak dari judul kolom"
+
+
+# -- parsing one sheet -----------------------------------------------------------------
+def _parse_sheet(sheet: MappedSheet, *, source: str, several: bool, issues: IssueLog) -> pd.DataFrame:
+    frame, kind = sheet.frame, sheet.target
+    by_field = {field: column for column, field in sheet.mapping.items()}
+    prefix = sheet_prefix(sheet.name, several=several)
+    out = pd.DataFrame({"baris_sumber": frame[ROW_COLUMN].astype("int64").to_numpy()})
+    out["jenis"] = kind
+    out["berkas_sumber"] = source
+    out["prefix_"] = prefix
+    for field in _TEXT_FIELDS:
+        out[field] = _text(frame, by_field.get(field))
+    out["kode_desa"] = _kode_desa(frame, by_field.get("kode_desa"), prefix=prefix, issues=issues)
+    out["status"] = _status(frame, by_field.get("status"), kind=kind, prefix=prefix, issues=issues)
+    out["strata"] = _strata(frame, by_field.get("strata"), prefix=prefix, issues=issues)
+    for field in _COUNT_FIELDS:
+        out[field] = _counts(frame, by_field.get(field), prefix=prefix, issues=issues)
+    lat, lon = _coordinates(frame, by_field, prefix=prefix, issues=issues)
+    out["lat"], out["lon"] = lat, lon
+    out["ok_"] = _required_present(out, kind=kind, prefix=prefix, issues=issues)
+    return out
+
+
+def _text(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    if column is None:
+        return pd.Series(pd.NA, index=range(len(frame)), dtype=model.STR)
+    return text_values(frame[column]).reset_index(drop=True)
+
+
+def _kode_desa(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: IssueLog) -> pd.Series:
+    raw = _text(frame, column)
+    codes = raw.map(lambda v: None if v is pd.NA else model.normalise_kode_desa(v)).astype(model.STR)
+    bad = raw.notna() & codes.isna()
+    for position in np.flatnonzero(bad.to_numpy()):
+        row = int(frame[ROW_COLUMN].iloc[position])
+        issues.add(
+            PERINGATAN,
+            "kode_desa_tidak_sah",
+            f"{prefix}Baris {row}: kode desa '{raw.iloc[position]}' bukan kode Kemendagri (contoh: 32.06.01.2001); "
+            "fasilitas diimpor tanpa kode desa.",
+            baris=row,
+            kolom=column,
+        )
+    return codes
+
+
+def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, issues: IssueLog) -> pd.Series:
+    default = pd.NA if kind == model.PUSTU else model.AKTIF
+    raw = _text(frame, column)
+    keys = raw.map(lambda v: "" if v is pd.NA else re.sub(r"[\s\-_]+", "", str(v).lower()))
+    status = keys.map(lambda k: _STATUS.get(k, pd.NA)).astype(model.STR)
+    status = status.where(raw.notna(), default).astype(model.STR)
+    unknown = raw.notna() & status.isna()
+    missing = raw.isna() & status.isna()
+    rows = frame[ROW_COLUMN].to_numpy()
+    for position in np.flatnonzero(unknown.to_numpy()):
+        issues.add(
+            PERINGATAN,
+            "status_tidak_dikenal",
+            f"{prefix}Baris {rows[position]}: status '{raw.iloc[position]}' tidak dikenal (isi Aktif atau Tidak aktif); "
+            "status dikosongkan sehingga tidak dihitung aktif.",
+            baris=int(rows[position]),
+            kolom=column,
+        )
+    for position in np.flatnonzero(missing.to_numpy()):
+        where = f"kolom '{column}' kosong" if column else "tidak ada kolom Status"
+        issues.add(
+            PERINGATAN,
+            "status_kosong",
+            f"{prefix}Baris {rows[position]}: {where}; status pustu tidak diketahui sehingga tidak dihitung aktif.",
+            baris=int(rows[position]),
+            kolom=column,
+        )
+    return status
+
+
+def _strata(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: IssueLog) -> pd.Series:
+    raw = _text(frame, column)
+    lowered = raw.str.lower()
+    unknown = raw.notna() & ~lowered.isin(STRATA)
+    rows = frame[ROW_COLUMN].to_numpy()
+    for position in np.flatnonzero(unknown.to_numpy()):
+        issues.add(
+            PERINGATAN,
+            "strata_tidak_dikenal",
+            f"{prefix}Baris {rows[position]}: strata '{raw.iloc[position]}' bukan Pratama/Madya/Purnama/Mandiri; "
+            "disimpan apa adanya.",
+            baris=int(rows[position]),
+            kolom=column,
+        )
+    return lowered.where(~unknown, raw).astype(model.STR)
+
+
+def _counts(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: IssueLog) -> pd.Series:
+    if column is None:
+        return pd.Series(pd.NA, index=range(len(frame)), dtype=model.INT)
+    numbers, bad = parse_counts(frame[column].reset_index(drop=True))
+    rows = frame[ROW_COLUMN].to_numpy()
+    for position in np.flatnonzero(bad.to_numpy()):
+        issues.add(
+            PERINGATAN,
+            "angka_tidak_sah",
+            f"{prefix}Baris {rows[position]}: kolom '{column}' berisi '{frame[column].iloc[position]}', bukan bilangan "
+            "bulat >= 0; dikosongkan.",
+            baris=int(rows[position]),
+            kolom=column,
+        )
+    return numbers
+
+
+def _coordinates(
+    frame: pd.DataFrame, by_field: Mapping[str, str], *, prefix: str, issues: IssueLog
+) -> tuple[np.ndarray, np.ndarray]:
+    lat_col, lon_col, pair_col = by_field.get("lat"), by_field.get("lon"), by_field.get("koordinat")
+    n = len(frame)
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    rows = frame[ROW_COLUMN].to_numpy()
+    lat_cells = frame[lat_col].tolist() if lat_col else [""] * n
+    lon_cells = frame[lon_col].tolist() if lon_col else [""] * n
+    pair_cells = frame[pair_col].tolist() if pair_col else [""] * n
+    for i in range(n):
+        use_pair = pair_col is not None and not (str(lat_cells[i]).strip() or str(lon_cells[i]).strip())
+        parsed = parse_pair(pair_cells[i]) if use_pair else parse_lat_lon(lat_cells[i], lon_cells[i])
+        if parsed.ada:
+            lat[i], lon[i] = parsed.lat, parsed.lon
+        elif parsed.alasan:
+            column = pair_col if use_pair else f"{lat_col}/{lon_col}"
+            issues.add(
+                PERINGATAN,
+                "koordinat_tidak_sah",
+                f"{prefix}Baris {rows[i]}, kolom '{column}': {parsed.alasan}; fasilitas diimpor tanpa titik.",
+                baris=int(rows[i]),
+                kolom=column,
+            )
+    return lat, lon
+
+
+def _required_present(out: pd.DataFrame, *, kind: str, prefix: str, issues: IssueLog) -> pd.Series:
+    needed = "nama" if kind == model.PUSTU else "kode"
+    ok = out[needed].notna()
+    for row in out.loc[~ok, "baris_sumber"].tolist():
+        what = "nama pustu" if kind == model.PUSTU else f"kode {_LABEL[kind]}"
+        issues.add(DITOLAK, f"{needed}_kosong", f"{prefix}Baris {row}: {what} kosong; baris ditolak.", baris=int(row))
+    no_name = ok & out["nama"].isna()
+    for row in out.loc[no_name, "baris_sumber"].tolist():
+        issues.add(PERINGATAN, "nama_kosong", f"{prefix}Baris {row}: nama {_LABEL[kind]} kosong; kode dipakai sebagai nama.", baris=int(row))
+    out.loc[no_name, "nama"] = out.loc[no_name, "kode"]
+    return ok
+
+
+# -- points, desa and ids --------------------------------------------------------------
+def _place_points(rows: pd.DataFrame, *, index: DesaIndex | None) -> pd.DataFrame:
+    lat_in = rows["lat"].to_numpy(dtype=float)
+    lon_in = rows["lon"].to_numpy(dtype=float)
+    lat, lon, swapped, outside = resolve_swaps(lat_in, lon_in, inside=index.inside if index else None)
+    declared = rows["kode_desa"].astype(object).where(rows["kode_desa"].notna(), None).to_numpy()
+    point_desa = index.first_code(lat, lon, prefer=declared) if index else np.full(len(rows), None, dtype=object)
+    return rows.assign(
+        lat=lat,
+        lon=lon,
+        lat_asli_=lat_in,
+        lon_asli_=lon_in,
+        koordinat_ditukar=swapped,
+        di_luar_=outside,
+        desa_titik_=pd.Series(point_desa, index=rows.index, dtype=model.STR),
+    )
+
+
+def _fill_kode_desa_from_names(rows: pd.DataFrame, *, desa: gpd.GeoDataFrame, issues: IssueLog) -> pd.DataFrame:
+    todo = rows["kode_desa"].isna() & rows["nama_desa"].notna()
+    if desa.empty or not todo.any():
+        return rows
+    codes, _ = match_desa_names(rows.loc[todo, "nama_desa"], rows.loc[todo, "nama_kecamatan"], desa=desa)
+    found = codes.dropna()
+    for position, code in found.items():
+        row = rows.loc[position]
+        issues.add(
+            DIPERBAIKI,
+            "kode_desa_dari_nama",
+            f"{row['prefix_']}Baris {row['baris_sumber']}: kode desa kosong; diisi {code} dari nama desa "
+            f"'{row['nama_desa']}'.",
+            baris=int(row["baris_sumber"]),
+        )
+    kode_desa = rows["kode_desa"].copy()
+    kode_desa.loc[found.index] = found
+    return rows.assign(kode_desa=kode_desa)
+
+
+def slug(text: object) -> str:
+    """ASCII lower-case words joined by ``-``: ``Pustu Kota Kulon`` -> ``pustu-kota-kulon``."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _assign_ids(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
+    desa_part = rows["kode_desa"].fillna(rows["desa_titik_"])
+    pustu_ids = [
+        "-".join(p for p in ("PUSTU", d if d is not pd.NA else "", slug(n)) if p)
+        for d, n in zip(desa_part.tolist(), rows["nama"].tolist(), strict=True)
+    ]
+    base = rows["kode"].astype(object).where(rows["kode"].notna(), None)
+    base = base.where(base.notna(), pd.Series(pustu_ids, index=rows.index)).astype(str)
+    occurrence = base.groupby(base).cumcount() + 1
+    ids = base.where(occurrence == 1, base + "~" + occurrence.astype(str))
+    first_row = rows.groupby(base)["baris_sumber"].transform("first")
+    for position in np.flatnonzero((occurrence > 1).to_numpy()):
+        row = rows.iloc[position]
+        issues.add(
+            PERINGATAN,
+            "duplikat_kode",
+            f"{row['prefix_']}Baris {row['baris_sumber']}: {_LABEL[row['jenis']]} {base.iloc[position]} sudah ada di baris "
+            f"{first_row.iloc[position]}; baris ini tetap disimpan sebagai {ids.iloc[position]} dan hanya dihitung sekali.",
+            baris=int(row["baris_sumber"]),
+            subjek=base.iloc[position],
+        )
+    return rows.assign(id_fasilitas=ids.astype(model.STR), id_dasar_=base.astype(model.STR))
+
+
+def _point_findings(rows: pd.DataFrame, *, desa: gpd.GeoDataFrame, issues: IssueLog) -> None:
+    names = dict(zip(desa["kode_desa"], desa["nama_desa"], strict=True)) if not desa.empty else {}
+    area = "wilayah desa yang tersimpan" if names else "wilayah Indonesia"
+    for row in rows.itertuples(index=False):
+        where = f"{row.prefix_}Baris {row.baris_sumber}"
+        subject = row.id_dasar_
+        label = _LABEL[row.jenis]
+        if row.koordinat_ditukar:
+            issues.add(
+                DIPERBAIKI,
+                "koordinat_ditukar",
+                f"{where}: lintang dan bujur {label} {subject} tertukar ({row.lat_asli_:.6f}, {row.lon_asli_:.6f}); "
+                f"diperbaiki menjadi lintang {row.lat:.6f}, bujur {row.lon:.6f}.",
+                baris=row.baris_sumber,
+                subjek=subject,
+            )
+        if np.isnan(row.lat):
+            issues.add(
+                PERINGATAN,
+                "tanpa_koordinat",
+                f"{where}: {label} {subject} tidak punya koordinat; diimpor tanpa titik dan tidak tampil di peta.",
+                baris=row.baris_sumber,
+                subjek=subject,
+            )
+        elif row.di_luar_:
+            issues.add(
+                PERINGATAN,
+                "di_luar_wilayah",
+                f"{where}: titik {label} {subject} ({row.lat:.6f}, {row.lon:.6f}) berada di luar {area}; "
+                "tetap diimpor, periksa koordinatnya.",
+                baris=row.baris_sumber,
+                subjek=subject,
+            )
+        _desa_findings(row, names=names, where=where, issues=issues)
+
+
+def _desa_findings(row: object, *, names: Mapping[str, str], where: str, issues: IssueLog) -> None:
+    declared, point = row.kode_desa, row.desa_titik_
+    if not names or declared is pd.NA:
+        return
+    if declared not in names:
+        issues.add(
+            PERINGATAN,
+            "desa_tidak_dikenal",
+            f"{where}: kode desa {declared} tidak ada di batas desa yang tersimpan.",
+            baris=row.baris_sumber,
+            subjek=row.id_dasar_,
+        )
+    elif point is not pd.NA and point != declared:
+        issues.add(
+            PERINGATAN,
+            "desa_berbeda",
+            f"{where}: titik {_LABEL[row.jenis]} {row.id_dasar_} berada di desa {point} ({names.get(point, '?')}), "
+            f"bukan di desa yang tercantum {declared} ({names[declared]}).",
+            baris=row.baris_sumber,
+            subjek=row.id_dasar_,
+        )
+
+
+def _fill_induk_codes(rows: pd.DataFrame, *, existing: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Own code for puskesmas; induk code of pustu/posyandu looked up by the induk's name when unique."""
+    puskesmas = pd.concat(
+        [existing.loc[existing["jenis"] == model.PUSKESMAS, ["kode", "nama"]], rows.loc[rows["jenis"] == model.PUSKESMAS, ["kode", "nama"]]]
+    ).dropna()
+    by_name: dict[str, set[str]] = {}
+    for code, name in zip(puskesmas["kode"], puskesmas["nama"], strict=True):
+        by_name.setdefault(normalise_header(name), set()).add(str(code))
+    unique = {name: next(iter(codes)) for name, codes in by_name.items() if len(codes) == 1}
+    looked_up = rows["nama_puskesmas_induk"].map(lambda n: pd.NA if n is pd.NA else unique.get(normalise_header(n), pd.NA))
+    code = rows["kode_puskesmas"].fillna(looked_up.astype(model.STR))
+    code = code.where(rows["jenis"] != model.PUSKESMAS, rows["kode"])
+    return rows.assign(kode_puskesmas=code.astype(model.STR))
+
+
+# -- merging with the store --------------------------------------------------------------
+def _kabupaten(kode_desa: pd.Series, fallback: pd.Series) -> pd.Series:
+    code = kode_desa.fillna(fallback)
+    return code.map(lambda c: pd.NA if c is pd.NA else model.kode_kabupaten_of(str(c))).astype(model.STR)
+
+
+def _merge(
+    rows: pd.DataFrame, *, existing: gpd.GeoDataFrame, desa: gpd.GeoDataFrame, index: DesaIndex | None
+) -> tuple[gpd.GeoDataFrame, int]:
+    geometry = gpd.points_from_xy(rows["lon"], rows["lat"], crs=model.CRS)
+    geometry = [g if not g.is_empty else None for g in geometry]
+    new = model.conform(gpd.GeoDataFrame(rows, geometry=geometry, crs=model.CRS), model.LAYER_FASILITAS)
+    kinds = set(rows["jenis"])
+    same_kind = existing["jenis"].isin(kinds)
+    store_kabs = set(desa["kode_kabupaten"].dropna()) if not desa.empty else set()
+    if len(store_kabs) <= 1:
+        replace = same_kind
+    else:
+        file_kabs = set(_kabupaten(rows["kode_desa"], rows["desa_titik_"]).dropna())
+        lat = existing.geometry.y.where(~existing.geometry.is_empty & existing.geometry.notna()).to_numpy(dtype=float)
+        lon = existing.geometry.x.where(~existing.geometry.is_empty & existing.geometry.notna()).to_numpy(dtype=float)
+        point_desa = pd.Series(index.first_code(lat, lon), index=existing.index, dtype=model.STR) if index else None
+        existing_kab = _kabupaten(existing["kode_desa"], point_desa if point_desa is not None else existing["kode_desa"])
+        replace = same_kind & existing_kab.isin(file_kabs)
+    replace = replace | existing["id_fasilitas"].isin(set(new["id_fasilitas"]))
+    kept = existing[~replace.to_numpy()]
+    layer = pd.concat([kept, new], ignore_index=True)
+    return model.conform(gpd.GeoDataFrame(layer, geometry="geometry", crs=model.CRS), model.LAYER_FASILITAS), int(replace.sum())
+

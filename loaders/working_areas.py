@@ -1,0 +1,297 @@
+"""The working-area importer: a table desa -> puskesmas -> the ``wilayah_kerja`` layer.
+
+Each row names a desa (``kode_desa``, or ``nama_desa`` [+ ``kecamatan``]
+matched against the store's desa names) and a puskesmas (``kode_puskesmas``
+and/or ``nama_puskesmas``, matched against the store's puskesmas). Unknown or
+ambiguous desa are rejected row by row; a desa listed twice keeps its later
+row. The new layer is the store's working areas minus the file's desa plus the
+file's rows. :func:`match_desa_names` is shared with the facility importer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from loaders import model
+from loaders.columns import WILAYAH_KERJA, normalise_header
+from loaders.exceptions import InputError
+from loaders.import_report import DITOLAK, PERINGATAN, ImportReport
+from loaders.prepared import PreparedImport
+from loaders.store import Store, file_sha256
+from loaders.tables import (
+    MAX_BYTES_TABEL,
+    NOTES_ATTR,
+    ROW_COLUMN,
+    IssueLog,
+    catatan_frame,
+    map_sheets,
+    mapping_for_report,
+    read_tables,
+    sheet_prefix,
+    text_values,
+)
+
+JENIS_IMPOR: Final = "wilayah_kerja"
+CATATAN_SUMBER: Final = "wilayah_kerja"
+TINGKAT: Final = {"wilayah_duplikat": "rendah", "puskesmas_tidak_dikenal": "sedang"}
+_DESA_PREFIX: Final = re.compile(r"^(desa|kelurahan|kel|ds|des)\b\.?\s*", re.IGNORECASE)
+_KEC_PREFIX: Final = re.compile(r"^(kecamatan|kec)\b\.?\s*", re.IGNORECASE)
+
+
+def desa_key(name: object) -> str:
+    """Comparable form of a desa name: no prefix ``Desa``/``Kel.``, case, spaces or punctuation."""
+    return normalise_header(_DESA_PREFIX.sub("", str(name).strip()))
+
+
+def kecamatan_key(name: object) -> str:
+    """Comparable form of a kecamatan name (no prefix ``Kec.``)."""
+    return normalise_header(_KEC_PREFIX.sub("", str(name).strip()))
+
+
+def match_desa_names(
+    nama_desa: pd.Series,
+    nama_kecamatan: pd.Series | None,
+    *,
+    desa: pd.DataFrame,
+) -> tuple[pd.Series, pd.Series]:
+    """Find the kode_desa of desa names (case/space-insensitive), optionally within a kecamatan.
+
+    Parameters
+    ----------
+    nama_desa
+        Desa names (NA where absent).
+    nama_kecamatan
+        Kecamatan names of the same rows, or None.
+    desa
+        The store's desa layer (``kode_desa``, ``nama_desa``, ``nama_kecamatan``).
+
+    Returns
+    -------
+    tuple
+        ``(codes, reasons)``: kode_desa where exactly one desa matches (NA
+        otherwise) and an Indonesian reason where none or several match.
+    """
+    lookup: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for code, name, kec in zip(desa["kode_desa"], desa["nama_desa"], desa["nama_kecamatan"], strict=True):
+        lookup[desa_key(name)].append((str(code), kecamatan_key(kec), str(kec)))
+    kecamatan = nama_kecamatan if nama_kecamatan is not None else pd.Series([pd.NA] * len(nama_desa), index=nama_desa.index)
+    codes: list[object] = []
+    reasons: list[object] = []
+    for name, kec in zip(nama_desa.tolist(), kecamatan.tolist(), strict=True):
+        code, reason = _match_one(name, kec, lookup)
+        codes.append(code)
+        reasons.append(reason)
+    return (
+        pd.Series(codes, index=nama_desa.index, dtype=model.STR),
+        pd.Series(reasons, index=nama_desa.index, dtype=model.STR),
+    )
+
+
+def _match_one(name: object, kec: object, lookup: Mapping[str, list[tuple[str, str, str]]]) -> tuple[object, object]:
+    if name is pd.NA or name is None or not str(name).strip():
+        return pd.NA, "nama desa kosong"
+    candidates = lookup.get(desa_key(name), [])
+    if not candidates:
+        return pd.NA, f"desa '{name}' tidak ada di batas desa yang tersimpan"
+    if kec is not pd.NA and kec is not None and str(kec).strip():
+        within = [c for c in candidates if c[1] == kecamatan_key(kec)]
+        if not within:
+            where = ", ".join(sorted({c[2] for c in candidates}))
+            return pd.NA, f"desa '{name}' tidak ada di kecamatan '{kec}' (ada di kecamatan: {where})"
+        candidates = within
+    if len(candidates) > 1:
+        where = ", ".join(f"{c[0]} (Kec. {c[2]})" for c in candidates)
+        return pd.NA, f"nama desa '{name}' ada lebih dari satu: {where}; tambahkan kolom Kecamatan atau Kode Desa"
+    return candidates[0][0], pd.NA
+
+
+def prepare_working_areas(
+    path: Path,
+    *,
+    store: Store,
+    sheet: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> PreparedImport:
+    """Read and validate a working-area table (desa -> puskesmas); write nothing.
+
+    Parameters
+    ----------
+    path
+        CSV or XLSX file; every sheet with the needed columns is read.
+    store
+        The store (its desa and puskesmas are used for matching; only read here).
+    sheet
+        Only this sheet of an XLSX file.
+    mapping
+        Source column -> field overrides (``--map``).
+
+    Returns
+    -------
+    PreparedImport
+        ``layers["wilayah_kerja"]`` is the whole new layer.
+
+    Raises
+    ------
+    InputError
+        No desa in the store yet, unreadable file, missing columns, or no valid row.
+    """
+    path = Path(path)
+    desa = store.read_desa()
+    if desa.empty:
+        msg = (
+            f"Wilayah kerja dari {path.name} tidak dapat dicocokkan: penyimpanan belum berisi batas desa. "
+            "Impor batas desa terlebih dahulu (python cli.py import boundaries BERKAS)."
+        )
+        raise InputError(msg)
+    frames = read_tables(path, sheet=sheet, max_bytes=MAX_BYTES_TABEL)
+    sheets, notes = map_sheets(
+        frames,
+        targets=dict.fromkeys(frames, WILAYAH_KERJA),
+        overrides=mapping,
+        source=path.name,
+        skip_incomplete=True,
+    )
+    several = len(sheets) > 1
+    issues = IssueLog()
+    parts = [_canonical(s.frame, s.mapping, sheet=s.name, several=several) for s in sheets]
+    for s in sheets:
+        notes += s.frame.attrs.get(NOTES_ATTR, [])
+    rows = pd.concat(parts, ignore_index=True)
+    read_count = len(rows)
+    rows = _resolve_desa(rows, desa=desa, issues=issues)
+    rows = _resolve_puskesmas(rows, fasilitas=store.read_fasilitas(), issues=issues)
+    rows = _drop_duplicates(rows, issues=issues)
+    if rows.empty:
+        msg = (
+            f"Tidak ada baris wilayah kerja yang sah di {path.name}: semua {read_count} baris ditolak "
+            f"(contoh: {_first_reasons(issues)}). Perbaiki kode/nama desa dan puskesmas lalu impor lagi."
+        )
+        raise InputError(msg)
+    existing = store.read_wilayah_kerja()
+    kept = existing[~existing["kode_desa"].isin(rows["kode_desa"])]
+    layer = pd.concat([kept, model.conform(rows, model.LAYER_WILAYAH_KERJA)], ignore_index=True)
+    layer = model.conform(layer.sort_values("kode_desa", kind="stable"), model.LAYER_WILAYAH_KERJA)
+    if len(kept) < len(existing):
+        notes.append(f"{len(existing) - len(kept)} baris wilayah kerja lama untuk desa yang sama diganti.")
+    report = ImportReport(
+        jenis_impor=JENIS_IMPOR,
+        berkas=path.name,
+        sha256=file_sha256(path),
+        baris_dibaca=read_count,
+        diterima=len(rows),
+        masalah=tuple(issues.items),
+        catatan=tuple(notes),
+    )
+    return PreparedImport(
+        report=report,
+        layers={model.LAYER_WILAYAH_KERJA: layer},
+        mapping=mapping_for_report(sheets),
+        catatan=catatan_frame(issues.items, tingkat=TINGKAT),
+        catatan_sumber=CATATAN_SUMBER,
+    )
+
+
+def _canonical(frame: pd.DataFrame, mapping: Mapping[str, str], *, sheet: str, several: bool) -> pd.DataFrame:
+    by_field = {field: column for column, field in mapping.items()}
+    out = pd.DataFrame({"baris": frame[ROW_COLUMN].astype("int64")})
+    for field in ("kode_desa", "nama_desa", "nama_kecamatan", "kode_puskesmas", "nama_puskesmas"):
+        out[field] = text_values(frame[by_field[field]]) if field in by_field else pd.Series(pd.NA, index=out.index, dtype=model.STR)
+    out["kolom_desa"] = by_field.get("kode_desa") or by_field.get("nama_desa")
+    out["prefix"] = sheet_prefix(sheet, several=several)
+    return out
+
+
+def _resolve_desa(rows: pd.DataFrame, *, desa: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
+    known = set(desa["kode_desa"].dropna())
+    declared = rows["kode_desa"]
+    normalised = declared.map(lambda v: model.normalise_kode_desa(v) if v is not pd.NA else None)
+    by_name, name_reasons = match_desa_names(rows["nama_desa"], rows["nama_kecamatan"], desa=desa)
+    codes: list[object] = []
+    for i, row in enumerate(rows.itertuples(index=False)):
+        code, reason = _desa_of_row(row, normalised.iloc[i], by_name.iloc[i], name_reasons.iloc[i], known=known)
+        if reason:
+            issues.add(DITOLAK, "desa_tidak_dikenal", f"{row.prefix}Baris {row.baris}: {reason}; baris ditolak.", baris=row.baris, kolom=row.kolom_desa, subjek=None if row.kode_desa is pd.NA else row.kode_desa)
+        codes.append(code)
+    result = rows.assign(kode_desa=pd.Series(codes, index=rows.index, dtype=model.STR))
+    return result[result["kode_desa"].notna()]
+
+
+def _desa_of_row(row: object, normalised: object, by_name: object, name_reason: object, *, known: set[str]) -> tuple[object, str | None]:
+    declared = row.kode_desa
+    if declared is not pd.NA:
+        if normalised is None:
+            return pd.NA, f"kode desa '{declared}' bukan kode Kemendagri (contoh yang sah: 32.06.01.2001)"
+        if normalised not in known:
+            return pd.NA, f"kode desa {normalised} tidak ada di batas desa yang tersimpan"
+        return normalised, None
+    if by_name is pd.NA:
+        return pd.NA, str(name_reason) if name_reason is not pd.NA else "kode dan nama desa kosong"
+    return by_name, None
+
+
+def _resolve_puskesmas(rows: pd.DataFrame, *, fasilitas: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
+    puskesmas = fasilitas[fasilitas["jenis"] == model.PUSKESMAS]
+    name_of = dict(zip(puskesmas["kode"].dropna(), puskesmas.loc[puskesmas["kode"].notna(), "nama"], strict=True))
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for code, name in name_of.items():
+        if name is not pd.NA:
+            by_name[normalise_header(name)].append(code)
+    codes, names, keep = [], [], []
+    for row in rows.itertuples(index=False):
+        code, name = row.kode_puskesmas, row.nama_puskesmas
+        if code is pd.NA and name is pd.NA:
+            issues.add(DITOLAK, "puskesmas_kosong", f"{row.prefix}Baris {row.baris}: kode dan nama puskesmas kosong; baris ditolak.", baris=row.baris, subjek=row.kode_desa)
+            keep.append(False)
+        else:
+            code, name = _match_puskesmas(row, name_of=name_of, by_name=by_name, issues=issues)
+            keep.append(True)
+        codes.append(code)
+        names.append(name)
+    result = rows.assign(
+        kode_puskesmas=pd.Series(codes, index=rows.index, dtype=model.STR),
+        nama_puskesmas=pd.Series(names, index=rows.index, dtype=model.STR),
+    )
+    return result[np.array(keep, dtype=bool)]
+
+
+def _match_puskesmas(row: object, *, name_of: Mapping[str, object], by_name: Mapping[str, list[str]], issues: IssueLog) -> tuple[object, object]:
+    code, name = row.kode_puskesmas, row.nama_puskesmas
+    if not name_of:
+        return code, name
+    if code is not pd.NA:
+        if code in name_of:
+            return code, name if name is not pd.NA else name_of[code]
+        issues.add(PERINGATAN, "puskesmas_tidak_dikenal", f"{row.prefix}Baris {row.baris}: kode puskesmas {code} tidak ada di data puskesmas yang tersimpan; baris tetap diimpor.", baris=row.baris, subjek=str(code))
+        return code, name
+    matches = by_name.get(normalise_header(name), [])
+    if len(matches) == 1:
+        return matches[0], name
+    reason = "tidak ada" if not matches else f"cocok dengan {len(matches)} puskesmas ({', '.join(matches)})"
+    issues.add(PERINGATAN, "puskesmas_tidak_dikenal", f"{row.prefix}Baris {row.baris}: nama puskesmas '{name}' {reason} di data puskesmas yang tersimpan; disimpan tanpa kode.", baris=row.baris, subjek=str(name))
+    return pd.NA, name
+
+
+def _drop_duplicates(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
+    later = rows.duplicated("kode_desa", keep="last")
+    last_row = rows.drop_duplicates("kode_desa", keep="last").set_index("kode_desa")["baris"]
+    for row in rows[later].itertuples(index=False):
+        issues.add(
+            PERINGATAN,
+            "wilayah_duplikat",
+            f"{row.prefix}Baris {row.baris}: desa {row.kode_desa} tercantum lagi di baris {last_row[row.kode_desa]}; "
+            "baris yang terakhir yang dipakai.",
+            baris=row.baris,
+            subjek=row.kode_desa,
+        )
+    return rows[~later]
+
+
+def _first_reasons(issues: IssueLog) -> str:
+    return "; ".join(i.alasan for i in issues.items[:3]) or "tidak ada kolom yang cocok"
