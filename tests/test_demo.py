@@ -155,7 +155,11 @@ def test_report_profiles_are_realistic(demo: DemoData) -> None:
     assert (open_months >= 10).mean() > 0.6  # most are aktif
     assert open_months.between(6, 9).sum() >= 50  # some are not
     last = laporan.groupby("kode_posyandu")["bulan"].max()
-    assert 3 <= (last <= "2026-07").sum() <= 10  # a few stopped reporting
+    assert 3 <= last.between("2026-01", "2026-07").sum() <= 8  # a few stopped reporting lately
+    psy = demo.fasilitas[demo.fasilitas["jenis"] == "posyandu"]
+    closed_down = psy.loc[psy["status"] == "tidak aktif", "kode"]
+    assert len(closed_down) >= 3
+    assert (last.reindex(closed_down).fillna("2025-01") <= "2025-12").all()  # stopped during 2025
     counts = laporan.groupby("kode_posyandu").size()
     assert (counts < 22).mean() > 0.3  # months go missing
     closed = laporan[~laporan["buka"]]
