@@ -7,7 +7,6 @@ import types
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 from shapely.geometry import Polygon
 
@@ -150,13 +149,28 @@ def test_rejected_file_leaves_store_unchanged(
     assert tmp_store.version() == 1
 
 
-def test_real_boundary_import(shared_data: Path, tmp_store: Store) -> None:
-    pytest.importorskip("loaders.boundaries", reason="loaders.boundaries is not written yet")
-    path = shared_data / "boundaries" / "desa_52.71.geojson"
-    report = run_import("boundaries", path, store=tmp_store)
+def test_every_kind_end_to_end_on_mataram(shared_data: Path, tmp_store: Store) -> None:
+    for module in ("loaders.boundaries", "loaders.facilities", "loaders.reports", "loaders.working_areas"):
+        pytest.importorskip(module, reason=f"{module} is not written yet")
+    fasilitas = shared_data / "fasilitas"
+    steps = [
+        ("boundaries", shared_data / "boundaries" / "desa_52.71.geojson", {}),
+        ("facilities", fasilitas / "puskesmas_52.71.csv", {}),
+        ("facilities", fasilitas / "pustu_52.71.csv", {"jenis": "pustu"}),
+        ("facilities", fasilitas / "posyandu_52.71.csv", {}),
+        ("reports", fasilitas / "laporan_posyandu_52.71.csv", {}),
+        ("working-areas", fasilitas / "wilayah_kerja_52.71.csv", {}),
+    ]
+    versions = [run_import(kind, path, store=tmp_store, **options).versi for kind, path, options in steps]
+    assert versions == [1, 2, 3, 4, 5, 6]
     desa = tmp_store.read_desa()
-    assert report.versi == 1
-    assert len(desa) == 50
-    assert desa["kode_desa"].str.startswith("52.71.").all()
-    assert desa["kode_kecamatan"].nunique() == 6
-    assert isinstance(tmp_store.read_laporan(), pd.DataFrame)
+    assert len(desa) == 50 and desa["kode_kecamatan"].nunique() == 6
+    jenis = tmp_store.read_fasilitas()["jenis"].value_counts().to_dict()
+    assert jenis["puskesmas"] == 9 and jenis["pustu"] == 12
+    assert tmp_store.read_fasilitas().query("jenis == 'posyandu'")["kode"].nunique() == 292
+    laporan = tmp_store.read_laporan()
+    assert (laporan["bulan"].min(), laporan["bulan"].max(), laporan["bulan"].nunique()) == ("2025-01", "2026-10", 22)
+    assert len(tmp_store.read_wilayah_kerja()) == 50
+    log = tmp_store.read_log()
+    assert log["jenis_impor"].tolist() == ["batas", "fasilitas", "fasilitas", "fasilitas", "laporan", "wilayah_kerja"]
+    assert log["berkas"].tolist() == [path.name for _, path, _ in steps]
