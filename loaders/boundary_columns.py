@@ -10,7 +10,8 @@ count as underscores, and Shapefile's 10-character truncation is understood):
   ``WADMKD``/``NAMOBJ`` (desa), ``WADMKC``, ``WADMKK``, ``WADMPR``, and
   ``KDCPUM``/``KDPKAB``/``KDPPUM``.
 - OCHA/HDX COD-AB: ``ADM4_PCODE`` (``"ID"`` + BPS code), ``ADM4_EN``,
-  ``ADM3_EN``, ``ADM2_EN``, ``ADM1_EN``.
+  ``ADM3_EN``, ``ADM2_EN``, ``ADM1_EN`` (``ADM3_PCODE``... are checked against
+  the desa code).
 - KML exports (QGIS, Google Earth): ``Name`` as desa name, ``description``
   holding the code, or an HTML attribute table in ``description`` (ArcGIS).
 
@@ -43,11 +44,11 @@ ALIASES: Final[dict[str, tuple[str, ...]]] = {
     KODE_BPS: ("kdebps", "kode_bps", "kode_desa_bps", "adm4_pcode"),
     "nama_desa": ("nama_desa", "nama", "wadmkd", "namobj", "adm4_en", "desa_kelurahan", "desa", "name"),
     "jenis": ("jenis", "jenis_desa", "tipe_desa"),
-    "kode_kecamatan": ("kode_kecamatan", "kdcpum", "kode_kec", "kd_kec"),
+    "kode_kecamatan": ("kode_kecamatan", "kdcpum", "kode_kec", "kd_kec", "adm3_pcode"),
     "nama_kecamatan": ("nama_kecamatan", "wadmkc", "adm3_en", "kecamatan", "nama_kec"),
-    "kode_kabupaten": ("kode_kabupaten", "kdpkab", "kode_kab", "kd_kab"),
+    "kode_kabupaten": ("kode_kabupaten", "kdpkab", "kode_kab", "kd_kab", "adm2_pcode"),
     "nama_kabupaten": ("nama_kabupaten", "wadmkk", "adm2_en", "kabupaten_kota", "kabupaten", "nama_kab"),
-    "kode_provinsi": ("kode_provinsi", "kdppum", "kode_prov", "kd_prov"),
+    "kode_provinsi": ("kode_provinsi", "kdppum", "kode_prov", "kd_prov", "adm1_pcode"),
     "nama_provinsi": ("nama_provinsi", "wadmpr", "adm1_en", "provinsi", "nama_prov"),
     "penduduk": ("penduduk", "jumlah_penduduk", "jml_penduduk", "population"),
 }
