@@ -68,7 +68,7 @@ def prepare_boundaries(path: Path, *, store: Store, layer: str | None = None) ->
     path = Path(path)
     berkas = path.name
     source = read_boundary_file(path, layer=layer)
-    match = detect_columns(source.frame, berkas=berkas)
+    match = detect_columns(pd.DataFrame(source.frame.drop(columns=source.frame.geometry.name)), berkas=berkas)
     frame, crs_notes = to_wgs84(source.frame, berkas=berkas)
     rows = build_attributes(match, berkas=berkas)
     geometries, geometry_issues = clean_geometries(frame.geometry)

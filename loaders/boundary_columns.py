@@ -133,7 +133,7 @@ def detect_columns(frame: pd.DataFrame, *, berkas: str) -> ColumnMatch:
     Parameters
     ----------
     frame
-        Attributes as read from the file (a geometry column is ignored).
+        Attributes as read from the file, without the geometry column.
     berkas
         File name, for messages.
 
@@ -148,7 +148,7 @@ def detect_columns(frame: pd.DataFrame, *, berkas: str) -> ColumnMatch:
         No recognised desa code column; the message lists the columns found and
         the names that are recognised.
     """
-    attributes = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
+    attributes = frame
     found = _find_aliases(attributes.columns)
     code = _choose_code(attributes, found)
     if code is None:

@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
+from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
 from loaders.import_report import DIPERBAIKI, DITOLAK
@@ -96,7 +97,11 @@ def _clean_one(position: int, geom: BaseGeometry, *, valid: bool) -> tuple[Multi
 
 def _repair_invalid(position: int, geom: BaseGeometry) -> tuple[MultiPolygon | None, GeometryIssue]:
     reason = shapely.is_valid_reason(geom)
-    repaired = _keep_polygonal(shapely.make_valid(geom))
+    try:
+        repaired = _keep_polygonal(shapely.make_valid(geom))
+    except GEOSException as exc:
+        alasan = f"Poligon tidak sah ({reason}) dan gagal diperbaiki ({exc}); baris ini tidak diimpor."
+        return None, _rejected(position, "geometri_tidak_sah", alasan)
     if repaired is None:
         alasan = f"Poligon tidak sah ({reason}) dan tidak dapat diperbaiki menjadi poligon berluas."
         return None, _rejected(position, "geometri_tidak_sah", alasan)
@@ -105,7 +110,10 @@ def _repair_invalid(position: int, geom: BaseGeometry) -> tuple[MultiPolygon | N
 
 
 def _from_collection(position: int, geom: BaseGeometry) -> tuple[MultiPolygon | None, GeometryIssue]:
-    kept = _keep_polygonal(geom)
+    try:
+        kept = _keep_polygonal(geom)
+    except GEOSException:
+        kept = None
     if kept is None:
         label = _TYPE_LABEL["GeometryCollection"]
         return None, _rejected(position, "bukan_poligon", f"Geometri berupa {label}, bukan poligon batas desa.")

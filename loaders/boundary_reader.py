@@ -279,7 +279,7 @@ def _shapefile_is_polygon(shapefile: Path) -> bool:
 
 
 def _check_shapefile_parts(shapefile: Path, *, berkas: str) -> None:
-    present = {p.suffix.lower() for p in shapefile.parent.glob(f"{shapefile.stem}.*") if p.stem == shapefile.stem}
+    present = {p.suffix.lower() for p in shapefile.parent.iterdir() if p.stem == shapefile.stem}
     missing = [ext for ext in (".shx", ".dbf") if ext not in present]
     if missing:
         msg = (

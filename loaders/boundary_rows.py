@@ -38,7 +38,6 @@ class RowResult:
     """Desa attributes of every row (positional index) and what was found."""
 
     attributes: pd.DataFrame
-    rejected: frozenset[int]  # 0-based positions
     issues: tuple[RowIssue, ...]
 
 
@@ -55,8 +54,8 @@ def build_attributes(match: ColumnMatch, *, berkas: str) -> RowResult:
     Returns
     -------
     RowResult
-        Attributes for all rows (rejected rows included, listed in
-        ``rejected``) and the row issues.
+        Attributes for all rows (rejected rows included; their issues say
+        ``ditolak``) and the row issues.
 
     Raises
     ------
@@ -82,8 +81,7 @@ def build_attributes(match: ColumnMatch, *, berkas: str) -> RowResult:
     issues += found
     columns["sistem_kode"] = pd.Series([match.sistem_kode] * len(frame), dtype=model.STR)
     attributes = model.conform(pd.DataFrame(columns), model.LAYER_DESA).drop(columns="geometry")
-    rejected = frozenset(i.baris - 1 for i in issues if i.tindakan == DITOLAK and i.baris is not None)
-    return RowResult(attributes=pd.DataFrame(attributes), rejected=rejected, issues=tuple(issues))
+    return RowResult(attributes=pd.DataFrame(attributes), issues=tuple(issues))
 
 
 def check_duplicates(codes: pd.Series, *, berkas: str) -> None:

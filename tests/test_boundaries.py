@@ -108,6 +108,12 @@ def write_kml(frame: gpd.GeoDataFrame, folder: Path) -> Path:
     return path
 
 
+def write_kmz(frame: gpd.GeoDataFrame, folder: Path) -> Path:
+    path = folder / "batas.kmz"
+    pyogrio.write_dataframe(frame, path, driver="LIBKML")
+    return path
+
+
 def write_parquet(frame: gpd.GeoDataFrame, folder: Path) -> Path:
     path = folder / "batas.parquet"
     frame.to_parquet(path)
@@ -119,6 +125,7 @@ WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path], Path]] = {
     "shapefile_zip": write_zipped_shapefile,
     "gpkg": write_gpkg,
     "kml": write_kml,
+    "kmz": write_kmz,
     "geoparquet": write_parquet,
 }
 
@@ -140,6 +147,13 @@ def test_every_format_gives_the_same_desa(fmt: str, tmp_path: Path, tmp_store: S
     assert report.masalah == ()
     assert prepared.catatan_sumber == "batas"
     assert prepared.mapping["kode_desa"] == "kode_desa"
+
+
+def test_geoparquet_with_other_geometry_column_name(tmp_path: Path, tmp_store: Store) -> None:
+    frame = villages().rename_geometry("geom")
+    frame.index = [10, 20, 30]
+    desa, _ = prepare(write_parquet(frame, tmp_path), tmp_store)
+    assert_geodataframe_equal(desa, expected_desa(), check_less_precise=True, normalize=True)
 
 
 def test_prepare_writes_nothing(tmp_path: Path, tmp_store: Store) -> None:
