@@ -16,6 +16,7 @@ filled district by district, and importing a district again replaces it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
@@ -103,7 +104,8 @@ def _combine_issues(rows: RowResult, geometry_issues: Sequence[GeometryIssue]) -
         RowIssue(g.tindakan, g.jenis, g.alasan, g.position + 1, "geometry", _code_at(codes, g.position))
         for g in geometry_issues
     ]
-    every = sorted([*rows.issues, *from_geometry], key=lambda i: (i.baris or 0, i.tindakan != DITOLAK))
+    labelled = [_with_subject(i, codes) for i in rows.issues]
+    every = sorted([*labelled, *from_geometry], key=lambda i: (i.baris or 0, i.tindakan != DITOLAK))
     rejected: dict[int, RowIssue] = {}
     others: list[RowIssue] = []
     for issue in every:
@@ -114,6 +116,13 @@ def _combine_issues(rows: RowResult, geometry_issues: Sequence[GeometryIssue]) -
             others.append(issue)
     kept = [i for i in others if i.baris not in rejected]
     return tuple(sorted([*rejected.values(), *kept], key=lambda i: i.baris or 0))
+
+
+def _with_subject(issue: RowIssue, codes: pd.Series) -> RowIssue:
+    """The issue with its row's desa code as subject, when it has none yet."""
+    if issue.subjek is not None or issue.baris is None:
+        return issue
+    return dataclasses.replace(issue, subjek=_code_at(codes, issue.baris - 1))
 
 
 def _join(first: RowIssue, second: RowIssue) -> RowIssue:

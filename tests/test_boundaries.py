@@ -370,6 +370,7 @@ def test_bad_rows_rejected_with_row_numbers(tmp_path: Path, tmp_store: Store) ->
         6: "bukan_poligon",
         7: "kode_tidak_sah",
     }
+    assert {i.baris: i.subjek for i in report.masalah}[4] == "32.06.01.2004"
     by_row = {i.baris: i.alasan for i in report.masalah}
     assert "Kode desa '32.06.01' tidak sah" in by_row[3]
     assert "paling banyak 200" in by_row[4]
