@@ -12,6 +12,9 @@ the returned :class:`~loaders.prepared.PreparedImport` and
 The new ``desa`` layer is the store's current desa minus every desa of a
 kabupaten/kota present in the file, plus the file's desa: a province store is
 filled district by district, and importing a district again replaces it.
+Kabupaten codes are compared by their digits, so a BPS-keyed file (``3206``)
+replaces the Kemendagri-keyed desa of the same district (``32.06``) instead of
+leaving two overlapping copies; the report says so.
 """
 
 from __future__ import annotations

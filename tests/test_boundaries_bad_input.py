@@ -89,6 +89,11 @@ def _projected_no_crs(folder: Path) -> Path:
         return shapefile_zip(frame, folder)
 
 
+def _metres_labelled_degrees(folder: Path) -> Path:
+    frame = desa(["32.06.01.2001"]).to_crs("EPSG:32748").set_crs(model.CRS, allow_override=True)
+    return geojson(frame, folder / "salah_crs.geojson")
+
+
 def _only_points(folder: Path) -> Path:
     frame = desa(["32.06.01.2001", "32.06.01.2002"])
     return geojson(frame.assign(geometry=[Point(108, -7.5), Point(108.1, -7.5)]), folder / "titik.geojson")
@@ -136,6 +141,10 @@ CASES: dict[str, Case] = {
     "projected_without_crs": (
         _projected_no_crs,
         r"Berkas desa\.zip tidak menyebut sistem koordinat \(CRS\), dan koordinatnya berupa meter.*Set Layer CRS",
+    ),
+    "metres_labelled_degrees": (
+        _metres_labelled_degrees,
+        r"Koordinat berkas salah_crs\.geojson berada di luar rentang derajat.*CRS yang tercantum salah",
     ),
     "swapped_axes": (_swapped_axes, r"Koordinat berkas tertukar\.geojson tampaknya tertukar.*Swap X and Y"),
     "duplicate_codes": (
