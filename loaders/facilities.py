@@ -21,6 +21,7 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from loaders import model
 from loaders.columns import FACILITY_TARGETS, guess_facility_kind, normalise_header
@@ -224,7 +225,8 @@ def _parse_sheet(sheet: MappedSheet, *, source: str, several: bool, issues: Issu
     out["strata"] = _strata(frame, by_field.get("strata"), prefix=prefix, issues=issues)
     for field in _COUNT_FIELDS:
         out[field] = _counts(frame, by_field.get(field), prefix=prefix, issues=issues)
-    lat, lon = _coordinates(frame, by_field, prefix=prefix, issues=issues)
+    subjects = out["kode"].fillna(out["nama"]).tolist()
+    lat, lon = _coordinates(frame, by_field, subjects=subjects, prefix=prefix, issues=issues)
     out["lat"], out["lon"] = lat, lon
     out["ok_"] = _required_present(out, kind=kind, prefix=prefix, issues=issues)
     return out
@@ -238,7 +240,7 @@ def _text(frame: pd.DataFrame, column: str | None) -> pd.Series:
 
 def _kode_desa(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: IssueLog) -> pd.Series:
     raw = _text(frame, column)
-    codes = raw.map(lambda v: None if v is pd.NA else model.normalise_kode_desa(v)).astype(model.STR)
+    codes = raw.map(lambda v: None if pd.isna(v) else model.normalise_kode_desa(v)).astype(model.STR)
     bad = raw.notna() & codes.isna()
     for position in np.flatnonzero(bad.to_numpy()):
         row = int(frame[ROW_COLUMN].iloc[position])
@@ -256,7 +258,7 @@ def _kode_desa(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: 
 def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, issues: IssueLog) -> pd.Series:
     default = pd.NA if kind == model.PUSTU else model.AKTIF
     raw = _text(frame, column)
-    keys = raw.map(lambda v: "" if v is pd.NA else re.sub(r"[\s\-_]+", "", str(v).lower()))
+    keys = raw.map(lambda v: "" if pd.isna(v) else re.sub(r"[\s\-_]+", "", str(v).lower()))
     status = keys.map(lambda k: _STATUS.get(k, pd.NA)).astype(model.STR)
     status = status.where(raw.notna(), default).astype(model.STR)
     unknown = raw.notna() & status.isna()
@@ -318,7 +320,7 @@ def _counts(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: Iss
 
 
 def _coordinates(
-    frame: pd.DataFrame, by_field: Mapping[str, str], *, prefix: str, issues: IssueLog
+    frame: pd.DataFrame, by_field: Mapping[str, str], *, subjects: list[object], prefix: str, issues: IssueLog
 ) -> tuple[np.ndarray, np.ndarray]:
     lat_col, lon_col, pair_col = by_field.get("lat"), by_field.get("lon"), by_field.get("koordinat")
     n = len(frame)
@@ -341,6 +343,7 @@ def _coordinates(
                 f"{prefix}Baris {rows[i]}, kolom '{column}': {parsed.alasan}; fasilitas diimpor tanpa titik.",
                 baris=int(rows[i]),
                 kolom=column,
+                subjek=None if pd.isna(subjects[i]) else str(subjects[i]),
             )
     return lat, lon
 
@@ -405,7 +408,7 @@ def slug(text: object) -> str:
 def _assign_ids(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
     desa_part = rows["kode_desa"].fillna(rows["desa_titik_"])
     pustu_ids = [
-        "-".join(p for p in ("PUSTU", d if d is not pd.NA else "", slug(n)) if p)
+        "-".join(p for p in ("PUSTU", d if not pd.isna(d) else "", slug(n)) if p)
         for d, n in zip(desa_part.tolist(), rows["nama"].tolist(), strict=True)
     ]
     base = rows["kode"].astype(object).where(rows["kode"].notna(), None)
@@ -464,7 +467,7 @@ def _point_findings(rows: pd.DataFrame, *, desa: gpd.GeoDataFrame, issues: Issue
 
 def _desa_findings(row: object, *, names: Mapping[str, str], where: str, issues: IssueLog) -> None:
     declared, point = row.kode_desa, row.desa_titik_
-    if not names or declared is pd.NA:
+    if not names or pd.isna(declared):
         return
     if declared not in names:
         issues.add(
@@ -474,7 +477,7 @@ def _desa_findings(row: object, *, names: Mapping[str, str], where: str, issues:
             baris=row.baris_sumber,
             subjek=row.id_dasar_,
         )
-    elif point is not pd.NA and point != declared:
+    elif not pd.isna(point) and point != declared:
         issues.add(
             PERINGATAN,
             "desa_berbeda",
@@ -494,23 +497,34 @@ def _fill_induk_codes(rows: pd.DataFrame, *, existing: gpd.GeoDataFrame) -> pd.D
     for code, name in zip(puskesmas["kode"], puskesmas["nama"], strict=True):
         by_name.setdefault(normalise_header(name), set()).add(str(code))
     unique = {name: next(iter(codes)) for name, codes in by_name.items() if len(codes) == 1}
-    looked_up = rows["nama_puskesmas_induk"].map(lambda n: pd.NA if n is pd.NA else unique.get(normalise_header(n), pd.NA))
+    looked_up = rows["nama_puskesmas_induk"].map(lambda n: pd.NA if pd.isna(n) else unique.get(normalise_header(n), pd.NA))
     code = rows["kode_puskesmas"].fillna(looked_up.astype(model.STR))
     code = code.where(rows["jenis"] != model.PUSKESMAS, rows["kode"])
     return rows.assign(kode_puskesmas=code.astype(model.STR))
 
 
 # -- merging with the store --------------------------------------------------------------
+def _point_xy(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of points (NaN for missing or empty geometries)."""
+    lat = np.full(len(geometries), np.nan)
+    lon = np.full(len(geometries), np.nan)
+    present = ~shapely.is_missing(geometries)
+    present[present] = ~shapely.is_empty(geometries[present])
+    lat[present] = shapely.get_y(geometries[present])
+    lon[present] = shapely.get_x(geometries[present])
+    return lat, lon
+
+
 def _kabupaten(kode_desa: pd.Series, fallback: pd.Series) -> pd.Series:
     code = kode_desa.fillna(fallback)
-    return code.map(lambda c: pd.NA if c is pd.NA else model.kode_kabupaten_of(str(c))).astype(model.STR)
+    return code.map(lambda c: pd.NA if pd.isna(c) else model.kode_kabupaten_of(str(c))).astype(model.STR)
 
 
 def _merge(
     rows: pd.DataFrame, *, existing: gpd.GeoDataFrame, desa: gpd.GeoDataFrame, index: DesaIndex | None
 ) -> tuple[gpd.GeoDataFrame, int]:
-    geometry = gpd.points_from_xy(rows["lon"], rows["lat"], crs=model.CRS)
-    geometry = [g if not g.is_empty else None for g in geometry]
+    located = rows["lat"].notna() & rows["lon"].notna()
+    geometry = gpd.GeoSeries.from_xy(rows["lon"], rows["lat"], crs=model.CRS).where(located.to_numpy(), None)
     new = model.conform(gpd.GeoDataFrame(rows, geometry=geometry, crs=model.CRS), model.LAYER_FASILITAS)
     kinds = set(rows["jenis"])
     same_kind = existing["jenis"].isin(kinds)
@@ -519,8 +533,7 @@ def _merge(
         replace = same_kind
     else:
         file_kabs = set(_kabupaten(rows["kode_desa"], rows["desa_titik_"]).dropna())
-        lat = existing.geometry.y.where(~existing.geometry.is_empty & existing.geometry.notna()).to_numpy(dtype=float)
-        lon = existing.geometry.x.where(~existing.geometry.is_empty & existing.geometry.notna()).to_numpy(dtype=float)
+        lat, lon = _point_xy(existing.geometry.to_numpy())
         point_desa = pd.Series(index.first_code(lat, lon), index=existing.index, dtype=model.STR) if index else None
         existing_kab = _kabupaten(existing["kode_desa"], point_desa if point_desa is not None else existing["kode_desa"])
         replace = same_kind & existing_kab.isin(file_kabs)

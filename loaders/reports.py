@@ -265,23 +265,23 @@ def _parse_rows(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
 def _rejection(row: pd.Series, *, kode: object, bulan: object, buka: object) -> dict[str, object]:
     reasons: list[str] = []
     column = None
-    if kode is pd.NA:
+    if pd.isna(kode):
         reasons.append("kode posyandu kosong")
         column = row["kode_posyandu_kolom"]
-    if bulan is pd.NA:
+    if pd.isna(bulan):
         reasons.append(f"bulan '{row['bulan_asli']}' tidak sah (pakai YYYY-MM, mis. 2026-10, atau tanggal)")
         column = column or row["bulan_kolom"]
-    if buka is pd.NA:
+    if pd.isna(buka):
         reasons.append(f"nilai buka '{row['buka_asli']}' tidak dikenal (isi ya/tidak, 1/0, true/false, y/n)")
         column = column or row["buka_kolom"]
-    jenis = "bulan_tidak_sah" if bulan is pd.NA else "buka_tidak_sah" if buka is pd.NA else "kode_kosong"
+    jenis = "bulan_tidak_sah" if pd.isna(bulan) else "buka_tidak_sah" if pd.isna(buka) else "kode_kosong"
     return {
         "tindakan": DITOLAK,
         "jenis": jenis,
         "alasan": f"{row['prefix']}Baris {row['baris']}: {'; '.join(reasons)}; baris ditolak.",
         "baris": int(row["baris"]),
         "kolom": column,
-        "subjek": None if kode is pd.NA else str(kode),
+        "subjek": None if pd.isna(kode) else str(kode),
     }
 
 

@@ -279,6 +279,8 @@ def _read_xlsx(path: Path, *, sheet: str | None) -> dict[str, pd.DataFrame | Non
         with zipfile.ZipFile(path) as archive:
             for name in names:
                 frames[name] = _read_sheet(book[name], archive=archive, source=path.name)
+    except InputError:
+        raise
     except _XLSX_ERRORS as exc:
         msg = (
             f"Berkas {path.name} rusak: sheet tidak dapat dibaca ({type(exc).__name__}). "

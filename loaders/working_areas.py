@@ -95,12 +95,12 @@ def match_desa_names(
 
 
 def _match_one(name: object, kec: object, lookup: Mapping[str, list[tuple[str, str, str]]]) -> tuple[object, object]:
-    if name is pd.NA or name is None or not str(name).strip():
+    if pd.isna(name) or not str(name).strip():
         return pd.NA, "nama desa kosong"
     candidates = lookup.get(desa_key(name), [])
     if not candidates:
         return pd.NA, f"desa '{name}' tidak ada di batas desa yang tersimpan"
-    if kec is not pd.NA and kec is not None and str(kec).strip():
+    if not pd.isna(kec) and str(kec).strip():
         within = [c for c in candidates if c[1] == kecamatan_key(kec)]
         if not within:
             where = ", ".join(sorted({c[2] for c in candidates}))
@@ -211,13 +211,13 @@ def _canonical(frame: pd.DataFrame, mapping: Mapping[str, str], *, sheet: str, s
 def _resolve_desa(rows: pd.DataFrame, *, desa: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
     known = set(desa["kode_desa"].dropna())
     declared = rows["kode_desa"]
-    normalised = declared.map(lambda v: model.normalise_kode_desa(v) if v is not pd.NA else None)
+    normalised = declared.map(lambda v: model.normalise_kode_desa(v) if not pd.isna(v) else None)
     by_name, name_reasons = match_desa_names(rows["nama_desa"], rows["nama_kecamatan"], desa=desa)
     codes: list[object] = []
     for i, row in enumerate(rows.itertuples(index=False)):
         code, reason = _desa_of_row(row, normalised.iloc[i], by_name.iloc[i], name_reasons.iloc[i], known=known)
         if reason:
-            issues.add(DITOLAK, "desa_tidak_dikenal", f"{row.prefix}Baris {row.baris}: {reason}; baris ditolak.", baris=row.baris, kolom=row.kolom_desa, subjek=None if row.kode_desa is pd.NA else row.kode_desa)
+            issues.add(DITOLAK, "desa_tidak_dikenal", f"{row.prefix}Baris {row.baris}: {reason}; baris ditolak.", baris=row.baris, kolom=row.kolom_desa, subjek=None if pd.isna(row.kode_desa) else row.kode_desa)
         codes.append(code)
     result = rows.assign(kode_desa=pd.Series(codes, index=rows.index, dtype=model.STR))
     return result[result["kode_desa"].notna()]
@@ -225,14 +225,14 @@ def _resolve_desa(rows: pd.DataFrame, *, desa: pd.DataFrame, issues: IssueLog) -
 
 def _desa_of_row(row: object, normalised: object, by_name: object, name_reason: object, *, known: set[str]) -> tuple[object, str | None]:
     declared = row.kode_desa
-    if declared is not pd.NA:
-        if normalised is None:
+    if not pd.isna(declared):
+        if pd.isna(normalised):
             return pd.NA, f"kode desa '{declared}' bukan kode Kemendagri (contoh yang sah: 32.06.01.2001)"
         if normalised not in known:
             return pd.NA, f"kode desa {normalised} tidak ada di batas desa yang tersimpan"
         return normalised, None
-    if by_name is pd.NA:
-        return pd.NA, str(name_reason) if name_reason is not pd.NA else "kode dan nama desa kosong"
+    if pd.isna(by_name):
+        return pd.NA, "kode dan nama desa kosong" if pd.isna(name_reason) else str(name_reason)
     return by_name, None
 
 
@@ -241,12 +241,12 @@ def _resolve_puskesmas(rows: pd.DataFrame, *, fasilitas: pd.DataFrame, issues: I
     name_of = dict(zip(puskesmas["kode"].dropna(), puskesmas.loc[puskesmas["kode"].notna(), "nama"], strict=True))
     by_name: dict[str, list[str]] = defaultdict(list)
     for code, name in name_of.items():
-        if name is not pd.NA:
+        if not pd.isna(name):
             by_name[normalise_header(name)].append(code)
     codes, names, keep = [], [], []
     for row in rows.itertuples(index=False):
         code, name = row.kode_puskesmas, row.nama_puskesmas
-        if code is pd.NA and name is pd.NA:
+        if pd.isna(code) and pd.isna(name):
             issues.add(DITOLAK, "puskesmas_kosong", f"{row.prefix}Baris {row.baris}: kode dan nama puskesmas kosong; baris ditolak.", baris=row.baris, subjek=row.kode_desa)
             keep.append(False)
         else:
@@ -265,9 +265,9 @@ def _match_puskesmas(row: object, *, name_of: Mapping[str, object], by_name: Map
     code, name = row.kode_puskesmas, row.nama_puskesmas
     if not name_of:
         return code, name
-    if code is not pd.NA:
+    if not pd.isna(code):
         if code in name_of:
-            return code, name if name is not pd.NA else name_of[code]
+            return code, name if not pd.isna(name) else name_of[code]
         issues.add(PERINGATAN, "puskesmas_tidak_dikenal", f"{row.prefix}Baris {row.baris}: kode puskesmas {code} tidak ada di data puskesmas yang tersimpan; baris tetap diimpor.", baris=row.baris, subjek=str(code))
         return code, name
     matches = by_name.get(normalise_header(name), [])
