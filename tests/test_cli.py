@@ -49,14 +49,16 @@ def test_main_help_lists_every_command() -> None:
     [
         (
             "import",
-            ["boundaries", "facilities", "reports", "working-areas", "--store", "--sheet", "--layer", "--type", "--map"],
+            ["boundaries", "facilities", "reports", "working-areas"]
+            + ["--store", "--sheet", "--layer", "--type", "--map"],
         ),
         ("versions", ["--store"]),
         ("restore", ["VERSION", "--store"]),
         ("demo", ["--seed", "--store", "sintetis"]),
         (
             "gaps",
-            ["--month", "--format", "--out", "--posyandu-min-bulan", "--posyandu-jendela-bulan", "--puskesmas-as-pustu"],
+            ["--month", "--format", "--out"]
+            + ["--posyandu-min-bulan", "--posyandu-jendela-bulan", "--puskesmas-as-pustu"],
         ),
         ("summary", ["--month", "--by", "kecamatan", "puskesmas", "kabupaten", "--format", "--out"]),
         ("quality", ["--month", "--format", "--out"]),
