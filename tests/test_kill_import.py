@@ -63,7 +63,7 @@ def test_killed_import_leaves_store_intact_and_restore_works(tmp_path: Path) -> 
     assert version_1["kode_kecamatan"].nunique() == 3
     sha_before = file_sha256(store.path)
 
-    env = {**os.environ, "ILP_COMMIT_DELAY": "2"}
+    env = {**os.environ, "ILP_COMMIT_DELAY": "5"}
     process = subprocess.Popen(
         [sys.executable, "cli.py", "import", "boundaries", str(full), "--store", str(store.path)],
         cwd=PROJECT_DIR,
@@ -74,7 +74,7 @@ def test_killed_import_leaves_store_intact_and_restore_works(tmp_path: Path) -> 
     )
     staging = store.path.with_name(f".{store.path.stem}.tmp-{process.pid}.gpkg")
     _wait_for(staging, process=process)
-    time.sleep(1.0)  # inside the 2 s pause after the first layer write
+    time.sleep(1.0)  # inside the 5 s pause after the first layer write
     assert process.poll() is None, "the import finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
