@@ -23,7 +23,7 @@ import streamlit as st
 from ui import assets, context, layout, navigation, session, sidebar
 from ui.i18n import set_language
 
-st.set_page_config(layout="wide", page_title="Peta ILP", page_icon=":material/map:")
+st.set_page_config(layout="wide", page_title="Peta ILP", page_icon="🗺️")
 
 
 @st.cache_resource(show_spinner=False)

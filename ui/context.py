@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from geo.rules import Rules
 from loaders.exceptions import PetaIlpError
-from ui import data, session
+from ui import data, navigation, session
 from ui.state import FilterOptions, ViewState
 
 if TYPE_CHECKING:
@@ -119,6 +119,7 @@ def refresh() -> PageContext:
 
 
 def current() -> PageContext:
-    """The context of this run (built on demand when a page runs without ``app.py``)."""
+    """The context of this run (reruns through ``app.py`` when a page was started alone)."""
+    navigation.ensure_entrypoint()
     ctx = _CURRENT.get()
     return ctx if ctx is not None else prepare(report_notes=False)

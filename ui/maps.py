@@ -45,9 +45,9 @@ from ui.palette import (
     OUTLINE_COLOR,
     PUSTU_FILL,
     STATUS_COLORS,
-    STATUS_SEVERITY,
     status_color,
 )
+from ui.state import STATUSES
 
 ENV_TILES: Final = "ILP_TILES"
 ENV_TILES_ATTRIBUTION: Final = "ILP_TILES_ATTRIBUTION"
@@ -71,7 +71,8 @@ SYMBOL_CSS: Final = f"""
 .ilp-pkm {{ width: 14px; height: 14px; background: #111; border: 2px solid #fff; outline: 1px solid #111;
   color: #fff; font: bold 11px/10px sans-serif; text-align: center; }}
 .ilp-pkm::after {{ content: "+"; }}
-.ilp-pustu {{ width: 10px; height: 10px; background: {PUSTU_FILL}; border: 1.5px solid #111; transform: rotate(45deg); }}
+.ilp-icon {{ background: none; border: none; }}
+.ilp-pustu {{ width: 10px; height: 10px; margin: 1px; background: {PUSTU_FILL}; border: 1.5px solid #111; transform: rotate(45deg); }}
 .ilp-pustu.ilp-off {{ background: #fff; }}
 .ilp-dot {{ width: 9px; height: 9px; border-radius: 50%; background: #111; border: 1.5px solid #111; }}
 .ilp-dot.ilp-off {{ background: #fff; }}
@@ -284,7 +285,7 @@ def new_map(
         location=None,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,
         zoom_start=10,
         attribution_control=tiles is not None,
     )
@@ -349,16 +350,21 @@ def _points_geojson(points: pd.DataFrame) -> dict[str, Any]:
 
 
 def _facility_marker(layer: str, *, aktif: bool) -> folium.Marker | folium.CircleMarker:
+    # Leaflet positions a DivIcon with a CSS transform on its element, so the
+    # shape (which may itself be rotated) is an inner element.
     if layer == LAYER_PUSKESMAS:
-        icon = folium.DivIcon(html="", icon_size=(14, 14), icon_anchor=(7, 7), class_name="ilp-sym ilp-pkm")
+        icon = folium.DivIcon(
+            html='<div class="ilp-sym ilp-pkm"></div>', icon_size=(14, 14), icon_anchor=(7, 7), class_name="ilp-icon"
+        )
         return folium.Marker(icon=icon)
     if layer == LAYER_PUSTU:
         css = "ilp-sym ilp-pustu" if aktif else "ilp-sym ilp-pustu ilp-off"
-        return folium.Marker(icon=folium.DivIcon(html="", icon_size=(10, 10), icon_anchor=(5, 5), class_name=css))
+        icon = folium.DivIcon(html=f'<div class="{css}"></div>', icon_size=(12, 12), icon_anchor=(6, 6), class_name="ilp-icon")
+        return folium.Marker(icon=icon)
     return folium.CircleMarker(
-        radius=4,
+        radius=3.5,
         color="#111111",
-        weight=1.5,
+        weight=1.2,
         fill=True,
         fill_color="#111111" if aktif else "#ffffff",
         fill_opacity=1.0,
@@ -369,7 +375,7 @@ def add_facility_layers(
     fmap: folium.Map,
     points: pd.DataFrame,
     *,
-    show: Collection[str] = (LAYER_PUSKESMAS, LAYER_PUSTU, LAYER_POSYANDU_AKTIF),
+    show: Collection[str] = (LAYER_PUSKESMAS, LAYER_PUSTU),
     lang: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """One switchable layer per facility kind (:data:`FACILITY_LAYERS`); ``show`` are on at start."""
@@ -393,7 +399,7 @@ def add_facility_layers(
 
 
 class _Legend(MacroElement):
-    """A Leaflet control holding static legend HTML (no external resources)."""
+    """A Leaflet control holding static legend HTML (no external resources), plus a metric scale bar."""
 
     _template = Template(
         """
@@ -406,6 +412,7 @@ class _Legend(MacroElement):
                 return div;
             };
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -421,7 +428,7 @@ class _Legend(MacroElement):
 def legend_html(*, facilities: bool, lang: str | None = None) -> str:
     """HTML of the legend: the four statuses (and the facility symbols)."""
     rows = [f'<div class="ilp-legend-title">{html.escape(t("map.legend.title", lang=lang))}</div>']
-    for status in reversed(STATUS_SEVERITY):
+    for status in STATUSES:
         label = html.escape(status_label(status, lang=lang))
         desc = html.escape(t(f"status.{status}.desc", lang=lang))
         rows.append(

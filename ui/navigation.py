@@ -39,6 +39,24 @@ def build_pages() -> list[st.Page]:
     ]
 
 
+def ensure_entrypoint() -> None:
+    """Make sure ``app.py`` (filters, URL sync, navigation) runs before any page.
+
+    Because the project keeps its pages in ``pages/``, Streamlit starts in its
+    legacy "pages directory" mode until some run calls ``st.navigation``; a
+    first visitor opening ``/peta`` directly after a server start would then
+    get ``pages/peta.py`` alone, without the shell. Switching that mode off
+    (process-wide, as ``st.navigation`` itself does) and rerunning sends the
+    same request through ``app.py``. :func:`ui.context.current` calls this,
+    so every page is covered.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def go_to(page: str) -> NoReturn:
     """Switch to ``page`` (a key of :data:`PAGE_FILES`), keeping the view state in the URL."""
     from ui.session import read_state

@@ -1,0 +1,129 @@
+"""Page building blocks that combine cached data with maps, tables and selection.
+
+Used by the Ringkasan and Peta Kesenjangan pages (and free for the others):
+the status map of the filtered desa, the month-over-month headline pair, the
+gap table, and a guard that turns a map click or table selection into a
+single navigation to the Desa page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from ui import data, maps
+from ui.context import PageContext
+from ui.fmt import fmt_int, fmt_km, previous_month
+from ui.i18n import column_label, get_language, label_columns, status_label
+from ui.palette import STATUS_SEVERITY, status_color
+
+GAP_COLUMNS = (
+    "nama_desa",
+    "nama_kecamatan",
+    "puskesmas",
+    "status",
+    "pustu_aktif",
+    "posyandu_aktif",
+    "jarak_pustu_km",
+)
+
+
+def status_table(ctx: PageContext, kode_desa: Sequence[str]) -> pd.DataFrame:
+    """Rows of ``Coverage.desa_table(month)`` for ``kode_desa`` (table order)."""
+    assert ctx.month is not None
+    table = data.desa_table(ctx.source, ctx.rules, ctx.month)
+    return table[table["kode_desa"].isin(list(kode_desa))].reset_index(drop=True)
+
+
+def status_map(ctx: PageContext, kode_desa: Sequence[str], *, facilities: bool, large: bool = False) -> folium.Map:
+    """The desa status map of ``kode_desa`` (with switchable facility layers when ``facilities``)."""
+    assert ctx.month is not None and ctx.options is not None
+    simplify = data.display_simplify_m(len(ctx.options.desa))
+    geometries = data.desa_geometries(ctx.source, ctx.rules, simplify_m=simplify)
+    table = status_table(ctx, kode_desa)
+    lang = get_language()
+    features = maps.desa_features(geometries, table, lang=lang)
+    points = None
+    if facilities:
+        points = maps.facility_points(
+            ctx.coverage().facilities,
+            data.posyandu_activity(ctx.source, ctx.rules, ctx.month),
+            kode_desa=kode_desa,
+            desa_names=dict(zip(table["kode_desa"].astype(str), table["nama_desa"].astype(str))),
+            lang=lang,
+        )
+    return maps.status_map(features, points, tiles=maps.tiles_from_env(), large_legend=large, lang=lang)
+
+
+def headline_pair(ctx: PageContext) -> tuple[pd.Series, pd.Series | None, str | None]:
+    """(indicators of the chosen month, of the previous month or None, the previous month).
+
+    Both use the same filters; the status filter is evaluated in each month.
+    """
+    assert ctx.month is not None and ctx.options is not None
+    current = data.headline(ctx.source, ctx.rules, ctx.month, ctx.kode_desa_arg())
+    before_month = previous_month(ctx.month, ctx.options.months)
+    if before_month is None:
+        return current, None, None
+    before_desa = ctx.kode_desa_arg(before_month)
+    if before_desa is not None and not before_desa:
+        return current, None, before_month
+    return current, data.headline(ctx.source, ctx.rules, before_month, before_desa), before_month
+
+
+def gap_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """Desa with a gap (status other than lengkap), worst status first, then by kecamatan and name."""
+    rank = {status: i for i, status in enumerate(STATUS_SEVERITY)}
+    gaps = table[table["status"].astype("object") != "lengkap"]
+    gaps = gaps.assign(_rank=gaps["status"].astype("object").map(rank))
+    gaps = gaps.sort_values(["_rank", "nama_kecamatan", "nama_desa"], kind="stable")
+    return gaps.drop(columns="_rank").reset_index(drop=True)
+
+
+def gap_table_styler(gaps: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """The gap table for ``st.dataframe``: labelled columns, Indonesian numbers, status colours.
+
+    Values stay numeric (sorting by a column sorts numbers); only their
+    display is formatted.
+    """
+    shown = gaps.loc[:, list(GAP_COLUMNS)].assign(status=gaps["status"].map(status_label))
+    colours = dict(zip(shown["status"], gaps["status"].map(status_color)))
+    labelled = label_columns(shown)
+    label_of = dict(zip(GAP_COLUMNS, labelled.columns))
+    formats = {label_of[c]: fmt_int for c in ("pustu_aktif", "posyandu_aktif")}
+    formats[label_of["jarak_pustu_km"]] = fmt_km
+    return (
+        labelled.style.format(formats)
+        .format(lambda v: "–" if pd.isna(v) else str(v), subset=[label_of[c] for c in ("nama_desa", "nama_kecamatan", "puskesmas")])
+        .map(lambda s: f"background-color: {colours.get(s, '#ffffff')}; color: #111111", subset=[label_of["status"]])
+    )
+
+
+def gap_table_columns() -> dict[str, st.column_config.Column]:
+    """Column widths of the gap table (keyed by the labels of :func:`gap_table_styler`)."""
+    widths = {
+        "nama_desa": "medium",
+        "nama_kecamatan": "small",
+        "puskesmas": "small",
+        "status": "medium",
+        "pustu_aktif": "small",
+        "posyandu_aktif": "small",
+        "jarak_pustu_km": "small",
+    }
+    return {column_label(c): st.column_config.Column(width=w) for c, w in widths.items()}
+
+
+def is_new_selection(name: str, value: str | None) -> bool:
+    """True once per new non-empty ``value`` of selection source ``name`` (map click, table row).
+
+    A widget may hand back its last value again on later runs; acting only
+    on a change avoids jumping to the Desa page more than once. An empty
+    value resets the memory, so selecting the same desa again later works.
+    """
+    key = f"ilp_last_selection_{name}"
+    previous = st.session_state.get(key)
+    st.session_state[key] = value
+    return value is not None and value != previous
