@@ -29,6 +29,8 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.rules import Rules
 from loaders.exceptions import InputError
@@ -62,16 +64,6 @@ def month_label(index: int) -> str:
     return f"{year:04d}-{month0 + 1:02d}"
 
 
-def month_indices(bulan: pd.Series) -> np.ndarray:
-    """Month index of every value of ``bulan`` (-1 when not a valid YYYY-MM); parsed once per unique value."""
-    codes, uniques = pd.factorize(bulan, use_na_sentinel=True)
-    parsed = np.array([_try_month(v) for v in uniques], dtype="int64")
-    out = np.full(len(codes), -1, dtype="int64")
-    known = codes >= 0
-    out[known] = parsed[codes[known]]
-    return out
-
-
 def _try_month(value: object) -> int:
     try:
         return parse_month(value)
@@ -91,9 +83,8 @@ class ReportMatrix:
         ``(n_posyandu, n_months + 1)`` cumulative count of opened months.
     last_report
         ``(n_posyandu, n_months)`` latest reported month index up to each column, -1 for none.
-    kept_rows, kept_posyandu
-        Positions in the report table of the first row of each (known posyandu, month), and
-        the posyandu position of each.
+    row_posyandu, row_column
+        Per report row: posyandu position (-1: unknown code or invalid month) and month column.
     unknown_codes
         ``kode_posyandu, baris``: report codes matching no posyandu, with their row count.
     duplicate_rows
@@ -103,8 +94,8 @@ class ReportMatrix:
     month_axis: np.ndarray
     opened_cum: np.ndarray
     last_report: np.ndarray
-    kept_rows: np.ndarray
-    kept_posyandu: np.ndarray
+    row_posyandu: np.ndarray
+    row_column: np.ndarray
     unknown_codes: pd.DataFrame
     duplicate_rows: pd.DataFrame
 
@@ -113,13 +104,28 @@ class ReportMatrix:
         """The report months as ``YYYY-MM``, ascending."""
         return [month_label(m) for m in self.month_axis]
 
+    def first_rows(self, posyandu: np.ndarray | None = None) -> np.ndarray:
+        """Positions of the first report row of each (posyandu, month), optionally only of ``posyandu``.
+
+        Sorted by posyandu position, then month.
+        """
+        rows = np.flatnonzero(self.row_posyandu >= 0)
+        if posyandu is not None:
+            wanted = np.zeros(self.opened_cum.shape[0], dtype=bool)
+            wanted[np.asarray(posyandu, dtype="int64")] = True
+            rows = rows[wanted[self.row_posyandu[rows]]]
+        key = self.row_posyandu[rows].astype("int64") * (len(self.month_axis) + 1) + self.row_column[rows]
+        _, first = np.unique(key, return_index=True)
+        return rows[first]
+
 
 def build_report_matrix(laporan: pd.DataFrame, posyandu_codes: pd.Index) -> ReportMatrix:
     """Build the :class:`ReportMatrix` of ``laporan`` for the posyandu ``posyandu_codes``.
 
-    One hash pass over the report codes (``pd.factorize``), one over the
-    (code, month) keys for duplicates, then numpy fancy indexing; no per-row
-    Python.
+    One Arrow hash lookup of the report codes against the posyandu codes
+    (``pyarrow.compute.index_in``), one dictionary encoding of the months,
+    then ``bincount`` and numpy fancy indexing: no per-row Python, no sort of
+    the report rows.
 
     Parameters
     ----------
@@ -128,73 +134,97 @@ def build_report_matrix(laporan: pd.DataFrame, posyandu_codes: pd.Index) -> Repo
     posyandu_codes
         Unique posyandu codes; row ``i`` of the matrices is ``posyandu_codes[i]``.
     """
-    code_f, code_uniques = pd.factorize(laporan["kode_posyandu"], use_na_sentinel=True)
-    month = month_indices(laporan["bulan"])
-    valid = (code_f >= 0) & (month >= 0)
-    month_axis = np.unique(month[valid])
-    column = np.searchsorted(month_axis, month)
-    first = _first_of_pair(code_f, column, valid, len(month_axis))
-    duplicate_rows = _duplicates(laporan, code_f, column, valid, first)
+    column, month_axis = _month_columns(laporan["bulan"])
+    has_code = laporan["kode_posyandu"].notna().to_numpy()
+    valid = has_code & (column >= 0)
+    row_pos = np.where(valid, lookup_positions(laporan["kode_posyandu"], posyandu_codes), -1)
+    known = row_pos >= 0
+    n, n_months = len(posyandu_codes), len(month_axis)
+    unknown_rows = np.flatnonzero(valid & ~known)
+    unknown_f, unknown_uniques = pd.factorize(laporan["kode_posyandu"].iloc[unknown_rows], use_na_sentinel=True)
 
-    unique_pos = posyandu_codes.get_indexer(code_uniques) if len(code_uniques) else np.empty(0, dtype="intp")
-    row_pos = np.full(len(code_f), -1, dtype="int64")
-    row_pos[code_f >= 0] = unique_pos[code_f[code_f >= 0]]
-    known = valid & (row_pos >= 0)
-    unknown_codes = _unknown(laporan, code_f, code_uniques, valid & (row_pos < 0))
+    duplicate_rows = pd.concat(
+        [
+            _duplicates(row_pos[known], column[known], np.asarray(posyandu_codes, dtype=object), month_axis),
+            _duplicates(unknown_f, column[unknown_rows], np.asarray(unknown_uniques, dtype=object), month_axis),
+        ],
+        ignore_index=True,
+    ).sort_values(["kode_posyandu", "bulan"], ignore_index=True)
+    unknown_codes = _unknown(unknown_f, unknown_uniques)
 
     buka = laporan["buka"].to_numpy(dtype=bool, na_value=False)
-    n, t = len(posyandu_codes), len(month_axis)
-    opened = np.zeros((n, t), dtype=bool)
+    opened = np.zeros((n, n_months), dtype=bool)
     sel = known & buka
     opened[row_pos[sel], column[sel]] = True
-    opened_cum = np.zeros((n, t + 1), dtype=np.int16 if t < 32_000 else np.int32)
+    opened_cum = np.zeros((n, n_months + 1), dtype=np.int16 if n_months < 32_000 else np.int32)
     np.cumsum(opened, axis=1, out=opened_cum[:, 1:])
     del opened
-    last_report = np.full((n, t), -1, dtype=np.int32)
+    last_report = np.full((n, n_months), -1, dtype=np.int32)
     last_report[row_pos[known], column[known]] = month_axis[column[known]]
     np.maximum.accumulate(last_report, axis=1, out=last_report)
-
-    kept = np.flatnonzero(known & first)
     return ReportMatrix(
         month_axis=month_axis,
         opened_cum=opened_cum,
         last_report=last_report,
-        kept_rows=kept,
-        kept_posyandu=row_pos[kept],
+        row_posyandu=row_pos.astype(np.int32),
+        row_column=np.where(valid, column, 0).astype(np.int32),
         unknown_codes=unknown_codes,
         duplicate_rows=duplicate_rows,
     )
 
 
-def _first_of_pair(code_f: np.ndarray, column: np.ndarray, valid: np.ndarray, n_months: int) -> np.ndarray:
-    """True for the first row of each (code, month) pair among valid rows."""
-    key = code_f.astype("int64") * (n_months + 1) + column
-    key = np.where(valid, key, -1 - np.arange(len(key)))  # invalid rows never duplicate each other
-    return ~pd.Series(key).duplicated(keep="first").to_numpy()
+def _arrow_strings(values: pd.Series) -> pa.Array:
+    """``values`` as one Arrow string array (zero-copy for Arrow-backed string columns)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        arr = pa.array(values.array)
+    else:
+        arr = pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.large_string())
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = arr.cast(pa.large_string())
+    return arr
 
 
-def _duplicates(
-    laporan: pd.DataFrame,
-    code_f: np.ndarray,
-    column: np.ndarray,
-    valid: np.ndarray,
-    first: np.ndarray,
-) -> pd.DataFrame:
-    dup_rows = np.flatnonzero(valid & ~first)
-    columns = {"kode_posyandu": "string", "bulan": "string", "baris": "int64"}
-    if dup_rows.size == 0:
-        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in columns.items()})
-    frame = laporan.iloc[dup_rows][["kode_posyandu", "bulan"]].astype("string")
-    counts = frame.groupby(["kode_posyandu", "bulan"], sort=True).size().rename("baris") + 1
-    return counts.reset_index().astype(columns)
+def lookup_positions(values: pd.Series, keys: pd.Index | np.ndarray) -> np.ndarray:
+    """Position of each of ``values`` in the unique strings ``keys``; -1 when absent or missing.
+
+    One Arrow hash pass (``pyarrow.compute.index_in``), several times faster
+    than ``pandas.Index.get_indexer`` on millions of strings.
+    """
+    arr = _arrow_strings(values)
+    value_set = pa.array(np.asarray(keys, dtype=object), type=arr.type)
+    return pc.index_in(arr, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _unknown(laporan: pd.DataFrame, code_f: np.ndarray, uniques: pd.Index, mask: np.ndarray) -> pd.DataFrame:
-    if not mask.any():
-        return pd.DataFrame({"kode_posyandu": pd.Series(dtype="string"), "baris": pd.Series(dtype="int64")})
-    counts = np.bincount(code_f[mask], minlength=len(uniques))
+def _month_columns(bulan: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Column of each row in the ascending axis of valid months present (-1 when invalid), and the axis."""
+    encoded = pc.dictionary_encode(_arrow_strings(bulan))
+    parsed = np.array([_try_month(v) for v in encoded.dictionary.to_pylist()], dtype="int64")
+    month_axis = np.unique(parsed[parsed >= 0])
+    unique_column = np.append(np.where(parsed >= 0, np.searchsorted(month_axis, parsed), -1), -1)
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return unique_column[indices], month_axis
+
+
+def _duplicates(code: np.ndarray, column: np.ndarray, names: np.ndarray, month_axis: np.ndarray) -> pd.DataFrame:
+    """(code, month) cells with more than one row, counted with one ``bincount`` (no hashing, no sort)."""
+    n_months = max(len(month_axis), 1)
+    cells = np.bincount(code.astype("int64") * n_months + column, minlength=len(names) * n_months)
+    dup = np.flatnonzero(cells > 1)
+    return pd.DataFrame(
+        {
+            "kode_posyandu": pd.Series(names[dup // n_months], dtype="string"),
+            "bulan": pd.Series([month_label(m) for m in month_axis[dup % n_months]], dtype="string"),
+            "baris": cells[dup].astype("int64"),
+        }
+    )
+
+
+def _unknown(code_f: np.ndarray, uniques: pd.Index) -> pd.DataFrame:
+    counts = np.bincount(code_f[code_f >= 0], minlength=len(uniques))
     hit = np.flatnonzero(counts)
-    frame = pd.DataFrame({"kode_posyandu": pd.Series(np.asarray(uniques)[hit], dtype="string"), "baris": counts[hit]})
+    frame = pd.DataFrame(
+        {"kode_posyandu": pd.Series(np.asarray(uniques, dtype=object)[hit], dtype="string"), "baris": counts[hit]}
+    )
     return frame.sort_values("kode_posyandu", ignore_index=True)
 
 

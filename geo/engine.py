@@ -92,11 +92,18 @@ class Dataset:
 
 @dataclass(frozen=True)
 class _Units:
-    """Unique posyandu / pustu / puskesmas as positions into ``Coverage.facilities``."""
+    """Unique facilities as positions into ``Coverage.facilities`` (ascending), with their identity keys.
+
+    ``inside_puskesmas`` are the unique puskesmas inside the district, sorted by code.
+    """
 
     posyandu: np.ndarray
+    posyandu_kode: np.ndarray
     pustu: np.ndarray
     puskesmas: np.ndarray
+    puskesmas_kode: np.ndarray
+    inside_puskesmas: np.ndarray
+    inside_puskesmas_kode: np.ndarray
 
 
 class Coverage:
@@ -121,18 +128,15 @@ class Coverage:
         self._desa = _sorted_desa(dataset.desa)
         self._desa_index = pd.Index(self._desa["kode_desa"].to_numpy(dtype=object))
         self._polygons = np.asarray(self._desa.geometry.values, dtype=object)
-        self._tree = shapely.STRtree(self._polygons)
         self._crs = metric_crs(self._desa.total_bounds)
         self._desa_x, self._desa_y = to_metric(*point_xy(shapely.point_on_surface(self._polygons)), self._crs)
 
         fasilitas = _normalised_facilities(dataset.fasilitas)
-        self._placement: Placement = place(fasilitas, self._desa_index, self._polygons, self._tree, crs=self._crs)
+        self._placement: Placement = place(fasilitas, self._desa_index, self._polygons, crs=self._crs)
         self.facilities: gpd.GeoDataFrame = _with_placement(fasilitas, self._placement, self._desa_index)
         self._fac_x, self._fac_y = self._facility_metric_xy()
         self._units = _unique_units(self.facilities, self._placement)
-
-        posyandu_codes = pd.Index(_posyandu_key(self.facilities).to_numpy(dtype=object)[self._units.posyandu])
-        self._matrix = act.build_report_matrix(dataset.laporan, posyandu_codes)
+        self._matrix = act.build_report_matrix(dataset.laporan, pd.Index(self._units.posyandu_kode))
         self.months: list[str] = self._matrix.months
         self.latest_month: str | None = self.months[-1] if self.months else None
 
@@ -155,15 +159,8 @@ class Coverage:
         y[unusable] = np.nan
         return x, y
 
-    def _inside_puskesmas(self) -> np.ndarray:
-        """Positions of unique puskesmas inside the district, sorted by code."""
-        pos = self._units.puskesmas
-        inside = pos[(~self._placement.outside[pos]) & (self._placement.final[pos] >= 0)]
-        codes = _puskesmas_key(self.facilities).to_numpy(dtype=object)[inside]
-        return inside[np.argsort(codes, kind="stable")]
-
     def _working_areas(self) -> pd.DataFrame:
-        inside = self._inside_puskesmas()
+        inside = self._units.inside_puskesmas
         desa = wa.DesaPoints(
             kode_desa=self._desa_index.to_numpy(),
             kecamatan=pd.factorize(self._desa["kode_kecamatan"])[0],
@@ -172,7 +169,7 @@ class Coverage:
             y=self._desa_y,
         )
         puskesmas = wa.PuskesmasPoints(
-            kode=_puskesmas_key(self.facilities).to_numpy(dtype=object)[inside],
+            kode=self._units.inside_puskesmas_kode,
             nama=self.facilities["nama"].to_numpy(dtype=object, na_value=None)[inside],
             desa=self._placement.final[inside],
             x=self._fac_x[inside],
@@ -186,12 +183,11 @@ class Coverage:
         final = self._placement.final
         fac = self.facilities
         pustu = self._units.pustu
-        pustu_active = (fac["status"].to_numpy(dtype=object, na_value="")[pustu] == model.AKTIF)
-        staffed = (
-            (fac["perawat"].fillna(0).to_numpy(dtype="int64")[pustu] >= 1)
-            & (fac["bidan"].fillna(0).to_numpy(dtype="int64")[pustu] >= 1)
-        )
-        inside_pusk = self._inside_puskesmas()
+        pustu_active = (fac["status"].iloc[pustu] == model.AKTIF).to_numpy(dtype=bool, na_value=False)
+        staffed = (fac["perawat"].iloc[pustu].fillna(0) >= 1).to_numpy(dtype=bool) & (
+            fac["bidan"].iloc[pustu].fillna(0) >= 1
+        ).to_numpy(dtype=bool)
+        inside_pusk = self._units.inside_puskesmas
         active_pustu = pustu[pustu_active]
         jarak_m = nearest_distance(self._desa_x, self._desa_y, self._fac_x[active_pustu], self._fac_y[active_pustu])
         desa = self._desa
@@ -301,7 +297,7 @@ class Coverage:
         labels[has] = [act.month_label(m) for m in last[has]] if has.any() else []
         return pd.DataFrame(
             {
-                "kode": _posyandu_key(fac).to_numpy(dtype=object)[pos],
+                "kode": self._units.posyandu_kode,
                 "nama": fac["nama"].to_numpy(dtype=object, na_value=None)[pos],
                 "kode_desa": fac["kode_desa_final"].to_numpy(dtype=object, na_value=None)[pos],
                 "status": fac["status"].to_numpy(dtype=object, na_value=None)[pos],
@@ -326,16 +322,19 @@ class Coverage:
         )
 
     def posyandu_monthly(self, *, kode_desa: str | None = None) -> pd.DataFrame:
-        """Report rows (one per known posyandu and month) with the posyandu's ``kode_desa``."""
-        rows, which = self._matrix.kept_rows, self._matrix.kept_posyandu
-        desa_of = self._placement.final[self._units.posyandu][which]
+        """Report rows (the first row per known posyandu and month) with the posyandu's ``kode_desa``.
+
+        Sorted by ``kode_posyandu`` then ``bulan``; only the posyandu of ``kode_desa`` when given.
+        """
+        desa_of_unit = self._placement.final[self._units.posyandu]
+        units = None
         if kode_desa is not None:
             target = self._desa_index.get_indexer(pd.Index([kode_desa], dtype=object))[0]
-            keep = desa_of == target if target >= 0 else np.zeros(len(rows), dtype=bool)
-            rows, desa_of = rows[keep], desa_of[keep]
-        codes = self._desa_index.to_numpy()
+            units = np.flatnonzero(desa_of_unit == target) if target >= 0 else np.empty(0, dtype="int64")
+        rows = self._matrix.first_rows(units)
+        desa_of = desa_of_unit[self._matrix.row_posyandu[rows]]
         kode = np.full(len(rows), None, dtype=object)
-        kode[desa_of >= 0] = codes[desa_of[desa_of >= 0]]
+        kode[desa_of >= 0] = self._desa_index.to_numpy()[desa_of[desa_of >= 0]]
         frame = self.dataset.laporan.iloc[rows].reset_index(drop=True)
         frame = frame.assign(kode_desa=pd.Series(kode, dtype="string"))
         return frame.sort_values(["kode_posyandu", "bulan"], ignore_index=True)
@@ -370,13 +369,14 @@ class Coverage:
             placement=self._placement,
             crs=self._crs,
             posyandu=self._units.posyandu,
-            posyandu_kode=_posyandu_key(self.facilities).to_numpy(dtype=object)[self._units.posyandu],
+            posyandu_kode=self._units.posyandu_kode,
             activity=activity,
             month=month,
             matrix=self._matrix,
             working_areas=self.working_areas,
             wilayah_kerja_given=not self.dataset.wilayah_kerja.empty,
-            inside_puskesmas=self._inside_puskesmas(),
+            inside_puskesmas=self._units.inside_puskesmas,
+            inside_puskesmas_kode=self._units.inside_puskesmas_kode,
             desa=self._desa,
             catatan=self.dataset.catatan,
             rules=self.rules,
@@ -397,10 +397,14 @@ def _sorted_desa(desa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _normalised_facilities(fasilitas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Facilities with ``jenis`` and ``status`` lower-cased and stripped, index reset (input untouched)."""
     out = fasilitas.reset_index(drop=True)
-    return out.assign(
-        jenis=out["jenis"].astype("string").str.strip().str.lower(),
-        status=out["status"].astype("string").str.strip().str.lower(),
-    )
+    return out.assign(jenis=_normalised_text(out["jenis"]), status=_normalised_text(out["status"]))
+
+
+def _normalised_text(values: pd.Series) -> pd.Series:
+    """Lower-case, stripped text, computed once per unique value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cleaned = pd.array([str(v).strip().lower() for v in uniques], dtype=model.STR)
+    return pd.Series(cleaned.take(codes, allow_fill=True), index=values.index)
 
 
 def _with_placement(fasilitas: gpd.GeoDataFrame, placement: Placement, desa_index: pd.Index) -> gpd.GeoDataFrame:
@@ -409,37 +413,47 @@ def _with_placement(fasilitas: gpd.GeoDataFrame, placement: Placement, desa_inde
     return gpd.GeoDataFrame(frame, geometry=fasilitas.geometry.values, crs=model.CRS)
 
 
-def _posyandu_key(fac: pd.DataFrame) -> pd.Series:
-    """A posyandu's identity: its code, else its row id."""
-    return fac["kode"].fillna("id:" + fac["id_fasilitas"].fillna("").astype("string"))
+def _identity(fac: pd.DataFrame, pos: np.ndarray, kind: str) -> np.ndarray:
+    """Identity keys of the rows ``pos`` of one kind.
 
-
-def _puskesmas_key(fac: pd.DataFrame) -> pd.Series:
-    """A puskesmas's identity: its code (``kode``, else ``kode_puskesmas``), else its row id."""
-    return fac["kode"].fillna(fac["kode_puskesmas"]).fillna("id:" + fac["id_fasilitas"].fillna("").astype("string"))
-
-
-def _pustu_key(fac: pd.DataFrame) -> pd.Series:
-    """A pustu's identity (pustu have no code): name and final desa."""
-    nama = fac["nama"].fillna("").str.strip().str.lower()
-    return nama + "|" + fac["kode_desa_final"].fillna("id:" + fac["id_fasilitas"].fillna("").astype("string"))
+    posyandu: ``kode``; puskesmas: ``kode``, else ``kode_puskesmas``; both else
+    ``id:<id_fasilitas>``. Pustu have no code: lower-cased name + final desa.
+    """
+    fallback = "id:" + fac["id_fasilitas"].iloc[pos].fillna("").astype(model.STR)
+    if kind == model.PUSTU:
+        nama = fac["nama"].iloc[pos].fillna("").str.strip().str.lower()
+        key = nama + "|" + fac["kode_desa_final"].iloc[pos].fillna(fallback)
+    else:
+        key = fac["kode"].iloc[pos]
+        if kind == model.PUSKESMAS:
+            key = key.fillna(fac["kode_puskesmas"].iloc[pos])
+        key = key.fillna(fallback)
+    return key.to_numpy(dtype=object)
 
 
 def _unique_units(fac: gpd.GeoDataFrame, placement: Placement) -> _Units:
     """One row per unique facility of each kind; a row placed in a desa is preferred, then the first."""
-    jenis = fac["jenis"].to_numpy(dtype=object, na_value="")
     unplaced = placement.final < 0
 
-    def _unique(kind: str, key: pd.Series) -> np.ndarray:
-        pos = np.flatnonzero(jenis == kind)
-        if pos.size == 0:
-            return pos
-        order = pos[np.lexsort((pos, unplaced[pos]))]
-        first = ~pd.Series(key.to_numpy(dtype=object)[order]).duplicated(keep="first").to_numpy()
-        return np.sort(order[first])
+    def _unique(kind: str) -> tuple[np.ndarray, np.ndarray]:
+        pos = np.flatnonzero((fac["jenis"] == kind).to_numpy(dtype=bool, na_value=False))
+        keys = _identity(fac, pos, kind)
+        order = np.lexsort((pos, unplaced[pos]))
+        first = ~pd.Series(keys[order]).duplicated(keep="first").to_numpy()
+        chosen = np.sort(order[first])
+        return pos[chosen], keys[chosen]
 
+    posyandu, posyandu_kode = _unique(model.POSYANDU)
+    pustu, _ = _unique(model.PUSTU)
+    puskesmas, puskesmas_kode = _unique(model.PUSKESMAS)
+    inside = (~placement.outside[puskesmas]) & (placement.final[puskesmas] >= 0)
+    by_code = np.argsort(puskesmas_kode[inside].astype(str), kind="stable")
     return _Units(
-        posyandu=_unique(model.POSYANDU, _posyandu_key(fac)),
-        pustu=_unique(model.PUSTU, _pustu_key(fac)),
-        puskesmas=_unique(model.PUSKESMAS, _puskesmas_key(fac)),
+        posyandu=posyandu,
+        posyandu_kode=posyandu_kode,
+        pustu=pustu,
+        puskesmas=puskesmas,
+        puskesmas_kode=puskesmas_kode,
+        inside_puskesmas=puskesmas[inside][by_code],
+        inside_puskesmas_kode=puskesmas_kode[inside][by_code],
     )

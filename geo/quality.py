@@ -59,6 +59,7 @@ JENIS_ALIASES: Final = {
     "luar_wilayah": "di_luar_wilayah",
     "koordinat_tertukar": "koordinat_ditukar",
 }
+CODE_MONTH: Final = r"^(\S+)\s+\d{4}-\d{2}$"
 LABEL_JENIS: Final = {model.PUSKESMAS: "Puskesmas", model.PUSTU: "Pustu", model.POSYANDU: "Posyandu"}
 
 
@@ -77,6 +78,7 @@ class QualityInputs:
     working_areas: pd.DataFrame
     wilayah_kerja_given: bool
     inside_puskesmas: np.ndarray
+    inside_puskesmas_kode: np.ndarray
     desa: pd.DataFrame
     catatan: pd.DataFrame
     rules: Rules
@@ -368,9 +370,9 @@ def _desa_without_area(inputs: QualityInputs) -> pd.DataFrame:
 
 def _puskesmas_without_desa(inputs: QualityInputs) -> pd.DataFrame:
     fac = inputs.facilities
-    served = set(inputs.working_areas["kode_puskesmas"].dropna())
-    key = fac["kode"].fillna(fac["kode_puskesmas"]).to_numpy(dtype=object, na_value=None)
-    rows = np.array([r for r in inputs.inside_puskesmas if key[r] not in served], dtype="int64")
+    served = pd.Index(inputs.working_areas["kode_puskesmas"].dropna().to_numpy(dtype=object))
+    idle = ~pd.Index(inputs.inside_puskesmas_kode).isin(served)
+    rows = inputs.inside_puskesmas[idle]
     messages = [
         f"{label} berada di dalam wilayah tetapi tidak melayani desa mana pun"
         + (" menurut tabel wilayah kerja." if inputs.wilayah_kerja_given else ".")
@@ -389,7 +391,8 @@ def _from_catatan(inputs: QualityInputs, engine: pd.DataFrame) -> pd.DataFrame:
     jenis = catatan["jenis"].astype("string").replace(JENIS_ALIASES)
     fac = inputs.facilities
     by_code = fac[fac["kode"].notna()].drop_duplicates("kode").set_index("kode")
-    subjek = catatan["subjek"].astype("string")
+    # reports findings may name "CODE YYYY-MM": the subject is the posyandu code (the month stays in pesan)
+    subjek = catatan["subjek"].astype("string").str.replace(CODE_MONTH, r"\1", regex=True)
     frame = _frame(
         jenis=jenis,
         tingkat=catatan["tingkat"].astype("string").fillna(SEDANG),

@@ -127,19 +127,39 @@ def _nearest_by_group(
     desa: DesaPoints,
     pusk_group: np.ndarray,
     puskesmas: PuskesmasPoints,
-) -> pd.Series:
-    """For each desa position, the nearest puskesmas sharing its group id (position -> puskesmas position)."""
-    left = pd.DataFrame({"d": desa_pos, "g": desa_group[desa_pos]})
-    right = pd.DataFrame({"p": np.arange(len(pusk_group)), "g": pusk_group})
-    pairs = left.merge(right, on="g", how="inner")
-    if pairs.empty:
-        return pd.Series(dtype="int64")
-    d, p = pairs["d"].to_numpy(), pairs["p"].to_numpy()
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each desa position, the nearest puskesmas sharing its group id.
+
+    Builds every (desa, puskesmas of its group) pair with a ragged numpy
+    expansion (no merge, no sort of the pairs), then keeps the nearest per
+    desa with ``minimum.reduceat``; ties go to the smaller puskesmas
+    position, i.e. the smaller code.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Desa positions that found one, and the puskesmas position of each.
+    """
+    order = np.argsort(pusk_group, kind="stable")
+    sorted_groups = pusk_group[order]
+    groups = desa_group[desa_pos]
+    start = np.searchsorted(sorted_groups, groups, side="left")
+    counts = np.searchsorted(sorted_groups, groups, side="right") - start
+    has = counts > 0
+    if not has.any():
+        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    start, counts, found = start[has], counts[has], desa_pos[has]
+    segment_start = np.cumsum(counts) - counts
+    d = np.repeat(found, counts)
+    within = np.arange(counts.sum()) - np.repeat(segment_start, counts)
+    p = order[np.repeat(start, counts) + within]  # ascending p (code) inside each desa's segment
     dist2 = (desa.x[d] - puskesmas.x[p]) ** 2 + (desa.y[d] - puskesmas.y[p]) ** 2
-    order = np.lexsort((p, dist2, d))  # puskesmas are sorted by code: smaller p = smaller code
-    d_sorted, p_sorted = d[order], p[order]
-    first = np.r_[True, d_sorted[1:] != d_sorted[:-1]]
-    return pd.Series(p_sorted[first], index=d_sorted[first])
+    dist2 = np.where(np.isnan(dist2), np.inf, dist2)
+    nearest = dist2 == np.repeat(np.minimum.reduceat(dist2, segment_start), counts)
+    hits = np.flatnonzero(nearest)
+    segment = np.repeat(np.arange(len(found)), counts)[hits]
+    first = hits[np.r_[True, segment[1:] != segment[:-1]]]  # first minimum per desa = smallest code on ties
+    return found, p[first]
 
 
 def _derive(desa: DesaPoints, puskesmas: PuskesmasPoints, *, free: np.ndarray) -> np.ndarray:
@@ -152,8 +172,8 @@ def _derive(desa: DesaPoints, puskesmas: PuskesmasPoints, *, free: np.ndarray) -
         (desa.kecamatan, desa.kecamatan[puskesmas.desa]),
         (desa.kabupaten, desa.kabupaten[puskesmas.desa]),
     ):
-        nearest = _nearest_by_group(pending, desa_group, desa, pusk_group, puskesmas)
-        owner[nearest.index.to_numpy()] = nearest.to_numpy()
+        found, nearest = _nearest_by_group(pending, desa_group, desa, pusk_group, puskesmas)
+        owner[found] = nearest
         pending = pending[owner[pending] < 0]
     return owner
 
