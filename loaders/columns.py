@@ -84,7 +84,7 @@ _LON = FieldSpec(
 )
 _KOORDINAT = FieldSpec(
     ("koordinat", "titik koordinat", "koordinat gps", "lokasi", "coordinates", "latlon", "lat lon", "lat long"),
-    bantuan="Satu kolom berisi \"lintang, bujur\", misalnya \"-7.2258, 107.9070\".",
+    bantuan='Satu kolom berisi "lintang, bujur", misalnya "-7.2258, 107.9070".',
 )
 _STATUS = FieldSpec(
     ("status", "status aktif", "keaktifan", "aktif", "status operasional"),
@@ -174,7 +174,8 @@ FIELDS: Final[dict[str, dict[str, FieldSpec]]] = {
         "balita": _count(("balita", "jumlah balita", "kunjungan balita"), "Kunjungan balita"),
         "ibu_hamil": _count(("ibu hamil", "bumil", "jumlah ibu hamil"), "Kunjungan ibu hamil"),
         "usia_sekolah_remaja": _count(
-            ("usia sekolah remaja", "usia sekolah dan remaja", "remaja", "usia sekolah"), "Kunjungan usia sekolah dan remaja"
+            ("usia sekolah remaja", "usia sekolah dan remaja", "remaja", "usia sekolah"),
+            "Kunjungan usia sekolah dan remaja",
         ),
         "usia_produktif": _count(("usia produktif", "dewasa"), "Kunjungan usia produktif"),
         "lansia": _count(("lansia", "lanjut usia"), "Kunjungan lansia"),
@@ -183,7 +184,9 @@ FIELDS: Final[dict[str, dict[str, FieldSpec]]] = {
         "kode_desa": _KODE_DESA,
         "nama_desa": _NAMA_DESA,
         "nama_kecamatan": _NAMA_KECAMATAN,
-        "kode_puskesmas": FieldSpec(("kode puskesmas", "kode faskes", "kode pkm"), bantuan="Kode puskesmas, misalnya P3206010101."),
+        "kode_puskesmas": FieldSpec(
+            ("kode puskesmas", "kode faskes", "kode pkm"), bantuan="Kode puskesmas, misalnya P3206010101."
+        ),
         "nama_puskesmas": FieldSpec(("nama puskesmas", "puskesmas"), bantuan="Nama puskesmas."),
     },
 }
@@ -233,7 +236,7 @@ def guess_facility_kind(columns: Iterable[str]) -> str | None:
 
 
 def valid_fields(targets: Iterable[str]) -> list[str]:
-    """The canonical field names of ``targets`` (in declaration order, no repeats)."""
+    """Return the canonical field names of ``targets`` (in declaration order, no repeats)."""
     seen: dict[str, None] = {}
     for target in targets:
         seen.update(dict.fromkeys(FIELDS[target]))
@@ -316,7 +319,7 @@ def _resolve_overrides(columns: Sequence[str], *, target: str, overrides: Mappin
 
 
 def override_applies(column: str, columns: Sequence[str]) -> bool:
-    """True when an override column names one of ``columns`` (exactly or normalised)."""
+    """Tell whether an override column names one of ``columns`` (exactly or normalised)."""
     return column in columns or normalise_header(column) in {normalise_header(c) for c in columns}
 
 
@@ -347,7 +350,7 @@ def check_required(mapping: Mapping[str, str], *, target: str, where: str, colum
     msg = (
         f"Kolom wajib tidak ditemukan di {where}: {', '.join(missing)}. "
         f"Kolom yang ada: {', '.join(columns)}. "
-        f"Ganti judul kolom atau petakan dengan --map \"JUDUL KOLOM=FIELD\" ({hints})."
+        f'Ganti judul kolom atau petakan dengan --map "JUDUL KOLOM=FIELD" ({hints}).'
     )
     raise InputError(msg)
 

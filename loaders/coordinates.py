@@ -56,7 +56,12 @@ _PREFIX_RE: Final = re.compile(rf"^(?P<hemi>{_HEMI})\s*(?P<rest>[-+\d].*)$")
 _SUFFIX_RE: Final = re.compile(rf"^(?P<rest>.*?[\d°'\"\s])\s*(?P<hemi>{_HEMI})$")
 _DMS_PAIR_RE: Final = re.compile(rf"^(?P<a>.+?[\d°'\"\s]{_HEMI})\s*[,;]?\s*(?P<b>.+?[\d°'\"\s]{_HEMI})$")
 _TRANSLATE: Final = str.maketrans(
-    {"−": "-", "–": "-", "º": "°", "˚": "°", "’": "'", "′": "'", "`": "'", "´": "'", "″": '"', "”": '"', "“": '"'}
+    {
+        **dict.fromkeys("−–", "-"),
+        **dict.fromkeys("º˚", "°"),
+        **dict.fromkeys("’′`´", "'"),
+        **dict.fromkeys("″”“", '"'),
+    }
 )
 
 
@@ -97,13 +102,13 @@ def _clean(text: object) -> str:
 
 
 def parse_angle(text: object) -> Sudut:
-    """Parse one latitude or longitude cell.
+    r"""Parse one latitude or longitude cell.
 
     Examples
     --------
     >>> parse_angle("-7,225891").nilai
     -7.225891
-    >>> round(parse_angle("7°20'15\\" LS").nilai, 6)
+    >>> round(parse_angle("7°20'15\" LS").nilai, 6)
     -7.3375
     >>> parse_angle("abc").nilai is None
     True
@@ -237,7 +242,7 @@ def _checked(lat: float, lon: float) -> Koordinat:
 
 # -- swapped coordinates -----------------------------------------------------------
 def in_indonesia(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """True where the point lies inside Indonesia's bounding box."""
+    """Tell where the point lies inside Indonesia's bounding box."""
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
     return (lat >= INDONESIA_LAT[0]) & (lat <= INDONESIA_LAT[1]) & (lon >= INDONESIA_LON[0]) & (lon <= INDONESIA_LON[1])
@@ -310,7 +315,7 @@ class DesaIndex:
         return valid[pairs[0]], self._codes[pairs[1]]
 
     def inside(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-        """True where the point falls in at least one desa."""
+        """Tell where the point falls in at least one desa."""
         positions, _ = self.hits(lat, lon)
         mask = np.zeros(len(np.asarray(lat)), dtype=bool)
         mask[positions] = True

@@ -64,7 +64,15 @@ _STATUS: Final = {
     ),
 }
 _LABEL: Final = {model.PUSKESMAS: "puskesmas", model.PUSTU: "pustu", model.POSYANDU: "posyandu"}
-_TEXT_FIELDS: Final = ("kode", "nama", "kode_puskesmas", "nama_puskesmas_induk", "alamat", "nama_desa", "nama_kecamatan")
+_TEXT_FIELDS: Final = (
+    "kode",
+    "nama",
+    "kode_puskesmas",
+    "nama_puskesmas_induk",
+    "alamat",
+    "nama_desa",
+    "nama_kecamatan",
+)
 _COUNT_FIELDS: Final = ("jumlah_kader", "perawat", "bidan")
 
 
@@ -116,7 +124,8 @@ def prepare_facilities(
     notes += skipped
     issues = IssueLog()
     several = len(sheets) > 1
-    rows = pd.concat([_parse_sheet(s, source=path.name, several=several, issues=issues) for s in sheets], ignore_index=True)
+    parts = [_parse_sheet(s, source=path.name, several=several, issues=issues) for s in sheets]
+    rows = pd.concat(parts, ignore_index=True)
     for s in sheets:
         notes += s.frame.attrs.get(NOTES_ATTR, [])
     read_count = len(rows)
@@ -175,7 +184,9 @@ def kind_from_name(name: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _sheet_kinds(frames: Mapping[str, pd.DataFrame], *, path: Path, jenis: str | None) -> tuple[dict[str, str], list[str]]:
+def _sheet_kinds(
+    frames: Mapping[str, pd.DataFrame], *, path: Path, jenis: str | None
+) -> tuple[dict[str, str], list[str]]:
     kinds: dict[str, str] = {}
     notes: list[str] = []
     untyped: list[str] = []
@@ -195,7 +206,9 @@ def _sheet_kinds(frames: Mapping[str, pd.DataFrame], *, path: Path, jenis: str |
             "(atau beri nama sheet Puskesmas/Pustu/Posyandu)."
         )
         raise InputError(msg)
-    notes += [f"Sheet '{name}' dilewati: jenis fasilitasnya tidak dikenali dari nama maupun judul kolom." for name in untyped]
+    notes += [
+        f"Sheet '{name}' dilewati: jenis fasilitasnya tidak dikenali dari nama maupun judul kolom." for name in untyped
+    ]
     return kinds, notes
 
 
@@ -268,8 +281,8 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
         issues.add(
             PERINGATAN,
             "status_tidak_dikenal",
-            f"{prefix}Baris {rows[position]}: status '{raw.iloc[position]}' tidak dikenal (isi Aktif atau Tidak aktif); "
-            "status dikosongkan sehingga tidak dihitung aktif.",
+            f"{prefix}Baris {rows[position]}: status '{raw.iloc[position]}' tidak dikenal "
+            "(isi Aktif atau Tidak aktif); status dikosongkan sehingga tidak dihitung aktif.",
             baris=int(rows[position]),
             kolom=column,
         )
@@ -356,7 +369,12 @@ def _required_present(out: pd.DataFrame, *, kind: str, prefix: str, issues: Issu
         issues.add(DITOLAK, f"{needed}_kosong", f"{prefix}Baris {row}: {what} kosong; baris ditolak.", baris=int(row))
     no_name = ok & out["nama"].isna()
     for row in out.loc[no_name, "baris_sumber"].tolist():
-        issues.add(PERINGATAN, "nama_kosong", f"{prefix}Baris {row}: nama {_LABEL[kind]} kosong; kode dipakai sebagai nama.", baris=int(row))
+        issues.add(
+            PERINGATAN,
+            "nama_kosong",
+            f"{prefix}Baris {row}: nama {_LABEL[kind]} kosong; kode dipakai sebagai nama.",
+            baris=int(row),
+        )
     out.loc[no_name, "nama"] = out.loc[no_name, "kode"]
     return ok
 
@@ -421,8 +439,9 @@ def _assign_ids(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
         issues.add(
             PERINGATAN,
             "duplikat_kode",
-            f"{row['prefix_']}Baris {row['baris_sumber']}: {_LABEL[row['jenis']]} {base.iloc[position]} sudah ada di baris "
-            f"{first_row.iloc[position]}; baris ini tetap disimpan sebagai {ids.iloc[position]} dan hanya dihitung sekali.",
+            f"{row['prefix_']}Baris {row['baris_sumber']}: {_LABEL[row['jenis']]} {base.iloc[position]} sudah ada "
+            f"di baris {first_row.iloc[position]}; baris ini tetap disimpan sebagai {ids.iloc[position]} "
+            "dan hanya dihitung sekali.",
             baris=int(row["baris_sumber"]),
             subjek=base.iloc[position],
         )
@@ -491,13 +510,18 @@ def _desa_findings(row: object, *, names: Mapping[str, str], where: str, issues:
 def _fill_induk_codes(rows: pd.DataFrame, *, existing: gpd.GeoDataFrame) -> pd.DataFrame:
     """Own code for puskesmas; induk code of pustu/posyandu looked up by the induk's name when unique."""
     puskesmas = pd.concat(
-        [existing.loc[existing["jenis"] == model.PUSKESMAS, ["kode", "nama"]], rows.loc[rows["jenis"] == model.PUSKESMAS, ["kode", "nama"]]]
+        [
+            existing.loc[existing["jenis"] == model.PUSKESMAS, ["kode", "nama"]],
+            rows.loc[rows["jenis"] == model.PUSKESMAS, ["kode", "nama"]],
+        ]
     ).dropna()
     by_name: dict[str, set[str]] = {}
     for code, name in zip(puskesmas["kode"], puskesmas["nama"], strict=True):
         by_name.setdefault(normalise_header(name), set()).add(str(code))
     unique = {name: next(iter(codes)) for name, codes in by_name.items() if len(codes) == 1}
-    looked_up = rows["nama_puskesmas_induk"].map(lambda n: pd.NA if pd.isna(n) else unique.get(normalise_header(n), pd.NA))
+    looked_up = rows["nama_puskesmas_induk"].map(
+        lambda n: pd.NA if pd.isna(n) else unique.get(normalise_header(n), pd.NA)
+    )
     code = rows["kode_puskesmas"].fillna(looked_up.astype(model.STR))
     code = code.where(rows["jenis"] != model.PUSKESMAS, rows["kode"])
     return rows.assign(kode_puskesmas=code.astype(model.STR))
@@ -535,10 +559,11 @@ def _merge(
         file_kabs = set(_kabupaten(rows["kode_desa"], rows["desa_titik_"]).dropna())
         lat, lon = _point_xy(existing.geometry.to_numpy())
         point_desa = pd.Series(index.first_code(lat, lon), index=existing.index, dtype=model.STR) if index else None
-        existing_kab = _kabupaten(existing["kode_desa"], point_desa if point_desa is not None else existing["kode_desa"])
+        fallback = point_desa if point_desa is not None else existing["kode_desa"]
+        existing_kab = _kabupaten(existing["kode_desa"], fallback)
         replace = same_kind & existing_kab.isin(file_kabs)
     replace = replace | existing["id_fasilitas"].isin(set(new["id_fasilitas"]))
     kept = existing[~replace.to_numpy()]
     layer = pd.concat([kept, new], ignore_index=True)
-    return model.conform(gpd.GeoDataFrame(layer, geometry="geometry", crs=model.CRS), model.LAYER_FASILITAS), int(replace.sum())
-
+    layer = gpd.GeoDataFrame(layer, geometry="geometry", crs=model.CRS)
+    return model.conform(layer, model.LAYER_FASILITAS), int(replace.sum())

@@ -242,8 +242,11 @@ def _parse_rows(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
     buka = parse_buka(rows["buka_asli"])
     bad = kode.isna() | bulan.isna() | buka.isna()
     for position in np.flatnonzero(bad.to_numpy()):
-        issues.add(**_rejection(rows.iloc[position], kode=kode.iloc[position], bulan=bulan.iloc[position], buka=buka.iloc[position]))
-    parsed = pd.DataFrame({"kode_posyandu": kode, "bulan": bulan, "buka": buka, "baris": rows["baris"], "prefix": rows["prefix"]})
+        row = rows.iloc[position]
+        issues.add(**_rejection(row, kode=kode.iloc[position], bulan=bulan.iloc[position], buka=buka.iloc[position]))
+    parsed = pd.DataFrame(
+        {"kode_posyandu": kode, "bulan": bulan, "buka": buka, "baris": rows["baris"], "prefix": rows["prefix"]}
+    )
     for field in COUNT_FIELDS:
         numbers, wrong = parse_counts(rows[f"{field}_asli"].astype(str))
         parsed[field] = numbers
@@ -253,8 +256,8 @@ def _parse_rows(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
             issues.add(
                 PERINGATAN,
                 "angka_tidak_sah",
-                f"{row['prefix']}Baris {row['baris']}: kolom '{column}' berisi '{row[f'{field}_asli']}', bukan bilangan "
-                "bulat >= 0; dikosongkan.",
+                f"{row['prefix']}Baris {row['baris']}: kolom '{column}' berisi '{row[f'{field}_asli']}', "
+                "bukan bilangan bulat >= 0; dikosongkan.",
                 baris=int(row["baris"]),
                 kolom=column,
                 subjek=kode.iloc[position],
@@ -330,7 +333,9 @@ def _check_codes(rows: pd.DataFrame, *, fasilitas: pd.DataFrame, issues: IssueLo
             None,
             str(code),
         )
-        for code, jumlah, awal, prefix in zip(summary.index, summary["jumlah"], summary["awal"], summary["prefix"], strict=True)
+        for code, jumlah, awal, prefix in zip(
+            summary.index, summary["jumlah"], summary["awal"], summary["prefix"], strict=True
+        )
     )
 
 
@@ -338,4 +343,3 @@ def _upsert(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     combined = pd.concat([existing, new], ignore_index=True) if len(existing) else new
     combined = combined.drop_duplicates(KEY, keep="last").sort_values(KEY, kind="stable")
     return model.conform(combined.reset_index(drop=True), model.LAYER_LAPORAN)
-

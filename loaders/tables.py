@@ -37,8 +37,8 @@ import io
 import re
 import warnings
 import zipfile
-from dataclasses import dataclass
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 from xml.etree.ElementTree import ParseError
@@ -61,7 +61,7 @@ from loaders.columns import (
     override_applies,
 )
 from loaders.exceptions import InputError
-from loaders.import_report import DITOLAK, RowIssue
+from loaders.import_report import RowIssue
 
 ROW_COLUMN: Final = "__baris__"
 NOTES_ATTR: Final = "catatan"
@@ -83,7 +83,16 @@ _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 _HTML_RE: Final = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<table|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 _MERGE_RE: Final = re.compile(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
 _CELL_RE: Final = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
-_XLSX_ERRORS: Final = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, InvalidFileException, ParseError, EOFError)
+_XLSX_ERRORS: Final = (
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    InvalidFileException,
+    ParseError,
+    EOFError,
+)
 
 Merge = tuple[int, int, int, int]  # min_col, min_row, max_col, max_row (1-based, inclusive)
 
@@ -209,8 +218,8 @@ def _read_csv(path: Path) -> dict[str, pd.DataFrame | None]:
     separator, width = _detect_separator(sample)
     if width < 2:
         msg = (
-            f"Berkas {path.name} tidak tampak sebagai tabel: pemisah kolom (koma, titik koma atau tab) tidak ditemukan. "
-            "Simpan tabel dari Excel sebagai CSV lalu impor lagi."
+            f"Berkas {path.name} tidak tampak sebagai tabel: pemisah kolom (koma, titik koma atau tab) "
+            "tidak ditemukan. Simpan tabel dari Excel sebagai CSV lalu impor lagi."
         )
         raise InputError(msg)
     try:
@@ -343,7 +352,7 @@ def _cell_text(value: object) -> str:
 
 
 def _sheet_xml_facts(archive: zipfile.ZipFile, sheet_path: str | None) -> tuple[list[Merge], list[str]]:
-    """Merged ranges and formula cells without cached value, read from the sheet XML."""
+    """Read merged ranges and formula cells without cached value from the sheet XML."""
     if not sheet_path:
         return [], []
     try:
@@ -417,15 +426,17 @@ def _header_names(
     names = [_clean_header(_bottom_value(grid, rows, col)) for col in range(grid.shape[1])]
     for min_col, _, max_col, _ in horizontal:
         spanned = [names[c - 1] for c in range(min_col, max_col + 1) if c - 1 < len(names)]
-        resolved = len(rows) > 1 and all(
-            name and normalise_header(name) in known_headers() for name in spanned
-        ) and len(set(spanned)) == len(spanned)
+        resolved = (
+            len(rows) > 1
+            and all(name and normalise_header(name) in known_headers() for name in spanned)
+            and len(set(spanned)) == len(spanned)
+        )
         if not resolved:
             ref = f"{get_column_letter(min_col)}{header_row}:{get_column_letter(max_col)}{header_row}"
             msg = (
-                f"Sheet '{sheet}' di berkas {source}: sel judul kolom {ref} digabung (merge) sehingga kolom-kolomnya "
-                "tidak bernama. Pisahkan gabungan sel (Unmerge) dan sisakan satu baris judul dengan satu nama per kolom, "
-                "lalu impor lagi."
+                f"Sheet '{sheet}' di berkas {source}: sel judul kolom {ref} digabung (merge) sehingga "
+                "kolom-kolomnya tidak bernama. Pisahkan gabungan sel (Unmerge) dan sisakan satu baris judul "
+                "dengan satu nama per kolom, lalu impor lagi."
             )
             raise InputError(msg)
     return names, last
@@ -491,13 +502,9 @@ class IssueLog:
         """Record several findings."""
         self.items.extend(issues)
 
-    def rejected_rows(self) -> set[int]:
-        """Row numbers with a ``ditolak`` finding."""
-        return {i.baris for i in self.items if i.tindakan == DITOLAK and i.baris is not None}
-
 
 def catatan_frame(issues: Iterable[RowIssue], *, tingkat: Mapping[str, str]) -> pd.DataFrame:
-    """The findings whose ``jenis`` is in ``tingkat``, in the model's ``catatan_impor`` shape.
+    """Return the findings whose ``jenis`` is in ``tingkat``, in the model's ``catatan_impor`` shape.
 
     Parameters
     ----------

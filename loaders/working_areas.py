@@ -46,12 +46,12 @@ _KEC_PREFIX: Final = re.compile(r"^(kecamatan|kec)\b\.?\s*", re.IGNORECASE)
 
 
 def desa_key(name: object) -> str:
-    """Comparable form of a desa name: no prefix ``Desa``/``Kel.``, case, spaces or punctuation."""
+    """Return the comparable form of a desa name: no prefix ``Desa``/``Kel.``, case, spaces or punctuation."""
     return normalise_header(_DESA_PREFIX.sub("", str(name).strip()))
 
 
 def kecamatan_key(name: object) -> str:
-    """Comparable form of a kecamatan name (no prefix ``Kec.``)."""
+    """Return the comparable form of a kecamatan name (no prefix ``Kec.``)."""
     return normalise_header(_KEC_PREFIX.sub("", str(name).strip()))
 
 
@@ -81,7 +81,10 @@ def match_desa_names(
     lookup: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for code, name, kec in zip(desa["kode_desa"], desa["nama_desa"], desa["nama_kecamatan"], strict=True):
         lookup[desa_key(name)].append((str(code), kecamatan_key(kec), str(kec)))
-    kecamatan = nama_kecamatan if nama_kecamatan is not None else pd.Series([pd.NA] * len(nama_desa), index=nama_desa.index)
+    if nama_kecamatan is None:
+        kecamatan = pd.Series(pd.NA, index=nama_desa.index, dtype=model.STR)
+    else:
+        kecamatan = nama_kecamatan
     codes: list[object] = []
     reasons: list[object] = []
     for name, kec in zip(nama_desa.tolist(), kecamatan.tolist(), strict=True):
@@ -202,31 +205,41 @@ def _canonical(frame: pd.DataFrame, mapping: Mapping[str, str], *, sheet: str, s
     by_field = {field: column for column, field in mapping.items()}
     out = pd.DataFrame({"baris": frame[ROW_COLUMN].astype("int64")})
     for field in ("kode_desa", "nama_desa", "nama_kecamatan", "kode_puskesmas", "nama_puskesmas"):
-        out[field] = text_values(frame[by_field[field]]) if field in by_field else pd.Series(pd.NA, index=out.index, dtype=model.STR)
+        empty = pd.Series(pd.NA, index=out.index, dtype=model.STR)
+        out[field] = text_values(frame[by_field[field]]) if field in by_field else empty
     out["kolom_desa"] = by_field.get("kode_desa") or by_field.get("nama_desa")
     out["prefix"] = sheet_prefix(sheet, several=several)
     return out
 
 
 def _resolve_desa(rows: pd.DataFrame, *, desa: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
+    """Rows with a known kode_desa (declared, or found by name); the others are rejected."""
     known = set(desa["kode_desa"].dropna())
-    declared = rows["kode_desa"]
-    normalised = declared.map(lambda v: model.normalise_kode_desa(v) if not pd.isna(v) else None)
     by_name, name_reasons = match_desa_names(rows["nama_desa"], rows["nama_kecamatan"], desa=desa)
     codes: list[object] = []
-    for i, row in enumerate(rows.itertuples(index=False)):
-        code, reason = _desa_of_row(row, normalised.iloc[i], by_name.iloc[i], name_reasons.iloc[i], known=known)
+    for position, row in enumerate(rows.to_dict("records")):
+        code, reason = _desa_of_row(row["kode_desa"], by_name.iloc[position], name_reasons.iloc[position], known=known)
         if reason:
-            issues.add(DITOLAK, "desa_tidak_dikenal", f"{row.prefix}Baris {row.baris}: {reason}; baris ditolak.", baris=row.baris, kolom=row.kolom_desa, subjek=None if pd.isna(row.kode_desa) else row.kode_desa)
+            issues.add(
+                DITOLAK,
+                "desa_tidak_dikenal",
+                f"{row['prefix']}Baris {row['baris']}: {reason}; baris ditolak.",
+                baris=int(row["baris"]),
+                kolom=row["kolom_desa"],
+                subjek=None if pd.isna(row["kode_desa"]) else str(row["kode_desa"]),
+            )
         codes.append(code)
     result = rows.assign(kode_desa=pd.Series(codes, index=rows.index, dtype=model.STR))
     return result[result["kode_desa"].notna()]
 
 
-def _desa_of_row(row: object, normalised: object, by_name: object, name_reason: object, *, known: set[str]) -> tuple[object, str | None]:
-    declared = row.kode_desa
+def _desa_of_row(
+    declared: object, by_name: object, name_reason: object, *, known: set[str]
+) -> tuple[object, str | None]:
+    """(kode_desa or NA, reason of rejection or None) of one row."""
     if not pd.isna(declared):
-        if pd.isna(normalised):
+        normalised = model.normalise_kode_desa(declared)
+        if normalised is None:
             return pd.NA, f"kode desa '{declared}' bukan kode Kemendagri (contoh yang sah: 32.06.01.2001)"
         if normalised not in known:
             return pd.NA, f"kode desa {normalised} tidak ada di batas desa yang tersimpan"
@@ -236,24 +249,47 @@ def _desa_of_row(row: object, normalised: object, by_name: object, name_reason: 
     return by_name, None
 
 
+class _PuskesmasLookup:
+    """The store's puskesmas by code and by normalised name."""
+
+    def __init__(self, fasilitas: pd.DataFrame) -> None:
+        puskesmas = fasilitas[(fasilitas["jenis"] == model.PUSKESMAS) & fasilitas["kode"].notna()]
+        self.name_of: dict[str, object] = dict(zip(puskesmas["kode"], puskesmas["nama"], strict=True))
+        self.codes_of: dict[str, list[str]] = defaultdict(list)
+        for code, name in self.name_of.items():
+            if not pd.isna(name):
+                self.codes_of[normalise_header(name)].append(code)
+
+
 def _resolve_puskesmas(rows: pd.DataFrame, *, fasilitas: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
-    puskesmas = fasilitas[fasilitas["jenis"] == model.PUSKESMAS]
-    name_of = dict(zip(puskesmas["kode"].dropna(), puskesmas.loc[puskesmas["kode"].notna(), "nama"], strict=True))
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for code, name in name_of.items():
-        if not pd.isna(name):
-            by_name[normalise_header(name)].append(code)
+    """Fill codes/names from the store's puskesmas; reject rows naming no puskesmas."""
+    lookup = _PuskesmasLookup(fasilitas)
     codes, names, keep = [], [], []
-    for row in rows.itertuples(index=False):
-        code, name = row.kode_puskesmas, row.nama_puskesmas
-        if pd.isna(code) and pd.isna(name):
-            issues.add(DITOLAK, "puskesmas_kosong", f"{row.prefix}Baris {row.baris}: kode dan nama puskesmas kosong; baris ditolak.", baris=row.baris, subjek=row.kode_desa)
-            keep.append(False)
+    for row in rows.to_dict("records"):
+        where = f"{row['prefix']}Baris {row['baris']}"
+        if pd.isna(row["kode_puskesmas"]) and pd.isna(row["nama_puskesmas"]):
+            issues.add(
+                DITOLAK,
+                "puskesmas_kosong",
+                f"{where}: kode dan nama puskesmas kosong; baris ditolak.",
+                baris=int(row["baris"]),
+                subjek=str(row["kode_desa"]),
+            )
+            code, name, ok = pd.NA, pd.NA, False
         else:
-            code, name = _match_puskesmas(row, name_of=name_of, by_name=by_name, issues=issues)
-            keep.append(True)
+            code, name, reason = _match_puskesmas(row["kode_puskesmas"], row["nama_puskesmas"], lookup=lookup)
+            if reason:
+                issues.add(
+                    PERINGATAN,
+                    "puskesmas_tidak_dikenal",
+                    f"{where}: {reason}",
+                    baris=int(row["baris"]),
+                    subjek=str(row["kode_puskesmas"] if not pd.isna(row["kode_puskesmas"]) else row["nama_puskesmas"]),
+                )
+            ok = True
         codes.append(code)
         names.append(name)
+        keep.append(ok)
     result = rows.assign(
         kode_puskesmas=pd.Series(codes, index=rows.index, dtype=model.STR),
         nama_puskesmas=pd.Series(names, index=rows.index, dtype=model.STR),
@@ -261,21 +297,19 @@ def _resolve_puskesmas(rows: pd.DataFrame, *, fasilitas: pd.DataFrame, issues: I
     return result[np.array(keep, dtype=bool)]
 
 
-def _match_puskesmas(row: object, *, name_of: Mapping[str, object], by_name: Mapping[str, list[str]], issues: IssueLog) -> tuple[object, object]:
-    code, name = row.kode_puskesmas, row.nama_puskesmas
-    if not name_of:
-        return code, name
+def _match_puskesmas(code: object, name: object, *, lookup: _PuskesmasLookup) -> tuple[object, object, str | None]:
+    """(code, name, warning or None) of one row's puskesmas."""
+    if not lookup.name_of:
+        return code, name, None
     if not pd.isna(code):
-        if code in name_of:
-            return code, name if not pd.isna(name) else name_of[code]
-        issues.add(PERINGATAN, "puskesmas_tidak_dikenal", f"{row.prefix}Baris {row.baris}: kode puskesmas {code} tidak ada di data puskesmas yang tersimpan; baris tetap diimpor.", baris=row.baris, subjek=str(code))
-        return code, name
-    matches = by_name.get(normalise_header(name), [])
+        if code in lookup.name_of:
+            return code, lookup.name_of[code] if pd.isna(name) else name, None
+        return code, name, f"kode puskesmas {code} tidak ada di data puskesmas yang tersimpan; baris tetap diimpor."
+    matches = lookup.codes_of.get(normalise_header(name), [])
     if len(matches) == 1:
-        return matches[0], name
-    reason = "tidak ada" if not matches else f"cocok dengan {len(matches)} puskesmas ({', '.join(matches)})"
-    issues.add(PERINGATAN, "puskesmas_tidak_dikenal", f"{row.prefix}Baris {row.baris}: nama puskesmas '{name}' {reason} di data puskesmas yang tersimpan; disimpan tanpa kode.", baris=row.baris, subjek=str(name))
-    return pd.NA, name
+        return matches[0], name, None
+    found = "tidak ada" if not matches else f"cocok dengan {len(matches)} puskesmas ({', '.join(matches)})"
+    return pd.NA, name, f"nama puskesmas '{name}' {found} di data puskesmas yang tersimpan; disimpan tanpa kode."
 
 
 def _drop_duplicates(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:

@@ -75,11 +75,17 @@ def test_posyandu_csv_values_and_findings(tmp_path: Path, store: Store) -> None:
         "Baris 3: lintang dan bujur posyandu PSY-2 tertukar (108.060000, -7.460000); "
         "diperbaiki menjadi lintang -7.460000, bujur 108.060000."
     )
-    assert "sudah ada di baris 2; baris ini tetap disimpan sebagai PSY-1~2 dan hanya dihitung sekali" in messages["duplikat_kode"]
+    assert (
+        "sudah ada di baris 2; baris ini tetap disimpan sebagai PSY-1~2 dan hanya dihitung sekali"
+        in messages["duplikat_kode"]
+    )
     assert "berada di luar wilayah desa yang tersimpan" in messages["di_luar_wilayah"]
     assert "Baris 5, kolom 'Latitude/Longitude': lintang 'abc' bukan angka koordinat" in messages["koordinat_tidak_sah"]
     assert "kode desa '99.99' bukan kode Kemendagri" in messages["kode_desa_tidak_sah"]
-    assert "berada di desa 32.06.01.2002 (Cipatujah), bukan di desa yang tercantum 32.06.01.2001 (Ciheras)" in messages["desa_berbeda"]
+    assert (
+        "berada di desa 32.06.01.2002 (Cipatujah), bukan di desa yang tercantum 32.06.01.2001 (Ciheras)"
+        in messages["desa_berbeda"]
+    )
 
     catatan = prepared.catatan
     assert prepared.catatan_sumber == "fasilitas:posyandu"
@@ -122,7 +128,10 @@ Pustu Lima,32.06.01.2002,,-7.45,108.15,0,1,
 
 
 def test_pustu_ids_status_and_induk(tmp_path: Path, store: Store) -> None:
-    puskesmas = write_text(tmp_path / "puskesmas.csv", "Kode Puskesmas;Nama Puskesmas;Latitude;Longitude\nP3206010101;Cipatujah;-7,45;108,15\n")
+    puskesmas = write_text(
+        tmp_path / "puskesmas.csv",
+        "Kode Puskesmas;Nama Puskesmas;Latitude;Longitude\nP3206010101;Cipatujah;-7,45;108,15\n",
+    )
     commit_prepared(store, prepare_facilities(puskesmas, store=store))
     prepared = prepare_facilities(write_text(tmp_path / "pustu.csv", PUSTU_CSV), store=store)
     report = prepared.report
@@ -178,14 +187,23 @@ def test_three_sheet_workbook_is_one_import(tmp_path: Path, store: Store) -> Non
     assert "Data Posyandu!Koordinat" in prepared.mapping
     swapped = [i for i in prepared.report.masalah if i.jenis == "koordinat_ditukar"]
     assert swapped[0].alasan.startswith("Sheet 'Data Posyandu': Baris 2:")
-    assert "Sheet 'Petunjuk' dilewati: jenis fasilitasnya tidak dikenali dari nama maupun judul kolom." in prepared.report.catatan
+    assert (
+        "Sheet 'Petunjuk' dilewati: jenis fasilitasnya tidak dikenali dari nama maupun judul kolom."
+        in prepared.report.catatan
+    )
     only = prepare_facilities(path, store=store, sheet="pustu")
     assert only.layers["fasilitas"]["jenis"].tolist() == ["pustu"] and only.catatan_sumber == "fasilitas:pustu"
 
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("Puskesmas", "puskesmas"), ("Data Posyandu", "posyandu"), ("pustu_32.05", "pustu"), ("Puskesmas Pembantu", "pustu"), ("Sheet1", None)],
+    [
+        ("Puskesmas", "puskesmas"),
+        ("Data Posyandu", "posyandu"),
+        ("pustu_32.05", "pustu"),
+        ("Puskesmas Pembantu", "pustu"),
+        ("Sheet1", None),
+    ],
 )
 def test_kind_from_name(name: str, kind: str | None) -> None:
     assert kind_from_name(name) == kind
@@ -194,19 +212,27 @@ def test_kind_from_name(name: str, kind: str | None) -> None:
 def test_kind_from_type_flag_then_headers(tmp_path: Path, store: Store) -> None:
     text = "Kode;Nama;Kode Desa\nK1;Satu;32.06.01.2001\n"
     path = write_text(tmp_path / "data.csv", text)
-    assert prepare_facilities(path, store=store, jenis="puskesmas").layers["fasilitas"]["jenis"].tolist() == ["puskesmas"]
+    assert prepare_facilities(path, store=store, jenis="puskesmas").layers["fasilitas"]["jenis"].tolist() == [
+        "puskesmas"
+    ]
     guessed = write_text(tmp_path / "data2.csv", "Nama;Perawat;Bidan;Kode Desa\nPustu A;1;1;32.06.01.2001\n")
     prepared = prepare_facilities(guessed, store=store)
     assert prepared.layers["fasilitas"]["id_fasilitas"].tolist() == ["PUSTU-32.06.01.2001-pustu-a"]
     assert "Berkas dibaca sebagai data pustu (ditebak dari judul kolom)." in prepared.report.catatan
-    with pytest.raises(InputError, match=r"Jenis fasilitas di berkas data\.csv tidak dapat ditentukan.*--type puskesmas"):
+    with pytest.raises(
+        InputError, match=r"Jenis fasilitas di berkas data\.csv tidak dapat ditentukan.*--type puskesmas"
+    ):
         prepare_facilities(path, store=store)
 
 
 def test_mapping_override(tmp_path: Path, store: Store) -> None:
     path = write_text(tmp_path / "posyandu.csv", "ID;Nama Faskes;Lokasi Desa\nPSY-1;Mawar;32.06.01.2001\n")
-    prepared = prepare_facilities(path, store=store, mapping={"ID": "kode", "Nama Faskes": "nama", "Lokasi Desa": "kode_desa"})
-    assert prepared.layers["fasilitas"][["id_fasilitas", "nama", "kode_desa"]].values.tolist() == [["PSY-1", "Mawar", "32.06.01.2001"]]
+    prepared = prepare_facilities(
+        path, store=store, mapping={"ID": "kode", "Nama Faskes": "nama", "Lokasi Desa": "kode_desa"}
+    )
+    assert prepared.layers["fasilitas"][["id_fasilitas", "nama", "kode_desa"]].values.tolist() == [
+        ["PSY-1", "Mawar", "32.06.01.2001"]
+    ]
     assert prepared.mapping == {"ID": "kode", "Nama Faskes": "nama", "Lokasi Desa": "kode_desa"}
 
 
@@ -229,7 +255,9 @@ def test_replaces_same_kind_in_same_kabupaten_only(tmp_path: Path) -> None:
     again = write_text(tmp_path / "posyandu_tasik2.csv", tasik.replace("T-1;Tasik", "T-2;Tasik baru"))
     prepared = prepare_facilities(again, store=store)
     assert sorted(prepared.layers["fasilitas"]["id_fasilitas"]) == ["G-1", "G-2", "PUSTU-32.06.01.2001-pustu-a", "T-2"]
-    assert "1 fasilitas lama dengan jenis dan kabupaten yang sama diganti oleh isi berkas ini." in prepared.report.catatan
+    assert (
+        "1 fasilitas lama dengan jenis dan kabupaten yang sama diganti oleh isi berkas ini." in prepared.report.catatan
+    )
 
 
 def test_plausibility_rule_without_desa(tmp_path: Path) -> None:
@@ -238,7 +266,9 @@ def test_plausibility_rule_without_desa(tmp_path: Path) -> None:
     prepared = prepare_facilities(write_text(tmp_path / "posyandu.csv", text), store=store)
     assert issues_by(prepared.report, "koordinat_ditukar") == [(3, "B")]
     assert issues_by(prepared.report, "di_luar_wilayah") == [(4, "C")]
-    assert "di luar wilayah Indonesia" in next(i.alasan for i in prepared.report.masalah if i.jenis == "di_luar_wilayah")
+    assert "di luar wilayah Indonesia" in next(
+        i.alasan for i in prepared.report.masalah if i.jenis == "di_luar_wilayah"
+    )
     assert issues_by(prepared.report, "desa_berbeda") == []
 
 
@@ -248,7 +278,9 @@ def test_rows_without_code_are_rejected_and_nothing_valid_is_an_error(tmp_path: 
     assert issues_by(prepared.report, "kode_kosong") == [(2, None)]
     assert prepared.layers["fasilitas"]["nama"].tolist() == ["PSY-1"]
     none_valid = write_text(tmp_path / "posyandu2.csv", "Kode Posyandu;Nama Posyandu\n;Satu\n;Dua\n")
-    with pytest.raises(InputError, match=r"Tidak ada baris fasilitas yang sah di posyandu2\.csv: semua 2 baris ditolak"):
+    with pytest.raises(
+        InputError, match=r"Tidak ada baris fasilitas yang sah di posyandu2\.csv: semua 2 baris ditolak"
+    ):
         prepare_facilities(none_valid, store=store)
 
 

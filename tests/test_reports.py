@@ -54,9 +54,24 @@ def test_parse_months(text: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("ya", True), ("YA", True), (" Ya ", True), ("1", True), ("true", True), ("TRUE", True), ("y", True),
-     ("tidak", False), ("Tidak", False), ("0", False), ("false", False), ("n", False), ("N", False),
-     ("mungkin", None), ("", None), ("2", None)],
+    [
+        ("ya", True),
+        ("YA", True),
+        (" Ya ", True),
+        ("1", True),
+        ("true", True),
+        ("TRUE", True),
+        ("y", True),
+        ("tidak", False),
+        ("Tidak", False),
+        ("0", False),
+        ("false", False),
+        ("n", False),
+        ("N", False),
+        ("mungkin", None),
+        ("", None),
+        ("2", None),
+    ],
 )
 def test_parse_buka(text: str, expected: bool | None) -> None:
     result = parse_buka(pd.Series([text])).iloc[0]
@@ -86,7 +101,13 @@ def test_reports_values_duplicates_and_unknown_codes(tmp_path: Path, store_with_
     report = prepared.report
     layer = prepared.layers["laporan"].set_index(["kode_posyandu", "bulan"])
     assert (report.jenis_impor, report.baris_dibaca, report.diterima, report.ditolak) == ("laporan", 8, 5, 2)
-    assert layer.index.tolist() == [("PSY-1", "2026-09"), ("PSY-1", "2026-10"), ("PSY-2", "2026-10"), ("PSY-9", "2026-10"), ("PSY-9", "2026-11")]
+    assert layer.index.tolist() == [
+        ("PSY-1", "2026-09"),
+        ("PSY-1", "2026-10"),
+        ("PSY-2", "2026-10"),
+        ("PSY-9", "2026-10"),
+        ("PSY-9", "2026-11"),
+    ]
     assert bool(layer.loc[("PSY-1", "2026-10"), "buka"]) is True and layer.loc[("PSY-1", "2026-10"), "balita"] == 31
     assert pd.isna(layer.loc[("PSY-2", "2026-10"), "balita"]) and pd.isna(layer.loc[("PSY-2", "2026-10"), "ibu_hamil"])
     assert pd.isna(layer.loc[("PSY-2", "2026-10"), "usia_sekolah_remaja"])  # empty: missing, no warning
@@ -100,12 +121,17 @@ def test_reports_values_duplicates_and_unknown_codes(tmp_path: Path, store_with_
     )
     assert issues_by(report, "laporan_kode_tidak_dikenal") == [(6, "PSY-9")]
     unknown = next(i for i in report.masalah if i.jenis == "laporan_kode_tidak_dikenal")
-    assert "Kode posyandu PSY-9 tidak ada di data posyandu yang tersimpan (2 baris laporan, pertama di baris 6)" in unknown.alasan
+    assert (
+        "Kode posyandu PSY-9 tidak ada di data posyandu yang tersimpan (2 baris laporan, pertama di baris 6)"
+        in unknown.alasan
+    )
     assert issues_by(report, "angka_tidak_sah") == [(4, "PSY-2"), (4, "PSY-2")]
     assert issues_by(report, "bulan_tidak_sah") == [(8, "PSY-2")]
     assert issues_by(report, "buka_tidak_sah") == [(9, "PSY-2")]
     rejected = {i.baris: i.alasan for i in report.masalah if i.tindakan == "ditolak"}
-    assert rejected[8] == "Baris 8: bulan '2026-14' tidak sah (pakai YYYY-MM, mis. 2026-10, atau tanggal); baris ditolak."
+    assert (
+        rejected[8] == "Baris 8: bulan '2026-14' tidak sah (pakai YYYY-MM, mis. 2026-10, atau tanggal); baris ditolak."
+    )
     assert "nilai buka 'barangkali' tidak dikenal (isi ya/tidak" in rejected[9]
 
     assert prepared.catatan_sumber == "laporan"
@@ -145,8 +171,17 @@ def test_report_headers_by_synonym_and_xlsx_dates(tmp_path: Path) -> None:
     book.save(path)
     prepared = prepare_reports(path, store=Store(tmp_path / "s.gpkg"))
     layer = prepared.layers["laporan"]
-    assert layer[["bulan", "buka", "balita", "lansia"]].values.tolist() == [["2026-10", True, 12, 3], ["2026-11", True, 10, 2]]
-    assert prepared.mapping == {"Kode Posyandu": "kode_posyandu", "Periode": "bulan", "Posyandu Buka": "buka", "Balita": "balita", "Lanjut Usia": "lansia"}
+    assert layer[["bulan", "buka", "balita", "lansia"]].values.tolist() == [
+        ["2026-10", True, 12, 3],
+        ["2026-11", True, 10, 2],
+    ]
+    assert prepared.mapping == {
+        "Kode Posyandu": "kode_posyandu",
+        "Periode": "bulan",
+        "Posyandu Buka": "buka",
+        "Balita": "balita",
+        "Lanjut Usia": "lansia",
+    }
 
 
 def test_sixty_thousand_rows_well_under_five_seconds(tmp_path: Path, store_with_posyandu: Store) -> None:
@@ -157,7 +192,12 @@ def test_sixty_thousand_rows_well_under_five_seconds(tmp_path: Path, store_with_
     counts = rng.integers(0, 40, size=(60000, 6))
     frame = pd.DataFrame(
         {"kode_posyandu": codes, "bulan": bulan, "buka": rng.choice(["ya", "tidak"], 60000)}
-        | {c: counts[:, i] for i, c in enumerate(["kader_hadir", "balita", "ibu_hamil", "usia_sekolah_remaja", "usia_produktif", "lansia"])}
+        | {
+            c: counts[:, i]
+            for i, c in enumerate(
+                ["kader_hadir", "balita", "ibu_hamil", "usia_sekolah_remaja", "usia_produktif", "lansia"]
+            )
+        }
     )
     path = tmp_path / "besar.csv"
     frame.to_csv(path, sep=";", index=False)
@@ -171,5 +211,7 @@ def test_sixty_thousand_rows_well_under_five_seconds(tmp_path: Path, store_with_
 
 def test_only_invalid_rows_is_an_error(tmp_path: Path) -> None:
     path = write_text(tmp_path / "l.csv", HEADER + "PSY-1;kemarin;ya;1;1;1;1;1;1\n")
-    with pytest.raises(InputError, match=r"Tidak ada baris laporan yang sah di l\.csv: semua 1 baris ditolak.*Baris 2: bulan 'kemarin'"):
+    with pytest.raises(
+        InputError, match=r"Tidak ada baris laporan yang sah di l\.csv: semua 1 baris ditolak.*Baris 2: bulan 'kemarin'"
+    ):
         prepare_reports(path, store=Store(tmp_path / "s.gpkg"))

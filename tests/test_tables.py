@@ -59,7 +59,10 @@ def test_encodings(tmp_path: Path, encoding: str) -> None:
 
 
 def test_title_rows_above_header_and_blank_lines_keep_row_numbers(tmp_path: Path) -> None:
-    text = "DATA POSYANDU KABUPATEN GARUT;;\nTahun 2026;;\n;;\nKode Posyandu;Nama Posyandu;Strata\nA;Satu;Madya\n;;\nB;Dua;Mandiri\n"
+    text = (
+        "DATA POSYANDU KABUPATEN GARUT;;\nTahun 2026;;\n;;\n"
+        "Kode Posyandu;Nama Posyandu;Strata\nA;Satu;Madya\n;;\nB;Dua;Mandiri\n"
+    )
     frame = read_tables(write(tmp_path / "judul.csv", text))["judul"]
     assert list(frame.columns) == ["Kode Posyandu", "Nama Posyandu", "Strata", ROW_COLUMN]
     assert frame["Kode Posyandu"].tolist() == ["A", "B"]
@@ -103,7 +106,9 @@ def test_xlsx_every_sheet_skips_empty_and_header_only_sheets(tmp_path: Path) -> 
     frames = read_tables(path)
     assert list(frames) == ["Puskesmas"]
     assert read_tables(path, sheet="puskesmas")["Puskesmas"].loc[0, "Nama Puskesmas"] == "Satu"
-    with pytest.raises(InputError, match=r"Sheet 'Posyandu' tidak ada di berkas f\.xlsx\. Sheet yang ada: Puskesmas, Kosong, Pustu"):
+    with pytest.raises(
+        InputError, match=r"Sheet 'Posyandu' tidak ada di berkas f\.xlsx\. Sheet yang ada: Puskesmas, Kosong, Pustu"
+    ):
         read_tables(path, sheet="Posyandu")
     with pytest.raises(InputError, match=r"Sheet 'Pustu' di berkas f\.xlsx hanya berisi judul kolom"):
         read_tables(path, sheet="Pustu")
@@ -181,7 +186,12 @@ def test_xlsx_unresolvable_merged_header(tmp_path: Path) -> None:
 # -- columns ----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [(" Kode_Posyandu ", "kodeposyandu"), ("KODE-POSYANDU", "kodeposyandu"), ("Lintang (°)", "lintang"), ("Désa", "desa")],
+    [
+        (" Kode_Posyandu ", "kodeposyandu"),
+        ("KODE-POSYANDU", "kodeposyandu"),
+        ("Lintang (°)", "lintang"),
+        ("Désa", "desa"),
+    ],
 )
 def test_normalise_header(text: str, expected: str) -> None:
     assert normalise_header(text) == expected
@@ -191,7 +201,17 @@ DISTRICT_SHAPES = [
     # Tasikmalaya / Rejang Lebong xlsx, Garut ; CSV, Mataram BOM CSV: the same headers
     (
         "posyandu",
-        ["Kode Posyandu", "Nama Posyandu", "Kode Desa", "Desa", "Kecamatan", "Latitude", "Longitude", "Strata", "Jumlah Kader"],
+        [
+            "Kode Posyandu",
+            "Nama Posyandu",
+            "Kode Desa",
+            "Desa",
+            "Kecamatan",
+            "Latitude",
+            "Longitude",
+            "Strata",
+            "Jumlah Kader",
+        ],
         {
             "Kode Posyandu": "kode",
             "Nama Posyandu": "nama",
@@ -231,13 +251,41 @@ DISTRICT_SHAPES = [
     ),
     (
         "laporan",
-        ["kode_posyandu", "bulan", "buka", "kader_hadir", "balita", "ibu_hamil", "usia_sekolah_remaja", "usia_produktif", "lansia"],
-        {c: c for c in ["kode_posyandu", "bulan", "buka", "kader_hadir", "balita", "ibu_hamil", "usia_sekolah_remaja", "usia_produktif", "lansia"]},
+        [
+            "kode_posyandu",
+            "bulan",
+            "buka",
+            "kader_hadir",
+            "balita",
+            "ibu_hamil",
+            "usia_sekolah_remaja",
+            "usia_produktif",
+            "lansia",
+        ],
+        {
+            c: c
+            for c in [
+                "kode_posyandu",
+                "bulan",
+                "buka",
+                "kader_hadir",
+                "balita",
+                "ibu_hamil",
+                "usia_sekolah_remaja",
+                "usia_produktif",
+                "lansia",
+            ]
+        },
     ),
     (
         "wilayah_kerja",
         ["kode_desa", "nama_desa", "kode_puskesmas", "nama_puskesmas"],
-        {"kode_desa": "kode_desa", "nama_desa": "nama_desa", "kode_puskesmas": "kode_puskesmas", "nama_puskesmas": "nama_puskesmas"},
+        {
+            "kode_desa": "kode_desa",
+            "nama_desa": "nama_desa",
+            "kode_puskesmas": "kode_puskesmas",
+            "nama_puskesmas": "nama_puskesmas",
+        },
     ),
 ]
 
@@ -253,12 +301,16 @@ def test_most_specific_synonym_wins() -> None:
 
 
 def test_overrides_win_and_are_matched_loosely() -> None:
-    mapping = detect_mapping(["Nama Faskes", "Nama Posyandu", "ID"], target="posyandu", overrides={"nama faskes": "nama", "ID": "kode"})
+    mapping = detect_mapping(
+        ["Nama Faskes", "Nama Posyandu", "ID"], target="posyandu", overrides={"nama faskes": "nama", "ID": "kode"}
+    )
     assert mapping == {"Nama Faskes": "nama", "ID": "kode"}
 
 
 def test_unknown_override_field_lists_valid_fields() -> None:
-    with pytest.raises(InputError, match=r"--map 'Nama=namanya': field 'namanya' tidak dikenal\. Field yang sah: kode, nama,"):
+    with pytest.raises(
+        InputError, match=r"--map 'Nama=namanya': field 'namanya' tidak dikenal\. Field yang sah: kode, nama,"
+    ):
         detect_mapping(["Nama"], target="posyandu", overrides={"Nama": "namanya"})
 
 
@@ -272,7 +324,9 @@ def test_check_required_names_missing_fields_and_map_flag() -> None:
     with pytest.raises(InputError, match=r"Kolom wajib tidak ditemukan di berkas x\.csv: nama, lon\. .*--map"):
         check_required(mapping, target="posyandu", where="berkas x.csv", columns=["Kode Posyandu", "Latitude"])
     with pytest.raises(InputError, match=r"kode_desa atau nama_desa"):
-        check_required({"kode_puskesmas": "kode_puskesmas"}, target="wilayah_kerja", where="x", columns=["kode_puskesmas"])
+        check_required(
+            {"kode_puskesmas": "kode_puskesmas"}, target="wilayah_kerja", where="x", columns=["kode_puskesmas"]
+        )
 
 
 @pytest.mark.parametrize(
@@ -300,12 +354,25 @@ def test_map_sheets_applies_overrides_per_sheet(tmp_path: Path) -> None:
         "B": pd.DataFrame({"Nama Posyandu": ["y"], "Kode": ["2"], ROW_COLUMN: [2]}),
     }
     sheets, notes = map_sheets(
-        frames, targets={"A": "posyandu", "B": "posyandu"}, overrides={"Faskes": "nama"}, source="f.xlsx", skip_incomplete=False
+        frames,
+        targets={"A": "posyandu", "B": "posyandu"},
+        overrides={"Faskes": "nama"},
+        source="f.xlsx",
+        skip_incomplete=False,
     )
-    assert [s.mapping for s in sheets] == [{"Faskes": "nama", "Kode": "kode"}, {"Nama Posyandu": "nama", "Kode": "kode"}]
+    assert [s.mapping for s in sheets] == [
+        {"Faskes": "nama", "Kode": "kode"},
+        {"Nama Posyandu": "nama", "Kode": "kode"},
+    ]
     assert notes == []
     with pytest.raises(InputError, match=r"--map: kolom 'Hilang' tidak ada di f\.xlsx"):
-        map_sheets(frames, targets={"A": "posyandu"}, overrides={"Faskes": "nama", "Hilang": "kode"}, source="f.xlsx", skip_incomplete=False)
+        map_sheets(
+            frames,
+            targets={"A": "posyandu"},
+            overrides={"Faskes": "nama", "Hilang": "kode"},
+            source="f.xlsx",
+            skip_incomplete=False,
+        )
 
 
 def test_parse_counts() -> None:

@@ -39,7 +39,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Store:
     """A store with desa, one posyandu and one report month (version 3), built once."""
     folder = tmp_path_factory.mktemp("template")
     store = store_with_desa(folder / "store" / "ilp.gpkg")
-    posyandu = write_text(folder / "ada_posyandu.csv", "Kode Posyandu;Nama Posyandu;Kode Desa\nPSY-1;Mawar;32.06.01.2001\n")
+    posyandu = write_text(
+        folder / "ada_posyandu.csv", "Kode Posyandu;Nama Posyandu;Kode Desa\nPSY-1;Mawar;32.06.01.2001\n"
+    )
     commit_prepared(store, prepare_facilities(posyandu, store=store))
     report = write_text(folder / "ada_laporan.csv", REPORT_HEADER + "PSY-1;2026-10;ya;1;1;1;1;1;1\n")
     commit_prepared(store, prepare_reports(report, store=store))
@@ -105,8 +107,16 @@ def working_areas(**options: object) -> Prepare:
 
 # id -> (file factory, importer, expected Indonesian message)
 REFUSED: dict[str, tuple[Callable[[Path], Path], Prepare, str]] = {
-    "empty_csv": (lambda d: write_text(d / "posyandu.csv", ""), facilities(), r"Berkas posyandu\.csv kosong \(0 byte\)"),
-    "whitespace_csv": (lambda d: write_text(d / "posyandu.csv", "\n\n  \n"), facilities(), r"posyandu\.csv tidak tampak sebagai tabel"),
+    "empty_csv": (
+        lambda d: write_text(d / "posyandu.csv", ""),
+        facilities(),
+        r"Berkas posyandu\.csv kosong \(0 byte\)",
+    ),
+    "whitespace_csv": (
+        lambda d: write_text(d / "posyandu.csv", "\n\n  \n"),
+        facilities(),
+        r"posyandu\.csv tidak tampak sebagai tabel",
+    ),
     "header_only_csv": (
         lambda d: write_text(d / "posyandu.csv", "Kode Posyandu;Nama Posyandu;Kode Desa\n"),
         facilities(),
@@ -118,7 +128,9 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], Prepare, str]] = {
         r"Berkas posyandu\.csv bukan tabel teks \(CSV\) maupun XLSX: isinya biner atau rusak",
     ),
     "html_named_xlsx": (
-        lambda d: write_text(d / "posyandu.xlsx", "<!DOCTYPE html><html><body><table><tr><td>x</td></tr></table></body></html>"),
+        lambda d: write_text(
+            d / "posyandu.xlsx", "<!DOCTYPE html><html><body><table><tr><td>x</td></tr></table></body></html>"
+        ),
         facilities(),
         r"Berkas posyandu\.xlsx berisi halaman web \(HTML\), bukan tabel CSV/XLSX",
     ),
@@ -127,26 +139,46 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], Prepare, str]] = {
         reports(),
         r"laporan\.csv berisi halaman web \(HTML\)",
     ),
-    "corrupt_xlsx_zip_of_junk": (lambda d: _junk_zip(d / "posyandu.xlsx"), facilities(), r"posyandu\.xlsx rusak atau bukan XLSX yang sah"),
-    "truncated_xlsx": (lambda d: _truncated_xlsx(d / "posyandu.xlsx"), facilities(), r"posyandu\.xlsx rusak atau bukan XLSX yang sah"),
+    "corrupt_xlsx_zip_of_junk": (
+        lambda d: _junk_zip(d / "posyandu.xlsx"),
+        facilities(),
+        r"posyandu\.xlsx rusak atau bukan XLSX yang sah",
+    ),
+    "truncated_xlsx": (
+        lambda d: _truncated_xlsx(d / "posyandu.xlsx"),
+        facilities(),
+        r"posyandu\.xlsx rusak atau bukan XLSX yang sah",
+    ),
     "old_xls": (
-        lambda d: (d / "posyandu.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600) and d / "posyandu.xls",
+        lambda d: (
+            (d / "posyandu.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600) and d / "posyandu.xls"
+        ),
         facilities(),
         r"posyandu\.xls berformat Excel lama \(\.xls\).*simpan sebagai \.xlsx",
     ),
-    "text_named_xlsx": (lambda d: write_text(d / "posyandu.xlsx", "kode;nama\nA;B\n"), facilities(), r"bernama \.xlsx tetapi isinya bukan XLSX"),
+    "text_named_xlsx": (
+        lambda d: write_text(d / "posyandu.xlsx", "kode;nama\nA;B\n"),
+        facilities(),
+        r"bernama \.xlsx tetapi isinya bukan XLSX",
+    ),
     "merged_header_rows": (
         lambda d: _merged_header_xlsx(d / "posyandu.xlsx"),
         facilities(),
-        r"Sheet 'Posyandu' di berkas posyandu\.xlsx: sel judul kolom C2:D2 digabung \(merge\).*Unmerge.*satu baris judul",
+        r"Sheet 'Posyandu' di berkas posyandu\.xlsx: sel judul kolom C2:D2 digabung \(merge\)"
+        r".*Unmerge.*satu baris judul",
     ),
     "report_invalid_months_only": (
-        lambda d: write_text(d / "laporan.csv", REPORT_HEADER + "PSY-1;Okt-26x;ya;1;1;1;1;1;1\nPSY-1;2026-13;ya;1;1;1;1;1;1\n"),
+        lambda d: write_text(
+            d / "laporan.csv", REPORT_HEADER + "PSY-1;Okt-26x;ya;1;1;1;1;1;1\nPSY-1;2026-13;ya;1;1;1;1;1;1\n"
+        ),
         reports(),
-        r"Tidak ada baris laporan yang sah di laporan\.csv: semua 2 baris ditolak \(contoh: Baris 2: bulan 'Okt-26x' tidak sah",
+        r"Tidak ada baris laporan yang sah di laporan\.csv: semua 2 baris ditolak "
+        r"\(contoh: Baris 2: bulan 'Okt-26x' tidak sah",
     ),
     "report_unknown_buka_only": (
-        lambda d: write_text(d / "laporan.csv", REPORT_HEADER + "PSY-1;2026-09;mungkin;1;1;1;1;1;1\nPSY-1;2026-10;?;1;1;1;1;1;1\n"),
+        lambda d: write_text(
+            d / "laporan.csv", REPORT_HEADER + "PSY-1;2026-09;mungkin;1;1;1;1;1;1\nPSY-1;2026-10;?;1;1;1;1;1;1\n"
+        ),
         reports(),
         r"semua 2 baris ditolak \(contoh: Baris 2: nilai buka 'mungkin' tidak dikenal \(isi ya/tidak",
     ),
@@ -182,15 +214,18 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], Prepare, str]] = {
         r"32\.06\.99\.9999 tidak ada di batas desa yang tersimpan",
     ),
     "facility_without_name_column": (
-        lambda d: write_text(d / "posyandu.csv", "Kode Posyandu;Kode Desa;Latitude;Longitude\nPSY-2;32.06.01.2001;-7,45;108,05\n"),
+        lambda d: write_text(
+            d / "posyandu.csv", "Kode Posyandu;Kode Desa;Latitude;Longitude\nPSY-2;32.06.01.2001;-7,45;108,05\n"
+        ),
         facilities(),
-        r"Kolom wajib tidak ditemukan di berkas posyandu\.csv: nama\. Kolom yang ada: Kode Posyandu, Kode Desa, Latitude, "
-        r"Longitude\. .*--map",
+        r"Kolom wajib tidak ditemukan di berkas posyandu\.csv: nama\. "
+        r"Kolom yang ada: Kode Posyandu, Kode Desa, Latitude, Longitude\. .*--map",
     ),
     "facility_rows_without_code_only": (
         lambda d: write_text(d / "posyandu.csv", "Kode Posyandu;Nama Posyandu\n;Mawar\n ;Melati\n"),
         facilities(),
-        r"Tidak ada baris fasilitas yang sah di posyandu\.csv: semua 2 baris ditolak \(contoh: Baris 2: kode posyandu kosong",
+        r"Tidak ada baris fasilitas yang sah di posyandu\.csv: semua 2 baris ditolak "
+        r"\(contoh: Baris 2: kode posyandu kosong",
     ),
     "unknown_sheet": (
         lambda d: _merged_header_xlsx(d / "posyandu.xlsx"),
@@ -244,7 +279,10 @@ def test_html_and_script_in_names_are_stored_verbatim(tmp_path: Path, store: Sto
 
 
 def test_garbage_in_every_coordinate_cell(tmp_path: Path, store: Store) -> None:
-    text = "Kode Posyandu;Nama Posyandu;Latitude;Longitude\nA;Satu;abc;def\nB;Dua;-7..4;108\nC;Tiga;=A1;#N/A\nD;Empat;0;0\n"
+    text = (
+        "Kode Posyandu;Nama Posyandu;Latitude;Longitude\n"
+        "A;Satu;abc;def\nB;Dua;-7..4;108\nC;Tiga;=A1;#N/A\nD;Empat;0;0\n"
+    )
     path = write_text(tmp_path / "posyandu.csv", text)
     before = snapshot(store)
     prepared = prepare_facilities(path, store=store)
@@ -278,7 +316,9 @@ def test_merged_title_and_formula_column_are_read_with_a_note(tmp_path: Path, st
     assert snapshot(store) == before
     row = prepared.layers["fasilitas"].set_index("id_fasilitas").loc["PSY-2"]
     assert (row["baris_sumber"], row["lat"], row["lon"]) == (4, -7.45, 108.05)
-    assert any("rumus tanpa nilai tersimpan (E4)" in note and "simpan ulang" in note for note in prepared.report.catatan)
+    assert any(
+        "rumus tanpa nilai tersimpan (E4)" in note and "simpan ulang" in note for note in prepared.report.catatan
+    )
 
 
 # -- the same through the command line ------------------------------------------------------

@@ -149,7 +149,13 @@ def test_report_defects_are_reported(run: DistrictRun) -> None:
 def test_findings_reach_the_store(run: DistrictRun) -> None:
     catatan = run.store.read_catatan()
     kinds = set(catatan["jenis"])
-    assert {"koordinat_ditukar", "tanpa_koordinat", "duplikat_kode", "laporan_duplikat", "laporan_kode_tidak_dikenal"} <= kinds
+    assert {
+        "koordinat_ditukar",
+        "tanpa_koordinat",
+        "duplikat_kode",
+        "laporan_duplikat",
+        "laporan_kode_tidak_dikenal",
+    } <= kinds
     if run.truth["puskesmas_outside_district"]:
         assert "di_luar_wilayah" in kinds
 

@@ -24,7 +24,8 @@ def store(tmp_path: Path) -> Store:
 
 
 @pytest.mark.parametrize(
-    ("name", "key"), [("Ciheras", "ciheras"), (" DESA Ciheras ", "ciheras"), ("Kel. Suka Rami", "sukarami"), ("Desamulya", "desamulya")]
+    ("name", "key"),
+    [("Ciheras", "ciheras"), (" DESA Ciheras ", "ciheras"), ("Kel. Suka Rami", "sukarami"), ("Desamulya", "desamulya")],
 )
 def test_desa_key(name: str, key: str) -> None:
     assert desa_key(name) == key
@@ -37,7 +38,10 @@ def test_match_desa_names() -> None:
     codes, reasons = match_desa_names(names, kecamatan, desa=desa)
     assert codes.tolist()[0] == "32.06.01.2002" and codes.tolist()[2] == "32.06.02.2001"
     assert codes.isna().tolist() == [False, True, False, True, True]
-    assert "nama desa 'Ciheras' ada lebih dari satu: 32.06.01.2001 (Kec. Cipatujah), 32.06.02.2001 (Kec. Karangnunggal)" in reasons[1]
+    assert (
+        "nama desa 'Ciheras' ada lebih dari satu: 32.06.01.2001 (Kec. Cipatujah), 32.06.02.2001 (Kec. Karangnunggal)"
+        in reasons[1]
+    )
     assert reasons[3] == "desa 'Ciheras' tidak ada di kecamatan 'Sukaraja' (ada di kecamatan: Cipatujah, Karangnunggal)"
     assert reasons[4] == "desa 'Antah' tidak ada di batas desa yang tersimpan"
 
@@ -76,7 +80,9 @@ def test_codes_names_duplicates_and_puskesmas_matching(tmp_path: Path, store: St
 
 
 def test_existing_rows_of_other_desa_are_kept(tmp_path: Path, store: Store) -> None:
-    first = write_text(tmp_path / "a.csv", "kode_desa;kode_puskesmas\n32.06.01.2001;P3206010101\n32.06.01.2002;P3206010101\n")
+    first = write_text(
+        tmp_path / "a.csv", "kode_desa;kode_puskesmas\n32.06.01.2001;P3206010101\n32.06.01.2002;P3206010101\n"
+    )
     commit_prepared(store, prepare_working_areas(first, store=store))
     second = write_text(tmp_path / "b.csv", "kode_desa;kode_puskesmas\n32.06.01.2002;P3206020101\n")
     prepared = prepare_working_areas(second, store=store)
@@ -89,7 +95,9 @@ def test_existing_rows_of_other_desa_are_kept(tmp_path: Path, store: Store) -> N
 
 def test_needs_desa_in_store(tmp_path: Path) -> None:
     path = write_text(tmp_path / "w.csv", "kode_desa;kode_puskesmas\n32.06.01.2001;P1\n")
-    with pytest.raises(InputError, match=r"w\.csv tidak dapat dicocokkan: penyimpanan belum berisi batas desa.*import boundaries"):
+    with pytest.raises(
+        InputError, match=r"w\.csv tidak dapat dicocokkan: penyimpanan belum berisi batas desa.*import boundaries"
+    ):
         prepare_working_areas(path, store=Store(tmp_path / "kosong.gpkg"))
 
 
