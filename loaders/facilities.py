@@ -174,8 +174,8 @@ def kind_from_name(name: str) -> str | None:
     --------
     >>> kind_from_name("Data Posyandu")
     'posyandu'
-    >>> kind_from_name("puskesmas_32.05") is None
-    False
+    >>> kind_from_name("puskesmas_32.05")
+    'puskesmas'
     """
     text = name.lower()
     if "pembantu" in text:
@@ -277,6 +277,14 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
     unknown = raw.notna() & status.isna()
     missing = raw.isna() & status.isna()
     rows = frame[ROW_COLUMN].to_numpy()
+    if column is None and missing.any():
+        issues.add(
+            PERINGATAN,
+            "status_kosong",
+            f"{prefix}Tidak ada kolom Status: status {int(missing.sum())} pustu tidak diketahui sehingga tidak "
+            "dihitung aktif. Tambahkan kolom Status (Aktif/Tidak aktif) lalu impor lagi.",
+        )
+        return status
     for position in np.flatnonzero(unknown.to_numpy()):
         issues.add(
             PERINGATAN,
@@ -287,11 +295,11 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
             kolom=column,
         )
     for position in np.flatnonzero(missing.to_numpy()):
-        where = f"kolom '{column}' kosong" if column else "tidak ada kolom Status"
         issues.add(
             PERINGATAN,
             "status_kosong",
-            f"{prefix}Baris {rows[position]}: {where}; status pustu tidak diketahui sehingga tidak dihitung aktif.",
+            f"{prefix}Baris {rows[position]}: kolom '{column}' kosong; status pustu tidak diketahui sehingga "
+            "tidak dihitung aktif.",
             baris=int(rows[position]),
             kolom=column,
         )

@@ -76,6 +76,7 @@ _NUMERIC_PATTERNS: Final = (
 _NAME_PATTERNS: Final = (
     r"^(?:\d{1,2}[\s\-/.]+)?(?P<n>[a-z]+)[\s\-/.,]+(?P<y>\d{4})$",
     r"^(?P<y>\d{4})[\s\-/.,]+(?P<n>[a-z]+)$",
+    r"^(?P<n>[a-z]+)[\s\-/.,']+(?P<yy>\d{2})$",  # Excel's mmm-yy: okt-26
 )
 _SERIAL: Final = r"^(?P<s>\d{5})(?:\.0+)?$"
 _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
@@ -88,7 +89,7 @@ def parse_months(values: pd.Series) -> pd.Series:
     Accepts ``2026-10``, ``2026/10``, ``202610``, ``10/2026``, dates
     (``2026-10-01``, ``01/10/2026`` day first, ``10/31/2026`` when the second
     number cannot be a month), Excel date cells and serial numbers, and month
-    names (``Oktober 2026``, ``okt-2026``).
+    names (``Oktober 2026``, ``okt-2026``, Excel's ``Oct-26``).
 
     Examples
     --------
@@ -111,7 +112,9 @@ def parse_months(values: pd.Series) -> pd.Series:
         if not todo.any():
             break
         found = text[todo].str.extract(pattern)
-        year.loc[todo] = pd.to_numeric(found["y"], errors="coerce")
+        year.loc[todo] = (
+            pd.to_numeric(found["y"], errors="coerce") if "y" in found else 2000 + pd.to_numeric(found["yy"])
+        )
         month.loc[todo] = found["n"].map(_MONTH_NAMES)
     todo = year.isna()
     if todo.any():

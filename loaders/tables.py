@@ -80,7 +80,7 @@ _SEPARATORS: Final = (";", ",", "\t", "|")
 _SAMPLE_LINES: Final = 200
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
-_HTML_RE: Final = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<table|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+_HTML_RE: Final = re.compile(r"<!doctype\s+html|<html|<head>|<body|<table", re.IGNORECASE)
 _MERGE_RE: Final = re.compile(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
 _CELL_RE: Final = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 _XLSX_ERRORS: Final = (
@@ -167,7 +167,7 @@ def _sniff(path: Path, head: bytes) -> str:
         )
         raise InputError(msg)
     text = _decode(head, strict=False)
-    if _HTML_RE.match(text) or "<html" in text[:2048].lower():
+    if text.lstrip("\ufeff \t\r\n").startswith("<") and _HTML_RE.search(text[:4096]):
         msg = (
             f"Berkas {path.name} berisi halaman web (HTML), bukan tabel CSV/XLSX; mungkin hasil unduhan yang gagal "
             "atau ekspor aplikasi web. Buka di Excel lalu simpan sebagai .xlsx atau .csv, kemudian impor lagi."
@@ -402,10 +402,17 @@ def _build_frame(grid: pd.DataFrame, *, sheet: str, source: str, merges: Sequenc
 
 
 def _find_header(grid: pd.DataFrame, *, nonempty: pd.Series) -> int:
-    """Row number of the header: first of the first rows with enough known names."""
+    """Row number of the header: the first of the first rows with enough known names.
+
+    "Enough" is at least :data:`MIN_HEADER_MATCHES` and more than half of the best
+    score, so a title block such as ``Puskesmas: | X | Kecamatan: | Y`` above
+    the real header is skipped.
+    """
     candidates = [int(r) for r in nonempty.index[nonempty.to_numpy()][:HEADER_SCAN_ROWS]]
+    scores = {row: header_score(grid.loc[row]) for row in candidates}
+    needed = max(MIN_HEADER_MATCHES, max(scores.values()) // 2 + 1)
     for row in candidates:
-        if header_score(grid.loc[row]) >= MIN_HEADER_MATCHES:
+        if scores[row] >= needed:
             return row
     for row in candidates:
         if (grid.loc[row].str.strip() != "").sum() >= 2:

@@ -161,6 +161,15 @@ def test_pustu_ids_status_and_induk(tmp_path: Path, store: Store) -> None:
     assert prepared.layers["fasilitas"]["jenis"].value_counts().to_dict() == {"pustu": 8, "puskesmas": 1}
 
 
+def test_pustu_without_status_column_gets_one_file_level_warning(tmp_path: Path, store: Store) -> None:
+    text = "Nama Pustu;Kode Desa\nPustu A;32.06.01.2001\nPustu B;32.06.01.2002\n"
+    prepared = prepare_facilities(write_text(tmp_path / "pustu.csv", text), store=store)
+    assert prepared.layers["fasilitas"]["status"].isna().all()
+    assert issues_by(prepared.report, "status_kosong") == [(None, None)]
+    warning = next(i.alasan for i in prepared.report.masalah if i.jenis == "status_kosong")
+    assert warning.startswith("Tidak ada kolom Status: status 2 pustu tidak diketahui sehingga tidak dihitung aktif.")
+
+
 def test_three_sheet_workbook_is_one_import(tmp_path: Path, store: Store) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

@@ -38,6 +38,8 @@ HEADER = "kode_posyandu;bulan;buka;kader_hadir;balita;ibu_hamil;usia_sekolah_rem
         ("okt-2026", "2026-10"),
         ("1 Agustus 2025", "2025-08"),
         ("2026 Mei", "2026-05"),
+        ("Oct-26", "2026-10"),  # Excel mmm-yy
+        ("okt 26", "2026-10"),
         ("46296", "2026-10"),  # Excel serial date
         ("2026-13", None),
         ("13/2026", None),

@@ -69,6 +69,21 @@ def test_title_rows_above_header_and_blank_lines_keep_row_numbers(tmp_path: Path
     assert frame[ROW_COLUMN].tolist() == [5, 7]
 
 
+def test_title_block_with_known_words_is_not_taken_for_the_header(tmp_path: Path) -> None:
+    text = (
+        "Puskesmas:;Cipatujah;Kecamatan:;Cipatujah\n"
+        "Kode Posyandu;Nama Posyandu;Kode Desa;Strata\nA;Satu;32.06.01.2001;Madya\n"
+    )
+    frame = read_tables(write(tmp_path / "blok.csv", text))["blok"]
+    assert list(frame.columns)[:4] == ["Kode Posyandu", "Nama Posyandu", "Kode Desa", "Strata"]
+    assert frame[ROW_COLUMN].tolist() == [3]
+
+
+def test_markup_inside_cells_is_not_taken_for_an_html_page(tmp_path: Path) -> None:
+    frame = read_tables(write(tmp_path / "m.csv", "kode;nama\nA;<html><b>x</b>\n"))["m"]
+    assert frame.loc[0, "nama"] == "<html><b>x</b>"
+
+
 def test_duplicate_and_empty_header_names(tmp_path: Path) -> None:
     frame = read_tables(write(tmp_path / "d.csv", "kode;nama;nama;;\nA;x;y;z;\n"))["d"]
     assert list(frame.columns) == ["kode", "nama", "nama (2)", "Kolom D", ROW_COLUMN]
