@@ -280,6 +280,425 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "col.pct_kelengkapan_laporan": ("Kelengkapan laporan (%)", "Report completeness (%)"),
     "col.pct_pustu_standar": ("% pustu sesuai standar", "% pustu meeting standard"),
     "col.kesenjangan": ("Kesenjangan", "Gap"),
+    # -- shared (Puskesmas, Desa and Data pages) -------------------------------------------------------
+    "umum.ya": ("Ya", "Yes"),
+    "umum.tidak": ("Tidak", "No"),
+    "tindakan.pustu_dan_posyandu": ("Pustu dan posyandu", "Pustu and posyandu"),
+    "tindakan.posyandu": ("Posyandu aktif", "Active posyandu"),
+    "tindakan.pustu": ("Pustu aktif", "Active pustu"),
+    "siklus.balita": ("Balita", "Under-fives"),
+    "siklus.ibu_hamil": ("Ibu hamil", "Pregnant women"),
+    "siklus.usia_sekolah_remaja": ("Usia sekolah dan remaja", "School-age children and adolescents"),
+    "siklus.usia_produktif": ("Usia produktif", "Working-age adults"),
+    "siklus.lansia": ("Lansia", "Older people"),
+    "kol.peringkat": ("No.", "No."),
+    "kol.tindakan": ("Yang perlu dibenahi", "What to fix"),
+    "kol.alasan": ("Kesenjangan", "Gap"),
+    "kol.nama_pustu": ("Pustu", "Pustu"),
+    "kol.nama_posyandu": ("Posyandu", "Posyandu"),
+    "kol.kode_posyandu": ("Kode posyandu", "Posyandu code"),
+    "kol.aktif": ("Aktif", "Active"),
+    "kol.perawat": ("Perawat", "Nurses"),
+    "kol.bidan": ("Bidan", "Midwives"),
+    "kol.sesuai_standar": ("Sesuai standar", "Meets standard"),
+    "kol.bulan_buka": ("Bulan buka ({jendela} bln terakhir)", "Months open (last {jendela})"),
+    "kol.laporan_terakhir": ("Laporan terakhir", "Last report"),
+    "kol.lapor_bulan_ini": ("Lapor bulan ini", "Reported this month"),
+    "kol.tingkat": ("Tingkat", "Severity"),
+    "kol.jenis_temuan": ("Temuan", "Finding"),
+    "kol.jenis_fasilitas": ("Fasilitas", "Facility"),
+    "kol.subjek": ("Kode/subjek", "Code/subject"),
+    "kol.pesan": ("Keterangan", "Details"),
+    "kol.baris": ("Baris", "Row"),
+    "kol.kolom": ("Kolom", "Column"),
+    "kol.tindakan_impor": ("Tindakan", "Action"),
+    "kol.jenis_masalah": ("Masalah", "Issue"),
+    "kol.alasan_impor": ("Alasan", "Reason"),
+    "kol.versi": ("Versi", "Version"),
+    "kol.waktu": ("Waktu", "Time"),
+    "kol.jenis_impor": ("Jenis", "Kind"),
+    "kol.berkas": ("Berkas", "File"),
+    "kol.baris_dibaca": ("Baris dibaca", "Rows read"),
+    "kol.diterima": ("Diterima", "Accepted"),
+    "kol.diperbaiki": ("Diperbaiki", "Repaired"),
+    "kol.ditolak": ("Ditolak", "Rejected"),
+    "kol.keterangan": ("Keterangan", "Notes"),
+    # -- Puskesmas page ------------------------------------------------------------------------------------
+    "pkm.pilih": ("Pilih puskesmas", "Choose a puskesmas"),
+    "pkm.pilih_help": (
+        "Pilihan ini juga menjadi filter puskesmas di panel samping dan tersimpan di alamat halaman.",
+        "This choice also becomes the puskesmas filter in the side panel and is kept in the page address.",
+    ),
+    "pkm.none": (
+        "Belum ada puskesmas dengan wilayah kerja di data ini. Impor data puskesmas (dan wilayah kerja) di halaman Data.",
+        "There is no puskesmas with a working area in this data yet. Import puskesmas (and working areas) "
+        "on the Data page.",
+    ),
+    "pkm.no_desa": (
+        "Puskesmas ini belum melayani satu desa pun menurut wilayah kerja.",
+        "According to the working areas, this puskesmas serves no desa yet.",
+    ),
+    "pkm.kode": ("Kode {kode}", "Code {kode}"),
+    "pkm.lokasi": ("berdiri di {desa}", "located in {desa}"),
+    "pkm.jumlah_desa": ("{n} desa dalam wilayah kerja", "{n} desa in the working area"),
+    "pkm.sumber.tabel": ("wilayah kerja dari tabel yang diimpor", "working area from the imported table"),
+    "pkm.sumber.turunan": (
+        "wilayah kerja diturunkan dari letak puskesmas (belum ada tabel wilayah kerja)",
+        "working area derived from puskesmas locations (no working-area table yet)",
+    ),
+    "pkm.sumber.campuran": (
+        "wilayah kerja sebagian dari tabel, sebagian diturunkan",
+        "working area partly from the table, partly derived",
+    ),
+    "pkm.filter_note": (
+        "Halaman ini menampilkan seluruh wilayah kerja; filter kecamatan dan status di panel samping tidak dipakai di sini.",
+        "This page shows the whole working area; the kecamatan and status filters of the side panel do not apply here.",
+    ),
+    "pkm.map": ("Wilayah kerja", "Working area"),
+    "pkm.prioritas": ("Prioritas perbaikan", "What to fix first"),
+    "pkm.prioritas_help": (
+        "Urutan: desa tanpa keduanya, lalu tanpa posyandu aktif, lalu tanpa pustu aktif; di dalam tiap kelompok "
+        "kesenjangan terbesar dulu (pustu aktif terjauh, posyandu tidak aktif terbanyak, penduduk terbanyak). "
+        "Pilih baris untuk membuka profil desa.",
+        "Order: desa with neither first, then without an active posyandu, then without an active pustu; within "
+        "each group the largest gap first (farthest active pustu, most inactive posyandu, most people). "
+        "Pick a row to open the desa profile.",
+    ),
+    "pkm.prioritas_none": (
+        "Semua desa di wilayah kerja ini sudah lengkap.",
+        "Every desa in this working area is complete.",
+    ),
+    "pkm.alasan.jarak": ("pustu aktif terdekat {jarak}", "nearest active pustu {jarak}"),
+    "pkm.alasan.tanpa_pustu_data": ("belum ada pustu aktif di data", "no active pustu in the data"),
+    "pkm.alasan.posyandu": ("{n} dari {total} posyandu tidak aktif", "{n} of {total} posyandu inactive"),
+    "pkm.alasan.tanpa_posyandu": ("belum ada posyandu", "no posyandu yet"),
+    "pkm.alasan.penduduk": ("{n} penduduk", "population {n}"),
+    "pkm.tab.desa": ("Desa ({n})", "Desa ({n})"),
+    "pkm.tab.pustu": ("Pustu ({n})", "Pustu ({n})"),
+    "pkm.tab.posyandu": ("Posyandu ({n})", "Posyandu ({n})"),
+    "pkm.tab.berhenti": ("Berhenti lapor ({n})", "Stopped reporting ({n})"),
+    "pkm.pustu_none": ("Belum ada pustu di wilayah kerja ini.", "There is no pustu in this working area yet."),
+    "pkm.pustu_standar": (
+        "{n} dari {total} pustu aktif sesuai standar ketenagaan (paling sedikit 1 perawat dan 1 bidan).",
+        "{n} of {total} active pustu meet the staffing standard (at least 1 nurse and 1 midwife).",
+    ),
+    "pkm.posyandu_none": ("Belum ada posyandu di wilayah kerja ini.", "There is no posyandu in this working area yet."),
+    "pkm.posyandu_ringkas": (
+        "{aktif} dari {total} posyandu aktif (buka paling sedikit {min} dari {jendela} bulan terakhir).",
+        "{aktif} of {total} posyandu active (open in at least {min} of the last {jendela} months).",
+    ),
+    "pkm.berhenti_help": (
+        "Posyandu tanpa laporan dalam {n} bulan terakhir sampai {bulan}.",
+        "Posyandu without a report in the last {n} months up to {bulan}.",
+    ),
+    "pkm.berhenti_none": ("Semua posyandu masih melapor.", "Every posyandu is still reporting."),
+    # -- Desa page -----------------------------------------------------------------------------------------
+    "desap.pilih": ("Pilih desa", "Choose a desa"),
+    "desap.pilih_placeholder": ("Ketik nama desa…", "Type a desa name…"),
+    "desap.none": (
+        "Pilih desa di atas, atau klik desa di Peta Kesenjangan.",
+        "Choose a desa above, or click a desa on the Gap Map.",
+    ),
+    "desap.kode": ("Kode {kode}", "Code {kode}"),
+    "desap.kecamatan": ("Kecamatan {nama}", "Kecamatan {nama}"),
+    "desap.puskesmas": ("Puskesmas {nama}", "Puskesmas {nama}"),
+    "desap.status": ("Status", "Status"),
+    "desap.pustu_help": ("Pustu di desa ini seluruhnya: {total}.", "All pustu in this desa: {total}."),
+    "desap.jarak": ("Jarak ke pustu aktif terdekat", "Distance to the nearest active pustu"),
+    "desap.jarak_help": (
+        "Garis lurus dari titik tengah desa ke pustu aktif terdekat, di desa mana pun.",
+        "Straight line from the desa's centre point to the nearest active pustu, in any desa.",
+    ),
+    "desap.jarak_none": ("Tidak ada pustu aktif", "No active pustu"),
+    "desap.jauh": (
+        "Pustu aktif terdekat berjarak {jarak}, melebihi batas {maks} (aturan di halaman Data).",
+        "The nearest active pustu is {jarak} away, beyond the limit of {maks} (rules on the Data page).",
+    ),
+    "desap.ada_puskesmas": (
+        "Ada puskesmas di desa ini (tidak dihitung sebagai pustu menurut aturan saat ini).",
+        "A puskesmas stands in this desa (not counted as a pustu under the current rules).",
+    ),
+    "desap.ada_puskesmas_pustu": (
+        "Ada puskesmas di desa ini; menurut aturan saat ini puskesmas dihitung sebagai pustu.",
+        "A puskesmas stands in this desa; under the current rules it counts as a pustu.",
+    ),
+    "desap.map": ("Desa dan fasilitasnya", "The desa and its facilities"),
+    "desap.pustu": ("Pustu ({n})", "Pustu ({n})"),
+    "desap.pustu_none": ("Tidak ada pustu di desa ini.", "There is no pustu in this desa."),
+    "desap.posyandu": ("Posyandu ({n})", "Posyandu ({n})"),
+    "desap.posyandu_none": ("Tidak ada posyandu di desa ini.", "There is no posyandu in this desa."),
+    "desap.chart": ("Kegiatan posyandu per bulan", "Posyandu activity per month"),
+    "desap.chart_help": (
+        "Kunjungan per kelompok siklus hidup (batang, bertumpuk) dan banyaknya posyandu yang buka (garis).",
+        "Visits per life-cycle group (stacked bars) and the number of posyandu that opened (line).",
+    ),
+    "desap.chart_none": ("Belum ada laporan posyandu untuk desa ini.", "There are no posyandu reports for this desa yet."),
+    "desap.chart.kunjungan": ("Kunjungan", "Visits"),
+    "desap.chart.buka": ("Posyandu buka", "Posyandu open"),
+    "desap.kualitas": ("Catatan kualitas data ({n})", "Data-quality notes ({n})"),
+    "desap.kualitas_none": (
+        "Tidak ada catatan kualitas data untuk desa ini dan fasilitasnya.",
+        "There are no data-quality notes for this desa and its facilities.",
+    ),
+    # -- Data page ------------------------------------------------------------------------------------------
+    "dataimp.demo": (
+        "Yang tampil sekarang adalah data contoh (sintetis). Impor pertama membuat penyimpanan baru di `{path}`; "
+        "data contoh tidak diubah. Urutan yang disarankan: batas desa, fasilitas, wilayah kerja, laporan posyandu.",
+        "The dashboard now shows sample (synthetic) data. The first import creates a new store at `{path}`; "
+        "the sample data stays untouched. Suggested order: desa boundaries, facilities, working areas, posyandu reports.",
+    ),
+    "dataimp.store": ("Penyimpanan: `{path}` · versi data {versi}", "Store: `{path}` · data version {versi}"),
+    "dataimp.tab.impor": ("Impor data", "Import data"),
+    "dataimp.tab.riwayat": ("Riwayat versi", "Version history"),
+    "dataimp.tab.templat": ("Templat", "Templates"),
+    "dataimp.tab.kualitas": ("Kualitas data", "Data quality"),
+    "dataimp.tab.aturan": ("Aturan", "Rules"),
+    "impor.jenis": ("Jenis data", "Kind of data"),
+    "impor.kind.boundaries": ("Batas desa", "Desa boundaries"),
+    "impor.kind.facilities": ("Fasilitas", "Facilities"),
+    "impor.kind.working-areas": ("Wilayah kerja", "Working areas"),
+    "impor.kind.reports": ("Laporan posyandu", "Posyandu reports"),
+    "impor.kind_help.boundaries": (
+        "Berkas peta batas desa/kelurahan: GeoJSON, Shapefile (.zip), GeoPackage, KML/KMZ atau GeoParquet. "
+        "Kolom dikenali otomatis (nama Peta ILP, Kemendagri, BIG RBI, OCHA). Desa kabupaten yang sama diganti.",
+        "A desa/kelurahan boundary map file: GeoJSON, Shapefile (.zip), GeoPackage, KML/KMZ or GeoParquet. "
+        "Columns are recognised automatically (Peta ILP, Kemendagri, BIG RBI, OCHA names). Desa of the same "
+        "district are replaced.",
+    ),
+    "impor.kind_help.facilities": (
+        "Tabel puskesmas, pustu dan posyandu (XLSX: satu sheet per jenis, atau CSV). Fasilitas sejenis di "
+        "kabupaten yang sama diganti isi berkas ini.",
+        "A table of puskesmas, pustu and posyandu (XLSX: one sheet per kind, or CSV). Facilities of the same "
+        "kind in the same district are replaced by this file.",
+    ),
+    "impor.kind_help.working-areas": (
+        "Tabel desa -> puskesmas (XLSX atau CSV). Impor batas desa dulu.",
+        "A desa -> puskesmas table (XLSX or CSV). Import desa boundaries first.",
+    ),
+    "impor.kind_help.reports": (
+        "Laporan bulanan posyandu, satu baris per posyandu per bulan (XLSX atau CSV). Laporan bulan yang sama "
+        "menggantikan laporan lama.",
+        "Monthly posyandu reports, one row per posyandu per month (XLSX or CSV). Reports for the same month "
+        "replace older ones.",
+    ),
+    "impor.berkas": ("Unggah berkas", "Upload a file"),
+    "impor.berkas_help": (
+        "Berkas diperiksa lebih dulu; tidak ada yang disimpan sebelum Anda menekan Simpan.",
+        "The file is checked first; nothing is saved before you press Save.",
+    ),
+    "impor.store_rusak": (
+        "Penyimpanan tidak dapat dibaca, jadi impor tidak dapat diperiksa: {pesan}",
+        "The store cannot be read, so the import cannot be checked: {pesan}",
+    ),
+    "impor.sheet": ("Sheet", "Sheet"),
+    "impor.sheet_semua": ("Semua sheet", "All sheets"),
+    "impor.jenis_fasilitas": ("Jenis fasilitas", "Facility kind"),
+    "impor.jenis_fasilitas_help": (
+        "Dipakai bila nama sheet/berkas tidak menyebut Puskesmas, Pustu atau Posyandu.",
+        "Used when the sheet/file name does not say Puskesmas, Pustu or Posyandu.",
+    ),
+    "impor.jenis_otomatis": ("Otomatis (dari nama sheet/berkas)", "Automatic (from the sheet/file name)"),
+    "impor.layer": ("Lapisan (opsional)", "Layer (optional)"),
+    "impor.layer_help": (
+        "Nama lapisan GeoPackage/KML atau nama Shapefile di dalam .zip; kosongkan agar dipilih otomatis.",
+        "GeoPackage/KML layer or Shapefile name inside the .zip; leave empty to detect it.",
+    ),
+    "impor.memeriksa": ("Memeriksa berkas…", "Checking the file…"),
+    "impor.gagal": ("Berkas tidak dapat diimpor: {pesan}", "The file cannot be imported: {pesan}"),
+    "impor.tidak_ditulis": (
+        "Tidak ada yang ditulis ke penyimpanan. Perbaiki berkas (atau pemetaan kolom) lalu unggah lagi.",
+        "Nothing was written to the store. Fix the file (or the column mapping) and upload it again.",
+    ),
+    "impor.pratinjau": ("Pratinjau", "Preview"),
+    "impor.pratinjau_none": ("Tidak ada baris untuk dipratinjau.", "There are no rows to preview."),
+    "impor.pratinjau_sheet": ("{sheet}: {n} baris (10 pertama)", "{sheet}: {n} rows (first 10)"),
+    "impor.pratinjau_batas": (
+        "Lapisan desa setelah impor: {n} desa (10 pertama).",
+        "Desa layer after the import: {n} desa (first 10).",
+    ),
+    "impor.baris_berkas": ("Baris", "Row"),
+    "impor.laporan": ("Hasil pemeriksaan", "Validation report"),
+    "impor.dibaca": ("Baris dibaca", "Rows read"),
+    "impor.diterima": ("Diterima", "Accepted"),
+    "impor.diperbaiki": ("Diperbaiki otomatis", "Repaired"),
+    "impor.ditolak": ("Ditolak", "Rejected"),
+    "impor.masalah": ("{n} catatan per baris:", "{n} row notes:"),
+    "impor.tanpa_masalah": ("Tidak ada baris yang ditolak atau diperbaiki.", "No row was rejected or repaired."),
+    "impor.tindakan.ditolak": ("Ditolak", "Rejected"),
+    "impor.tindakan.diperbaiki": ("Diperbaiki", "Repaired"),
+    "impor.tindakan.peringatan": ("Peringatan", "Warning"),
+    "impor.efek.boundaries": (
+        "Setelah disimpan: {sesudah} desa (sekarang {sebelum}).",
+        "After saving: {sesudah} desa (now {sebelum}).",
+    ),
+    "impor.efek.facilities": (
+        "Setelah disimpan: {sesudah} fasilitas (sekarang {sebelum}).",
+        "After saving: {sesudah} facilities (now {sebelum}).",
+    ),
+    "impor.efek.working-areas": (
+        "Setelah disimpan: {sesudah} baris wilayah kerja (sekarang {sebelum}).",
+        "After saving: {sesudah} working-area rows (now {sebelum}).",
+    ),
+    "impor.efek.reports": (
+        "Setelah disimpan: {sesudah} laporan (sekarang {sebelum}).",
+        "After saving: {sesudah} reports (now {sebelum}).",
+    ),
+    "impor.simpan": ("Simpan sebagai versi data baru", "Save as a new data version"),
+    "impor.berubah": (
+        "Penyimpanan berubah sejak berkas ini diperiksa (impor atau pemulihan lain). Berkas diperiksa ulang; "
+        "lihat hasilnya lalu simpan lagi.",
+        "The store changed since this file was checked (another import or restore). The file is checked again; "
+        "review the result and save again.",
+    ),
+    "impor.gagal_simpan": (
+        "Penyimpanan gagal; data tidak berubah: {pesan}",
+        "Saving failed; the data is unchanged: {pesan}",
+    ),
+    "impor.sukses": (
+        "{berkas} tersimpan sebagai versi data {versi} ({diterima} baris diterima). Semua halaman kini memakai data ini.",
+        "{berkas} was saved as data version {versi} ({diterima} rows accepted). Every page now uses this data.",
+    ),
+    "peta_kolom.judul": ("Pemetaan kolom", "Column mapping"),
+    "peta_kolom.judul_batas": ("Kolom yang dikenali", "Recognised columns"),
+    "peta_kolom.help": (
+        "Setiap kolom berkas dipetakan ke isian Peta ILP menurut judulnya. Bila salah atau kosong, pilih isian "
+        "yang benar lalu tekan Terapkan: berkas diperiksa ulang dengan pemetaan itu.",
+        "Each column of the file is mapped to a Peta ILP field by its header. When that is wrong or missing, "
+        "choose the right field and press Apply: the file is checked again with that mapping.",
+    ),
+    "peta_kolom.tidak_dipakai": ("(tidak dipakai)", "(not used)"),
+    "peta_kolom.terapkan": ("Terapkan pemetaan", "Apply mapping"),
+    "peta_kolom.reset": ("Kembali ke deteksi otomatis", "Back to automatic detection"),
+    "peta_kolom.wajib_kurang": ("Kolom wajib belum dipetakan: {daftar}", "Required columns not mapped yet: {daftar}"),
+    "peta_kolom.jenis_tidak_dikenal": (
+        "Jenis fasilitas sheet ini tidak dikenali; pilih jenis fasilitas di atas atau beri nama sheet "
+        "Puskesmas/Pustu/Posyandu.",
+        "The facility kind of this sheet is unknown; choose the facility kind above or name the sheet "
+        "Puskesmas/Pustu/Posyandu.",
+    ),
+    "peta_kolom.ganda": (
+        "Sheet {sheet}: isian {field} dipilih untuk dua kolom ({a} dan {b}); pilih satu saja.",
+        "Sheet {sheet}: field {field} is chosen for two columns ({a} and {b}); choose one.",
+    ),
+    "peta_kolom.beda_sheet": (
+        "Kolom {kolom} dipetakan berbeda di dua sheet; pemetaan berlaku untuk semua sheet yang memuat kolom itu.",
+        "Column {kolom} is mapped differently in two sheets; a mapping applies to every sheet with that column.",
+    ),
+    "peta_kolom.tetap": (
+        "Kolom yang dikenali otomatis tidak dapat dimatikan lewat pemetaan ({daftar}); ganti judul kolomnya di "
+        "berkas bila kolom itu tidak boleh dipakai.",
+        "Automatically recognised columns cannot be switched off by the mapping ({daftar}); rename the column "
+        "header in the file if it must not be used.",
+    ),
+    "peta_kolom.target.puskesmas": ("data puskesmas", "puskesmas data"),
+    "peta_kolom.target.pustu": ("data pustu", "pustu data"),
+    "peta_kolom.target.posyandu": ("data posyandu", "posyandu data"),
+    "peta_kolom.target.laporan": ("laporan posyandu", "posyandu reports"),
+    "peta_kolom.target.wilayah_kerja": ("wilayah kerja", "working areas"),
+    "peta_kolom.target.none": ("jenis tidak dikenali (dilewati)", "unknown kind (skipped)"),
+    "peta_kolom.kolom_berkas": ("Kolom di berkas", "Column in the file"),
+    "peta_kolom.dipakai_sebagai": ("Dipakai sebagai", "Used as"),
+    "riwayat.kosong": (
+        "Belum ada riwayat impor: penyimpanan `{path}` belum dibuat.",
+        "There is no import history yet: the store `{path}` has not been created.",
+    ),
+    "riwayat.gagal_baca": ("Riwayat tidak dapat dibaca: {pesan}", "The history cannot be read: {pesan}"),
+    "riwayat.help": (
+        "Versi data sekarang: {versi}. Setiap impor dan pemulihan menambah satu versi ({n} sejauh ini).",
+        "Current data version: {versi}. Every import and restore adds one version ({n} so far).",
+    ),
+    "riwayat.pulihkan": ("Pulihkan versi sebelumnya", "Restore an earlier version"),
+    "riwayat.satu_versi": ("Baru ada satu versi; belum ada yang dapat dipulihkan.", "There is only one version; nothing to restore yet."),
+    "riwayat.pilih": ("Versi yang dipulihkan", "Version to restore"),
+    "riwayat.pilihan": ("Versi {versi} · {jenis} · {berkas} · {waktu}", "Version {versi} · {jenis} · {berkas} · {waktu}"),
+    "riwayat.yakin": (
+        "Saya yakin: isi versi {versi} menjadi data aktif sebagai versi baru {baru} (riwayat tidak dihapus).",
+        "I am sure: the content of version {versi} becomes the active data as new version {baru} (history is kept).",
+    ),
+    "riwayat.tombol": ("Pulihkan versi {versi}", "Restore version {versi}"),
+    "riwayat.gagal": ("Pemulihan gagal; data tidak berubah: {pesan}", "Restore failed; the data is unchanged: {pesan}"),
+    "riwayat.sukses": (
+        "Versi {versi} dipulihkan sebagai versi data {baru}.",
+        "Version {versi} was restored as data version {baru}.",
+    ),
+    "riwayat.jenis.batas": ("Batas desa", "Desa boundaries"),
+    "riwayat.jenis.fasilitas": ("Fasilitas", "Facilities"),
+    "riwayat.jenis.laporan": ("Laporan posyandu", "Posyandu reports"),
+    "riwayat.jenis.wilayah_kerja": ("Wilayah kerja", "Working areas"),
+    "riwayat.jenis.pulihkan": ("Pemulihan", "Restore"),
+    "riwayat.jenis.demo": ("Data contoh", "Sample data"),
+    "templat.help": (
+        "Templat XLSX berisi judul kolom yang langsung dikenali, satu baris contoh, dan sheet Petunjuk yang "
+        "menjelaskan setiap kolom. Hapus baris contoh sebelum mengisi data Anda.",
+        "XLSX templates with column headers that are recognised as is, one example row, and a Petunjuk sheet "
+        "explaining every column. Delete the example row before filling in your data.",
+    ),
+    "templat.unduh": ("Unduh {berkas}", "Download {berkas}"),
+    "templat.isi.boundaries": (
+        "Batas desa diimpor dari berkas peta. Templat ini menjelaskan kolom atributnya; contoh GeoJSON satu desa "
+        "dapat langsung diimpor.",
+        "Boundaries are imported from a map file. This template explains its attribute columns; the one-desa "
+        "GeoJSON example imports as is.",
+    ),
+    "templat.isi.facilities": (
+        "Sheet Puskesmas, Pustu dan Posyandu: kode, nama, desa, koordinat, status, tenaga (pustu), strata dan kader (posyandu).",
+        "Sheets Puskesmas, Pustu and Posyandu: code, name, desa, coordinates, status, staff (pustu), strata and "
+        "cadres (posyandu).",
+    ),
+    "templat.isi.working-areas": ("Desa dan puskesmas yang melayaninya.", "Each desa and the puskesmas serving it."),
+    "templat.isi.reports": (
+        "Satu baris per posyandu per bulan: buka/tidak dan kunjungan per kelompok siklus hidup.",
+        "One row per posyandu per month: open or not, and visits per life-cycle group.",
+    ),
+    "kualitas.no_data": ("Belum ada data untuk diperiksa.", "There is no data to check yet."),
+    "kualitas.help": (
+        "Temuan pemeriksaan data untuk {bulan} (berhenti lapor: tanpa laporan {n} bulan terakhir). Perbaiki di "
+        "berkas sumber lalu impor ulang.",
+        "Data checks for {bulan} (stopped reporting: no report in the last {n} months). Fix them in the source "
+        "file and import again.",
+    ),
+    "kualitas.none": ("Tidak ada temuan kualitas data.", "There are no data-quality findings."),
+    "kualitas.filter.jenis": ("Temuan", "Finding"),
+    "kualitas.filter.tingkat": ("Tingkat", "Severity"),
+    "kualitas.filter.kecamatan": ("Kecamatan", "Kecamatan"),
+    "kualitas.semua": ("Semua", "All"),
+    "kualitas.jumlah": (
+        "{n} dari {total} temuan (tinggi {tinggi}, sedang {sedang}, rendah {rendah}).",
+        "{n} of {total} findings (high {tinggi}, medium {sedang}, low {rendah}).",
+    ),
+    "kualitas.unduh_csv": ("Unduh CSV", "Download CSV"),
+    "kualitas.unduh_xlsx": ("Unduh XLSX", "Download XLSX"),
+    "kualitas.tingkat.tinggi": ("Tinggi", "High"),
+    "kualitas.tingkat.sedang": ("Sedang", "Medium"),
+    "kualitas.tingkat.rendah": ("Rendah", "Low"),
+    "kualitas.fasilitas.puskesmas": ("Puskesmas", "Puskesmas"),
+    "kualitas.fasilitas.pustu": ("Pustu", "Pustu"),
+    "kualitas.fasilitas.posyandu": ("Posyandu", "Posyandu"),
+    "kualitas.jenis.di_luar_wilayah": ("Titik di luar wilayah", "Point outside the district"),
+    "kualitas.jenis.koordinat_ditukar": ("Lintang/bujur tertukar", "Latitude/longitude swapped"),
+    "kualitas.jenis.tanpa_koordinat": ("Tanpa koordinat", "No coordinates"),
+    "kualitas.jenis.desa_berbeda": ("Titik di desa lain", "Point in another desa"),
+    "kualitas.jenis.kode_desa_tidak_dikenal": ("Kode desa tidak dikenal", "Unknown desa code"),
+    "kualitas.jenis.duplikat_kode": ("Kode ganda", "Duplicate code"),
+    "kualitas.jenis.duplikat_nama": ("Nama ganda berdekatan", "Duplicate name nearby"),
+    "kualitas.jenis.berhenti_lapor": ("Berhenti melapor", "Stopped reporting"),
+    "kualitas.jenis.laporan_kode_tidak_dikenal": ("Laporan dengan kode tidak dikenal", "Report with an unknown code"),
+    "kualitas.jenis.laporan_duplikat": ("Laporan ganda", "Duplicate report"),
+    "kualitas.jenis.desa_tanpa_wilayah_kerja": ("Desa tanpa wilayah kerja", "Desa without a working area"),
+    "kualitas.jenis.puskesmas_tanpa_desa": ("Puskesmas tanpa desa", "Puskesmas serving no desa"),
+    "aturan.help": (
+        "Aturan ini dipakai semua halaman selama sesi ini. Aturan tidak tersimpan di alamat halaman: tautan yang "
+        "dibagikan memakai aturan bawaan.",
+        "These rules apply to every page during this session. They are not kept in the page address: a shared "
+        "link uses the default rules.",
+    ),
+    "aturan.berubah": ("Berbeda dari bawaan: {daftar}", "Different from the defaults: {daftar}"),
+    "aturan.terapkan": ("Terapkan aturan", "Apply rules"),
+    "aturan.bawaan": ("Kembalikan aturan bawaan", "Restore the default rules"),
+    "aturan.tidak_sah": ("Aturan tidak diterapkan: {pesan}", "Rules not applied: {pesan}"),
+    "aturan.sama": ("Aturan tidak berubah.", "The rules did not change."),
+    "aturan.diterapkan": ("Aturan baru diterapkan di semua halaman.", "The new rules now apply to every page."),
+    "aturan.dikembalikan": ("Aturan bawaan dipakai lagi.", "The default rules apply again."),
 }
 
 _COLUMN_PREFIX: Final = "col."
