@@ -133,7 +133,7 @@ def prepare_facilities(
     if rows.empty:
         msg = (
             f"Tidak ada baris fasilitas yang sah di {path.name}: semua {read_count} baris ditolak "
-            f"(contoh: {'; '.join(i.alasan for i in issues.items[:3])}). Perbaiki lalu impor lagi."
+            f"(contoh: {issues.examples()}). Perbaiki lalu impor lagi."
         )
         raise InputError(msg)
     desa = store.read_desa()
@@ -260,7 +260,7 @@ def _kode_desa(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: 
         issues.add(
             PERINGATAN,
             "kode_desa_tidak_sah",
-            f"{prefix}Baris {row}: kode desa '{raw.iloc[position]}' bukan kode Kemendagri (contoh: 32.06.01.2001); "
+            f"{prefix}kode desa '{raw.iloc[position]}' bukan kode Kemendagri (contoh: 32.06.01.2001); "
             "fasilitas diimpor tanpa kode desa.",
             baris=row,
             kolom=column,
@@ -289,7 +289,7 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
         issues.add(
             PERINGATAN,
             "status_tidak_dikenal",
-            f"{prefix}Baris {rows[position]}: status '{raw.iloc[position]}' tidak dikenal "
+            f"{prefix}status '{raw.iloc[position]}' tidak dikenal "
             "(isi Aktif atau Tidak aktif); status dikosongkan sehingga tidak dihitung aktif.",
             baris=int(rows[position]),
             kolom=column,
@@ -298,8 +298,7 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
         issues.add(
             PERINGATAN,
             "status_kosong",
-            f"{prefix}Baris {rows[position]}: kolom '{column}' kosong; status pustu tidak diketahui sehingga "
-            "tidak dihitung aktif.",
+            f"{prefix}kolom '{column}' kosong; status pustu tidak diketahui sehingga tidak dihitung aktif.",
             baris=int(rows[position]),
             kolom=column,
         )
@@ -315,8 +314,7 @@ def _strata(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: Iss
         issues.add(
             PERINGATAN,
             "strata_tidak_dikenal",
-            f"{prefix}Baris {rows[position]}: strata '{raw.iloc[position]}' bukan Pratama/Madya/Purnama/Mandiri; "
-            "disimpan apa adanya.",
+            f"{prefix}strata '{raw.iloc[position]}' bukan Pratama/Madya/Purnama/Mandiri; disimpan apa adanya.",
             baris=int(rows[position]),
             kolom=column,
         )
@@ -332,8 +330,7 @@ def _counts(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: Iss
         issues.add(
             PERINGATAN,
             "angka_tidak_sah",
-            f"{prefix}Baris {rows[position]}: kolom '{column}' berisi '{frame[column].iloc[position]}', bukan bilangan "
-            "bulat >= 0; dikosongkan.",
+            f"{prefix}nilai '{frame[column].iloc[position]}' bukan bilangan bulat >= 0; dikosongkan.",
             baris=int(rows[position]),
             kolom=column,
         )
@@ -361,7 +358,7 @@ def _coordinates(
             issues.add(
                 PERINGATAN,
                 "koordinat_tidak_sah",
-                f"{prefix}Baris {rows[i]}, kolom '{column}': {parsed.alasan}; fasilitas diimpor tanpa titik.",
+                f"{prefix}{parsed.alasan}; fasilitas diimpor tanpa titik.",
                 baris=int(rows[i]),
                 kolom=column,
                 subjek=None if pd.isna(subjects[i]) else str(subjects[i]),
@@ -374,13 +371,13 @@ def _required_present(out: pd.DataFrame, *, kind: str, prefix: str, issues: Issu
     ok = out[needed].notna()
     for row in out.loc[~ok, "baris_sumber"].tolist():
         what = "nama pustu" if kind == model.PUSTU else f"kode {_LABEL[kind]}"
-        issues.add(DITOLAK, f"{needed}_kosong", f"{prefix}Baris {row}: {what} kosong; baris ditolak.", baris=int(row))
+        issues.add(DITOLAK, f"{needed}_kosong", f"{prefix}{what} kosong; baris ditolak.", baris=int(row))
     no_name = ok & out["nama"].isna()
     for row in out.loc[no_name, "baris_sumber"].tolist():
         issues.add(
             PERINGATAN,
             "nama_kosong",
-            f"{prefix}Baris {row}: nama {_LABEL[kind]} kosong; kode dipakai sebagai nama.",
+            f"{prefix}nama {_LABEL[kind]} kosong; kode dipakai sebagai nama.",
             baris=int(row),
         )
     out.loc[no_name, "nama"] = out.loc[no_name, "kode"]
@@ -416,8 +413,7 @@ def _fill_kode_desa_from_names(rows: pd.DataFrame, *, desa: gpd.GeoDataFrame, is
         issues.add(
             DIPERBAIKI,
             "kode_desa_dari_nama",
-            f"{row['prefix_']}Baris {row['baris_sumber']}: kode desa kosong; diisi {code} dari nama desa "
-            f"'{row['nama_desa']}'.",
+            f"{row['prefix_']}kode desa kosong; diisi {code} dari nama desa '{row['nama_desa']}'.",
             baris=int(row["baris_sumber"]),
         )
     kode_desa = rows["kode_desa"].copy()
@@ -447,7 +443,7 @@ def _assign_ids(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
         issues.add(
             PERINGATAN,
             "duplikat_kode",
-            f"{row['prefix_']}Baris {row['baris_sumber']}: {_LABEL[row['jenis']]} {base.iloc[position]} sudah ada "
+            f"{row['prefix_']}{_LABEL[row['jenis']]} {base.iloc[position]} sudah ada "
             f"di baris {first_row.iloc[position]}; baris ini tetap disimpan sebagai {ids.iloc[position]} "
             "dan hanya dihitung sekali.",
             baris=int(row["baris_sumber"]),
@@ -460,14 +456,14 @@ def _point_findings(rows: pd.DataFrame, *, desa: gpd.GeoDataFrame, issues: Issue
     names = dict(zip(desa["kode_desa"], desa["nama_desa"], strict=True)) if not desa.empty else {}
     area = "wilayah desa yang tersimpan" if names else "wilayah Indonesia"
     for row in rows.itertuples(index=False):
-        where = f"{row.prefix_}Baris {row.baris_sumber}"
+        where = row.prefix_
         subject = row.id_dasar_
         label = _LABEL[row.jenis]
         if row.koordinat_ditukar:
             issues.add(
                 DIPERBAIKI,
                 "koordinat_ditukar",
-                f"{where}: lintang dan bujur {label} {subject} tertukar ({row.lat_asli_:.6f}, {row.lon_asli_:.6f}); "
+                f"{where}lintang dan bujur {label} {subject} tertukar ({row.lat_asli_:.6f}, {row.lon_asli_:.6f}); "
                 f"diperbaiki menjadi lintang {row.lat:.6f}, bujur {row.lon:.6f}.",
                 baris=row.baris_sumber,
                 subjek=subject,
@@ -476,7 +472,7 @@ def _point_findings(rows: pd.DataFrame, *, desa: gpd.GeoDataFrame, issues: Issue
             issues.add(
                 PERINGATAN,
                 "tanpa_koordinat",
-                f"{where}: {label} {subject} tidak punya koordinat; diimpor tanpa titik dan tidak tampil di peta.",
+                f"{where}{label} {subject} tidak punya koordinat; diimpor tanpa titik dan tidak tampil di peta.",
                 baris=row.baris_sumber,
                 subjek=subject,
             )
@@ -484,7 +480,7 @@ def _point_findings(rows: pd.DataFrame, *, desa: gpd.GeoDataFrame, issues: Issue
             issues.add(
                 PERINGATAN,
                 "di_luar_wilayah",
-                f"{where}: titik {label} {subject} ({row.lat:.6f}, {row.lon:.6f}) berada di luar {area}; "
+                f"{where}titik {label} {subject} ({row.lat:.6f}, {row.lon:.6f}) berada di luar {area}; "
                 "tetap diimpor, periksa koordinatnya.",
                 baris=row.baris_sumber,
                 subjek=subject,
@@ -500,7 +496,7 @@ def _desa_findings(row: object, *, names: Mapping[str, str], where: str, issues:
         issues.add(
             PERINGATAN,
             "desa_tidak_dikenal",
-            f"{where}: kode desa {declared} tidak ada di batas desa yang tersimpan.",
+            f"{where}kode desa {declared} tidak ada di batas desa yang tersimpan.",
             baris=row.baris_sumber,
             subjek=row.id_dasar_,
         )
@@ -508,7 +504,7 @@ def _desa_findings(row: object, *, names: Mapping[str, str], where: str, issues:
         issues.add(
             PERINGATAN,
             "desa_berbeda",
-            f"{where}: titik {_LABEL[row.jenis]} {row.id_dasar_} berada di desa {point} ({names.get(point, '?')}), "
+            f"{where}titik {_LABEL[row.jenis]} {row.id_dasar_} berada di desa {point} ({names.get(point, '?')}), "
             f"bukan di desa yang tercantum {declared} ({names[declared]}).",
             baris=row.baris_sumber,
             subjek=row.id_dasar_,

@@ -197,7 +197,7 @@ def prepare_reports(
     if rows.empty:
         msg = (
             f"Tidak ada baris laporan yang sah di {path.name}: semua {read_count} baris ditolak "
-            f"(contoh: {'; '.join(i.alasan for i in issues.items[:3])}). "
+            f"(contoh: {issues.examples()}). "
             "Isi bulan sebagai YYYY-MM (mis. 2026-10) dan buka sebagai ya/tidak, lalu impor lagi."
         )
         raise InputError(msg)
@@ -259,8 +259,7 @@ def _parse_rows(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
             issues.add(
                 PERINGATAN,
                 "angka_tidak_sah",
-                f"{row['prefix']}Baris {row['baris']}: kolom '{column}' berisi '{row[f'{field}_asli']}', "
-                "bukan bilangan bulat >= 0; dikosongkan.",
+                f"{row['prefix']}nilai '{row[f'{field}_asli']}' bukan bilangan bulat >= 0; dikosongkan.",
                 baris=int(row["baris"]),
                 kolom=column,
                 subjek=kode.iloc[position],
@@ -284,7 +283,7 @@ def _rejection(row: pd.Series, *, kode: object, bulan: object, buka: object) -> 
     return {
         "tindakan": DITOLAK,
         "jenis": jenis,
-        "alasan": f"{row['prefix']}Baris {row['baris']}: {'; '.join(reasons)}; baris ditolak.",
+        "alasan": f"{row['prefix']}{'; '.join(reasons)}; baris ditolak.",
         "baris": int(row["baris"]),
         "kolom": column,
         "subjek": None if pd.isna(kode) else str(kode),
@@ -302,7 +301,7 @@ def _drop_duplicates(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
         issues.add(
             PERINGATAN,
             "laporan_duplikat",
-            f"{row['prefix']}Baris {row['baris']}: laporan posyandu {row['kode_posyandu']} bulan {row['bulan']} "
+            f"{row['prefix']}laporan posyandu {row['kode_posyandu']} bulan {row['bulan']} "
             f"tercantum lagi di baris {winner.iloc[position]}; baris yang terakhir yang dipakai (dihitung sekali).",
             baris=int(row["baris"]),
             subjek=subject,

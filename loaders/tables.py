@@ -82,6 +82,7 @@ _ZIP_MAGIC: Final = b"PK\x03\x04"
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 _HTML_RE: Final = re.compile(r"<!doctype\s+html|<html|<head>|<body|<table", re.IGNORECASE)
 _MERGE_RE: Final = re.compile(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
+_PREFIX_RE: Final = re.compile(r"Sheet '[^']*': ")
 _CELL_RE: Final = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 _XLSX_ERRORS: Final = (
     zipfile.BadZipFile,
@@ -502,12 +503,23 @@ class IssueLog:
         kolom: str | None = None,
         subjek: str | None = None,
     ) -> None:
-        """Record one finding."""
-        self.items.append(RowIssue(tindakan, jenis, alasan, baris, kolom, subjek))
+        """Record one finding; the reason's first letter (after a sheet prefix) is capitalised."""
+        self.items.append(RowIssue(tindakan, jenis, _sentence(alasan), baris, kolom, subjek))
 
     def extend(self, issues: Iterable[RowIssue]) -> None:
         """Record several findings."""
         self.items.extend(issues)
+
+    def examples(self, count: int = 3) -> str:
+        """Return the first findings as ``baris N: reason`` text, for an error message."""
+        shown = [f"baris {i.baris}: {i.alasan}" if i.baris is not None else i.alasan for i in self.items[:count]]
+        return "; ".join(shown) or "tidak ada baris yang cocok"
+
+
+def _sentence(text: str) -> str:
+    match = _PREFIX_RE.match(text)
+    start = match.end() if match else 0
+    return text[:start] + text[start : start + 1].upper() + text[start + 1 :]
 
 
 def catatan_frame(issues: Iterable[RowIssue], *, tingkat: Mapping[str, str]) -> pd.DataFrame:

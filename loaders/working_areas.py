@@ -174,7 +174,7 @@ def prepare_working_areas(
     if rows.empty:
         msg = (
             f"Tidak ada baris wilayah kerja yang sah di {path.name}: semua {read_count} baris ditolak "
-            f"(contoh: {_first_reasons(issues)}). Perbaiki kode/nama desa dan puskesmas lalu impor lagi."
+            f"(contoh: {issues.examples()}). Perbaiki kode/nama desa dan puskesmas lalu impor lagi."
         )
         raise InputError(msg)
     existing = store.read_wilayah_kerja()
@@ -223,7 +223,7 @@ def _resolve_desa(rows: pd.DataFrame, *, desa: pd.DataFrame, issues: IssueLog) -
             issues.add(
                 DITOLAK,
                 "desa_tidak_dikenal",
-                f"{row['prefix']}Baris {row['baris']}: {reason}; baris ditolak.",
+                f"{row['prefix']}{reason}; baris ditolak.",
                 baris=int(row["baris"]),
                 kolom=row["kolom_desa"],
                 subjek=None if pd.isna(row["kode_desa"]) else str(row["kode_desa"]),
@@ -266,12 +266,12 @@ def _resolve_puskesmas(rows: pd.DataFrame, *, fasilitas: pd.DataFrame, issues: I
     lookup = _PuskesmasLookup(fasilitas)
     codes, names, keep = [], [], []
     for row in rows.to_dict("records"):
-        where = f"{row['prefix']}Baris {row['baris']}"
+        where = row["prefix"]
         if pd.isna(row["kode_puskesmas"]) and pd.isna(row["nama_puskesmas"]):
             issues.add(
                 DITOLAK,
                 "puskesmas_kosong",
-                f"{where}: kode dan nama puskesmas kosong; baris ditolak.",
+                f"{where}kode dan nama puskesmas kosong; baris ditolak.",
                 baris=int(row["baris"]),
                 subjek=str(row["kode_desa"]),
             )
@@ -282,7 +282,7 @@ def _resolve_puskesmas(rows: pd.DataFrame, *, fasilitas: pd.DataFrame, issues: I
                 issues.add(
                     PERINGATAN,
                     "puskesmas_tidak_dikenal",
-                    f"{where}: {reason}",
+                    f"{where}{reason}",
                     baris=int(row["baris"]),
                     subjek=str(row["kode_puskesmas"] if not pd.isna(row["kode_puskesmas"]) else row["nama_puskesmas"]),
                 )
@@ -319,13 +319,9 @@ def _drop_duplicates(rows: pd.DataFrame, *, issues: IssueLog) -> pd.DataFrame:
         issues.add(
             PERINGATAN,
             "wilayah_duplikat",
-            f"{row.prefix}Baris {row.baris}: desa {row.kode_desa} tercantum lagi di baris {last_row[row.kode_desa]}; "
+            f"{row.prefix}desa {row.kode_desa} tercantum lagi di baris {last_row[row.kode_desa]}; "
             "baris yang terakhir yang dipakai.",
             baris=row.baris,
             subjek=row.kode_desa,
         )
     return rows[~later]
-
-
-def _first_reasons(issues: IssueLog) -> str:
-    return "; ".join(i.alasan for i in issues.items[:3]) or "tidak ada kolom yang cocok"

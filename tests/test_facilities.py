@@ -72,7 +72,7 @@ def test_posyandu_csv_values_and_findings(tmp_path: Path, store: Store) -> None:
 
     messages = {i.jenis: i.alasan for i in report.masalah}
     assert messages["koordinat_ditukar"] == (
-        "Baris 3: lintang dan bujur posyandu PSY-2 tertukar (108.060000, -7.460000); "
+        "Lintang dan bujur posyandu PSY-2 tertukar (108.060000, -7.460000); "
         "diperbaiki menjadi lintang -7.460000, bujur 108.060000."
     )
     assert (
@@ -80,8 +80,8 @@ def test_posyandu_csv_values_and_findings(tmp_path: Path, store: Store) -> None:
         in messages["duplikat_kode"]
     )
     assert "berada di luar wilayah desa yang tersimpan" in messages["di_luar_wilayah"]
-    assert "Baris 5, kolom 'Latitude/Longitude': lintang 'abc' bukan angka koordinat" in messages["koordinat_tidak_sah"]
-    assert "kode desa '99.99' bukan kode Kemendagri" in messages["kode_desa_tidak_sah"]
+    assert "Lintang 'abc' bukan angka koordinat" in messages["koordinat_tidak_sah"]
+    assert "Kode desa '99.99' bukan kode Kemendagri" in messages["kode_desa_tidak_sah"]
     assert (
         "berada di desa 32.06.01.2002 (Cipatujah), bukan di desa yang tercantum 32.06.01.2001 (Ciheras)"
         in messages["desa_berbeda"]
@@ -195,7 +195,8 @@ def test_three_sheet_workbook_is_one_import(tmp_path: Path, store: Store) -> Non
     assert prepared.catatan_sumber == "fasilitas:posyandu+puskesmas+pustu"
     assert "Data Posyandu!Koordinat" in prepared.mapping
     swapped = [i for i in prepared.report.masalah if i.jenis == "koordinat_ditukar"]
-    assert swapped[0].alasan.startswith("Sheet 'Data Posyandu': Baris 2:")
+    assert swapped[0].alasan.startswith("Sheet 'Data Posyandu': Lintang dan bujur posyandu PSY-1 tertukar")
+    assert swapped[0].baris == 2
     assert (
         "Sheet 'Petunjuk' dilewati: jenis fasilitasnya tidak dikenali dari nama maupun judul kolom."
         in prepared.report.catatan

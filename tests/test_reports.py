@@ -118,7 +118,7 @@ def test_reports_values_duplicates_and_unknown_codes(tmp_path: Path, store_with_
     assert issues_by(report, "laporan_duplikat") == [(3, "PSY-1 2026-10")]
     duplicate = next(i for i in report.masalah if i.jenis == "laporan_duplikat")
     assert duplicate.alasan == (
-        "Baris 3: laporan posyandu PSY-1 bulan 2026-10 tercantum lagi di baris 5; "
+        "Laporan posyandu PSY-1 bulan 2026-10 tercantum lagi di baris 5; "
         "baris yang terakhir yang dipakai (dihitung sekali)."
     )
     assert issues_by(report, "laporan_kode_tidak_dikenal") == [(6, "PSY-9")]
@@ -131,10 +131,8 @@ def test_reports_values_duplicates_and_unknown_codes(tmp_path: Path, store_with_
     assert issues_by(report, "bulan_tidak_sah") == [(8, "PSY-2")]
     assert issues_by(report, "buka_tidak_sah") == [(9, "PSY-2")]
     rejected = {i.baris: i.alasan for i in report.masalah if i.tindakan == "ditolak"}
-    assert (
-        rejected[8] == "Baris 8: bulan '2026-14' tidak sah (pakai YYYY-MM, mis. 2026-10, atau tanggal); baris ditolak."
-    )
-    assert "nilai buka 'barangkali' tidak dikenal (isi ya/tidak" in rejected[9]
+    assert rejected[8] == "Bulan '2026-14' tidak sah (pakai YYYY-MM, mis. 2026-10, atau tanggal); baris ditolak."
+    assert "Nilai buka 'barangkali' tidak dikenal (isi ya/tidak" in rejected[9]
 
     assert prepared.catatan_sumber == "laporan"
     assert sorted(prepared.catatan["jenis"]) == ["laporan_duplikat", "laporan_kode_tidak_dikenal"]
@@ -214,6 +212,7 @@ def test_sixty_thousand_rows_well_under_five_seconds(tmp_path: Path, store_with_
 def test_only_invalid_rows_is_an_error(tmp_path: Path) -> None:
     path = write_text(tmp_path / "l.csv", HEADER + "PSY-1;kemarin;ya;1;1;1;1;1;1\n")
     with pytest.raises(
-        InputError, match=r"Tidak ada baris laporan yang sah di l\.csv: semua 1 baris ditolak.*Baris 2: bulan 'kemarin'"
+        InputError,
+        match=r"Tidak ada baris laporan yang sah di l\.csv: semua 1 baris ditolak \(contoh: baris 2: Bulan 'kemarin'",
     ):
         prepare_reports(path, store=Store(tmp_path / "s.gpkg"))

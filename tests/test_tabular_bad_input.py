@@ -173,14 +173,14 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], Prepare, str]] = {
         ),
         reports(),
         r"Tidak ada baris laporan yang sah di laporan\.csv: semua 2 baris ditolak "
-        r"\(contoh: Baris 2: bulan 'Okt-26x' tidak sah",
+        r"\(contoh: baris 2: Bulan 'Okt-26x' tidak sah",
     ),
     "report_unknown_buka_only": (
         lambda d: write_text(
             d / "laporan.csv", REPORT_HEADER + "PSY-1;2026-09;mungkin;1;1;1;1;1;1\nPSY-1;2026-10;?;1;1;1;1;1;1\n"
         ),
         reports(),
-        r"semua 2 baris ditolak \(contoh: Baris 2: nilai buka 'mungkin' tidak dikenal \(isi ya/tidak",
+        r"semua 2 baris ditolak \(contoh: baris 2: Nilai buka 'mungkin' tidak dikenal \(isi ya/tidak",
     ),
     "report_missing_columns": (
         lambda d: write_text(d / "laporan.csv", "kode_posyandu;tahun\nPSY-1;2026\n"),
@@ -210,7 +210,7 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], Prepare, str]] = {
     "working_area_unknown_desa_only": (
         lambda d: write_text(d / "wilayah.csv", "kode_desa,kode_puskesmas\n32.06.99.9999,P1\n,P2\n"),
         working_areas(),
-        r"Tidak ada baris wilayah kerja yang sah di wilayah\.csv: semua 2 baris ditolak \(contoh: Baris 2: kode desa "
+        r"Tidak ada baris wilayah kerja yang sah di wilayah\.csv: semua 2 baris ditolak \(contoh: baris 2: Kode desa "
         r"32\.06\.99\.9999 tidak ada di batas desa yang tersimpan",
     ),
     "facility_without_name_column": (
@@ -225,7 +225,7 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], Prepare, str]] = {
         lambda d: write_text(d / "posyandu.csv", "Kode Posyandu;Nama Posyandu\n;Mawar\n ;Melati\n"),
         facilities(),
         r"Tidak ada baris fasilitas yang sah di posyandu\.csv: semua 2 baris ditolak "
-        r"\(contoh: Baris 2: kode posyandu kosong",
+        r"\(contoh: baris 2: Kode posyandu kosong",
     ),
     "unknown_sheet": (
         lambda d: _merged_header_xlsx(d / "posyandu.xlsx"),
@@ -292,10 +292,10 @@ def test_garbage_in_every_coordinate_cell(tmp_path: Path, store: Store) -> None:
     bad = [i for i in report.masalah if i.jenis == "koordinat_tidak_sah"]
     assert [(i.baris, i.kolom) for i in bad] == [(r, "Latitude/Longitude") for r in (2, 3, 4, 5)]
     assert bad[0].alasan == (
-        "Baris 2, kolom 'Latitude/Longitude': lintang 'abc' bukan angka koordinat (contoh yang sah: -7.2258 atau "
+        "Lintang 'abc' bukan angka koordinat (contoh yang sah: -7.2258 atau "
         "7°20'15\" LS); fasilitas diimpor tanpa titik."
     )
-    assert "koordinat 0, 0 bukan lokasi yang sah" in bad[3].alasan
+    assert "Koordinat 0, 0 bukan lokasi yang sah" in bad[3].alasan
     assert prepared.layers["fasilitas"].set_index("id_fasilitas").loc[["A", "B", "C", "D"]].geometry.isna().all()
 
 

@@ -69,10 +69,10 @@ def test_codes_names_duplicates_and_puskesmas_matching(tmp_path: Path, store: St
     assert (report.jenis_impor, report.baris_dibaca, report.diterima, report.ditolak) == ("wilayah_kerja", 8, 3, 4)
     assert issues_by(report, "desa_tidak_dikenal") == [(5, None), (6, "32.06.99.9999"), (7, "abc")]
     rejected = {i.baris: i.alasan for i in report.masalah if i.tindakan == "ditolak"}
-    assert "nama desa 'Ciheras' ada lebih dari satu" in rejected[5]
-    assert rejected[6] == "Baris 6: kode desa 32.06.99.9999 tidak ada di batas desa yang tersimpan; baris ditolak."
-    assert "kode desa 'abc' bukan kode Kemendagri" in rejected[7]
-    assert rejected[9] == "Baris 9: kode dan nama puskesmas kosong; baris ditolak."
+    assert "Nama desa 'Ciheras' ada lebih dari satu" in rejected[5]
+    assert rejected[6] == "Kode desa 32.06.99.9999 tidak ada di batas desa yang tersimpan; baris ditolak."
+    assert "Kode desa 'abc' bukan kode Kemendagri" in rejected[7]
+    assert rejected[9] == "Kode dan nama puskesmas kosong; baris ditolak."
     assert issues_by(report, "puskesmas_tidak_dikenal") == [(8, "P9999")]
     assert issues_by(report, "wilayah_duplikat") == [(2, "32.06.01.2001")]
     assert prepared.catatan_sumber == "wilayah_kerja"
