@@ -23,7 +23,8 @@ import streamlit as st
 from ui import assets, context, layout, navigation, session, sidebar
 from ui.i18n import set_language
 
-st.set_page_config(layout="wide", page_title="Peta ILP", page_icon="🗺️")
+navigation.ensure_entrypoint()  # leave Streamlit's legacy pages/ mode (see its docstring)
+st.set_page_config(layout="wide", page_title="Peta ILP", page_icon="🗺️")  # emoji icon: no CDN favicon
 
 
 @st.cache_resource(show_spinner=False)

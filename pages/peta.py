@@ -28,13 +28,13 @@ if ctx.state.presentasi:
     current, previous, _ = views.headline_pair(ctx)
     key_cards = tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
     cards.render_cards(cards.card_values(current, previous, rules=ctx.rules, cards=key_cards), per_row=len(key_cards))
-    maps.show_map(views.status_map(ctx, kode_desa, facilities=True, large=True), key=f"{MAP_KEY}_besar", height=470)
+    maps.show_map(views.status_map(ctx, kode_desa, facilities=True, large=True), key=f"{MAP_KEY}_besar", height=440)
     st.stop()
 
 st.caption(t("peta.help"))
 table = views.status_table(ctx, kode_desa)
 gaps = views.gap_rows(table)
-left, right = st.columns([11, 9], gap="medium")
+left, right = st.columns(2, gap="medium")
 
 with left:
     result = maps.show_map(

@@ -37,7 +37,7 @@ else:
 
 # -- presentation: the map, full width -------------------------------------------------
 if presentasi:
-    maps.show_map(views.status_map(ctx, kode_desa, facilities=False, large=True), key="ringkasan_peta_besar", height=470)
+    maps.show_map(views.status_map(ctx, kode_desa, facilities=False, large=True), key="ringkasan_peta_besar", height=440)
     st.stop()
 
 # -- map and gaps per area ---------------------------------------------------------------

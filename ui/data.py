@@ -111,12 +111,12 @@ def _source_for(path: Path, *, is_demo: bool) -> DataSource | None:
     return DataSource(path=str(path), version=version, stamp=stamp, is_demo=is_demo)
 
 
-def active_source(*, demo_store: Path = DEMO_STORE) -> DataSource:
-    """The user's store when it has desa, else the embedded demo, else no data."""
+def active_source(*, demo_store: Path | None = None) -> DataSource:
+    """The user's store when it has desa, else the embedded demo (:data:`DEMO_STORE`), else no data."""
     source = _source_for(resolve_store_path(), is_demo=False)
     if source is not None:
         return source
-    demo = _source_for(demo_store, is_demo=True)
+    demo = _source_for(demo_store if demo_store is not None else DEMO_STORE, is_demo=True)
     return demo if demo is not None else DataSource(path="")
 
 

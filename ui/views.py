@@ -22,9 +22,9 @@ from ui.palette import STATUS_SEVERITY, status_color
 
 GAP_COLUMNS = (
     "nama_desa",
+    "status",
     "nama_kecamatan",
     "puskesmas",
-    "status",
     "pustu_aktif",
     "posyandu_aktif",
     "jarak_pustu_km",
@@ -105,10 +105,10 @@ def gap_table_styler(gaps: pd.DataFrame) -> pd.io.formats.style.Styler:
 def gap_table_columns() -> dict[str, st.column_config.Column]:
     """Column widths of the gap table (keyed by the labels of :func:`gap_table_styler`)."""
     widths = {
-        "nama_desa": "medium",
+        "nama_desa": "small",
+        "status": "medium",
         "nama_kecamatan": "small",
         "puskesmas": "small",
-        "status": "medium",
         "pustu_aktif": "small",
         "posyandu_aktif": "small",
         "jarak_pustu_km": "small",

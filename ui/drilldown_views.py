@@ -1,0 +1,185 @@
+"""Building blocks of the Puskesmas and Desa pages (streamlit-aware).
+
+Cards of a working area, the priority list with its reasons, the facility
+tables, the desa map with its own facilities and puskesmas. Figures come
+from the cached engine access in :mod:`ui.data`; tables are cut by
+:mod:`ui.drilldown` and shown through :mod:`ui.table_format`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from geo.priorities import rank_priorities
+from ui import cards, data, maps, views
+from ui.context import PageContext
+from ui.drilldown import posyandu_rows, pustu_staffing, with_penduduk
+from ui.fmt import fmt_int, fmt_km, previous_month
+from ui.i18n import get_language, status_label, t
+from ui.table_format import month_text, styled, yes_no
+
+TABLE_HEIGHT = 420
+
+
+def area_cards(ctx: PageContext, kode_desa: Sequence[str]) -> None:
+    """Indicator cards of ``kode_desa`` with the change since the previous month."""
+    assert ctx.month is not None and ctx.options is not None
+    current = data.headline(ctx.source, ctx.rules, ctx.month, kode_desa)
+    before_month = previous_month(ctx.month, ctx.options.months)
+    before = data.headline(ctx.source, ctx.rules, before_month, kode_desa) if before_month else None
+    shown = cards.CARDS if not ctx.state.presentasi else tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
+    values = cards.card_values(current, before, rules=ctx.rules, cards=shown)
+    cards.render_cards(values, per_row=len(shown) if ctx.state.presentasi else 3)
+
+
+# -- priorities ---------------------------------------------------------------------------
+def priority_reason(row: Mapping[str, object]) -> str:
+    """Why a desa is on the list, in words (distance, inactive posyandu, population)."""
+    parts: list[str] = []
+    status = str(row["status"])
+    if status in ("tanpa_keduanya", "tanpa_pustu"):
+        jarak = row["jarak_pustu_km"]
+        parts.append(
+            t("pkm.alasan.tanpa_pustu_data") if pd.isna(jarak) else t("pkm.alasan.jarak", jarak=fmt_km(jarak))
+        )
+    if status in ("tanpa_keduanya", "tanpa_posyandu_aktif"):
+        total = int(row["posyandu_total"])
+        parts.append(
+            t("pkm.alasan.tanpa_posyandu")
+            if total == 0
+            else t("pkm.alasan.posyandu", n=fmt_int(row["posyandu_tidak_aktif"]), total=fmt_int(total))
+        )
+    if not pd.isna(row.get("penduduk")):
+        parts.append(t("pkm.alasan.penduduk", n=fmt_int(row["penduduk"])))
+    return "; ".join(parts)
+
+
+def priority_table(ctx: PageContext, table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`geo.priorities.rank_priorities` of ``table`` with ``alasan`` (reason text)."""
+    ranked = rank_priorities(with_penduduk(table, ctx.coverage().dataset.desa))
+    return ranked.assign(alasan=[priority_reason(r) for r in ranked.to_dict("records")])
+
+
+def priority_styler(ranked: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """The priority list for ``st.dataframe``."""
+    shown = ranked.assign(
+        status=ranked["status"].map(status_label),
+        tindakan=ranked["tindakan"].map(lambda a: t(f"tindakan.{a}")),
+    )
+    return styled(shown, ["peringkat", "nama_desa", "status", "tindakan", "alasan"], integers=["peringkat"])
+
+
+# -- facility tables ------------------------------------------------------------------------
+def pustu_table(ctx: PageContext, kode_desa: Sequence[str], names: Mapping[str, str]) -> pd.DataFrame:
+    """Pustu of ``kode_desa`` with staffing (see :func:`ui.drilldown.pustu_staffing`) and desa names."""
+    rows = pustu_staffing(ctx.coverage().facilities, kode_desa)
+    return rows.assign(desa=rows["kode_desa"].map(lambda k: names.get(k, k)))
+
+
+def pustu_styler(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """Pustu table: name, desa, active, perawat, bidan, meets the standard."""
+    shown = rows.assign(aktif=yes_no(rows["aktif"]), sesuai_standar=yes_no(rows["sesuai_standar"]))
+    return styled(
+        shown,
+        ["nama", "desa", "aktif", "perawat", "bidan", "sesuai_standar"],
+        integers=["perawat", "bidan"],
+        titles={"nama": t("kol.nama_pustu")},
+    )
+
+
+def posyandu_table(ctx: PageContext, kode_desa: Sequence[str], names: Mapping[str, str]) -> pd.DataFrame:
+    """Posyandu of ``kode_desa`` with their activity in the chosen month, and desa names."""
+    assert ctx.month is not None
+    rows = posyandu_rows(data.posyandu_activity(ctx.source, ctx.rules, ctx.month), kode_desa)
+    return rows.assign(desa=rows["kode_desa"].astype("object").map(lambda k: names.get(k, k)))
+
+
+def posyandu_styler(rows: pd.DataFrame, *, jendela: int) -> pd.io.formats.style.Styler:
+    """Posyandu table: name, code, desa, active, months open in the window, last report, reporting."""
+    shown = rows.assign(
+        aktif=yes_no(rows["aktif"]),
+        lapor_bulan_ini=yes_no(rows["lapor_bulan_ini"]),
+        laporan_terakhir=month_text(rows["laporan_terakhir"]),
+    )
+    return styled(
+        shown,
+        ["nama", "kode", "desa", "aktif", "bulan_buka", "laporan_terakhir", "lapor_bulan_ini"],
+        integers=["bulan_buka"],
+        titles={
+            "nama": t("kol.nama_posyandu"),
+            "kode": t("kol.kode_posyandu"),
+            "bulan_buka": t("kol.bulan_buka", jendela=jendela),
+        },
+    )
+
+
+def stopped_styler(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """Posyandu that stopped reporting: name, code, desa, last report."""
+    shown = rows.assign(laporan_terakhir=month_text(rows["laporan_terakhir"]))
+    return styled(
+        shown,
+        ["nama", "kode", "desa", "laporan_terakhir"],
+        titles={"nama": t("kol.nama_posyandu"), "kode": t("kol.kode_posyandu")},
+    )
+
+
+def desa_table_styler(table: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """The desa of a working area (the gap-table look of the shell), sorted by kecamatan and name."""
+    ordered = table.sort_values(["nama_kecamatan", "nama_desa"], kind="stable").reset_index(drop=True)
+    return views.gap_table_styler(ordered)
+
+
+def show_table(styler: pd.io.formats.style.Styler, *, key: str, rows: int) -> None:
+    """``st.dataframe`` of a styled table, at most :data:`TABLE_HEIGHT` pixels high."""
+    height = min(TABLE_HEIGHT, 38 + 35 * max(rows, 1))
+    st.dataframe(styler, key=key, hide_index=True, width="stretch", height=height)
+
+
+# -- maps -------------------------------------------------------------------------------------
+def desa_map(ctx: PageContext, kode_desa: str, *, kode_puskesmas: str | None, large: bool = False) -> folium.Map:
+    """The desa (status colour) with its own facilities and its puskesmas, fitted to all of them."""
+    assert ctx.month is not None and ctx.options is not None
+    cov = ctx.coverage()
+    table = views.status_table(ctx, [kode_desa])
+    geometries = data.desa_geometries(ctx.source, ctx.rules, simplify_m=data.display_simplify_m(1))
+    lang = get_language()
+    features = maps.desa_features(geometries, table, lang=lang)
+    facilities = cov.facilities
+    own = facilities["kode_desa_final"].astype("object").eq(kode_desa)
+    if kode_puskesmas:
+        code = facilities["kode"].astype("object").fillna(facilities["kode_puskesmas"].astype("object"))
+        own |= facilities["jenis"].astype("object").eq("puskesmas") & code.eq(kode_puskesmas)
+    activity = data.posyandu_activity(ctx.source, ctx.rules, ctx.month)
+    names = dict(zip(table["kode_desa"].astype(str), table["nama_desa"].astype(str), strict=True))
+    points = maps.facility_points(
+        facilities[own.fillna(False).to_numpy(dtype=bool)],
+        activity[activity["kode_desa"].astype("object").eq(kode_desa).fillna(False).to_numpy(dtype=bool)],
+        kode_desa=None,
+        desa_names=names,
+        lang=lang,
+    )
+    fmap = maps.status_map(features, points, tiles=maps.tiles_from_env(), large_legend=large, lang=lang)
+    bounds = _union_bounds(features, points)
+    if bounds is not None:
+        fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return fmap
+
+
+def _union_bounds(features: pd.DataFrame, points: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    boxes = []
+    if len(features):
+        boxes.append(tuple(float(v) for v in features.total_bounds))
+    if len(points):
+        boxes.append((points["lon"].min(), points["lat"].min(), points["lon"].max(), points["lat"].max()))
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )

@@ -1,0 +1,126 @@
+"""The engine rules on the Data page: shown with their help text, adjustable for the session.
+
+The rules (:class:`geo.rules.Rules`) are kept in the session
+(:func:`ui.session.set_rules`); :func:`ui.context.prepare` reads them on every
+run, so every page computes with them. They are not part of the page address
+(the shell's URL state has no key for them): a shared link shows the default
+rules. Labels and help come from :data:`geo.rules.RULE_HELP` in the interface
+language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Final
+
+import streamlit as st
+
+from geo.rules import RULE_HELP, Rules
+from loaders.exceptions import InputError
+from ui import session
+from ui.context import PageContext
+from ui.fmt import fmt_num
+from ui.i18n import get_language, t
+
+K_RULES_NOTE: Final = "ilp_rules_note"  # i18n key of the message to show once
+K_RULES_REVISION: Final = "ilp_rules_rev"
+INTEGER_LIMITS: Final[dict[str, tuple[int, int]]] = {
+    "posyandu_min_bulan": (0, 36),
+    "posyandu_jendela_bulan": (1, 36),
+    "laporan_berhenti_bulan": (1, 36),
+}
+FLOAT_LIMITS: Final[dict[str, tuple[float, float, float]]] = {  # min, max, step
+    "jarak_maks_pustu_km": (0.1, 100.0, 0.5),
+    "duplikat_radius_m": (0.0, 5000.0, 10.0),
+}
+
+
+def rule_label(name: str, *, lang: str | None = None) -> str:
+    """Label of a rule in the interface language."""
+    entry = RULE_HELP[name]
+    return entry.label_en if (lang or get_language()) == "en" else entry.label_id
+
+
+def rule_help(name: str, *, lang: str | None = None) -> str:
+    """Help text of a rule in the interface language."""
+    entry = RULE_HELP[name]
+    return entry.help_en if (lang or get_language()) == "en" else entry.help_id
+
+
+def value_text(value: object) -> str:
+    """A rule value for display (Ya/Tidak, Indonesian decimals)."""
+    if isinstance(value, bool):
+        return t("umum.ya") if value else t("umum.tidak")
+    if isinstance(value, float):
+        return fmt_num(value, decimals=1)
+    return str(value)
+
+
+def changed_rules(rules: Rules) -> list[str]:
+    """Names of the rules that differ from the defaults."""
+    default = Rules()
+    return [f.name for f in fields(Rules) if getattr(rules, f.name) != getattr(default, f.name)]
+
+
+def rules_from_values(values: dict[str, object]) -> Rules:
+    """Validated :class:`Rules` from form values (InputError with the Indonesian reason)."""
+    return Rules().replace(**values)
+
+
+def render(ctx: PageContext) -> None:
+    """Draw the rules form; applying valid rules reruns every computation with them."""
+    note = st.session_state.pop(K_RULES_NOTE, None)
+    if note:
+        st.success(t(note), icon=":material/tune:")
+    current = ctx.rules
+    st.caption(t("aturan.help"))
+    changed = changed_rules(current)
+    if changed:
+        st.info(
+            t("aturan.berubah", daftar=", ".join(f"{rule_label(n)}: {value_text(getattr(current, n))}" for n in changed)),
+            icon=":material/tune:",
+        )
+    revision = int(st.session_state.get(K_RULES_REVISION, 0))
+    with st.form(f"ilp_rules_form_{revision}"):
+        values: dict[str, object] = {}
+        for spec in fields(Rules):
+            name = spec.name
+            value = getattr(current, name)
+            key = f"ilp_rule_{name}_{revision}"
+            if isinstance(value, bool):
+                values[name] = st.toggle(rule_label(name), value=value, key=key)
+            elif name in INTEGER_LIMITS:
+                low, high = INTEGER_LIMITS[name]
+                values[name] = int(
+                    st.number_input(rule_label(name), min_value=low, max_value=high, value=int(value), step=1,
+                                    key=key)
+                )
+            else:
+                low_f, high_f, step = FLOAT_LIMITS[name]
+                values[name] = float(
+                    st.number_input(rule_label(name), min_value=low_f, max_value=high_f, value=float(value),
+                                    step=step, format="%.1f", key=key)
+                )
+            st.caption(rule_help(name))
+        submitted = st.form_submit_button(t("aturan.terapkan"), icon=":material/check:", type="primary")
+    st.button(t("aturan.bawaan"), on_click=_reset, disabled=not changed, key="ilp_rules_reset", icon=":material/undo:")
+    if not submitted:
+        return
+    try:
+        rules = rules_from_values(values)
+    except InputError as exc:
+        st.error(t("aturan.tidak_sah", pesan=str(exc)), icon=":material/error:")
+        return
+    if rules == current:
+        st.caption(t("aturan.sama"))
+        return
+    session.set_rules(rules)
+    st.session_state[K_RULES_NOTE] = "aturan.diterapkan"
+    st.session_state[K_RULES_REVISION] = revision + 1
+    st.rerun()
+
+
+def _reset() -> None:
+    session.set_rules(Rules())
+    st.session_state[K_RULES_NOTE] = "aturan.dikembalikan"
+    st.session_state[K_RULES_REVISION] = int(st.session_state.get(K_RULES_REVISION, 0)) + 1
