@@ -728,7 +728,11 @@ def save(data: NationalData, folder: Path) -> None:
 
 
 def load(folder: Path) -> NationalData:
-    """Read what :func:`save` wrote, with the canonical dtypes."""
+    """Read what :func:`save` wrote, with the canonical dtypes.
+
+    Text columns come back as one Arrow chunk each, like the frames
+    ``Store.read_*`` returns (Parquet gives one chunk per row group).
+    """
     layers = {
         "desa": (gpd.read_parquet, model.LAYER_DESA),
         "fasilitas": (gpd.read_parquet, model.LAYER_FASILITAS),
@@ -742,8 +746,19 @@ def load(folder: Path) -> NationalData:
         expected = model.SCHEMAS[layer]
         if {c: str(frame[c].dtype) for c in expected} != expected:
             frame = model.conform(frame, layer)
-        frames[name] = frame
+        frames[name] = _one_chunk(frame)
     return NationalData(**frames)
+
+
+def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every Arrow-backed text column in a single chunk (a new frame)."""
+    changes = {}
+    for column in frame.columns:
+        values = frame[column].array
+        if isinstance(values, pd.arrays.ArrowStringArray) and values._pa_array.num_chunks > 1:
+            single = pa.chunked_array([values._pa_array.combine_chunks()])
+            changes[column] = pd.Series(pd.arrays.ArrowStringArray(single), index=frame.index)
+    return frame.assign(**changes) if changes else frame
 
 
 def is_cached(folder: Path) -> bool:
