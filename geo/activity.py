@@ -83,8 +83,8 @@ class ReportMatrix:
         ``(n_posyandu, n_months + 1)`` cumulative count of opened months.
     last_report
         ``(n_posyandu, n_months)`` latest reported month index up to each column, -1 for none.
-    row_posyandu, row_column
-        Per report row: posyandu position (-1: unknown code or invalid month) and month column.
+    row_cell
+        Per report row: its cell ``posyandu * n_months + column`` (-1: unknown code or invalid month).
     unknown_codes
         ``kode_posyandu, baris``: report codes matching no posyandu, with their row count.
     duplicate_rows
@@ -94,8 +94,7 @@ class ReportMatrix:
     month_axis: np.ndarray
     opened_cum: np.ndarray
     last_report: np.ndarray
-    row_posyandu: np.ndarray
-    row_column: np.ndarray
+    row_cell: np.ndarray
     unknown_codes: pd.DataFrame
     duplicate_rows: pd.DataFrame
 
@@ -104,28 +103,34 @@ class ReportMatrix:
         """The report months as ``YYYY-MM``, ascending."""
         return [month_label(m) for m in self.month_axis]
 
+    @property
+    def row_posyandu(self) -> np.ndarray:
+        """Posyandu position of each report row (-1: unknown code or invalid month)."""
+        n_months = max(len(self.month_axis), 1)
+        return np.where(self.row_cell >= 0, self.row_cell // n_months, -1)
+
     def first_rows(self, posyandu: np.ndarray | None = None) -> np.ndarray:
         """Positions of the first report row of each (posyandu, month), optionally only of ``posyandu``.
 
         Sorted by posyandu position, then month.
         """
-        rows = np.flatnonzero(self.row_posyandu >= 0)
+        rows = np.flatnonzero(self.row_cell >= 0)
         if posyandu is not None:
             wanted = np.zeros(self.opened_cum.shape[0], dtype=bool)
             wanted[np.asarray(posyandu, dtype="int64")] = True
-            rows = rows[wanted[self.row_posyandu[rows]]]
-        key = self.row_posyandu[rows].astype("int64") * (len(self.month_axis) + 1) + self.row_column[rows]
-        _, first = np.unique(key, return_index=True)
+            rows = rows[wanted[self.row_cell[rows] // max(len(self.month_axis), 1)]]
+        _, first = np.unique(self.row_cell[rows], return_index=True)
         return rows[first]
 
 
-def build_report_matrix(laporan: pd.DataFrame, posyandu_codes: pd.Index) -> ReportMatrix:
+def build_report_matrix(laporan: pd.DataFrame, posyandu_codes: pd.Index | pd.Series | np.ndarray) -> ReportMatrix:
     """Build the :class:`ReportMatrix` of ``laporan`` for the posyandu ``posyandu_codes``.
 
     One Arrow hash lookup of the report codes against the posyandu codes
     (``pyarrow.compute.index_in``), one dictionary encoding of the months,
-    then ``bincount`` and numpy fancy indexing: no per-row Python, no sort of
-    the report rows.
+    one flat cell index per row (``posyandu * n_months + column``) and two
+    ``bincount`` over it (rows per cell, opened rows per cell). No per-row
+    Python, no sort and no scattered writes into 2-D arrays.
 
     Parameters
     ----------
@@ -135,41 +140,50 @@ def build_report_matrix(laporan: pd.DataFrame, posyandu_codes: pd.Index) -> Repo
         Unique posyandu codes; row ``i`` of the matrices is ``posyandu_codes[i]``.
     """
     column, month_axis = _month_columns(laporan["bulan"])
-    has_code = laporan["kode_posyandu"].notna().to_numpy()
-    valid = has_code & (column >= 0)
-    row_pos = np.where(valid, lookup_positions(laporan["kode_posyandu"], posyandu_codes), -1)
-    known = row_pos >= 0
     n, n_months = len(posyandu_codes), len(month_axis)
-    unknown_rows = np.flatnonzero(valid & ~known)
-    unknown_f, unknown_uniques = pd.factorize(laporan["kode_posyandu"].iloc[unknown_rows], use_na_sentinel=True)
+    n_cells = n * n_months
+    cell_dtype = np.int32 if n_cells < 2**31 - 1 else np.int64
+    row_pos = lookup_positions(laporan["kode_posyandu"], posyandu_codes).astype(cell_dtype, copy=False)
+    known = (row_pos >= 0) & (column >= 0)
+    cell = np.where(known, row_pos * cell_dtype(max(n_months, 1)) + column.astype(cell_dtype), cell_dtype(n_cells))
+    rows_per_cell = np.bincount(cell, minlength=n_cells + 1)[:n_cells]
+    buka = laporan["buka"].to_numpy(dtype=bool, na_value=False)
+    opened = np.bincount(np.where(buka, cell, cell_dtype(n_cells)), minlength=n_cells + 1)[:n_cells] > 0
 
+    unknown_rows = np.flatnonzero(~known & (column >= 0) & laporan["kode_posyandu"].notna().to_numpy())
+    unknown_f, unknown_uniques = pd.factorize(laporan["kode_posyandu"].iloc[unknown_rows], use_na_sentinel=True)
     duplicate_rows = pd.concat(
         [
-            _duplicates(row_pos[known], column[known], np.asarray(posyandu_codes, dtype=object), month_axis),
-            _duplicates(unknown_f, column[unknown_rows], np.asarray(unknown_uniques, dtype=object), month_axis),
+            _duplicate_cells(rows_per_cell, pd.Series(posyandu_codes), month_axis),
+            _duplicates(unknown_f, column[unknown_rows], pd.Series(unknown_uniques), month_axis),
         ],
         ignore_index=True,
     ).sort_values(["kode_posyandu", "bulan"], ignore_index=True)
-    unknown_codes = _unknown(unknown_f, unknown_uniques)
 
-    buka = laporan["buka"].to_numpy(dtype=bool, na_value=False)
-    opened = np.zeros((n, n_months), dtype=bool)
-    sel = known & buka
-    opened[row_pos[sel], column[sel]] = True
     opened_cum = np.zeros((n, n_months + 1), dtype=np.int16 if n_months < 32_000 else np.int32)
-    np.cumsum(opened, axis=1, out=opened_cum[:, 1:])
-    del opened
-    last_report = np.full((n, n_months), -1, dtype=np.int32)
-    last_report[row_pos[known], column[known]] = month_axis[column[known]]
+    np.cumsum(opened.reshape(n, n_months), axis=1, out=opened_cum[:, 1:])
+    last_report = np.where(rows_per_cell.reshape(n, n_months) > 0, month_axis.astype(np.int32), np.int32(-1))
     np.maximum.accumulate(last_report, axis=1, out=last_report)
     return ReportMatrix(
         month_axis=month_axis,
         opened_cum=opened_cum,
         last_report=last_report,
-        row_posyandu=row_pos.astype(np.int32),
-        row_column=np.where(valid, column, 0).astype(np.int32),
-        unknown_codes=unknown_codes,
+        row_cell=np.where(known, cell, -1),
+        unknown_codes=_unknown(unknown_f, unknown_uniques),
         duplicate_rows=duplicate_rows,
+    )
+
+
+def _duplicate_cells(rows_per_cell: np.ndarray, names: pd.Series, month_axis: np.ndarray) -> pd.DataFrame:
+    """Known (posyandu, month) cells with more than one report row."""
+    n_months = max(len(month_axis), 1)
+    dup = np.flatnonzero(rows_per_cell > 1)
+    return pd.DataFrame(
+        {
+            "kode_posyandu": pd.Series(names.iloc[dup // n_months].to_numpy(dtype=object), dtype="string"),
+            "bulan": pd.Series([month_label(m) for m in month_axis[dup % n_months]], dtype="string"),
+            "baris": rows_per_cell[dup].astype("int64"),
+        }
     )
 
 
@@ -185,14 +199,15 @@ def _arrow_strings(values: pd.Series) -> pa.Array:
 
 
 def lookup_positions(values: pd.Series, keys: pd.Index | np.ndarray) -> np.ndarray:
-    """Position of each of ``values`` in the unique strings ``keys``; -1 when absent or missing.
+    """Position (int32) of each of ``values`` in the unique strings ``keys``; -1 when absent or missing.
 
     One Arrow hash pass (``pyarrow.compute.index_in``), several times faster
     than ``pandas.Index.get_indexer`` on millions of strings.
     """
     arr = _arrow_strings(values)
-    value_set = pa.array(np.asarray(keys, dtype=object), type=arr.type)
-    return pc.index_in(arr, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    value_set = _arrow_strings(pd.Series(keys, dtype=object) if isinstance(keys, np.ndarray) else pd.Series(keys))
+    value_set = value_set.cast(arr.type) if value_set.type != arr.type else value_set
+    return pc.index_in(arr, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
 
 
 def _month_columns(bulan: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -205,18 +220,11 @@ def _month_columns(bulan: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return unique_column[indices], month_axis
 
 
-def _duplicates(code: np.ndarray, column: np.ndarray, names: np.ndarray, month_axis: np.ndarray) -> pd.DataFrame:
-    """(code, month) cells with more than one row, counted with one ``bincount`` (no hashing, no sort)."""
+def _duplicates(code: np.ndarray, column: np.ndarray, names: pd.Series, month_axis: np.ndarray) -> pd.DataFrame:
+    """(code, month) cells with more than one row, for codes ``0..len(names)-1``."""
     n_months = max(len(month_axis), 1)
     cells = np.bincount(code.astype("int64") * n_months + column, minlength=len(names) * n_months)
-    dup = np.flatnonzero(cells > 1)
-    return pd.DataFrame(
-        {
-            "kode_posyandu": pd.Series(names[dup // n_months], dtype="string"),
-            "bulan": pd.Series([month_label(m) for m in month_axis[dup % n_months]], dtype="string"),
-            "baris": cells[dup].astype("int64"),
-        }
-    )
+    return _duplicate_cells(cells, names, month_axis)
 
 
 def _unknown(code_f: np.ndarray, uniques: pd.Index) -> pd.DataFrame:

@@ -98,10 +98,9 @@ class _Units:
     """
 
     posyandu: np.ndarray
-    posyandu_kode: np.ndarray
+    posyandu_kode: pd.Series
     pustu: np.ndarray
     puskesmas: np.ndarray
-    puskesmas_kode: np.ndarray
     inside_puskesmas: np.ndarray
     inside_puskesmas_kode: np.ndarray
 
@@ -136,7 +135,7 @@ class Coverage:
         self.facilities: gpd.GeoDataFrame = _with_placement(fasilitas, self._placement, self._desa_index)
         self._fac_x, self._fac_y = self._facility_metric_xy()
         self._units = _unique_units(self.facilities, self._placement)
-        self._matrix = act.build_report_matrix(dataset.laporan, pd.Index(self._units.posyandu_kode))
+        self._matrix = act.build_report_matrix(dataset.laporan, self._units.posyandu_kode)
         self.months: list[str] = self._matrix.months
         self.latest_month: str | None = self.months[-1] if self.months else None
 
@@ -147,16 +146,21 @@ class Coverage:
 
     # -- construction helpers --------------------------------------------------
     def _facility_metric_xy(self) -> tuple[np.ndarray, np.ndarray]:
-        """Metric point of each facility: its own point when inside the district, else its desa's point."""
-        lon, lat = point_xy(np.asarray(self.facilities.geometry.values, dtype=object))
-        x, y = to_metric(lon, lat, self._crs)
+        """Metric point of each pustu and puskesmas (posyandu need none: NaN).
+
+        Its own point when inside the district, else the representative point
+        of the desa it counts in, else NaN.
+        """
+        n = len(self.facilities)
+        x, y = np.full(n, np.nan), np.full(n, np.nan)
+        rows = np.flatnonzero((self.facilities["jenis"] != model.POSYANDU).to_numpy(dtype=bool, na_value=True))
         p = self._placement
-        use_desa = (p.located < 0) & (p.final >= 0)
-        x[use_desa] = self._desa_x[p.final[use_desa]]
-        y[use_desa] = self._desa_y[p.final[use_desa]]
-        unusable = (p.located < 0) & (p.final < 0)
-        x[unusable] = np.nan
-        y[unusable] = np.nan
+        own = rows[p.located[rows] >= 0]
+        lon, lat = point_xy(np.asarray(self.facilities.geometry.values, dtype=object)[own])
+        x[own], y[own] = to_metric(lon, lat, self._crs)
+        by_desa = rows[(p.located[rows] < 0) & (p.final[rows] >= 0)]
+        x[by_desa] = self._desa_x[p.final[by_desa]]
+        y[by_desa] = self._desa_y[p.final[by_desa]]
         return x, y
 
     def _working_areas(self) -> pd.DataFrame:
@@ -170,7 +174,7 @@ class Coverage:
         )
         puskesmas = wa.PuskesmasPoints(
             kode=self._units.inside_puskesmas_kode,
-            nama=self.facilities["nama"].to_numpy(dtype=object, na_value=None)[inside],
+            nama=self.facilities["nama"].iloc[inside].to_numpy(dtype=object, na_value=None),
             desa=self._placement.final[inside],
             x=self._fac_x[inside],
             y=self._fac_y[inside],
@@ -297,7 +301,7 @@ class Coverage:
         labels[has] = [act.month_label(m) for m in last[has]] if has.any() else []
         return pd.DataFrame(
             {
-                "kode": self._units.posyandu_kode,
+                "kode": self._units.posyandu_kode.array,
                 "nama": fac["nama"].to_numpy(dtype=object, na_value=None)[pos],
                 "kode_desa": fac["kode_desa_final"].to_numpy(dtype=object, na_value=None)[pos],
                 "status": fac["status"].to_numpy(dtype=object, na_value=None)[pos],
@@ -332,7 +336,7 @@ class Coverage:
             target = self._desa_index.get_indexer(pd.Index([kode_desa], dtype=object))[0]
             units = np.flatnonzero(desa_of_unit == target) if target >= 0 else np.empty(0, dtype="int64")
         rows = self._matrix.first_rows(units)
-        desa_of = desa_of_unit[self._matrix.row_posyandu[rows]]
+        desa_of = desa_of_unit[self._matrix.row_cell[rows] // max(len(self.months), 1)]
         kode = np.full(len(rows), None, dtype=object)
         kode[desa_of >= 0] = self._desa_index.to_numpy()[desa_of[desa_of >= 0]]
         frame = self.dataset.laporan.iloc[rows].reset_index(drop=True)
@@ -369,7 +373,7 @@ class Coverage:
             placement=self._placement,
             crs=self._crs,
             posyandu=self._units.posyandu,
-            posyandu_kode=self._units.posyandu_kode,
+            posyandu_kode=self._units.posyandu_kode.to_numpy(dtype=object),
             activity=activity,
             month=month,
             matrix=self._matrix,
@@ -413,47 +417,51 @@ def _with_placement(fasilitas: gpd.GeoDataFrame, placement: Placement, desa_inde
     return gpd.GeoDataFrame(frame, geometry=fasilitas.geometry.values, crs=model.CRS)
 
 
-def _identity(fac: pd.DataFrame, pos: np.ndarray, kind: str) -> np.ndarray:
-    """Identity keys of the rows ``pos`` of one kind.
+def _identity(fac: pd.DataFrame, pos: np.ndarray, kind: str) -> pd.Series:
+    """Identity keys (string Series, index 0..n-1) of the rows ``pos`` of one kind.
 
     posyandu: ``kode``; puskesmas: ``kode``, else ``kode_puskesmas``; both else
     ``id:<id_fasilitas>``. Pustu have no code: lower-cased name + final desa.
     """
-    fallback = "id:" + fac["id_fasilitas"].iloc[pos].fillna("").astype(model.STR)
+
+    def _column(name: str) -> pd.Series:
+        return fac[name].iloc[pos].reset_index(drop=True).astype(model.STR)
+
     if kind == model.PUSTU:
-        nama = fac["nama"].iloc[pos].fillna("").str.strip().str.lower()
-        key = nama + "|" + fac["kode_desa_final"].iloc[pos].fillna(fallback)
-    else:
-        key = fac["kode"].iloc[pos]
-        if kind == model.PUSKESMAS:
-            key = key.fillna(fac["kode_puskesmas"].iloc[pos])
-        key = key.fillna(fallback)
-    return key.to_numpy(dtype=object)
+        desa = _column("kode_desa_final")
+        desa = desa.fillna("id:" + _column("id_fasilitas").fillna("")) if desa.isna().any() else desa
+        return _column("nama").fillna("").str.strip().str.lower() + "|" + desa
+    key = _column("kode")
+    if kind == model.PUSKESMAS and key.isna().any():
+        key = key.fillna(_column("kode_puskesmas"))
+    if key.isna().any():
+        key = key.fillna("id:" + _column("id_fasilitas").fillna(""))
+    return key
 
 
 def _unique_units(fac: gpd.GeoDataFrame, placement: Placement) -> _Units:
     """One row per unique facility of each kind; a row placed in a desa is preferred, then the first."""
     unplaced = placement.final < 0
 
-    def _unique(kind: str) -> tuple[np.ndarray, np.ndarray]:
+    def _unique(kind: str) -> tuple[np.ndarray, pd.Series]:
         pos = np.flatnonzero((fac["jenis"] == kind).to_numpy(dtype=bool, na_value=False))
         keys = _identity(fac, pos, kind)
         order = np.lexsort((pos, unplaced[pos]))
-        first = ~pd.Series(keys[order]).duplicated(keep="first").to_numpy()
+        first = ~keys.iloc[order].duplicated(keep="first").to_numpy()
         chosen = np.sort(order[first])
-        return pos[chosen], keys[chosen]
+        return pos[chosen], keys.iloc[chosen].reset_index(drop=True)
 
     posyandu, posyandu_kode = _unique(model.POSYANDU)
     pustu, _ = _unique(model.PUSTU)
     puskesmas, puskesmas_kode = _unique(model.PUSKESMAS)
     inside = (~placement.outside[puskesmas]) & (placement.final[puskesmas] >= 0)
-    by_code = np.argsort(puskesmas_kode[inside].astype(str), kind="stable")
+    inside_kode = puskesmas_kode.to_numpy(dtype=object)[inside]
+    by_code = np.argsort(inside_kode.astype(str), kind="stable")
     return _Units(
         posyandu=posyandu,
         posyandu_kode=posyandu_kode,
         pustu=pustu,
         puskesmas=puskesmas,
-        puskesmas_kode=puskesmas_kode,
         inside_puskesmas=puskesmas[inside][by_code],
-        inside_puskesmas_kode=puskesmas_kode[inside][by_code],
+        inside_puskesmas_kode=inside_kode[by_code],
     )
