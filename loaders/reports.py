@@ -97,8 +97,13 @@ def parse_months(values: pd.Series) -> pd.Series:
     ['2026-10', '2026-10', '2026-10', <NA>]
     """
     text = values.astype(str).str.strip().str.lower()
+    canonical = text.str.fullmatch(r"(19|20)\d{2}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
+    if canonical.all():  # the usual case, without the slower pattern extraction
+        return text.astype(model.STR)
     year = pd.Series(np.nan, index=values.index)
     month = pd.Series(np.nan, index=values.index)
+    year[canonical] = pd.to_numeric(text[canonical].str[:4]).astype(float)
+    month[canonical] = pd.to_numeric(text[canonical].str[5:7]).astype(float)
     for pattern in _NUMERIC_PATTERNS:
         todo = year.isna()
         if not todo.any():
