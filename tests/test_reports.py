@@ -54,6 +54,13 @@ def test_parse_months(text: str, expected: str | None) -> None:
     assert (None if pd.isna(result) else result) == expected
 
 
+def test_parse_months_mixed_column_keeps_row_order() -> None:
+    values = pd.Series(["2026-10", "01/11/2026", "2026-12", "x", "Jan 2027"], index=[5, 6, 7, 8, 9])
+    result = parse_months(values)
+    assert result.index.tolist() == [5, 6, 7, 8, 9]
+    assert result.fillna("-").tolist() == ["2026-10", "2026-11", "2026-12", "-", "2027-01"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
