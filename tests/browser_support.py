@@ -1,0 +1,295 @@
+"""Helpers of the browser test (tests/test_browser.py): server, request guard, page waits.
+
+Nothing here downloads a browser: the test drives Debian's ``/usr/bin/chromium``
+through Playwright's bundled driver (``executable_path``), with flags that
+keep Chromium itself from calling Google hosts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Frame, Page, Route
+
+CHROMIUM: Final = Path("/usr/bin/chromium")
+CHROMIUM_ARGS: Final = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
+SERVER_START_TIMEOUT_S: Final = 60.0
+SERVER_STOP_TIMEOUT_S: Final = 10.0
+FOLIUM_FRAME_MARK: Final = "streamlit_folium"
+
+# Inside the streamlit-folium iframe: the kode_desa of every feature on every
+# Leaflet map of the frame (the map object is a global of the frame's script).
+# null while Leaflet or the map is not there yet.
+JS_MAP_DESA: Final = """
+() => {
+  if (!window.L || !document.querySelector('.leaflet-container')) return null;
+  const maps = [];
+  for (const key of Object.keys(window)) {
+    let value;
+    try { value = window[key]; } catch (e) { continue; }
+    if (value instanceof window.L.Map) maps.push(value);
+  }
+  if (!maps.length) return null;
+  const kode = new Set();
+  for (const map of maps) {
+    map.eachLayer((layer) => {
+      const props = layer.feature && layer.feature.properties;
+      if (props && props.kode_desa) kode.add(String(props.kode_desa));
+    });
+  }
+  return Array.from(kode).sort();
+}
+"""
+
+# The app's script state (attribute Streamlit sets on its root element) and
+# whether any element is still shown faded as stale from the previous run.
+JS_APP_IDLE: Final = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  const state = app.getAttribute('data-test-script-state');
+  const stale = document.querySelector('[data-stale="true"]');
+  const skeleton = document.querySelector('[data-testid="stSkeleton"]');
+  return state === 'notRunning' && !stale && !skeleton;
+}
+"""
+
+# Height of the page's content (Streamlit scrolls inside its main section).
+JS_CONTENT_HEIGHT: Final = """
+() => Math.max(...[
+  '[data-testid="stMain"]', '[data-testid="stAppViewContainer"]', '[data-testid="stMainBlockContainer"]',
+  'section.main', 'body',
+].map((sel) => { const el = document.querySelector(sel); return el ? el.scrollHeight : 0; }))
+"""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def is_local_url(url: str) -> bool:
+    """True for URLs that stay on this machine (loopback hosts, data: and blob:)."""
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    host = urlsplit(url).hostname
+    return host is not None and host.strip("[]") in LOCAL_HOSTS
+
+
+@dataclass
+class RequestGuard:
+    """Records and aborts every browser request that would leave localhost."""
+
+    offending: list[str] = field(default_factory=list)
+
+    def handle(self, route: Route) -> None:
+        """Route handler for ``context.route("**/*", guard.handle)``."""
+        url = route.request.url
+        if is_local_url(url):
+            route.continue_()
+            return
+        self.offending.append(url)
+        route.abort()
+
+    def report(self) -> str:
+        """The offending URLs, one a line (for an assertion message)."""
+        unique = list(dict.fromkeys(self.offending))
+        return "requests leaving localhost (aborted):\n" + "\n".join(f"  {u}" for u in unique)
+
+
+# -- the Streamlit server --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Server:
+    """A running ``streamlit run app.py``."""
+
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_tail(self, chars: int = 4000) -> str:
+        """The end of the server's combined stdout/stderr."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return "(no server log)"
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL built here)
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's process group, SIGKILL it when it does not stop in time."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, SERVER_STOP_TIMEOUT_S), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@contextmanager
+def streamlit_server(
+    app_dir: Path,
+    *,
+    env: Mapping[str, str],
+    log_path: Path,
+    timeout: float = SERVER_START_TIMEOUT_S,
+) -> Iterator[Server]:
+    """Run ``streamlit run app.py`` from ``app_dir`` on a free loopback port until the block ends.
+
+    The server gets its own process group, killed at exit. Raises
+    ``RuntimeError`` (with the server log) when ``/_stcore/health`` does not
+    answer within ``timeout`` seconds.
+    """
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (fixed command)
+            command, cwd=app_dir, env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(base_url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(f"{server.base_url}/_stcore/health"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                msg = f"Streamlit did not become healthy on port {port} (exit code {process.poll()}):\n{server.log_tail()}"
+                raise RuntimeError(msg)
+            time.sleep(0.3)
+        yield server
+    finally:
+        _stop(process)
+
+
+# -- waiting in the page ----------------------------------------------------------------------
+def poll(check: Callable[[], Any], *, timeout: float, interval: float = 0.25) -> Any:
+    """Call ``check`` until it returns a truthy value or ``timeout`` passes; its last value."""
+    deadline = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = check()
+    return value
+
+
+def wait_app_idle(page: Page, *, timeout: float = 45.0, settle: float = 0.8) -> bool:
+    """Wait until the script has finished and nothing is stale for ``settle`` seconds; False on timeout."""
+    deadline = time.monotonic() + timeout
+    idle_since: float | None = None
+    while time.monotonic() < deadline:
+        if page.evaluate(JS_APP_IDLE):
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= settle:
+                return True
+        else:
+            idle_since = None
+        time.sleep(0.15)
+    return False
+
+
+def folium_frames(page: Page) -> list[Frame]:
+    """The streamlit-folium component frames of the page."""
+    return [frame for frame in page.frames if FOLIUM_FRAME_MARK in frame.url and not frame.is_detached()]
+
+
+def map_desa(page: Page) -> list[str] | None:
+    """kode_desa drawn on the page's (first) folium map; None when no map has rendered yet."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for frame in folium_frames(page):
+        try:
+            codes = frame.evaluate(JS_MAP_DESA)
+        except PlaywrightError as exc:  # the frame reloading mid-call: not rendered yet
+            if "context was destroyed" in str(exc) or "detached" in str(exc).lower():
+                continue
+            raise
+        if codes is not None:
+            return list(codes)
+    return None
+
+
+def wait_map_desa(page: Page, *, expected: int | None = None, timeout: float = 30.0) -> list[str] | None:
+    """Wait for a map with desa drawn (exactly ``expected`` when given); the codes drawn last seen."""
+    seen: list[list[str] | None] = [None]
+
+    def check() -> bool:
+        seen[0] = map_desa(page)
+        if not seen[0]:
+            return False
+        return expected is None or len(seen[0]) == expected
+
+    poll(check, timeout=timeout)
+    return seen[0]
+
+
+def card_values(page: Page) -> dict[str, str]:
+    """Label -> value text of every ``st.metric`` card on the page."""
+    out: dict[str, str] = {}
+    for metric in page.locator('[data-testid="stMetric"]').all():
+        label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        out[label] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return out
+
+
+def exception_texts(page: Page) -> list[str]:
+    """Texts of the Streamlit exception boxes on the page (empty when there is none)."""
+    return [box.inner_text()[:2000] for box in page.locator('[data-testid="stException"]').all()]
+
+
+def screenshot(page: Page, path: Path, *, full: bool = False, max_height: int = 6000) -> None:
+    """Save the viewport, or with ``full`` the whole scrolled content (viewport stretched, then restored)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not full:
+        page.screenshot(path=str(path))
+        return
+    size = page.viewport_size or {"width": 1280, "height": 720}
+    height = min(max(int(page.evaluate(JS_CONTENT_HEIGHT)), size["height"]), max_height)
+    page.set_viewport_size({"width": size["width"], "height": height})
+    try:
+        time.sleep(0.6)  # let charts and the map relayout
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(size)

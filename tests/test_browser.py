@@ -1,0 +1,301 @@
+"""End-to-end: the dashboard in a headless Chromium against a real district (Kabupaten Tasikmalaya).
+
+A store is built from ``../shared/data`` with the importers, ``streamlit run
+app.py`` serves it, and Debian's ``/usr/bin/chromium`` (driven by Playwright,
+never downloaded) checks that:
+
+* the overview map draws exactly the desa of the filter (counted inside the
+  streamlit-folium frame from the Leaflet layers) and the engine agrees;
+* choosing a kecamatan in the sidebar changes the map and the cards, and the
+  address then reproduces that view in a new tab;
+* no page shows a Streamlit exception box;
+* no request leaves localhost (every other request is aborted and listed).
+
+Screenshots of every page, normal and presentation mode, go to
+``test-artifacts/screenshots/`` (git-ignored) for a human to look at.
+
+Skips when ``../shared/data`` is absent, and when Chromium or Playwright is
+missing, except on CI (``CI=true``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import pandas as pd
+import pytest
+
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RequestGuard,
+    Server,
+    card_values,
+    exception_texts,
+    folium_frames,
+    screenshot,
+    streamlit_server,
+    wait_app_idle,
+    wait_map_desa,
+)
+from ui.fmt import fmt_int, fmt_pct
+from ui.i18n import t
+
+if TYPE_CHECKING:
+    from geo.engine import Coverage
+    from playwright.sync_api import BrowserContext, Page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
+SHARED_DATA: Final = PROJECT_DIR.parent / "shared" / "data"
+SCREENSHOT_DIR: Final = PROJECT_DIR / "test-artifacts" / "screenshots"
+KABUPATEN: Final = "32.06"  # Kabupaten Tasikmalaya: 351 desa in 39 kecamatan
+KABUPATEN_DESA: Final = 351
+IMPORTS: Final = (
+    ("boundaries", "boundaries/desa_32.06.geojson"),
+    ("facilities", "fasilitas/fasilitas_32.06.xlsx"),
+    ("reports", "fasilitas/laporan_posyandu_32.06.csv"),
+    ("working-areas", "fasilitas/wilayah_kerja_32.06.csv"),
+)
+VIEWPORT: Final = {"width": 1280, "height": 720}
+VIEWPORT_LARGE: Final = {"width": 1920, "height": 1080}
+PAGES: Final = ("ringkasan", "peta", "puskesmas", "desa", "data")  # url path: "" for ringkasan
+PAGES_WITH_DESA_MAP: Final = frozenset({"ringkasan", "peta"})
+MAP_TIMEOUT_S: Final = 40.0
+
+
+# -- fixtures -----------------------------------------------------------------------------------
+def _browser_missing() -> str | None:
+    """Why the browser test cannot run here (None when it can)."""
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is absent (Debian: apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed (pip install -r requirements.txt)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_available() -> None:
+    """Skip without Chromium/Playwright, but fail on CI (CI=true), which must run this test."""
+    reason = _browser_missing()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"browser test cannot run on CI: {reason}")
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+@pytest.fixture(scope="module")
+def store_path(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with Kabupaten Tasikmalaya imported from ../shared/data (boundaries, facilities, reports, areas)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"reference data {SHARED_DATA} is absent (CI puts shared/ beside the checkout)")
+    from loaders.importing import run_import
+    from loaders.store import Store
+
+    store = Store(tmp_path_factory.mktemp("browser_store") / "ilp.gpkg")
+    for kind, relative in IMPORTS:
+        run_import(kind, SHARED_DATA / relative, store=store)
+    return store.path
+
+
+@pytest.fixture(scope="module")
+def engine(store_path: Path) -> Coverage:
+    """The coverage engine on the same store, default rules (what the app shows by default)."""
+    from geo.engine import Coverage, Dataset
+    from loaders.store import Store
+
+    return Coverage(Dataset.from_store(Store(store_path)))
+
+
+@pytest.fixture(scope="module")
+def desa_table(engine: Coverage) -> pd.DataFrame:
+    """``desa_table`` of the latest month (the month the app opens on)."""
+    assert engine.latest_month == "2026-10"
+    return engine.desa_table(engine.latest_month)
+
+
+@pytest.fixture(scope="module")
+def server(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free loopback port, reading the test store, no basemap tiles."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ILP_", "STREAMLIT_"))}
+    env.update({"ILP_STORE": str(store_path), "PYTHONUNBUFFERED": "1"})
+    log_path = tmp_path_factory.mktemp("browser_server") / "streamlit.log"
+    with streamlit_server(PROJECT_DIR, env=env, log_path=log_path) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def guard() -> RequestGuard:
+    """Every request leaving localhost, over the whole module."""
+    return RequestGuard()
+
+
+@pytest.fixture(scope="module")
+def context(server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
+    """A Chromium context (1280x720, Indonesian locale) whose requests go through the guard."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True, timeout=60_000
+        )
+        try:
+            ctx = browser.new_context(viewport=VIEWPORT, locale="id-ID", timezone_id="Asia/Jakarta")
+            ctx.set_default_timeout(30_000)
+            ctx.set_default_navigation_timeout(30_000)
+            ctx.route("**/*", guard.handle)
+            yield ctx
+            ctx.close()
+        finally:
+            browser.close()
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _open(context: BrowserContext, server: Server, url: str, *, viewport: dict[str, int] | None = None) -> Page:
+    """A new tab (a new Streamlit session) on ``url``, waited until the script has finished."""
+    page = context.new_page()
+    if viewport is not None:
+        page.set_viewport_size(viewport)
+    full = url if url.startswith("http") else f"{server.base_url}/{url.lstrip('/')}"
+    page.goto(full, wait_until="domcontentloaded")
+    idle = wait_app_idle(page)
+    assert idle, f"{full}: the app did not finish running within the time limit\n{server.log_tail()}"
+    return page
+
+
+def _no_exception(page: Page, where: str) -> None:
+    boxes = exception_texts(page)
+    assert not boxes, f"{where}: Streamlit exception box(es):\n" + "\n---\n".join(boxes)
+
+
+def _codes(frame: pd.DataFrame) -> list[str]:
+    return sorted(frame["kode_desa"].astype(str))
+
+
+def _expected_cards(engine: Coverage, codes: list[str]) -> dict[str, str]:
+    """The card texts the engine gives for these desa (labels and formats of the app)."""
+    row = engine.indicators(engine.latest_month, by="kabupaten", kode_desa=codes).iloc[0]
+    return {
+        t("metric.desa", lang="id"): fmt_int(row["desa"]),
+        t("metric.desa_tanpa_keduanya", lang="id"): fmt_int(row["desa_tanpa_keduanya"]),
+        t("metric.pct_desa_pustu_aktif", lang="id"): fmt_pct(row["pct_desa_pustu_aktif"]),
+        t("metric.pct_desa_posyandu_aktif", lang="id"): fmt_pct(row["pct_desa_posyandu_aktif"]),
+    }
+
+
+def _chosen_kecamatan(table: pd.DataFrame) -> tuple[str, str, list[str]]:
+    """A kecamatan to filter on: the one with most desa (ties: lowest code); (code, name, its desa)."""
+    sizes = table.groupby(table["kode_kecamatan"].astype(str)).size()
+    code = sorted(sizes.index, key=lambda k: (-sizes[k], k))[0]
+    rows = table[table["kode_kecamatan"].astype(str) == code]
+    return code, str(rows["nama_kecamatan"].iloc[0]), _codes(rows)
+
+
+def _select_kecamatan(page: Page, name: str) -> None:
+    """Pick ``name`` in the sidebar's kecamatan multiselect, like a user."""
+    label = t("filter.kecamatan", lang="id")
+    widget = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    widget.locator("input").first.click()
+    widget.locator("input").first.fill(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+# -- tests --------------------------------------------------------------------------------------
+def test_overview_map_follows_kecamatan_filter_and_url(
+    context: BrowserContext, server: Server, engine: Coverage, desa_table: pd.DataFrame, guard: RequestGuard
+) -> None:
+    kabupaten = desa_table[desa_table["kode_kabupaten"].astype(str) == KABUPATEN]
+    assert len(kabupaten) == KABUPATEN_DESA
+
+    page = _open(context, server, f"?kabupaten={KABUPATEN}")
+    _no_exception(page, "Ringkasan (Tasikmalaya)")
+    drawn = wait_map_desa(page, expected=len(kabupaten), timeout=MAP_TIMEOUT_S)
+    assert drawn is not None, f"the overview map drew no desa (blank map?)\n{guard.report()}"
+    assert len(drawn) == len(kabupaten) and drawn == _codes(kabupaten)
+    before = card_values(page)
+    expected_before = _expected_cards(engine, _codes(kabupaten))
+    assert {k: before.get(k) for k in expected_before} == expected_before
+    assert before[t("metric.desa", lang="id")] == "351"
+
+    code, name, kec_codes = _chosen_kecamatan(kabupaten)
+    assert 0 < len(kec_codes) < len(kabupaten)
+    _select_kecamatan(page, name)
+    page.wait_for_url(re.compile(rf"[?&]kecamatan={re.escape(code)}(&|$)"), timeout=30_000)
+    assert wait_app_idle(page), f"the app did not finish after choosing {name}\n{server.log_tail()}"
+    _no_exception(page, f"Ringkasan (kecamatan {name})")
+    drawn = wait_map_desa(page, expected=len(kec_codes), timeout=MAP_TIMEOUT_S)
+    assert drawn is not None and len(drawn) == len(kec_codes), (
+        f"map after choosing {name}: {None if drawn is None else len(drawn)} desa drawn, engine: {len(kec_codes)}"
+    )
+    assert drawn == kec_codes
+    after = card_values(page)
+    assert after != before
+    expected_after = _expected_cards(engine, kec_codes)
+    assert {k: after.get(k) for k in expected_after} == expected_after
+    assert after[t("metric.desa", lang="id")] == fmt_int(len(kec_codes))
+
+    shared_url = page.url
+    assert f"kabupaten={KABUPATEN}" in shared_url
+    again = _open(context, server, shared_url)
+    _no_exception(again, f"Ringkasan from the shared address {shared_url}")
+    drawn_again = wait_map_desa(again, expected=len(kec_codes), timeout=MAP_TIMEOUT_S)
+    assert drawn_again == kec_codes
+    assert card_values(again) == after
+    again.close()
+    page.close()
+    assert not guard.offending, guard.report()
+
+
+def _page_url(name: str, query: str) -> str:
+    return f"{'' if name == 'ringkasan' else name}?{query}"
+
+
+def _shoot_page(context: BrowserContext, server: Server, name: str, query: str, *, mode: str) -> list[str]:
+    """Open one page in one mode, save its screenshots, return the problems found."""
+    presentasi = mode == "presentasi"
+    url = _page_url(name, f"{query}&mode=presentasi" if presentasi else query)
+    stem = f"{name}_presentasi" if presentasi else name
+    page = _open(context, server, url)
+    problems = [f"{url}: exception box: {text[:500]}" for text in exception_texts(page)]
+    if folium_frames(page) or name in PAGES_WITH_DESA_MAP:
+        drawn = wait_map_desa(page, timeout=MAP_TIMEOUT_S if name in PAGES_WITH_DESA_MAP else 15.0)
+        if name in PAGES_WITH_DESA_MAP and not drawn:
+            problems.append(f"{url}: the map drew no desa (blank map)")
+    sidebar_visible = page.locator('[data-testid="stSidebar"]').is_visible()
+    if sidebar_visible == presentasi:
+        problems.append(f"{url}: sidebar {'shown' if sidebar_visible else 'hidden'} in {mode} mode")
+    screenshot(page, SCREENSHOT_DIR / f"{stem}.png")
+    screenshot(page, SCREENSHOT_DIR / f"{stem}_full.png", full=True)
+    if name == "ringkasan" and not presentasi:
+        page.set_viewport_size(VIEWPORT_LARGE)
+        wait_app_idle(page, timeout=15.0)
+        screenshot(page, SCREENSHOT_DIR / f"{stem}_1920.png")
+    page.close()
+    return problems
+
+
+def test_every_page_renders_offline_without_errors(
+    context: BrowserContext, server: Server, desa_table: pd.DataFrame, guard: RequestGuard
+) -> None:
+    gaps = desa_table[desa_table["status"].astype(str) == "tanpa_keduanya"]
+    desa = str(sorted(gaps["kode_desa"].astype(str))[0]) if len(gaps) else str(desa_table["kode_desa"].iloc[0])
+    problems: list[str] = []
+    for name in PAGES:
+        query = f"kabupaten={KABUPATEN}" + (f"&desa={desa}" if name == "desa" else "")
+        for mode in ("normal", "presentasi"):
+            problems.extend(_shoot_page(context, server, name, query, mode=mode))
+    assert not problems, "\n".join(problems)
+    assert not guard.offending, guard.report()
+    shots: dict[str, Any] = {p.name: p.stat().st_size for p in SCREENSHOT_DIR.glob("*.png")}
+    assert {f"{n}.png" for n in PAGES} <= set(shots) and "ringkasan_1920.png" in shots
