@@ -47,5 +47,3 @@ layout.show_notes(session.notes())
 
 page = st.navigation(navigation.build_pages(), position="hidden" if ctx.state.presentasi else "sidebar")
 page.run()
-if ctx.state.presentasi:
-    layout.presentation_exit_button()

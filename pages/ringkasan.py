@@ -51,7 +51,7 @@ with right:
     kelompok = st.segmented_control(
         t("ringkasan.group"),
         options=list(GROUPINGS),
-        format_func=lambda g: t(f"group.{g}"),
+        format_func=lambda g, lang=get_language(): t(f"group.{g}", lang=lang),
         key=widget_key,
         on_change=on_change,
         required=True,

@@ -76,16 +76,21 @@ def scope_text(ctx: PageContext) -> str:
 
 
 def page_header(ctx: PageContext, title: str) -> None:
-    """Page title, the scope line and (for the demo) the "Data contoh (sintetis)" label."""
+    """Page title, the scope line, the "Data contoh (sintetis)" label for the demo.
+
+    In presentation mode it also holds the one remaining control: a small
+    button to leave the mode.
+    """
     st.title(title)
-    if ctx.is_demo:
-        left, right = st.columns([5, 2], vertical_alignment="center")
-        with left:
+    left, right = st.columns([5, 2], vertical_alignment="center")
+    with left:
+        if ctx.has_data:
             st.caption(scope_text(ctx))
-        with right:
+    with right:
+        if ctx.is_demo:
             st.badge(t("data.demo"), icon=":material/science:", color="orange", help=t("data.demo_help"))
-    elif ctx.has_data:
-        st.caption(scope_text(ctx))
+        if ctx.state.presentasi:
+            presentation_exit_button()
 
 
 def show_notes(notes: Sequence[Note]) -> None:

@@ -43,12 +43,14 @@ def _filters(ctx: PageContext) -> None:
     options = ctx.options
     assert options is not None
     state = ctx.state
+    # Format functions bind the language now: Streamlit may call them later, outside this run.
+    lang = get_language()
     st.subheader(t("sidebar.filters"), divider="gray")
     kabupaten = [session.ALL, *sorted(options.kabupaten, key=lambda k: (options.kabupaten[k], k))]
     st.selectbox(
         t("filter.kabupaten"),
         options=kabupaten,
-        format_func=lambda k: options.kabupaten.get(k, k) if k else t("filter.all_kabupaten"),
+        format_func=lambda k: options.kabupaten.get(k, k) if k else t("filter.all_kabupaten", lang=lang),
         key=session.K_KABUPATEN,
     )
     st.multiselect(
@@ -61,18 +63,17 @@ def _filters(ctx: PageContext) -> None:
     st.selectbox(
         t("filter.puskesmas"),
         options=[session.ALL, *options.puskesmas_in(state.kabupaten)],
-        format_func=lambda k: options.puskesmas.get(k, (k, ()))[0] if k else t("filter.all_puskesmas"),
+        format_func=lambda k: options.puskesmas.get(k, (k, ()))[0] if k else t("filter.all_puskesmas", lang=lang),
         key=session.K_PUSKESMAS,
     )
     st.multiselect(
         t("filter.status"),
         options=list(STATUSES),
-        format_func=status_label,
+        format_func=lambda s: status_label(s, lang=lang),
         placeholder=t("filter.all_status"),
         key=session.K_STATUS,
     )
     if options.months:
-        lang = get_language()
         st.selectbox(
             t("filter.bulan"),
             options=list(reversed(options.months)),

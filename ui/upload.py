@@ -367,7 +367,8 @@ def _effect(kind: str, prepared: PreparedImport, store: Store) -> None:
 
 
 def _commit_button(prepared: PreparedImport, store: Store) -> None:
-    if not st.button(t("impor.simpan"), type="primary", icon=":material/save:", key="ilp_imp_simpan"):
+    _clicked = st.button(t("impor.simpan"), type="primary", icon=":material/save:", key="ilp_imp_simpan"); print("DEBUG clicked", _clicked)
+    if not _clicked:
         return
     memo = st.session_state.get(K_PREPARED)
     if memo is None or memo[0][-1] != store_state(store):

@@ -1,0 +1,331 @@
+"""The Streamlit app end to end with AppTest: Ringkasan and Peta Kesenjangan, URL state, modes.
+
+Stores: the embedded demo (``ILP_STORE`` pointing at a missing file), a user
+store written by the demo generator with another seed, a store without
+reports, and Kabupaten Tasikmalaya imported from ``../shared/data`` (skipped
+when absent). Expected figures come straight from the engine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.data
+from geo.engine import Coverage, Dataset
+from loaders import model
+from loaders.demo import write_demo
+from loaders.importing import run_import
+from loaders.store import ChangeRecord, Store
+from ui.fmt import fmt_delta, fmt_int, fmt_pct, previous_month
+from ui.state import ViewState, serialise
+
+PROJECT = Path(__file__).resolve().parents[1]
+APP = str(PROJECT / "app.py")
+DEMO = PROJECT / "data" / "demo.gpkg"
+SHARED = PROJECT.parent / "shared" / "data"
+PETA = "pages/peta.py"
+TIMEOUT = 90
+CARD_COLUMNS = (
+    ("desa", False),
+    ("pct_desa_pustu_aktif", True),
+    ("pct_desa_posyandu_aktif", True),
+    ("desa_tanpa_keduanya", False),
+    ("pct_posyandu_aktif", True),
+    ("pct_kelengkapan_laporan", True),
+)
+GAP_LABELS = ["Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak ke pustu aktif (km)"]
+
+
+# -- helpers -----------------------------------------------------------------------------
+def run_app(query: dict[str, str] | None = None, *, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def coverage_of(path: Path) -> Coverage:
+    return Coverage(Dataset.from_store(Store(path)))
+
+
+def filtered(cov: Coverage, month: str, *, kecamatan=(), status=()) -> list[str]:
+    table = cov.desa_table(month)
+    keep = pd.Series(True, index=table.index)
+    if kecamatan:
+        keep &= table["kode_kecamatan"].isin(list(kecamatan))
+    if status:
+        keep &= table["status"].isin(list(status))
+    return table.loc[keep, "kode_desa"].astype(str).tolist()
+
+
+def expected_cards(
+    cov: Coverage, month: str, kode_desa: list[str] | None, *, kode_before: list[str] | None = None
+) -> list[tuple[str, str | None]]:
+    """(value, delta) of each card from Coverage.indicators(month, by='kabupaten', kode_desa=...).
+
+    The delta compares with the previous month under the same filters
+    (``kode_before``: the desa the filters select in that month; default the same desa).
+    """
+    row = cov.indicators(month, by="kabupaten", kode_desa=kode_desa).iloc[0]
+    before = previous_month(month, cov.months)
+    chosen_before = kode_desa if kode_before is None else kode_before
+    prev = cov.indicators(before, by="kabupaten", kode_desa=chosen_before).iloc[0] if before else None
+    cards = []
+    for column, percent in CARD_COLUMNS:
+        change = None if prev is None else row[column] - prev[column]
+        if percent:
+            cards.append((fmt_pct(row[column]), fmt_delta(change, decimals=1, unit="poin")))
+        else:
+            cards.append((fmt_int(row[column]), fmt_delta(change)))
+    return cards
+
+
+def shown_cards(at: AppTest) -> list[tuple[str, str | None]]:
+    return [(m.value, m.delta or None) for m in at.main.metric]
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+# -- stores ------------------------------------------------------------------------------
+@pytest.fixture
+def demo_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No user store: the app shows the embedded demo."""
+    monkeypatch.setenv("ILP_STORE", str(tmp_path / "belum_ada" / "ilp.gpkg"))
+    return DEMO
+
+
+@pytest.fixture(scope="module")
+def user_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pengguna") / "ilp.gpkg"
+    write_demo(Store(path), seed=11)
+    return path
+
+
+@pytest.fixture
+def user_store(monkeypatch: pytest.MonkeyPatch, user_store_path: Path) -> Path:
+    monkeypatch.setenv("ILP_STORE", str(user_store_path))
+    return user_store_path
+
+
+@pytest.fixture(scope="module")
+def tasikmalaya_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"reference data {SHARED} is absent")
+    path = tmp_path_factory.mktemp("tasik") / "ilp.gpkg"
+    store = Store(path)
+    sources = (
+        ("boundaries", SHARED / "boundaries" / "desa_32.06.geojson"),
+        ("facilities", SHARED / "fasilitas" / "fasilitas_32.06.xlsx"),
+        ("working-areas", SHARED / "fasilitas" / "wilayah_kerja_32.06.csv"),
+        ("reports", SHARED / "fasilitas" / "laporan_posyandu_32.06.csv"),
+    )
+    for kind, source in sources:
+        run_import(kind, source, store=store)
+    return path
+
+
+@pytest.fixture
+def tasikmalaya(monkeypatch: pytest.MonkeyPatch, tasikmalaya_path: Path) -> Path:
+    monkeypatch.setenv("ILP_STORE", str(tasikmalaya_path))
+    return tasikmalaya_path
+
+
+# -- Ringkasan -----------------------------------------------------------------------------
+def test_ringkasan_cards_equal_engine_figures_on_demo(demo_only: Path) -> None:
+    cov = coverage_of(demo_only)
+    at = run_app()
+    assert [m.label for m in at.main.metric] == [
+        "Jumlah desa",
+        "Desa dengan pustu aktif",
+        "Desa dengan posyandu aktif",
+        "Desa tanpa keduanya",
+        "Posyandu aktif",
+        "Kelengkapan laporan",
+    ]
+    assert shown_cards(at) == expected_cards(cov, cov.latest_month, None)
+    assert at.session_state["ilp_bulan"] == cov.latest_month
+    assert at.query_params == {"bulan": cov.latest_month}
+    assert "Data contoh (sintetis)" in texts(at.main.markdown)  # page label
+    assert "Data contoh (sintetis)" in texts(at.sidebar.markdown)  # sidebar badge
+    assert len(at.get("plotly_chart")) == 2  # gap bars and trend
+
+
+def test_url_filters_give_session_state_and_engine_figures(user_store: Path) -> None:
+    cov = coverage_of(user_store)
+    month = cov.months[-3]
+    kecamatan = sorted(cov.desa_table(month)["kode_kecamatan"].astype(str).unique())[:3]
+    status = ["tanpa_pustu", "lengkap"]
+    query = {"kecamatan": ",".join(kecamatan), "status": ",".join(status), "bulan": month, "kelompok": "puskesmas"}
+    at = run_app(query)
+    assert at.session_state["ilp_kecamatan"] == kecamatan
+    assert at.session_state["ilp_status"] == status
+    assert at.session_state["ilp_bulan"] == month
+    assert at.session_state["ilp_kelompok"] == "puskesmas"
+    assert at.query_params == query
+    kode = filtered(cov, month, kecamatan=kecamatan, status=status)
+    assert 0 < len(kode) < len(cov.desa_table(month))
+    assert shown_cards(at)[0][0] == fmt_int(len(kode))
+    assert [value for value, _ in shown_cards(at)] == [v for v, _ in expected_cards(cov, month, kode)]
+    assert "Data contoh (sintetis)" not in texts(at.main.markdown)
+    assert "Versi data 1" in texts(at.sidebar.caption)
+
+
+def test_state_survives_reruns_and_page_switch(user_store: Path) -> None:
+    state = ViewState(kecamatan=("99.01.02",), status=("tanpa_pustu", "tanpa_keduanya"), bulan="2026-09")
+    at = run_app(serialise(state))
+    at.run()
+    assert at.query_params == serialise(state)
+    at.switch_page(PETA).run()
+    assert not at.exception
+    assert at.query_params == serialise(state)
+    assert at.session_state["ilp_status"] == ["tanpa_pustu", "tanpa_keduanya"]
+    assert at.main.title[0].value == "Peta Kesenjangan"
+
+
+def test_deltas_compare_with_previous_month_under_same_filters(user_store: Path) -> None:
+    cov = coverage_of(user_store)
+    month = cov.latest_month
+    before = previous_month(month, cov.months)
+    now_desa = filtered(cov, month, status=["tanpa_pustu"])
+    before_desa = filtered(cov, before, status=["tanpa_pustu"])
+    assert len(now_desa) != len(before_desa)  # the status filter selects other desa last month
+    at = run_app({"status": "tanpa_pustu"})
+    assert shown_cards(at) == expected_cards(cov, month, now_desa, kode_before=before_desa)
+    assert shown_cards(at)[0] == (fmt_int(len(now_desa)), fmt_delta(len(now_desa) - len(before_desa)))
+
+
+def test_bad_url_parameters_are_listed_not_fatal(demo_only: Path) -> None:
+    cov = coverage_of(demo_only)
+    kecamatan = str(cov.desa_table(cov.latest_month)["kode_kecamatan"].iloc[0])
+    at = run_app({"foo": "bar", "bulan": "2026-13", "kecamatan": f"{kecamatan},99.99.99", "status": "rusak"})
+    warning = texts(at.warning)
+    assert "diabaikan" in warning
+    for fragment in ("`foo`", "`bulan=2026-13`", "`kecamatan=99.99.99`", "`status=rusak`"):
+        assert fragment in warning
+    assert at.session_state["ilp_kecamatan"] == [kecamatan]
+    assert at.session_state["ilp_bulan"] == cov.latest_month
+    assert at.query_params == {"kecamatan": kecamatan, "bulan": cov.latest_month}
+    assert len(at.main.metric) == 6
+
+
+def test_unknown_desa_in_url_is_dropped_with_a_note(demo_only: Path) -> None:
+    at = run_app({"desa": "99.99.99.9999"}, page=PETA)
+    assert "`desa=99.99.99.9999` tidak ada di data" in texts(at.warning)
+    assert at.session_state["ilp_desa"] is None
+
+
+def test_filter_matching_nothing_is_explained(user_store: Path) -> None:
+    cov = coverage_of(user_store)
+    table = cov.desa_table(cov.latest_month)
+    counts = table.groupby("kode_kecamatan")["status"].apply(lambda s: (s == "tanpa_keduanya").sum())
+    empty_kecamatan = str(counts[counts == 0].index[0])
+    query = {"kecamatan": empty_kecamatan, "status": "tanpa_keduanya"}
+    for page in (None, PETA):
+        at = run_app(query, page=page)
+        assert "Tidak ada desa yang cocok dengan filter ini." in texts(at.info)
+        assert len(at.main.metric) == 0
+        assert "Hapus filter" in [b.label for b in at.main.button]
+
+
+def test_no_data_at_all(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ILP_STORE", str(tmp_path / "a" / "ilp.gpkg"))
+    monkeypatch.setattr(ui.data, "DEMO_STORE", tmp_path / "b" / "demo.gpkg")
+    for page in (None, PETA):
+        at = run_app(page=page)
+        assert "Belum ada data" in texts(at.info)
+        assert len(at.sidebar.multiselect) == 0
+        assert len(at.main.metric) == 0
+
+
+def test_store_without_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "batas" / "ilp.gpkg"
+    Store(path).commit(layers={model.LAYER_DESA: Store(DEMO).read_desa()}, record=ChangeRecord(jenis_impor="batas"))
+    monkeypatch.setenv("ILP_STORE", str(path))
+    for page in (None, PETA):
+        at = run_app(page=page)
+        assert "Belum ada laporan bulanan posyandu" in texts(at.info)
+        assert at.session_state["ilp_bulan"] is None
+
+
+# -- Peta Kesenjangan --------------------------------------------------------------------------
+def test_peta_table_lists_the_gap_desa(user_store: Path) -> None:
+    cov = coverage_of(user_store)
+    month = cov.latest_month
+    kecamatan = sorted(cov.desa_table(month)["kode_kecamatan"].astype(str).unique())[:4]
+    at = run_app({"kecamatan": ",".join(kecamatan)}, page=PETA)
+    table = cov.desa_table(month)
+    table = table[table["kode_kecamatan"].isin(kecamatan)]
+    gaps = table[table["status"] != "lengkap"]
+    shown = at.main.dataframe[0].value
+    assert list(shown.columns) == GAP_LABELS
+    assert len(shown) == len(gaps) > 0
+    assert sorted(shown["Desa"].astype(str)) == sorted(gaps["nama_desa"].astype(str))
+    assert set(shown["Status"]) <= {"Tanpa pustu aktif", "Tanpa posyandu aktif", "Tanpa keduanya"}
+    assert f"{len(gaps)} dari {len(table)} desa memiliki kesenjangan" in texts(at.main.caption)
+    assert "Data contoh (sintetis)" not in texts(at.main.markdown)
+
+
+def test_peta_on_demo_shows_label(demo_only: Path) -> None:
+    at = run_app(page=PETA)
+    assert at.main.title[0].value == "Peta Kesenjangan"
+    assert "Data contoh (sintetis)" in texts(at.main.markdown)
+    assert len(at.main.dataframe) == 1
+
+
+# -- modes ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("page", "cards"), [(None, 4), (PETA, 4)])
+def test_presentation_mode_hides_sidebar_and_controls(demo_only: Path, page: str | None, cards: int) -> None:
+    at = run_app({"mode": "presentasi"}, page=page)
+    css = "".join(h.proto.body for h in at.get("html"))
+    assert 'id="ilp-presentasi"' in css
+    assert '[data-testid="stSidebar"]' in css and "display: none" in css
+    assert at.session_state["ilp_presentasi"] is True
+    assert at.query_params["mode"] == "presentasi"
+    assert len(at.main.metric) == cards  # key indicators only
+    assert len(at.main.dataframe) == 0 and len(at.get("plotly_chart")) == 0  # full-width map, no table/charts
+    assert "Keluar dari mode presentasi" in [b.label for b in at.main.button]
+
+
+def test_normal_mode_has_no_presentation_css(demo_only: Path) -> None:
+    at = run_app()
+    assert all("ilp-presentasi" not in h.proto.body for h in at.get("html"))
+
+
+def test_english_interface(demo_only: Path) -> None:
+    at = run_app({"lang": "en"})
+    assert at.main.title[0].value == "Overview"
+    assert at.main.metric[1].label == "Desa with an active pustu"
+    assert "Sample data (synthetic)" in texts(at.main.markdown)
+    at.switch_page(PETA).run()
+    assert at.main.title[0].value == "Gap Map"
+    assert "Status" in list(at.main.dataframe[0].value.columns)
+    assert at.query_params["lang"] == "en"
+
+
+# -- real district ------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_tasikmalaya_cards_and_map_page(tasikmalaya: Path) -> None:
+    cov = coverage_of(tasikmalaya)
+    month = cov.latest_month
+    kecamatan = ["32.06.01", "32.06.02"]
+    at = run_app()
+    assert shown_cards(at) == expected_cards(cov, month, None)
+    assert shown_cards(at)[0][0] == "351"
+    at = run_app({"kecamatan": ",".join(kecamatan)})
+    assert shown_cards(at) == expected_cards(cov, month, filtered(cov, month, kecamatan=kecamatan))
+    at.switch_page(PETA).run()
+    assert not at.exception
+    gaps = [k for k in filtered(cov, month, kecamatan=kecamatan) if k]
+    table = cov.desa_table(month)
+    n_gaps = int((table[table["kode_desa"].isin(gaps)]["status"] != "lengkap").sum())
+    assert len(at.main.dataframe[0].value) == n_gaps
