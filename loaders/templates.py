@@ -219,7 +219,8 @@ CHOICES: Final[dict[str, tuple[str, ...]]] = {
     "jenis": ("desa", "kelurahan"),
 }
 TEXT_FIELDS: Final = frozenset(
-    {"kode", "kode_desa", "kode_puskesmas", "kode_posyandu", "bulan", "kode_kecamatan", "kode_kabupaten", "kode_provinsi"}
+    {"kode", "kode_desa", "kode_puskesmas", "kode_posyandu", "bulan"}
+    | {"kode_kecamatan", "kode_kabupaten", "kode_provinsi"}
 )
 TEMPLATE_ROWS: Final = 500  # rows formatted (text cells, drop-downs) below the header
 

@@ -1,16 +1,41 @@
-"""Placeholder: the Data page is being written (sedang disiapkan).
+"""Data: import, version history and restore, templates, data quality, engine rules.
 
-Replace this file; the shell (app.py, ui/) already registers it in the
-navigation. See ui/__init__.py for the page API.
+Imports always go to the user's store (``ILP_STORE`` or ``store/ilp.gpkg``),
+never to the embedded demo: while the demo is shown, the page says where the
+first import will create the store. Nothing is written before the user has
+seen the validation report and pressed "Simpan".
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import context, layout
+from loaders.store import Store, resolve_store_path
+from ui import context, history, layout, quality_view, rules_form, template_downloads, upload
+from ui.fmt import fmt_int
 from ui.i18n import t
 
 ctx = context.current()
 layout.page_header(ctx, t("page.data"))
-st.info(t("page.placeholder"), icon=":material/construction:")
+target = Store(resolve_store_path())
+if ctx.error:
+    st.error(t("data.error", pesan=ctx.error), icon=":material/error:")
+elif ctx.is_demo or not ctx.source.available:
+    st.info(t("dataimp.demo", path=str(target.path)), icon=":material/science:")
+else:
+    st.caption(t("dataimp.store", path=str(target.path), versi=fmt_int(ctx.source.version)))
+
+tab_impor, tab_riwayat, tab_templat, tab_kualitas, tab_aturan = st.tabs(
+    [t("dataimp.tab.impor"), t("dataimp.tab.riwayat"), t("dataimp.tab.templat"), t("dataimp.tab.kualitas"),
+     t("dataimp.tab.aturan")]
+)
+with tab_impor:
+    upload.render(target)
+with tab_riwayat:
+    history.render(target)
+with tab_templat:
+    template_downloads.render()
+with tab_kualitas:
+    quality_view.render(ctx)
+with tab_aturan:
+    rules_form.render(ctx)

@@ -1,16 +1,120 @@
-"""Placeholder: the Desa page is being written (sedang disiapkan).
+"""Desa: the profile of one desa/kelurahan.
 
-Replace this file; the shell (app.py, ui/) already registers it in the
-navigation. See ui/__init__.py for the page API.
+The desa comes from the ``desa`` state key (a click on the gap map, a row of
+a table, ``?desa=...`` in the address) or the selectbox. Shown: its status in
+the chosen month, the distance to the nearest active pustu, a map with its
+own pustu and posyandu and its puskesmas, its facilities, the monthly
+posyandu visits per life-cycle group, and the data-quality notes about it or
+its facilities.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ui import context, layout
-from ui.i18n import t
+from ui import activity_chart, context, data, layout, maps, picker
+from ui import drilldown as dd
+from ui import drilldown_views as dv
+from ui import quality_view as qv
+from ui.fmt import fmt_int, fmt_km
+from ui.i18n import status_label, t
 
 ctx = context.current()
 layout.page_header(ctx, t("page.desa"))
-st.info(t("page.placeholder"), icon=":material/construction:")
+if not (layout.require_data(ctx) and layout.require_month(ctx)):
+    st.stop()
+cov = ctx.coverage()
+everything = data.desa_table(ctx.source, ctx.rules, ctx.month)
+labels = {
+    str(k): f"{n} ({c})"
+    for k, n, c in zip(everything["kode_desa"], everything["nama_desa"], everything["nama_kecamatan"], strict=True)
+}
+candidates = sorted(ctx.kode_desa(), key=lambda k: (labels.get(k, k), k))
+chosen = picker.choose_desa(ctx, candidates, labels)
+if chosen is None:
+    st.info(t("desap.none"), icon=":material/home_pin:")
+    st.stop()
+row = everything[everything["kode_desa"] == chosen].iloc[0]
+names = dd.desa_names(everything)
+kode_puskesmas = None if pd.isna(row["kode_puskesmas"]) else str(row["kode_puskesmas"])
+
+st.subheader(str(row["nama_desa"]))
+st.caption(
+    " · ".join(
+        [
+            t("desap.kode", kode=chosen),
+            t("desap.kecamatan", nama=row["nama_kecamatan"]),
+            t("desap.puskesmas", nama=row["puskesmas"] if not pd.isna(row["puskesmas"]) else "–"),
+        ]
+    )
+)
+
+# -- status, facilities, distance -----------------------------------------------------------
+jarak = row["jarak_pustu_km"]
+status_col, pustu_col, posyandu_col, jarak_col = st.columns(4, border=True)
+status_col.metric(t("desap.status"), status_label(row["status"]), help=t(f"status.{row['status']}.desc"))
+pustu_col.metric(
+    t("col.pustu_aktif"), fmt_int(row["pustu_aktif"]), help=t("desap.pustu_help", total=fmt_int(row["pustu_total"]))
+)
+posyandu_col.metric(
+    t("map.tip.posyandu"),
+    f"{fmt_int(row['posyandu_aktif'])} / {fmt_int(row['posyandu_total'])}",
+    help=t(
+        "metric.pct_posyandu_aktif.help", min=ctx.rules.posyandu_min_bulan, jendela=ctx.rules.posyandu_jendela_bulan
+    ),
+)
+jarak_col.metric(
+    t("desap.jarak"), t("desap.jarak_none") if pd.isna(jarak) else fmt_km(jarak), help=t("desap.jarak_help")
+)
+if not pd.isna(jarak) and jarak > ctx.rules.jarak_maks_pustu_km:
+    st.warning(
+        t("desap.jauh", jarak=fmt_km(jarak), maks=fmt_km(ctx.rules.jarak_maks_pustu_km)), icon=":material/distance:"
+    )
+if bool(row["ada_puskesmas"]):
+    key = "desap.ada_puskesmas_pustu" if ctx.rules.puskesmas_sebagai_pustu else "desap.ada_puskesmas"
+    st.caption(t(key))
+
+if ctx.state.presentasi:
+    big_map = dv.desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas, large=True)
+    maps.show_map(big_map, key="desa_peta_besar", height=470)
+    st.stop()
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.subheader(t("desap.map"))
+    maps.show_map(dv.desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas), key="desa_peta", height=460)
+with right:
+    pustu = dv.pustu_table(ctx, [chosen], names)
+    st.subheader(t("desap.pustu", n=fmt_int(len(pustu))))
+    if pustu.empty:
+        st.caption(t("desap.pustu_none"))
+    else:
+        dv.show_table(dv.pustu_styler(pustu), key="desa_tabel_pustu", rows=len(pustu))
+    posyandu = dv.posyandu_table(ctx, [chosen], names)
+    st.subheader(t("desap.posyandu", n=fmt_int(len(posyandu))))
+    if posyandu.empty:
+        st.caption(t("desap.posyandu_none"))
+    else:
+        dv.show_table(
+            dv.posyandu_styler(posyandu, jendela=ctx.rules.posyandu_jendela_bulan),
+            key="desa_tabel_posyandu",
+            rows=len(posyandu),
+        )
+
+# -- monthly activity per life-cycle group ---------------------------------------------------------
+st.subheader(t("desap.chart"))
+monthly = dd.monthly_by_group(cov.posyandu_monthly(kode_desa=chosen), months=cov.months)
+if monthly.empty or not monthly["posyandu_lapor"].any():
+    st.info(t("desap.chart_none"))
+else:
+    st.caption(t("desap.chart_help"))
+    st.plotly_chart(activity_chart.activity_chart(monthly), width="stretch", config={"displaylogo": False})
+
+# -- data quality ------------------------------------------------------------------------------------
+notes = dd.desa_quality(cov.quality(ctx.month), cov.facilities, chosen)
+st.subheader(t("desap.kualitas", n=fmt_int(len(notes))))
+if notes.empty:
+    st.success(t("desap.kualitas_none"), icon=":material/check_circle:")
+else:
+    qv.show_findings(qv.with_places(notes, cov.dataset.desa), key="desa_tabel_kualitas")

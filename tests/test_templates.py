@@ -70,9 +70,10 @@ def test_petunjuk_explains_every_column(kind: str) -> None:
     for sheet in template(kind).sheets:
         for field in sheet.fields:
             header = column_header(sheet.target, field)
-            help_text = (
-                templates.BOUNDARY_HELP[field][1] if sheet.target == BOUNDARY_TARGET else FIELDS[sheet.target][field].bantuan
-            )
+            if sheet.target == BOUNDARY_TARGET:
+                help_text = templates.BOUNDARY_HELP[field][1]
+            else:
+                help_text = FIELDS[sheet.target][field].bantuan
             assert any(name == header and text.startswith(help_text) for name, text in explained), (header, help_text)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Final
 
 import pandas as pd
@@ -75,7 +74,8 @@ class SheetMapping:
         if self.target is None:
             return []
         mapped = set(self.mapping.values())
-        names = [column_header(self.target, f) for f, s in FIELDS[self.target].items() if s.required and f not in mapped]
+        fields_of = FIELDS[self.target]
+        names = [column_header(self.target, f) for f, s in fields_of.items() if s.required and f not in mapped]
         for group in REQUIRED_GROUPS.get(self.target, ()):
             if not mapped & set(group):
                 names.append(" / ".join(column_header(self.target, f) for f in group))
@@ -221,7 +221,3 @@ def is_tabular(kind: str) -> bool:
     """True for the kinds whose columns are mapped (not boundaries)."""
     return kind in TABULAR_KINDS
 
-
-def upload_suffix(path: Path) -> str:
-    """Lower-case suffix of an uploaded file."""
-    return path.suffix.lower()

@@ -90,12 +90,15 @@ def _restore(store: Store, view: pd.DataFrame, current: int) -> None:
         st.caption(t("riwayat.satu_versi"))
         return
     described = {
-        int(r.versi): t("riwayat.pilihan", versi=int(r.versi), jenis=r.jenis_impor, berkas=r.berkas or "–", waktu=r.waktu)
+        int(r.versi): t(
+            "riwayat.pilihan", versi=int(r.versi), jenis=r.jenis_impor, berkas=r.berkas or "–", waktu=r.waktu
+        )
         for r in view.itertuples()
     }
     chosen = st.selectbox(t("riwayat.pilih"), versions, format_func=described.__getitem__, key="ilp_restore_versi")
     sure = st.checkbox(t("riwayat.yakin", versi=chosen, baru=current + 1), key="ilp_restore_yakin")
-    if not st.button(t("riwayat.tombol", versi=chosen), disabled=not sure, icon=":material/restore:", key="ilp_restore"):
+    label = t("riwayat.tombol", versi=chosen)
+    if not st.button(label, disabled=not sure, icon=":material/restore:", key="ilp_restore"):
         return
     try:
         new_version = store.restore(int(chosen))

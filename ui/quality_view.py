@@ -22,7 +22,16 @@ from ui.i18n import STRINGS, get_language, t
 from ui.table_format import labelled, text_or_dash
 
 TINGKAT: Final = ("tinggi", "sedang", "rendah")
-FINDING_COLUMNS: Final = ("tingkat", "jenis", "jenis_fasilitas", "subjek", "nama", "nama_desa", "nama_kecamatan", "pesan")
+FINDING_COLUMNS: Final = (
+    "tingkat",
+    "jenis",
+    "jenis_fasilitas",
+    "subjek",
+    "nama",
+    "nama_desa",
+    "nama_kecamatan",
+    "pesan",
+)
 DOWNLOAD_NAME: Final = "temuan_kualitas_data"
 XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -76,10 +76,8 @@ def render(ctx: PageContext) -> None:
     st.caption(t("aturan.help"))
     changed = changed_rules(current)
     if changed:
-        st.info(
-            t("aturan.berubah", daftar=", ".join(f"{rule_label(n)}: {value_text(getattr(current, n))}" for n in changed)),
-            icon=":material/tune:",
-        )
+        listed = ", ".join(f"{rule_label(n)}: {value_text(getattr(current, n))}" for n in changed)
+        st.info(t("aturan.berubah", daftar=listed), icon=":material/tune:")
     revision = int(st.session_state.get(K_RULES_REVISION, 0))
     with st.form(f"ilp_rules_form_{revision}"):
         values: dict[str, object] = {}

@@ -42,7 +42,9 @@ def is_missing_bool(value: object) -> bool:
 def month_text(values: pd.Series) -> pd.Series:
     """``YYYY-MM`` as a short month name in the run's language ("–" when missing)."""
     lang = get_language()
-    return values.astype("object").map(lambda m: MISSING if is_missing_bool(m) else fmt_month(str(m), lang=lang, short=True))
+    return values.astype("object").map(
+        lambda m: MISSING if is_missing_bool(m) else fmt_month(str(m), lang=lang, short=True)
+    )
 
 
 def text_or_dash(value: object) -> str:

@@ -152,7 +152,9 @@ def saved_upload(uploaded: UploadedFile) -> tuple[str, Path]:
 
 
 # -- preparing (memoised in the session) ---------------------------------------------------------------
-def prepared_for(kind: str, path: Path, file_id: str, options: Options, store: Store) -> tuple[PreparedImport | None, str | None]:
+def prepared_for(
+    kind: str, path: Path, file_id: str, options: Options, store: Store
+) -> tuple[PreparedImport | None, str | None]:
     """The prepared import of the upload, or the Indonesian error message (re-prepared when anything changed)."""
     overrides = dict(st.session_state.get(K_OVERRIDES, {}).get(file_id, {}))
     key = prepare_key(kind, file_id, options, overrides, store)
@@ -303,7 +305,9 @@ def _mapping_section(kind: str, path: Path, file_id: str, options: Options, *, f
             st.info(note, icon=":material/info:")
         choices = cm.mapping_form(sheets, form_key=f"ilp_imp_map_{file_id}_{revision}")
         if overrides:
-            st.button(t("peta_kolom.reset"), key=f"ilp_imp_map_reset_{file_id}", on_click=_reset_mapping, args=(file_id,))
+            st.button(
+                t("peta_kolom.reset"), key=f"ilp_imp_map_reset_{file_id}", on_click=_reset_mapping, args=(file_id,)
+            )
     if choices is None:
         return
     if choices.problems:
@@ -351,7 +355,8 @@ def _report(report: ImportReport) -> None:
     if report.masalah:
         table = issues_table(report)
         st.caption(t("impor.masalah", n=fmt_int(len(table))))
-        st.dataframe(table.head(ISSUE_ROWS_SHOWN), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
+        height = min(400, 38 + 35 * len(table))
+        st.dataframe(table.head(ISSUE_ROWS_SHOWN), hide_index=True, width="stretch", height=height)
     else:
         st.caption(t("impor.tanpa_masalah"))
 
@@ -367,8 +372,7 @@ def _effect(kind: str, prepared: PreparedImport, store: Store) -> None:
 
 
 def _commit_button(prepared: PreparedImport, store: Store) -> None:
-    _clicked = st.button(t("impor.simpan"), type="primary", icon=":material/save:", key="ilp_imp_simpan"); print("DEBUG clicked", _clicked)
-    if not _clicked:
+    if not st.button(t("impor.simpan"), type="primary", icon=":material/save:", key="ilp_imp_simpan"):
         return
     memo = st.session_state.get(K_PREPARED)
     if memo is None or memo[0][-1] != store_state(store):
@@ -380,7 +384,9 @@ def _commit_button(prepared: PreparedImport, store: Store) -> None:
     except StoreError as exc:
         st.error(t("impor.gagal_simpan", pesan=str(exc)), icon=":material/error:")
         return
-    st.session_state[K_DONE] = t("impor.sukses", versi=report.versi, diterima=fmt_int(report.diterima), berkas=report.berkas)
+    st.session_state[K_DONE] = t(
+        "impor.sukses", versi=report.versi, diterima=fmt_int(report.diterima), berkas=report.berkas
+    )
     st.session_state.pop(K_PREPARED, None)
     st.session_state.setdefault(K_OVERRIDES, {}).clear()
     _forget_saved()
