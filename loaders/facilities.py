@@ -118,16 +118,8 @@ def prepare_facilities(
     if jenis is not None and jenis not in FACILITY_TARGETS:
         msg = f"Jenis fasilitas '{jenis}' tidak dikenal (--type). Pilihan: {', '.join(FACILITY_TARGETS)}."
         raise InputError(msg)
-    frames = read_tables(path, sheet=sheet, max_bytes=MAX_BYTES_TABEL)
-    targets, notes = _sheet_kinds(frames, path=path, jenis=jenis)
-    sheets, skipped = map_sheets(frames, targets=targets, overrides=mapping, source=path.name, skip_incomplete=False)
-    notes += skipped
     issues = IssueLog()
-    several = len(sheets) > 1
-    parts = [_parse_sheet(s, source=path.name, several=several, issues=issues) for s in sheets]
-    rows = pd.concat(parts, ignore_index=True)
-    for s in sheets:
-        notes += s.frame.attrs.get(NOTES_ATTR, [])
+    sheets, rows, notes = _read_rows(path, sheet=sheet, jenis=jenis, mapping=mapping, issues=issues)
     read_count = len(rows)
     rows = rows[rows["ok_"]].drop(columns="ok_").reset_index(drop=True)
     if rows.empty:
@@ -147,7 +139,6 @@ def prepare_facilities(
     layer, replaced = _merge(rows, existing=existing, desa=desa, index=index)
     if replaced:
         notes.append(f"{replaced} fasilitas lama dengan jenis dan kabupaten yang sama diganti oleh isi berkas ini.")
-    kinds = sorted(set(rows["jenis"]))
     report = ImportReport(
         jenis_impor=JENIS_IMPOR,
         berkas=path.name,
@@ -162,8 +153,23 @@ def prepare_facilities(
         layers={model.LAYER_FASILITAS: layer},
         mapping=mapping_for_report(sheets),
         catatan=catatan_frame(issues.items, tingkat=TINGKAT),
-        catatan_sumber=f"{JENIS_IMPOR}:" + "+".join(kinds),
+        catatan_sumber=f"{JENIS_IMPOR}:" + "+".join(sorted(set(rows["jenis"]))),
     )
+
+
+def _read_rows(
+    path: Path, *, sheet: str | None, jenis: str | None, mapping: Mapping[str, str] | None, issues: IssueLog
+) -> tuple[list[MappedSheet], pd.DataFrame, list[str]]:
+    """Read, type and map every sheet; return the sheets, their parsed rows and file-level notes."""
+    frames = read_tables(path, sheet=sheet, max_bytes=MAX_BYTES_TABEL)
+    targets, notes = _sheet_kinds(frames, path=path, jenis=jenis)
+    sheets, skipped = map_sheets(frames, targets=targets, overrides=mapping, source=path.name, skip_incomplete=False)
+    notes += skipped
+    several = len(sheets) > 1
+    parts = [_parse_sheet(s, source=path.name, several=several, issues=issues) for s in sheets]
+    for s in sheets:
+        notes += s.frame.attrs.get(NOTES_ATTR, [])
+    return sheets, pd.concat(parts, ignore_index=True), notes
 
 
 # -- kinds of sheets ------------------------------------------------------------------
