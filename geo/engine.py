@@ -29,7 +29,7 @@ from geo import status as st
 from geo import working_areas as wa
 from geo.indicators import summarise
 from geo.metric import metric_crs, nearest_distance, point_xy, to_metric
-from geo.placement import Placement, place, placement_columns
+from geo.placement import Placement, declared_distance, place, placement_columns
 from geo.rules import Rules
 from loaders import model
 from loaders.exceptions import InputError
@@ -130,11 +130,12 @@ class Coverage:
         self._crs = metric_crs(self._desa.total_bounds)
         self._desa_x, self._desa_y = to_metric(*point_xy(shapely.point_on_surface(self._polygons)), self._crs)
 
-        fasilitas = _normalised_facilities(dataset.fasilitas)
-        self._placement: Placement = place(fasilitas, self._desa_index, self._polygons, crs=self._crs)
-        self.facilities: gpd.GeoDataFrame = _with_placement(fasilitas, self._placement, self._desa_index)
+        self._fac = _normalised_facilities(dataset.fasilitas)
+        self._points = np.asarray(self._fac.geometry.values, dtype=object)
+        self._placement: Placement = place(self._fac, self._desa_index, self._polygons)
+        self._final_kode = pd.Series(_codes_at(self._desa_index, self._placement.final))
         self._fac_x, self._fac_y = self._facility_metric_xy()
-        self._units = _unique_units(self.facilities, self._placement)
+        self._units = _unique_units(self._fac, self._final_kode, self._placement)
         self._matrix = act.build_report_matrix(dataset.laporan, self._units.posyandu_kode)
         self.months: list[str] = self._matrix.months
         self.latest_month: str | None = self.months[-1] if self.months else None
@@ -143,6 +144,25 @@ class Coverage:
         self._base = self._static_table()
         self._activity_cache: dict[int, act.MonthActivity] = {}
         self._quality_cache: dict[int | None, pd.DataFrame] = {}
+        self._facilities: gpd.GeoDataFrame | None = None
+        self._distance_m: np.ndarray | None = None
+
+    @property
+    def facilities(self) -> gpd.GeoDataFrame:
+        """``fasilitas`` + ``kode_desa_lokasi, kode_desa_final, cara_penempatan, jarak_deklarasi_m, di_luar_wilayah``.
+
+        Built on first use (the distances to declared desa are not needed for the status).
+        """
+        if self._facilities is None:
+            extra = placement_columns(self._placement, self._desa_index, self._declared_distance())
+            frame = pd.concat([pd.DataFrame(self._fac.drop(columns="geometry")), extra], axis=1)
+            self._facilities = gpd.GeoDataFrame(frame, geometry=self._fac.geometry.values, crs=model.CRS)
+        return self._facilities
+
+    def _declared_distance(self) -> np.ndarray:
+        if self._distance_m is None:
+            self._distance_m = declared_distance(self._points, self._polygons, self._placement, crs=self._crs)
+        return self._distance_m
 
     # -- construction helpers --------------------------------------------------
     def _facility_metric_xy(self) -> tuple[np.ndarray, np.ndarray]:
@@ -151,12 +171,12 @@ class Coverage:
         Its own point when inside the district, else the representative point
         of the desa it counts in, else NaN.
         """
-        n = len(self.facilities)
+        n = len(self._fac)
         x, y = np.full(n, np.nan), np.full(n, np.nan)
-        rows = np.flatnonzero((self.facilities["jenis"] != model.POSYANDU).to_numpy(dtype=bool, na_value=True))
+        rows = np.flatnonzero((self._fac["jenis"] != model.POSYANDU).to_numpy(dtype=bool, na_value=True))
         p = self._placement
         own = rows[p.located[rows] >= 0]
-        lon, lat = point_xy(np.asarray(self.facilities.geometry.values, dtype=object)[own])
+        lon, lat = point_xy(self._points[own])
         x[own], y[own] = to_metric(lon, lat, self._crs)
         by_desa = rows[(p.located[rows] < 0) & (p.final[rows] >= 0)]
         x[by_desa] = self._desa_x[p.final[by_desa]]
@@ -174,7 +194,7 @@ class Coverage:
         )
         puskesmas = wa.PuskesmasPoints(
             kode=self._units.inside_puskesmas_kode,
-            nama=self.facilities["nama"].iloc[inside].to_numpy(dtype=object, na_value=None),
+            nama=self._fac["nama"].iloc[inside].to_numpy(dtype=object, na_value=None),
             desa=self._placement.final[inside],
             x=self._fac_x[inside],
             y=self._fac_y[inside],
@@ -185,7 +205,7 @@ class Coverage:
         """The month-independent columns of the desa table, one row per desa (sorted by kode)."""
         n = len(self._desa)
         final = self._placement.final
-        fac = self.facilities
+        fac = self._fac
         pustu = self._units.pustu
         pustu_active = (fac["status"].iloc[pustu] == model.AKTIF).to_numpy(dtype=bool, na_value=False)
         staffed = (fac["perawat"].iloc[pustu].fillna(0) >= 1).to_numpy(dtype=bool) & (
@@ -293,8 +313,8 @@ class Coverage:
         """One row per unique posyandu with its activity for ``month`` (see engine_api.md)."""
         _, activity = self._activity(month)
         pos = self._units.posyandu
-        fac = self.facilities
-        lon, lat = point_xy(np.asarray(fac.geometry.values, dtype=object)[pos])
+        fac = self._fac
+        lon, lat = point_xy(self._points[pos])
         last = activity.laporan_terakhir
         labels = np.full(len(last), None, dtype=object)
         has = last >= 0
@@ -302,9 +322,9 @@ class Coverage:
         return pd.DataFrame(
             {
                 "kode": self._units.posyandu_kode.array,
-                "nama": fac["nama"].to_numpy(dtype=object, na_value=None)[pos],
-                "kode_desa": fac["kode_desa_final"].to_numpy(dtype=object, na_value=None)[pos],
-                "status": fac["status"].to_numpy(dtype=object, na_value=None)[pos],
+                "nama": fac["nama"].iloc[pos].to_numpy(dtype=object, na_value=None),
+                "kode_desa": self._final_kode.iloc[pos].to_numpy(dtype=object, na_value=None),
+                "status": fac["status"].iloc[pos].to_numpy(dtype=object, na_value=None),
                 "bulan_buka": activity.bulan_buka,
                 "aktif": activity.aktif,
                 "lapor_bulan_ini": activity.lapor,
@@ -371,6 +391,7 @@ class Coverage:
         inputs = qual.QualityInputs(
             facilities=self.facilities,
             placement=self._placement,
+            distance_m=self._declared_distance(),
             crs=self._crs,
             posyandu=self._units.posyandu,
             posyandu_kode=self._units.posyandu_kode.to_numpy(dtype=object),
@@ -411,13 +432,13 @@ def _normalised_text(values: pd.Series) -> pd.Series:
     return pd.Series(cleaned.take(codes, allow_fill=True), index=values.index)
 
 
-def _with_placement(fasilitas: gpd.GeoDataFrame, placement: Placement, desa_index: pd.Index) -> gpd.GeoDataFrame:
-    extra = placement_columns(placement, desa_index)
-    frame = pd.concat([pd.DataFrame(fasilitas.drop(columns="geometry")), extra], axis=1)
-    return gpd.GeoDataFrame(frame, geometry=fasilitas.geometry.values, crs=model.CRS)
+def _codes_at(desa_index: pd.Index, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``kode_desa`` at each desa position (NA for -1), as a string array."""
+    codes = pd.array(np.asarray(desa_index, dtype=object), dtype=model.STR)
+    return codes.take(positions, allow_fill=True)
 
 
-def _identity(fac: pd.DataFrame, pos: np.ndarray, kind: str) -> pd.Series:
+def _identity(fac: pd.DataFrame, final_kode: pd.Series, pos: np.ndarray, kind: str) -> pd.Series:
     """Identity keys (string Series, index 0..n-1) of the rows ``pos`` of one kind.
 
     posyandu: ``kode``; puskesmas: ``kode``, else ``kode_puskesmas``; both else
@@ -428,7 +449,7 @@ def _identity(fac: pd.DataFrame, pos: np.ndarray, kind: str) -> pd.Series:
         return fac[name].iloc[pos].reset_index(drop=True).astype(model.STR)
 
     if kind == model.PUSTU:
-        desa = _column("kode_desa_final")
+        desa = final_kode.iloc[pos].reset_index(drop=True)
         desa = desa.fillna("id:" + _column("id_fasilitas").fillna("")) if desa.isna().any() else desa
         return _column("nama").fillna("").str.strip().str.lower() + "|" + desa
     key = _column("kode")
@@ -439,13 +460,13 @@ def _identity(fac: pd.DataFrame, pos: np.ndarray, kind: str) -> pd.Series:
     return key
 
 
-def _unique_units(fac: gpd.GeoDataFrame, placement: Placement) -> _Units:
+def _unique_units(fac: gpd.GeoDataFrame, final_kode: pd.Series, placement: Placement) -> _Units:
     """One row per unique facility of each kind; a row placed in a desa is preferred, then the first."""
     unplaced = placement.final < 0
 
     def _unique(kind: str) -> tuple[np.ndarray, pd.Series]:
         pos = np.flatnonzero((fac["jenis"] == kind).to_numpy(dtype=bool, na_value=False))
-        keys = _identity(fac, pos, kind)
+        keys = _identity(fac, final_kode, pos, kind)
         order = np.lexsort((pos, unplaced[pos]))
         first = ~keys.iloc[order].duplicated(keep="first").to_numpy()
         chosen = np.sort(order[first])

@@ -60,15 +60,12 @@ class Placement:
         the facility counts in.
     has_point
         The row has a usable (non-empty) point.
-    distance_m
-        Distance of the point from the declared polygon (NaN when not defined).
     """
 
     declared: np.ndarray
     located: np.ndarray
     final: np.ndarray
     has_point: np.ndarray
-    distance_m: np.ndarray
 
     @property
     def outside(self) -> np.ndarray:
@@ -158,8 +155,6 @@ def place(
     fasilitas: gpd.GeoDataFrame,
     desa_index: pd.Index,
     polygons: np.ndarray,
-    *,
-    crs: pyproj.CRS,
 ) -> Placement:
     """Place every facility row (see the module docstring).
 
@@ -171,36 +166,27 @@ def place(
         ``kode_desa`` of the desa layer, sorted ascending (positions = polygons).
     polygons
         Desa polygons in that order.
-    crs
-        Metric CRS for ``distance_m``.
     """
     points = np.asarray(fasilitas.geometry.values, dtype=object)
     has_point = ~(shapely.is_missing(points) | shapely.is_empty(points))
     declared = declared_positions(fasilitas["kode_desa"], desa_index)
     located = locate_points(points, polygons, preferred=declared)
     final = np.where(declared >= 0, declared, located)
-    distance = _declared_distance(points, polygons, declared, located, has_point, crs=crs)
-    return Placement(declared=declared, located=located, final=final, has_point=has_point, distance_m=distance)
+    return Placement(declared=declared, located=located, final=final, has_point=has_point)
 
 
-def _declared_distance(
-    points: np.ndarray,
-    polygons: np.ndarray,
-    declared: np.ndarray,
-    located: np.ndarray,
-    has_point: np.ndarray,
-    *,
-    crs: pyproj.CRS,
-) -> np.ndarray:
-    """Metres between a point and its declared polygon; 0 when inside it, NaN when undefined.
+def declared_distance(points: np.ndarray, polygons: np.ndarray, placement: Placement, *, crs: pyproj.CRS) -> np.ndarray:
+    """Metres between each facility point and its declared polygon; 0 when inside it, NaN when undefined.
 
     The closest point of the polygon is found in degrees (``shortest_line``)
     and only the two ends are projected: no polygon is reprojected. Near the
     equator the closest point in degrees is the closest in metres to well
     under 1 % of the distance.
     """
+    declared, located = placement.declared, placement.located
+    points = np.asarray(points, dtype=object)
     distance = np.full(len(points), np.nan)
-    defined = has_point & (declared >= 0)
+    defined = placement.has_point & (declared >= 0)
     distance[defined] = 0.0
     differ = np.flatnonzero(defined & (located != declared))
     if differ.size == 0:
@@ -213,8 +199,11 @@ def _declared_distance(
     return distance
 
 
-def placement_columns(placement: Placement, desa_index: pd.Index) -> pd.DataFrame:
-    """The five public columns :class:`~geo.engine.Coverage` adds to ``facilities``."""
+def placement_columns(placement: Placement, desa_index: pd.Index, distance_m: np.ndarray) -> pd.DataFrame:
+    """The five public columns :class:`~geo.engine.Coverage` adds to ``facilities``.
+
+    ``distance_m`` comes from :func:`declared_distance`.
+    """
     codes = pd.array(np.asarray(desa_index, dtype=object), dtype=model.STR)
     labels = pd.array([DEKLARASI, TITIK, TIDAK_TERLETAK], dtype=model.STR)
     cara = np.where(placement.declared >= 0, 0, np.where(placement.located >= 0, 1, 2))
@@ -223,7 +212,7 @@ def placement_columns(placement: Placement, desa_index: pd.Index) -> pd.DataFram
             "kode_desa_lokasi": codes.take(placement.located, allow_fill=True),
             "kode_desa_final": codes.take(placement.final, allow_fill=True),
             "cara_penempatan": labels.take(cara),
-            "jarak_deklarasi_m": pd.array(placement.distance_m, dtype=model.FLOAT),
+            "jarak_deklarasi_m": pd.array(distance_m, dtype=model.FLOAT),
             "di_luar_wilayah": placement.outside,
         }
     )

@@ -69,6 +69,7 @@ class QualityInputs:
 
     facilities: gpd.GeoDataFrame
     placement: Placement
+    distance_m: np.ndarray
     crs: pyproj.CRS
     posyandu: np.ndarray
     posyandu_kode: np.ndarray
@@ -215,14 +216,14 @@ def _other_desa(inputs: QualityInputs) -> pd.DataFrame:
     names = _desa_names(inputs)
     codes = inputs.desa["kode_desa"].to_numpy(dtype=object)
     messages = []
-    for label, loc, dec, dist in zip(_label(fac, rows), p.located[rows], p.declared[rows], p.distance_m[rows], strict=True):
+    for label, loc, dec, dist in zip(_label(fac, rows), p.located[rows], p.declared[rows], inputs.distance_m[rows], strict=True):
         jarak = "kurang dari 1 m" if dist < 1 else f"{angka(dist)} m"
         messages.append(
             f"Titik {label} berada di desa {names.iloc[loc]} ({codes[loc]}), {jarak} dari desa yang "
             f"dinyatakan {names.iloc[dec]} ({codes[dec]}); dihitung di desa yang dinyatakan. Periksa koordinat "
             "atau Kode Desa."
         )
-    tingkat = np.where(p.distance_m[rows] < NEAR_BORDER_M, RENDAH, SEDANG)
+    tingkat = np.where(inputs.distance_m[rows] < NEAR_BORDER_M, RENDAH, SEDANG)
     return _facility_frame(inputs, rows, "desa_berbeda", tingkat, messages)
 
 

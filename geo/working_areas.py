@@ -141,8 +141,9 @@ def _nearest_by_group(
         Desa positions that found one, and the puskesmas position of each.
     """
     order = np.argsort(pusk_group, kind="stable")
+    order = order[pusk_group[order] >= 0]  # -1: no code, never a match
     sorted_groups = pusk_group[order]
-    groups = desa_group[desa_pos]
+    groups = np.where(desa_group[desa_pos] >= 0, desa_group[desa_pos], -2)
     start = np.searchsorted(sorted_groups, groups, side="left")
     counts = np.searchsorted(sorted_groups, groups, side="right") - start
     has = counts > 0
