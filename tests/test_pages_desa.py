@@ -1,0 +1,136 @@
+"""The Desa page end to end (AppTest): choice, status, distance, facilities, chart, quality notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from loaders.model import KELOMPOK_SIKLUS_HIDUP
+from loaders.store import ChangeRecord
+from page_support import DEMO, DESA_PAGE, coverage_of, metric_values, run_page, texts, tiny_store
+from ui import drilldown
+from ui.activity_chart import group_label
+from ui.fmt import fmt_km
+from ui.i18n import status_label, t
+from ui.quality_view import findings_frame, with_places
+
+JARAK = "Jarak ke pustu aktif terdekat"
+
+
+def _quality_table(at) -> pd.DataFrame:
+    frames = [f.value for f in at.main.dataframe if "Keterangan" in f.value.columns and "Temuan" in f.value.columns]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def _desa_with_most_notes(cov) -> str:
+    quality = cov.quality(cov.latest_month)
+    codes = cov.desa_table(cov.latest_month)["kode_desa"]
+    counts = {k: len(drilldown.desa_quality(quality, cov.facilities, k)) for k in codes}
+    return max(counts, key=lambda k: (counts[k], k))
+
+
+def test_no_desa_chosen_explains(app_on_demo: Path) -> None:
+    at = run_page(DESA_PAGE)
+    assert t("desap.none") in texts(at.main.info)
+    assert at.selectbox(key="ilp_w_pilih_desa").value is None
+    assert not at.main.metric
+
+
+def test_desa_from_url_shows_status_distance_and_quality_notes(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
+    month = cov.latest_month
+    kode = _desa_with_most_notes(cov)
+    row = cov.desa_table(month).set_index("kode_desa").loc[kode]
+    at = run_page(DESA_PAGE, {"desa": kode})
+    assert at.selectbox(key="ilp_w_pilih_desa").value == kode
+    cards = metric_values(at)
+    assert cards["Status"] == status_label(row["status"])
+    assert cards[JARAK] == fmt_km(row["jarak_pustu_km"])
+    assert cards["Posyandu aktif / total"] == f"{row['posyandu_aktif']} / {row['posyandu_total']}"
+    notes = drilldown.desa_quality(cov.quality(month), cov.facilities, kode)
+    assert len(notes) >= 2
+    assert t("desap.kualitas", n=len(notes)) in texts(at.main.subheader)
+    shown = _quality_table(at)
+    expected = findings_frame(with_places(notes, cov.dataset.desa))
+    assert shown["Keterangan"].tolist() == expected["Keterangan"].tolist()
+    assert set(shown["Desa"]) <= {row["nama_desa"], "–"}
+
+
+def test_chart_and_facility_tables(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
+    month = cov.latest_month
+    table = cov.desa_table(month)
+    kode = str(table.sort_values(["posyandu_total", "kode_desa"], ascending=[False, True])["kode_desa"].iloc[0])
+    at = run_page(DESA_PAGE, {"desa": kode})
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    posyandu = drilldown.posyandu_rows(cov.posyandu_activity(month), [kode])
+    assert t("desap.posyandu", n=len(posyandu)) in texts(at.main.subheader)
+    shown = next(f.value for f in at.main.dataframe if "Laporan terakhir" in f.value.columns)
+    assert shown["Posyandu"].tolist() == posyandu["nama"].tolist()
+    monthly = drilldown.monthly_by_group(cov.posyandu_monthly(kode_desa=kode), months=cov.months)
+    assert monthly["balita"].sum() > 0 and len(monthly) == len(cov.months)
+
+
+def test_group_labels_are_the_model_labels() -> None:
+    assert {g: group_label(g, lang="id") for g in KELOMPOK_SIKLUS_HIDUP} == KELOMPOK_SIKLUS_HIDUP
+    assert group_label("lansia", lang="en") == "Older people"
+
+
+def test_choosing_a_desa_updates_state_and_url(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
+    kode = str(cov.desa_table(cov.latest_month)["kode_desa"].iloc[5])
+    at = run_page(DESA_PAGE)
+    at.selectbox(key="ilp_w_pilih_desa").set_value(kode).run()
+    assert not at.exception
+    assert at.session_state["ilp_desa"] == kode
+    assert at.query_params["desa"] == kode
+    assert JARAK in metric_values(at)
+
+
+def test_far_pustu_warns_with_the_rule_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    cov = coverage_of(store.path)
+    row = cov.desa_table(cov.latest_month).set_index("kode_desa").loc["99.01.01.2005"]
+    at = run_page(DESA_PAGE, {"desa": "99.01.01.2005"})
+    assert metric_values(at)[JARAK] == fmt_km(row["jarak_pustu_km"]) == "4,0 km"
+    assert not at.main.warning  # 4 km is within the default 5 km
+    at.session_state["ilp_rules"] = {"jarak_maks_pustu_km": 3.0}
+    at.run()
+    assert t("desap.jauh", jarak="4,0 km", maks="3,0 km") in texts(at.main.warning)
+    assert t("desap.kualitas_none") in texts(at.main.success)
+
+
+def test_no_active_pustu_anywhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    fasilitas = store.read_fasilitas()
+    fasilitas.loc[fasilitas["jenis"] == "pustu", "status"] = "tidak aktif"
+    store.commit(layers={"fasilitas": fasilitas}, record=ChangeRecord(jenis_impor="fasilitas"))
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    at = run_page(DESA_PAGE, {"desa": "99.01.01.2001"})
+    assert metric_values(at)[JARAK] == t("desap.jarak_none")
+    assert metric_values(at)["Status"] == status_label("tanpa_pustu")
+
+
+def test_english_interface(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
+    kode = str(cov.desa_table(cov.latest_month)["kode_desa"].iloc[0])
+    at = run_page(DESA_PAGE, {"desa": kode, "lang": "en"})
+    assert "Distance to the nearest active pustu" in metric_values(at)
+    assert "Posyandu activity per month" in texts(at.main.subheader)
+
+
+def test_tasikmalaya_desa_with_planted_defects(monkeypatch: pytest.MonkeyPatch, tasikmalaya_store_path: Path) -> None:
+    monkeypatch.setenv("ILP_STORE", str(tasikmalaya_store_path))
+    cov = coverage_of(tasikmalaya_store_path)
+    month = cov.latest_month
+    kode = _desa_with_most_notes(cov)
+    notes = drilldown.desa_quality(cov.quality(month), cov.facilities, kode)
+    row = cov.desa_table(month).set_index("kode_desa").loc[kode]
+    at = run_page(DESA_PAGE, {"desa": kode})
+    assert metric_values(at)[JARAK] == fmt_km(row["jarak_pustu_km"])
+    assert len(_quality_table(at)) == len(notes) >= 1
