@@ -28,7 +28,8 @@ if ctx.state.presentasi:
     current, previous, _ = views.headline_pair(ctx)
     key_cards = tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
     cards.render_cards(cards.card_values(current, previous, rules=ctx.rules, cards=key_cards), per_row=len(key_cards))
-    maps.show_map(views.status_map(ctx, kode_desa, facilities=True, large=True), key=f"{MAP_KEY}_besar", height=440)
+    big_map = views.status_map(ctx, kode_desa, facilities=True, large=True)
+    maps.show_map(big_map, key=f"{MAP_KEY}_besar", height=layout.PRESENTATION_MAP_HEIGHT)
     st.stop()
 
 st.caption(t("peta.help"))

@@ -30,15 +30,17 @@ shown = cards.CARDS if not presentasi else tuple(c for c in cards.CARDS if c.col
 cards.render_cards(
     cards.card_values(current, previous, rules=ctx.rules, cards=shown), per_row=len(shown) if presentasi else 3
 )
+
+# -- presentation: the map, full width -------------------------------------------------
+if presentasi:
+    big_map = views.status_map(ctx, kode_desa, facilities=False, large=True)
+    maps.show_map(big_map, key="ringkasan_peta_besar", height=layout.PRESENTATION_MAP_HEIGHT)
+    st.stop()
+
 if previous_month:
     st.caption(t("metric.delta_note", bulan=fmt_month(previous_month, lang=get_language())))
 else:
     st.caption(t("metric.no_previous"))
-
-# -- presentation: the map, full width -------------------------------------------------
-if presentasi:
-    maps.show_map(views.status_map(ctx, kode_desa, facilities=False, large=True), key="ringkasan_peta_besar", height=440)
-    st.stop()
 
 # -- map and gaps per area ---------------------------------------------------------------
 left, right = st.columns(2, gap="large")

@@ -33,10 +33,12 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 h1 {{ font-size: 2.1rem !important; padding: 0 0 0.2rem !important; }}
 [data-testid="stCaptionContainer"] p {{ font-size: 1.05rem !important; }}
 [data-testid="stMetricLabel"] p {{ font-size: 1.15rem !important; }}
-[data-testid="stMetricValue"] {{ font-size: 2.6rem !important; }}
+[data-testid="stMetricValue"] {{ font-size: 2.5rem !important; line-height: 1.2 !important; }}
+[data-testid="stVerticalBlock"] {{ gap: 0.6rem !important; }}
 [data-testid="stMetricDelta"] {{ font-size: 1.05rem !important; }}
 </style>
 """
+PRESENTATION_MAP_HEIGHT: Final = 420  # px: title, one row of cards and the map fit 1280x720
 MAX_LISTED_NAMES: Final = 3
 NOTE_VALUE_MAX: Final = 60
 

@@ -72,7 +72,8 @@ SYMBOL_CSS: Final = f"""
   color: #fff; font: bold 11px/10px sans-serif; text-align: center; }}
 .ilp-pkm::after {{ content: "+"; }}
 .ilp-icon {{ background: none; border: none; }}
-.ilp-pustu {{ width: 10px; height: 10px; margin: 1px; background: {PUSTU_FILL}; border: 1.5px solid #111; transform: rotate(45deg); }}
+.ilp-pustu {{ width: 10px; height: 10px; margin: 1px; background: {PUSTU_FILL}; border: 1.5px solid #111;
+  transform: rotate(45deg); }}
 .ilp-pustu.ilp-off {{ background: #fff; }}
 .ilp-dot {{ width: 9px; height: 9px; border-radius: 50%; background: #111; border: 1.5px solid #111; }}
 .ilp-dot.ilp-off {{ background: #fff; }}
@@ -288,6 +289,8 @@ def new_map(
         control_scale=False,
         zoom_start=10,
         attribution_control=tiles is not None,
+        zoom_snap=0.25,  # fit the district tightly, not to the nearest whole zoom level
+        zoom_delta=0.5,
     )
     # Instance attributes: only Leaflet itself, from the app's own static folder.
     fmap.default_js = [("leaflet", leaflet_js or js)]
@@ -359,7 +362,9 @@ def _facility_marker(layer: str, *, aktif: bool) -> folium.Marker | folium.Circl
         return folium.Marker(icon=icon)
     if layer == LAYER_PUSTU:
         css = "ilp-sym ilp-pustu" if aktif else "ilp-sym ilp-pustu ilp-off"
-        icon = folium.DivIcon(html=f'<div class="{css}"></div>', icon_size=(12, 12), icon_anchor=(6, 6), class_name="ilp-icon")
+        icon = folium.DivIcon(
+            html=f'<div class="{css}"></div>', icon_size=(12, 12), icon_anchor=(6, 6), class_name="ilp-icon"
+        )
         return folium.Marker(icon=icon)
     return folium.CircleMarker(
         radius=3.5,

@@ -97,9 +97,13 @@ def gap_table_styler(gaps: pd.DataFrame) -> pd.io.formats.style.Styler:
     formats[label_of["jarak_pustu_km"]] = fmt_km
     return (
         labelled.style.format(formats)
-        .format(lambda v: "–" if pd.isna(v) else str(v), subset=[label_of[c] for c in ("nama_desa", "nama_kecamatan", "puskesmas")])
+        .format(_text_or_dash, subset=[label_of[c] for c in ("nama_desa", "nama_kecamatan", "puskesmas")])
         .map(lambda s: f"background-color: {colours.get(s, '#ffffff')}; color: #111111", subset=[label_of["status"]])
     )
+
+
+def _text_or_dash(value: object) -> str:
+    return "–" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
 
 
 def gap_table_columns() -> dict[str, st.column_config.Column]:

@@ -1,0 +1,135 @@
+"""Applying the global filters, filter options, overall indicators, chart/table ordering (pure helpers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import pytest
+
+from geo.indicators import summarise
+from ui.charts import gap_bar_chart, sort_by_gaps, trend_chart
+from ui.filters import options_from_tables, overall_indicators, select_desa
+from ui.views import gap_rows
+
+TABLE = pd.DataFrame(
+    {
+        "kode_desa": ["32.06.01.2001", "32.06.01.2002", "32.06.02.2001", "32.05.01.2001"],
+        "nama_desa": ["Cikawung", "Bantarkalong", "Ciawi", "Cisewu"],
+        "kode_kecamatan": ["32.06.01", "32.06.01", "32.06.02", "32.05.01"],
+        "nama_kecamatan": ["Cipatujah", "Cipatujah", "Karangnunggal", "Cisewu"],
+        "kode_kabupaten": ["32.06", "32.06", "32.06", "32.05"],
+        "nama_kabupaten": ["Kabupaten Tasikmalaya"] * 3 + ["Kabupaten Garut"],
+        "kode_puskesmas": ["P1", "P1", "P2", "P3"],
+        "puskesmas": ["Puskesmas Cipatujah", "Puskesmas Cipatujah", "Puskesmas Ciawi", "Puskesmas Cisewu"],
+        "status": ["lengkap", "tanpa_pustu", "tanpa_keduanya", "tanpa_posyandu_aktif"],
+        "pustu_aktif": [1, 0, 0, 2],
+        "posyandu_total": [4, 3, 2, 5],
+        "posyandu_aktif": [3, 2, 0, 0],
+        "posyandu_lapor": [4, 3, 1, 2],
+        "pustu_total": [1, 0, 1, 2],
+        "pustu_standar": [1, 0, 0, 1],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["32.06.01.2001", "32.06.01.2002", "32.06.02.2001", "32.05.01.2001"]),
+        ({"kabupaten": "32.06"}, ["32.06.01.2001", "32.06.01.2002", "32.06.02.2001"]),
+        ({"kecamatan": ["32.06.01", "32.05.01"]}, ["32.06.01.2001", "32.06.01.2002", "32.05.01.2001"]),
+        ({"puskesmas": "P1"}, ["32.06.01.2001", "32.06.01.2002"]),
+        ({"status": ["tanpa_pustu", "tanpa_keduanya"]}, ["32.06.01.2002", "32.06.02.2001"]),
+        ({"kabupaten": "32.06", "status": ["tanpa_posyandu_aktif"]}, []),
+        ({"kecamatan": ["32.06.01"], "puskesmas": "P1", "status": ["lengkap"]}, ["32.06.01.2001"]),
+    ],
+)
+def test_select_desa(filters: dict, expected: list[str]) -> None:
+    assert list(select_desa(TABLE, **filters)) == expected
+
+
+def test_options_from_tables() -> None:
+    working = pd.DataFrame(
+        {
+            "kode_desa": ["32.06.01.2001", "32.06.02.2001", "32.05.01.2001", "32.06.01.2002"],
+            "kode_puskesmas": ["P1", "P2", "P3", None],
+            "nama_puskesmas": ["Puskesmas Cipatujah", "Puskesmas Ciawi", None, None],
+        }
+    )
+    options = options_from_tables(TABLE, working, ["2026-10", "2026-09"])
+    assert options.kabupaten == {"32.06": "Kabupaten Tasikmalaya", "32.05": "Kabupaten Garut"}
+    assert options.kecamatan["32.06.02"] == ("Karangnunggal", "32.06")
+    assert options.puskesmas == {
+        "P1": ("Puskesmas Cipatujah", ("32.06",)),
+        "P2": ("Puskesmas Ciawi", ("32.06",)),
+        "P3": ("P3", ("32.05",)),  # no name: the code stands in
+    }
+    assert options.months == ("2026-09", "2026-10")
+    assert options.desa == frozenset(TABLE["kode_desa"])
+
+
+class _FakeCoverage:
+    """The two Coverage methods overall_indicators uses, on a fixed desa table."""
+
+    def desa_table(self, month: str, *, kode_desa: Sequence[str] | None = None) -> pd.DataFrame:
+        return TABLE if kode_desa is None else TABLE[TABLE["kode_desa"].isin(list(kode_desa))]
+
+    def indicators(self, month: str, *, by: str, kode_desa: Sequence[str] | None = None) -> pd.DataFrame:
+        return summarise(self.desa_table(month, kode_desa=kode_desa), by=by)
+
+
+def test_overall_indicators_one_kabupaten_is_the_engine_row() -> None:
+    cov = _FakeCoverage()
+    kode = ["32.06.01.2001", "32.06.02.2001"]
+    row = overall_indicators(cov, "2026-10", kode_desa=kode)  # type: ignore[arg-type]
+    expected = cov.indicators("2026-10", by="kabupaten", kode_desa=kode).iloc[0]
+    pd.testing.assert_series_equal(row, expected)
+    assert (row["desa"], row["pct_desa_pustu_aktif"], row["posyandu_total"]) == (2, 50.0, 6)
+
+
+def test_overall_indicators_several_kabupaten_are_summed() -> None:
+    row = overall_indicators(_FakeCoverage(), "2026-10", kode_desa=None)  # type: ignore[arg-type]
+    assert row["desa"] == 4
+    assert row["desa_tanpa_keduanya"] == 1
+    assert row["posyandu_total"] == 14 and row["posyandu_aktif"] == 5
+    assert row["pct_posyandu_aktif"] == pytest.approx(500 / 14)
+    assert row["pct_desa_pustu_aktif"] == pytest.approx(50.0)
+
+
+def test_gap_rows_worst_first() -> None:
+    gaps = gap_rows(TABLE)
+    assert list(gaps["nama_desa"]) == ["Ciawi", "Bantarkalong", "Cisewu"]  # keduanya, pustu, posyandu
+    assert len(TABLE) == 4  # input untouched
+
+
+def test_bars_sorted_by_gaps_with_labels() -> None:
+    groups = summarise(TABLE, by="kecamatan")
+    ordered = sort_by_gaps(groups)
+    assert list(ordered["nama"]) == ["Karangnunggal", "Cipatujah", "Cisewu"]  # ties: worst gap, then name
+    fig = gap_bar_chart(groups)
+    assert [trace.name for trace in fig.data] == [
+        "Tanpa keduanya",
+        "Tanpa pustu aktif",
+        "Tanpa posyandu aktif",
+        "Lengkap",
+    ]
+    assert fig.layout.separators == ",."
+    assert list(fig.data[0].customdata[0]) == ["1", "100,0%"]
+
+
+def test_trend_chart_months_and_percent_labels() -> None:
+    trend = pd.DataFrame(
+        {
+            "bulan": ["2026-10", "2026-09"],
+            "pct_desa_pustu_aktif": [42.45, 40.0],
+            "pct_desa_posyandu_aktif": [92.3, 91.0],
+            "pct_posyandu_aktif": [72.8, float("nan")],
+            "pct_kelengkapan_laporan": [88.3, 88.0],
+        }
+    )
+    fig = trend_chart(trend)
+    assert list(fig.data[0].x) == ["Sep 2026", "Okt 2026"]
+    assert list(fig.data[0].customdata) == ["40,0%", "42,5%"]
+    assert list(fig.data[2].customdata) == ["–", "72,8%"]
+    assert fig.data[1].name == "Desa dengan posyandu aktif"
