@@ -61,7 +61,7 @@ with right:
             selection_mode="single-row",
             hide_index=True,
             column_config=views.gap_table_columns(),
-            height=600,
+            height=views.table_height(len(gaps)),
             width="stretch",
         )
         rows = event.selection.rows if event is not None else []

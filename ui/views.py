@@ -108,16 +108,21 @@ def _text_or_dash(value: object) -> str:
 
 def gap_table_columns() -> dict[str, st.column_config.Column]:
     """Column widths of the gap table (keyed by the labels of :func:`gap_table_styler`)."""
-    widths = {
-        "nama_desa": "small",
-        "status": "medium",
-        "nama_kecamatan": "small",
-        "puskesmas": "small",
-        "pustu_aktif": "small",
-        "posyandu_aktif": "small",
-        "jarak_pustu_km": "small",
+    widths = {  # px
+        "nama_desa": 125,
+        "status": 145,
+        "nama_kecamatan": 110,
+        "puskesmas": 140,
+        "pustu_aktif": 80,
+        "posyandu_aktif": 95,
+        "jarak_pustu_km": 110,
     }
     return {column_label(c): st.column_config.Column(width=w) for c, w in widths.items()}
+
+
+def table_height(rows: int, *, max_px: int = 600) -> int:
+    """Height (px) of an ``st.dataframe`` showing ``rows`` rows without empty space, up to ``max_px``."""
+    return min(max_px, 35 * (rows + 1) + 3)
 
 
 def is_new_selection(name: str, value: str | None) -> bool:
