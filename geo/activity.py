@@ -29,9 +29,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
+from geo.lookup import dictionary_encode, lookup_positions
 from geo.rules import Rules
 from loaders.exceptions import InputError
 
@@ -187,36 +185,12 @@ def _duplicate_cells(rows_per_cell: np.ndarray, names: pd.Series, month_axis: np
     )
 
 
-def _arrow_strings(values: pd.Series) -> pa.Array:
-    """``values`` as one Arrow string array (zero-copy for Arrow-backed string columns)."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        arr = pa.array(values.array)
-    else:
-        arr = pa.array(values.astype("object").where(values.notna(), None).to_numpy(), type=pa.large_string())
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        arr = arr.cast(pa.large_string())
-    return arr
-
-
-def lookup_positions(values: pd.Series, keys: pd.Index | np.ndarray) -> np.ndarray:
-    """Position (int32) of each of ``values`` in the unique strings ``keys``; -1 when absent or missing.
-
-    One Arrow hash pass (``pyarrow.compute.index_in``), several times faster
-    than ``pandas.Index.get_indexer`` on millions of strings.
-    """
-    arr = _arrow_strings(values)
-    value_set = _arrow_strings(pd.Series(keys, dtype=object) if isinstance(keys, np.ndarray) else pd.Series(keys))
-    value_set = value_set.cast(arr.type) if value_set.type != arr.type else value_set
-    return pc.index_in(arr, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
-
-
 def _month_columns(bulan: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Column of each row in the ascending axis of valid months present (-1 when invalid), and the axis."""
-    encoded = pc.dictionary_encode(_arrow_strings(bulan))
-    parsed = np.array([_try_month(v) for v in encoded.dictionary.to_pylist()], dtype="int64")
+    indices, dictionary = dictionary_encode(bulan)
+    parsed = np.array([_try_month(v) for v in dictionary], dtype="int64")
     month_axis = np.unique(parsed[parsed >= 0])
     unique_column = np.append(np.where(parsed >= 0, np.searchsorted(month_axis, parsed), -1), -1)
-    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     return unique_column[indices], month_axis
 
 

@@ -28,6 +28,7 @@ from geo import quality as qual
 from geo import status as st
 from geo import working_areas as wa
 from geo.indicators import summarise
+from geo.lookup import map_distinct
 from geo.metric import metric_crs, nearest_distance, point_xy, to_metric
 from geo.placement import Placement, declared_distance, place, placement_columns
 from geo.rules import Rules
@@ -426,10 +427,8 @@ def _normalised_facilities(fasilitas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _normalised_text(values: pd.Series) -> pd.Series:
-    """Lower-case, stripped text, computed once per unique value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cleaned = pd.array([str(v).strip().lower() for v in uniques], dtype=model.STR)
-    return pd.Series(cleaned.take(codes, allow_fill=True), index=values.index)
+    """Lower-case, stripped text, computed once per distinct value."""
+    return map_distinct(values, lambda v: str(v).strip().lower(), dtype=model.STR)
 
 
 def _codes_at(desa_index: pd.Index, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -33,6 +33,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from geo.lookup import lookup_positions, map_distinct
 from geo.metric import to_metric
 from loaders import model
 
@@ -76,18 +77,14 @@ class Placement:
 def declared_positions(kode_desa: pd.Series, desa_index: pd.Index) -> np.ndarray:
     """Position in ``desa_index`` of each declared code, -1 when invalid or missing.
 
-    Codes are matched once per unique value; a value not found as written is
-    normalised first (``3206012001`` -> ``32.06.01.2001``).
+    One Arrow lookup; a value not found as written is normalised first
+    (``3206012001`` -> ``32.06.01.2001``), once per distinct value.
     """
-    codes, uniques = pd.factorize(kode_desa, use_na_sentinel=True)
-    unique_pos = desa_index.get_indexer(pd.Index(np.asarray(uniques, dtype=object))) if len(uniques) else np.empty(0, "intp")
-    misses = np.flatnonzero(unique_pos < 0)
+    out = lookup_positions(kode_desa, desa_index).astype("int64")
+    misses = np.flatnonzero((out < 0) & kode_desa.notna().to_numpy())
     if misses.size:
-        normalised = pd.Index([model.normalise_kode_desa(v) for v in np.asarray(uniques, dtype=object)[misses]], dtype=object)
-        unique_pos[misses] = desa_index.get_indexer(normalised)
-    out = np.full(len(codes), -1, dtype="int64")
-    known = codes >= 0
-    out[known] = unique_pos[codes[known]]
+        retry = map_distinct(kode_desa.iloc[misses], model.normalise_kode_desa, dtype=model.STR)
+        out[misses] = lookup_positions(retry, desa_index)
     return out
 
 
