@@ -118,6 +118,11 @@ class RequestGuard:
         self.offending.append(url)
         route.abort()
 
+    def record_websocket(self, url: str) -> None:
+        """Note a WebSocket the page opened (Playwright cannot route those) when it leaves localhost."""
+        if not is_local_url(url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)):
+            self.offending.append(url)
+
     def report(self) -> str:
         """The offending URLs, one a line (for an assertion message)."""
         unique = list(dict.fromkeys(self.offending))
@@ -196,7 +201,7 @@ def streamlit_server(
         deadline = time.monotonic() + timeout
         while not _healthy(f"{server.base_url}/_stcore/health"):
             if process.poll() is not None or time.monotonic() > deadline:
-                msg = f"Streamlit did not become healthy on port {port} (exit code {process.poll()}):\n{server.log_tail()}"
+                msg = f"Streamlit not healthy on port {port} (exit code {process.poll()}):\n{server.log_tail()}"
                 raise RuntimeError(msg)
             time.sleep(0.3)
         yield server
@@ -287,6 +292,9 @@ def screenshot(page: Page, path: Path, *, full: bool = False, max_height: int = 
         return
     size = page.viewport_size or {"width": 1280, "height": 720}
     height = min(max(int(page.evaluate(JS_CONTENT_HEIGHT)), size["height"]), max_height)
+    if height <= size["height"]:
+        page.screenshot(path=str(path))
+        return
     page.set_viewport_size({"width": size["width"], "height": height})
     try:
         time.sleep(0.6)  # let charts and the map relayout

@@ -23,8 +23,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 import pytest
@@ -37,6 +38,7 @@ from browser_support import (
     card_values,
     exception_texts,
     folium_frames,
+    is_local_url,
     screenshot,
     streamlit_server,
     wait_app_idle,
@@ -47,9 +49,8 @@ from ui.i18n import t
 
 if TYPE_CHECKING:
     from geo.engine import Coverage
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
 SHARED_DATA: Final = PROJECT_DIR.parent / "shared" / "data"
@@ -62,8 +63,10 @@ IMPORTS: Final = (
     ("reports", "fasilitas/laporan_posyandu_32.06.csv"),
     ("working-areas", "fasilitas/wilayah_kerja_32.06.csv"),
 )
-VIEWPORT: Final = {"width": 1280, "height": 720}
-VIEWPORT_LARGE: Final = {"width": 1920, "height": 1080}
+Viewport = tuple[int, int]  # width, height
+VIEWPORT: Final[Viewport] = (1280, 720)
+VIEWPORT_LARGE: Final[Viewport] = (1920, 1080)
+TABS_AT_ONCE: Final = 2  # views loaded in parallel (separate sessions) to keep the test short
 PAGES: Final = ("ringkasan", "peta", "puskesmas", "desa", "data")  # url path: "" for ringkasan
 PAGES_WITH_DESA_MAP: Final = frozenset({"ringkasan", "peta"})
 MAP_TIMEOUT_S: Final = 40.0
@@ -139,36 +142,62 @@ def guard() -> RequestGuard:
 
 
 @pytest.fixture(scope="module")
-def context(server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
-    """A Chromium context (1280x720, Indonesian locale) whose requests go through the guard."""
+def browser(browser_available: None) -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright's bundled driver (no browser download)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True, timeout=60_000
         )
         try:
-            ctx = browser.new_context(viewport=VIEWPORT, locale="id-ID", timezone_id="Asia/Jakarta")
-            ctx.set_default_timeout(30_000)
-            ctx.set_default_navigation_timeout(30_000)
-            ctx.route("**/*", guard.handle)
-            yield ctx
-            ctx.close()
+            yield launched
         finally:
-            browser.close()
+            launched.close()
+
+
+def _guarded_context(browser: Browser, guard: RequestGuard) -> BrowserContext:
+    width, height = VIEWPORT
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height}, locale="id-ID", timezone_id="Asia/Jakarta"
+    )
+    ctx.set_default_timeout(30_000)
+    ctx.set_default_navigation_timeout(30_000)
+    ctx.route("**/*", guard.handle)
+    return ctx
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser, server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
+    """A context (1280x720, Indonesian locale) whose requests all go through the guard."""
+    ctx = _guarded_context(browser, guard)
+    yield ctx
+    ctx.close()
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _open(context: BrowserContext, server: Server, url: str, *, viewport: dict[str, int] | None = None) -> Page:
-    """A new tab (a new Streamlit session) on ``url``, waited until the script has finished."""
+def _start(context: BrowserContext, server: Server, guard: RequestGuard, url: str, *, viewport: Viewport) -> Page:
+    """A new tab (a new Streamlit session) loading ``url``; does not wait for the app."""
     page = context.new_page()
-    if viewport is not None:
-        page.set_viewport_size(viewport)
+    page.on("websocket", lambda ws: guard.record_websocket(ws.url))
+    if viewport != VIEWPORT:
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     full = url if url.startswith("http") else f"{server.base_url}/{url.lstrip('/')}"
     page.goto(full, wait_until="domcontentloaded")
-    idle = wait_app_idle(page)
-    assert idle, f"{full}: the app did not finish running within the time limit\n{server.log_tail()}"
     return page
+
+
+def _ready(page: Page, server: Server) -> Page:
+    """Wait until the app in ``page`` has finished its run (fails with the server log otherwise)."""
+    assert wait_app_idle(page), f"{page.url}: the app did not finish running in time\n{server.log_tail()}"
+    return page
+
+
+def _open(
+    context: BrowserContext, server: Server, guard: RequestGuard, url: str, *, viewport: Viewport = VIEWPORT
+) -> Page:
+    """A new tab on ``url``, waited until the script has finished."""
+    return _ready(_start(context, server, guard, url, viewport=viewport), server)
 
 
 def _no_exception(page: Page, where: str) -> None:
@@ -212,13 +241,52 @@ def _select_kecamatan(page: Page, name: str) -> None:
 
 
 # -- tests --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://127.0.0.1:8501/_stcore/health", True),
+        ("http://localhost:8501/app/static/vendor/leaflet/leaflet.js", True),
+        ("http://[::1]:8501/", True),
+        ("data:image/png;base64,AAAA", True),
+        ("blob:http://127.0.0.1:8501/5d1c", True),
+        ("https://unpkg.com/leaflet@1.9.4/dist/leaflet.js", False),
+        ("https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css", False),
+        ("https://fonts.googleapis.com/css?family=Source+Sans", False),
+        ("http://127.0.0.1.example.com/x.js", False),
+        ("http://10.0.0.5:8501/", False),
+    ],
+)
+def test_is_local_url(url: str, local: bool) -> None:
+    assert is_local_url(url) is local
+
+
+@pytest.mark.browser
+def test_request_guard_aborts_and_lists_off_host_requests(browser: Browser) -> None:
+    guard = RequestGuard()
+    ctx = _guarded_context(browser, guard)
+    page = ctx.new_page()
+    page.set_content(
+        '<img src="https://tiles.example.invalid/1/2/3.png">'
+        '<script src="https://cdn.example.invalid/leaflet.js"></script>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+    )
+    ctx.close()
+    assert sorted(guard.offending) == [
+        "https://cdn.example.invalid/leaflet.js",
+        "https://tiles.example.invalid/1/2/3.png",
+    ]
+    assert "https://cdn.example.invalid/leaflet.js" in guard.report()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_overview_map_follows_kecamatan_filter_and_url(
     context: BrowserContext, server: Server, engine: Coverage, desa_table: pd.DataFrame, guard: RequestGuard
 ) -> None:
     kabupaten = desa_table[desa_table["kode_kabupaten"].astype(str) == KABUPATEN]
     assert len(kabupaten) == KABUPATEN_DESA
 
-    page = _open(context, server, f"?kabupaten={KABUPATEN}")
+    page = _open(context, server, guard, f"?kabupaten={KABUPATEN}")
     _no_exception(page, "Ringkasan (Tasikmalaya)")
     drawn = wait_map_desa(page, expected=len(kabupaten), timeout=MAP_TIMEOUT_S)
     assert drawn is not None, f"the overview map drew no desa (blank map?)\n{guard.report()}"
@@ -247,7 +315,7 @@ def test_overview_map_follows_kecamatan_filter_and_url(
 
     shared_url = page.url
     assert f"kabupaten={KABUPATEN}" in shared_url
-    again = _open(context, server, shared_url)
+    again = _open(context, server, guard, shared_url)
     _no_exception(again, f"Ringkasan from the shared address {shared_url}")
     drawn_again = wait_map_desa(again, expected=len(kec_codes), timeout=MAP_TIMEOUT_S)
     assert drawn_again == kec_codes
@@ -257,45 +325,72 @@ def test_overview_map_follows_kecamatan_filter_and_url(
     assert not guard.offending, guard.report()
 
 
-def _page_url(name: str, query: str) -> str:
-    return f"{'' if name == 'ringkasan' else name}?{query}"
+@dataclass(frozen=True)
+class View:
+    """One screenshot: a page, its address and mode, the file stem."""
+
+    page: str
+    url: str
+    stem: str
+    presentasi: bool = False
+    viewport: Viewport = VIEWPORT
+    full: bool = True
 
 
-def _shoot_page(context: BrowserContext, server: Server, name: str, query: str, *, mode: str) -> list[str]:
-    """Open one page in one mode, save its screenshots, return the problems found."""
-    presentasi = mode == "presentasi"
-    url = _page_url(name, f"{query}&mode=presentasi" if presentasi else query)
-    stem = f"{name}_presentasi" if presentasi else name
-    page = _open(context, server, url)
-    problems = [f"{url}: exception box: {text[:500]}" for text in exception_texts(page)]
-    if folium_frames(page) or name in PAGES_WITH_DESA_MAP:
-        drawn = wait_map_desa(page, timeout=MAP_TIMEOUT_S if name in PAGES_WITH_DESA_MAP else 15.0)
-        if name in PAGES_WITH_DESA_MAP and not drawn:
-            problems.append(f"{url}: the map drew no desa (blank map)")
+def _views(desa: str) -> list[View]:
+    views: list[View] = []
+    for name in PAGES:
+        query = f"kabupaten={KABUPATEN}" + (f"&desa={desa}" if name == "desa" else "")
+        url = f"{'' if name == 'ringkasan' else name}?{query}"
+        views.append(View(name, url, name))
+        views.append(View(name, f"{url}&mode=presentasi", f"{name}_presentasi", presentasi=True))
+    views.append(View("ringkasan", f"?kabupaten={KABUPATEN}", "ringkasan_1920", viewport=VIEWPORT_LARGE, full=False))
+    return views
+
+
+def _check_and_shoot(page: Page, view: View) -> list[str]:
+    """Problems of one rendered view; saves its screenshot(s)."""
+    where = f"{view.stem} ({view.url})"
+    exceptions = exception_texts(page)
+    problems = [f"{where}: exception box: {text[:500]}" for text in exceptions]
+    # (a failed run draws no map: no point in waiting for one)
+    if not exceptions and view.page in PAGES_WITH_DESA_MAP:
+        if not wait_map_desa(page, timeout=MAP_TIMEOUT_S):
+            problems.append(f"{where}: the map drew no desa (blank map)")
+    elif not exceptions and folium_frames(page):
+        wait_map_desa(page, timeout=15.0)  # let it render before the screenshot; its content is not checked
     sidebar_visible = page.locator('[data-testid="stSidebar"]').is_visible()
-    if sidebar_visible == presentasi:
-        problems.append(f"{url}: sidebar {'shown' if sidebar_visible else 'hidden'} in {mode} mode")
-    screenshot(page, SCREENSHOT_DIR / f"{stem}.png")
-    screenshot(page, SCREENSHOT_DIR / f"{stem}_full.png", full=True)
-    if name == "ringkasan" and not presentasi:
-        page.set_viewport_size(VIEWPORT_LARGE)
-        wait_app_idle(page, timeout=15.0)
-        screenshot(page, SCREENSHOT_DIR / f"{stem}_1920.png")
-    page.close()
+    if sidebar_visible == view.presentasi:
+        problems.append(f"{where}: sidebar {'shown' if sidebar_visible else 'hidden'} in this mode")
+    exit_button = page.get_by_role("button", name=t("presentasi.exit", lang="id"))
+    if view.presentasi and not exit_button.is_visible():
+        problems.append(f"{where}: no visible button to leave presentation mode")
+    screenshot(page, SCREENSHOT_DIR / f"{view.stem}.png")
+    if view.full:
+        screenshot(page, SCREENSHOT_DIR / f"{view.stem}_full.png", full=True)
     return problems
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_every_page_renders_offline_without_errors(
     context: BrowserContext, server: Server, desa_table: pd.DataFrame, guard: RequestGuard
 ) -> None:
     gaps = desa_table[desa_table["status"].astype(str) == "tanpa_keduanya"]
     desa = str(sorted(gaps["kode_desa"].astype(str))[0]) if len(gaps) else str(desa_table["kode_desa"].iloc[0])
+    views = _views(desa)
+    for old in SCREENSHOT_DIR.glob("*.png"):  # this test's own artifacts from an earlier run
+        old.unlink()
     problems: list[str] = []
-    for name in PAGES:
-        query = f"kabupaten={KABUPATEN}" + (f"&desa={desa}" if name == "desa" else "")
-        for mode in ("normal", "presentasi"):
-            problems.extend(_shoot_page(context, server, name, query, mode=mode))
+    for first in range(0, len(views), TABS_AT_ONCE):
+        batch = views[first : first + TABS_AT_ONCE]
+        pages = [_start(context, server, guard, view.url, viewport=view.viewport) for view in batch]
+        for view, page in zip(batch, pages):
+            problems.extend(_check_and_shoot(_ready(page, server), view))
+            page.close()
     assert not problems, "\n".join(problems)
     assert not guard.offending, guard.report()
-    shots: dict[str, Any] = {p.name: p.stat().st_size for p in SCREENSHOT_DIR.glob("*.png")}
-    assert {f"{n}.png" for n in PAGES} <= set(shots) and "ringkasan_1920.png" in shots
+    expected = {f"{v.stem}.png" for v in views} | {f"{v.stem}_full.png" for v in views if v.full}
+    written = {p.name: p.stat().st_size for p in SCREENSHOT_DIR.glob("*.png")}
+    assert set(written) == expected
+    assert min(written.values()) > 10_000  # not blank images
