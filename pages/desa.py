@@ -18,7 +18,7 @@ from ui import drilldown as dd
 from ui import drilldown_views as dv
 from ui import quality_view as qv
 from ui.fmt import fmt_int, fmt_km
-from ui.i18n import status_label, t
+from ui.i18n import t
 
 ctx = context.current()
 layout.page_header(ctx, t("page.desa"))
@@ -39,7 +39,10 @@ row = everything[everything["kode_desa"] == chosen].iloc[0]
 names = dd.desa_names(everything)
 kode_puskesmas = None if pd.isna(row["kode_puskesmas"]) else str(row["kode_puskesmas"])
 
-st.subheader(str(row["nama_desa"]))
+title, badge = st.columns([3, 2], vertical_alignment="center")
+title.subheader(str(row["nama_desa"]))
+with badge:
+    dv.status_badge(str(row["status"]))
 st.caption(
     " · ".join(
         [
@@ -52,8 +55,7 @@ st.caption(
 
 # -- status, facilities, distance -----------------------------------------------------------
 jarak = row["jarak_pustu_km"]
-status_col, pustu_col, posyandu_col, jarak_col = st.columns(4, border=True)
-status_col.metric(t("desap.status"), status_label(row["status"]), help=t(f"status.{row['status']}.desc"))
+pustu_col, posyandu_col, jarak_col = st.columns(3, border=True)
 pustu_col.metric(
     t("col.pustu_aktif"), fmt_int(row["pustu_aktif"]), help=t("desap.pustu_help", total=fmt_int(row["pustu_total"]))
 )
@@ -80,7 +82,7 @@ if ctx.state.presentasi:
     maps.show_map(big_map, key="desa_peta_besar", height=470)
     st.stop()
 
-left, right = st.columns([3, 2], gap="medium")
+left, right = st.columns(2, gap="medium")
 with left:
     st.subheader(t("desap.map"))
     maps.show_map(dv.desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas), key="desa_peta", height=460)
@@ -90,14 +92,14 @@ with right:
     if pustu.empty:
         st.caption(t("desap.pustu_none"))
     else:
-        dv.show_table(dv.pustu_styler(pustu), key="desa_tabel_pustu", rows=len(pustu))
+        dv.show_table(dv.pustu_styler(pustu, with_desa=False), key="desa_tabel_pustu", rows=len(pustu))
     posyandu = dv.posyandu_table(ctx, [chosen], names)
     st.subheader(t("desap.posyandu", n=fmt_int(len(posyandu))))
     if posyandu.empty:
         st.caption(t("desap.posyandu_none"))
     else:
         dv.show_table(
-            dv.posyandu_styler(posyandu, jendela=ctx.rules.posyandu_jendela_bulan),
+            dv.posyandu_styler(posyandu, jendela=ctx.rules.posyandu_jendela_bulan, with_desa=False),
             key="desa_tabel_posyandu",
             rows=len(posyandu),
         )
@@ -117,4 +119,5 @@ st.subheader(t("desap.kualitas", n=fmt_int(len(notes))))
 if notes.empty:
     st.success(t("desap.kualitas_none"), icon=":material/check_circle:")
 else:
-    qv.show_findings(qv.with_places(notes, cov.dataset.desa), key="desa_tabel_kualitas")
+    places = qv.with_places(notes, cov.dataset.desa)
+    qv.show_findings(places, key="desa_tabel_kualitas", columns=qv.DESA_FINDING_COLUMNS)

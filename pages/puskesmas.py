@@ -57,31 +57,29 @@ if ctx.state.presentasi:
 if ctx.state.kecamatan or ctx.state.status:
     st.caption(t("pkm.filter_note"))
 
-# -- map and priorities --------------------------------------------------------------------
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    st.subheader(t("pkm.map"))
-    maps.show_map(views.status_map(ctx, kode_desa, facilities=True), key="pkm_peta", height=560)
-with right:
-    st.subheader(t("pkm.prioritas"))
-    st.caption(t("pkm.prioritas_help"))
-    ranked = dv.priority_table(ctx, table)
-    if ranked.empty:
-        st.success(t("pkm.prioritas_none"), icon=":material/check_circle:")
-    else:
-        event = st.dataframe(
-            dv.priority_styler(ranked),
-            key="pkm_prioritas",
-            on_select="rerun",
-            selection_mode="single-row",
-            hide_index=True,
-            width="stretch",
-            height=min(520, 38 + 35 * len(ranked)),
-        )
-        rows = event.selection.rows if event is not None else []
-        picked = str(ranked.loc[rows[0], "kode_desa"]) if rows and rows[0] < len(ranked) else None
-        if views.is_new_selection("pkm_prioritas", picked) and picked is not None:
-            session.open_desa(picked)
+# -- map, then priorities (full width: the reasons need the room) ---------------------------
+st.subheader(t("pkm.map"))
+maps.show_map(views.status_map(ctx, kode_desa, facilities=True), key="pkm_peta", height=500)
+st.subheader(t("pkm.prioritas"))
+st.caption(t("pkm.prioritas_help"))
+ranked = dv.priority_table(ctx, table)
+if ranked.empty:
+    st.success(t("pkm.prioritas_none"), icon=":material/check_circle:")
+else:
+    event = st.dataframe(
+        dv.priority_styler(ranked),
+        key="pkm_prioritas",
+        column_config=dv.priority_column_config(),
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        height=min(460, 38 + 35 * len(ranked)),
+    )
+    rows = event.selection.rows if event is not None else []
+    picked = str(ranked.loc[rows[0], "kode_desa"]) if rows and rows[0] < len(ranked) else None
+    if views.is_new_selection("pkm_prioritas", picked) and picked is not None:
+        session.open_desa(picked)
 
 # -- tables ----------------------------------------------------------------------------------
 pustu = dv.pustu_table(ctx, kode_desa, names)

@@ -14,7 +14,7 @@ from ui import drilldown
 from ui.activity_chart import group_label
 from ui.fmt import fmt_km
 from ui.i18n import status_label, t
-from ui.quality_view import findings_frame, with_places
+from ui.quality_view import DESA_FINDING_COLUMNS, findings_frame, with_places
 
 JARAK = "Jarak ke pustu aktif terdekat"
 
@@ -47,16 +47,16 @@ def test_desa_from_url_shows_status_distance_and_quality_notes(app_on_demo: Path
     at = run_page(DESA_PAGE, {"desa": kode})
     assert at.selectbox(key="ilp_w_pilih_desa").value == kode
     cards = metric_values(at)
-    assert cards["Status"] == status_label(row["status"])
+    assert f"Status: {status_label(row['status'])}" in texts(at.main.markdown)
     assert cards[JARAK] == fmt_km(row["jarak_pustu_km"])
     assert cards["Posyandu aktif / total"] == f"{row['posyandu_aktif']} / {row['posyandu_total']}"
     notes = drilldown.desa_quality(cov.quality(month), cov.facilities, kode)
     assert len(notes) >= 2
     assert t("desap.kualitas", n=len(notes)) in texts(at.main.subheader)
     shown = _quality_table(at)
-    expected = findings_frame(with_places(notes, cov.dataset.desa))
+    expected = findings_frame(with_places(notes, cov.dataset.desa), DESA_FINDING_COLUMNS)
     assert shown["Keterangan"].tolist() == expected["Keterangan"].tolist()
-    assert set(shown["Desa"]) <= {row["nama_desa"], "–"}
+    assert list(shown.columns) == ["Tingkat", "Temuan", "Fasilitas", "Nama", "Keterangan"]
 
 
 def test_chart_and_facility_tables(app_on_demo: Path) -> None:
@@ -113,7 +113,7 @@ def test_no_active_pustu_anywhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setenv("ILP_STORE", str(store.path))
     at = run_page(DESA_PAGE, {"desa": "99.01.01.2001"})
     assert metric_values(at)[JARAK] == t("desap.jarak_none")
-    assert metric_values(at)["Status"] == status_label("tanpa_pustu")
+    assert ":yellow-badge[Status: Tanpa pustu aktif]" in texts(at.main.markdown)
 
 
 def test_english_interface(app_on_demo: Path) -> None:

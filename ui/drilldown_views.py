@@ -20,9 +20,17 @@ from ui.context import PageContext
 from ui.drilldown import posyandu_rows, pustu_staffing, with_penduduk
 from ui.fmt import fmt_int, fmt_km, previous_month
 from ui.i18n import get_language, status_label, t
-from ui.table_format import month_text, styled, yes_no
+from ui.palette import status_color
+from ui.table_format import column_title, month_text, styled, yes_no
 
 TABLE_HEIGHT = 420
+# st.badge colours nearest to the status colours of the maps (ui.palette).
+STATUS_BADGE_COLORS = {
+    "lengkap": "green",
+    "tanpa_pustu": "yellow",
+    "tanpa_posyandu_aktif": "blue",
+    "tanpa_keduanya": "red",
+}
 
 
 def area_cards(ctx: PageContext, kode_desa: Sequence[str]) -> None:
@@ -34,6 +42,15 @@ def area_cards(ctx: PageContext, kode_desa: Sequence[str]) -> None:
     shown = cards.CARDS if not ctx.state.presentasi else tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
     values = cards.card_values(current, before, rules=ctx.rules, cards=shown)
     cards.render_cards(values, per_row=len(shown) if ctx.state.presentasi else 3)
+
+
+def status_badge(status: str) -> None:
+    """The desa status as a coloured badge, with its meaning as help."""
+    st.badge(
+        f"{t('desap.status')}: {status_label(status)}",
+        color=STATUS_BADGE_COLORS.get(status, "gray"),
+        help=t(f"status.{status}.desc") if status in STATUS_BADGE_COLORS else None,
+    )
 
 
 # -- priorities ---------------------------------------------------------------------------
@@ -65,12 +82,17 @@ def priority_table(ctx: PageContext, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def priority_styler(ranked: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """The priority list for ``st.dataframe``."""
-    shown = ranked.assign(
-        status=ranked["status"].map(status_label),
-        tindakan=ranked["tindakan"].map(lambda a: t(f"tindakan.{a}")),
-    )
-    return styled(shown, ["peringkat", "nama_desa", "status", "tindakan", "alasan"], integers=["peringkat"])
+    """The priority list for ``st.dataframe``: what to fix, in the colour of the desa status."""
+    shown = ranked.assign(tindakan=ranked["tindakan"].map(lambda a: t(f"tindakan.{a}")))
+    colours = [f"background-color: {status_color(s)}; color: #111111" for s in ranked["status"]]
+    styler = styled(shown, ["peringkat", "nama_desa", "tindakan", "alasan"], integers=["peringkat"])
+    label = column_title("tindakan")
+    return styler.apply(lambda _column: colours, subset=[label])
+
+
+def priority_column_config() -> dict[str, object]:
+    """Column widths of the priority list (the reason text gets the room)."""
+    return {column_title("peringkat"): st.column_config.Column(width="small")}
 
 
 # -- facility tables ------------------------------------------------------------------------
@@ -80,12 +102,13 @@ def pustu_table(ctx: PageContext, kode_desa: Sequence[str], names: Mapping[str, 
     return rows.assign(desa=rows["kode_desa"].map(lambda k: names.get(k, k)))
 
 
-def pustu_styler(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """Pustu table: name, desa, active, perawat, bidan, meets the standard."""
+def pustu_styler(rows: pd.DataFrame, *, with_desa: bool = True) -> pd.io.formats.style.Styler:
+    """Pustu table: name, (desa,) active, perawat, bidan, meets the standard."""
     shown = rows.assign(aktif=yes_no(rows["aktif"]), sesuai_standar=yes_no(rows["sesuai_standar"]))
+    columns = ["nama", "desa", "aktif", "perawat", "bidan", "sesuai_standar"]
     return styled(
         shown,
-        ["nama", "desa", "aktif", "perawat", "bidan", "sesuai_standar"],
+        columns if with_desa else [c for c in columns if c != "desa"],
         integers=["perawat", "bidan"],
         titles={"nama": t("kol.nama_pustu")},
     )
@@ -98,16 +121,17 @@ def posyandu_table(ctx: PageContext, kode_desa: Sequence[str], names: Mapping[st
     return rows.assign(desa=rows["kode_desa"].astype("object").map(lambda k: names.get(k, k)))
 
 
-def posyandu_styler(rows: pd.DataFrame, *, jendela: int) -> pd.io.formats.style.Styler:
-    """Posyandu table: name, code, desa, active, months open in the window, last report, reporting."""
+def posyandu_styler(rows: pd.DataFrame, *, jendela: int, with_desa: bool = True) -> pd.io.formats.style.Styler:
+    """Posyandu table: name, code, (desa,) active, months open in the window, last report, reporting."""
     shown = rows.assign(
         aktif=yes_no(rows["aktif"]),
         lapor_bulan_ini=yes_no(rows["lapor_bulan_ini"]),
         laporan_terakhir=month_text(rows["laporan_terakhir"]),
     )
+    columns = ["nama", "kode", "desa", "aktif", "bulan_buka", "laporan_terakhir", "lapor_bulan_ini"]
     return styled(
         shown,
-        ["nama", "kode", "desa", "aktif", "bulan_buka", "laporan_terakhir", "lapor_bulan_ini"],
+        columns if with_desa else [c for c in columns if c != "desa"],
         integers=["bulan_buka"],
         titles={
             "nama": t("kol.nama_posyandu"),
@@ -162,10 +186,12 @@ def desa_map(ctx: PageContext, kode_desa: str, *, kode_puskesmas: str | None, la
         desa_names=names,
         lang=lang,
     )
-    fmap = maps.status_map(features, points, tiles=maps.tiles_from_env(), large_legend=large, lang=lang)
-    bounds = _union_bounds(features, points)
-    if bounds is not None:
-        fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    # The shell's building blocks, with every facility layer switched on: they are this desa's own.
+    fmap = maps.new_map(_union_bounds(features, points), tiles=maps.tiles_from_env())
+    maps.add_desa_layer(fmap, features, lang=lang)
+    maps.add_facility_layers(fmap, points, show=maps.FACILITY_LAYERS, lang=lang)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    maps.add_legend(fmap, facilities=True, large=large, lang=lang)
     return fmap
 
 

@@ -32,6 +32,7 @@ FINDING_COLUMNS: Final = (
     "nama_kecamatan",
     "pesan",
 )
+DESA_FINDING_COLUMNS: Final = ("tingkat", "jenis", "jenis_fasilitas", "nama", "pesan")
 DOWNLOAD_NAME: Final = "temuan_kualitas_data"
 XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,21 +65,23 @@ def with_places(quality: pd.DataFrame, desa: pd.DataFrame) -> pd.DataFrame:
     return quality.drop(columns=extra).merge(places, on="kode_desa", how="left")
 
 
-def findings_frame(findings: pd.DataFrame) -> pd.DataFrame:
-    """The findings as users see them: labelled columns and values, text only."""
+def findings_frame(findings: pd.DataFrame, columns: Sequence[str] = FINDING_COLUMNS) -> pd.DataFrame:
+    """The findings as users see them: labelled ``columns`` and values, text only."""
     shown = findings.assign(
         tingkat=findings["tingkat"].map(tingkat_label),
         jenis=findings["jenis"].map(jenis_label),
         jenis_fasilitas=findings["jenis_fasilitas"].map(fasilitas_label),
     )
-    table = labelled(shown, list(FINDING_COLUMNS), titles={"jenis": t("kol.jenis_temuan")})
+    table = labelled(shown, list(columns), titles={"jenis": t("kol.jenis_temuan")})
     return table.astype("object").map(text_or_dash)
 
 
-def show_findings(findings: pd.DataFrame, *, key: str) -> None:
-    """Draw the findings table (from :func:`with_places` rows)."""
-    table = findings_frame(findings)
-    st.dataframe(table, key=key, hide_index=True, width="stretch", height=min(460, 38 + 35 * max(len(table), 1)))
+def show_findings(findings: pd.DataFrame, *, key: str, columns: Sequence[str] = FINDING_COLUMNS) -> None:
+    """Draw the findings table (from :func:`with_places` rows), with ``columns``."""
+    table = findings_frame(findings, columns)
+    height = min(460, 38 + 35 * max(len(table), 1))
+    wide = {t("kol.pesan"): st.column_config.TextColumn(width="large")}
+    st.dataframe(table, key=key, hide_index=True, width="stretch", height=height, column_config=wide)
 
 
 def filter_findings(
@@ -139,11 +142,12 @@ def render(ctx: PageContext) -> None:
     show_findings(shown, key="data_tabel_kualitas")
     table = findings_frame(shown)
     csv_col, xlsx_col, _ = st.columns([1, 1, 3])
+    # Bytes are made only when a button is pressed (deferred), not on every rerun of the page.
     csv_col.download_button(
-        t("kualitas.unduh_csv"), frame_to_bytes(table, "csv"), file_name=f"{DOWNLOAD_NAME}.csv", mime="text/csv",
-        key="ilp_q_csv", icon=":material/download:",
+        t("kualitas.unduh_csv"), lambda: frame_to_bytes(table, "csv"), file_name=f"{DOWNLOAD_NAME}.csv",
+        mime="text/csv", key="ilp_q_csv", icon=":material/download:",
     )
     xlsx_col.download_button(
-        t("kualitas.unduh_xlsx"), frame_to_bytes(table, "xlsx"), file_name=f"{DOWNLOAD_NAME}.xlsx", mime=XLSX_MIME,
-        key="ilp_q_xlsx", icon=":material/download:",
+        t("kualitas.unduh_xlsx"), lambda: frame_to_bytes(table, "xlsx"), file_name=f"{DOWNLOAD_NAME}.xlsx",
+        mime=XLSX_MIME, key="ilp_q_xlsx", icon=":material/download:",
     )
