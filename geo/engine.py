@@ -146,6 +146,7 @@ class Coverage:
         self._activity_cache: dict[int, act.MonthActivity] = {}
         self._quality_cache: dict[int | None, pd.DataFrame] = {}
         self._facilities: gpd.GeoDataFrame | None = None
+        self._geometry_cache: dict[float, gpd.GeoDataFrame] = {}
         self._distance_m: np.ndarray | None = None
 
     @property
@@ -298,17 +299,23 @@ class Coverage:
     def desa_geometries(self, *, simplify_m: float | None = None) -> gpd.GeoDataFrame:
         """``kode_desa`` + geometry, in desa-table order.
 
-        ``simplify_m`` simplifies for display (Douglas-Peucker with topology
-        preserved per polygon; the tolerance is converted at 111,320 m per degree).
+        ``simplify_m`` simplifies for display (tolerance converted at 111,320 m
+        per degree): plain Douglas-Peucker first, and the topology-preserving
+        simplifier for any polygon that came out invalid or empty, so every
+        result is a valid polygon (about 4x faster than simplifying all with
+        topology preservation). Cached per tolerance.
         """
-        geometry = self._polygons
-        if simplify_m:
-            geometry = shapely.simplify(geometry, simplify_m / METRES_PER_DEGREE, preserve_topology=True)
-        return gpd.GeoDataFrame(
-            {"kode_desa": self._desa["kode_desa"].reset_index(drop=True)},
-            geometry=gpd.GeoSeries(geometry, crs=model.CRS),
-            crs=model.CRS,
-        )
+        key = float(simplify_m or 0.0)
+        if key not in self._geometry_cache:
+            geometry = self._polygons
+            if key > 0:
+                geometry = _simplified(geometry, key / METRES_PER_DEGREE)
+            self._geometry_cache[key] = gpd.GeoDataFrame(
+                {"kode_desa": self._desa["kode_desa"].reset_index(drop=True)},
+                geometry=gpd.GeoSeries(geometry, crs=model.CRS),
+                crs=model.CRS,
+            )
+        return self._geometry_cache[key].copy()
 
     def posyandu_activity(self, month: str) -> pd.DataFrame:
         """One row per unique posyandu with its activity for ``month`` (see engine_api.md)."""
@@ -316,10 +323,8 @@ class Coverage:
         pos = self._units.posyandu
         fac = self._fac
         lon, lat = point_xy(self._points[pos])
-        last = activity.laporan_terakhir
-        labels = np.full(len(last), None, dtype=object)
-        has = last >= 0
-        labels[has] = [act.month_label(m) for m in last[has]] if has.any() else []
+        distinct, which = np.unique(activity.laporan_terakhir, return_inverse=True)
+        labels = np.array([act.month_label(m) if m >= 0 else None for m in distinct], dtype=object)[which]
         return pd.DataFrame(
             {
                 "kode": self._units.posyandu_kode.array,
@@ -429,6 +434,15 @@ def _normalised_facilities(fasilitas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _normalised_text(values: pd.Series) -> pd.Series:
     """Lower-case, stripped text, computed once per distinct value."""
     return map_distinct(values, lambda v: str(v).strip().lower(), dtype=model.STR)
+
+
+def _simplified(polygons: np.ndarray, tolerance: float) -> np.ndarray:
+    """Douglas-Peucker, redone with topology preservation where the fast result is invalid or empty."""
+    fast = shapely.simplify(polygons, tolerance, preserve_topology=False)
+    bad = np.flatnonzero(~shapely.is_valid(fast) | shapely.is_empty(fast))
+    if bad.size:
+        fast[bad] = shapely.simplify(polygons[bad], tolerance, preserve_topology=True)
+    return fast
 
 
 def _codes_at(desa_index: pd.Index, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -145,22 +145,27 @@ def _facility_frame(inputs: QualityInputs, rows: np.ndarray, jenis: str, tingkat
     return _frame(
         jenis=[jenis] * len(rows),
         tingkat=tingkat if not isinstance(tingkat, str) else [tingkat] * len(rows),
-        jenis_fasilitas=fac["jenis"].to_numpy(dtype=object, na_value=None)[rows],
-        subjek=_subject(fac)[rows],
-        nama=fac["nama"].to_numpy(dtype=object, na_value=None)[rows],
-        kode_desa=fac["kode_desa_final"].to_numpy(dtype=object, na_value=None)[rows],
+        jenis_fasilitas=_values(fac, "jenis", rows),
+        subjek=_subject(fac, rows),
+        nama=_values(fac, "nama", rows),
+        kode_desa=_values(fac, "kode_desa_final", rows),
         pesan=pesan,
     )
 
 
-def _subject(fac: pd.DataFrame) -> np.ndarray:
+def _values(fac: pd.DataFrame, column: str, rows: np.ndarray, *, missing: object = None) -> np.ndarray:
+    """``fac[column]`` at positions ``rows`` as an object array (``missing`` for NA)."""
+    return fac[column].iloc[rows].to_numpy(dtype=object, na_value=missing)
+
+
+def _subject(fac: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Facility code, else the row id."""
-    return fac["kode"].fillna(fac["id_fasilitas"]).to_numpy(dtype=object, na_value=None)
+    return fac["kode"].iloc[rows].fillna(fac["id_fasilitas"].iloc[rows]).to_numpy(dtype=object, na_value=None)
 
 
 def _label(fac: pd.DataFrame, rows: np.ndarray) -> list[str]:
-    jenis = fac["jenis"].to_numpy(dtype=object, na_value="")[rows]
-    nama = fac["nama"].to_numpy(dtype=object, na_value="(tanpa nama)")[rows]
+    jenis = _values(fac, "jenis", rows, missing="")
+    nama = _values(fac, "nama", rows, missing="(tanpa nama)")
     return [f"{LABEL_JENIS.get(j, 'Fasilitas')} {n}" for j, n in zip(jenis, nama, strict=True)]
 
 
@@ -168,7 +173,7 @@ def _outside(inputs: QualityInputs) -> pd.DataFrame:
     fac, p = inputs.facilities, inputs.placement
     rows = np.flatnonzero(p.outside)
     lon, lat = point_xy(np.asarray(fac.geometry.values, dtype=object)[rows])
-    jenis = fac["jenis"].to_numpy(dtype=object, na_value="")[rows]
+    jenis = _values(fac, "jenis", rows, missing="")
     messages = []
     for label, j, x, y, declared in zip(_label(fac, rows), jenis, lon, lat, p.declared[rows], strict=True):
         where = f"Titik {label} ({angka(y, 5)}; {angka(x, 5)}) berada di luar semua batas desa yang diimpor"
@@ -206,21 +211,17 @@ def _without_point(inputs: QualityInputs) -> pd.DataFrame:
     return _facility_frame(inputs, rows, "tanpa_koordinat", SEDANG, messages)
 
 
-def _desa_names(inputs: QualityInputs) -> pd.Series:
-    return pd.Series(inputs.desa["nama_desa"].to_numpy(dtype=object), index=inputs.desa["kode_desa"].to_numpy(dtype=object))
-
-
 def _other_desa(inputs: QualityInputs) -> pd.DataFrame:
     fac, p = inputs.facilities, inputs.placement
     rows = np.flatnonzero((p.declared >= 0) & (p.located >= 0) & (p.located != p.declared))
-    names = _desa_names(inputs)
+    names = inputs.desa["nama_desa"].to_numpy(dtype=object, na_value="")
     codes = inputs.desa["kode_desa"].to_numpy(dtype=object)
     messages = []
     for label, loc, dec, dist in zip(_label(fac, rows), p.located[rows], p.declared[rows], inputs.distance_m[rows], strict=True):
         jarak = "kurang dari 1 m" if dist < 1 else f"{angka(dist)} m"
         messages.append(
-            f"Titik {label} berada di desa {names.iloc[loc]} ({codes[loc]}), {jarak} dari desa yang "
-            f"dinyatakan {names.iloc[dec]} ({codes[dec]}); dihitung di desa yang dinyatakan. Periksa koordinat "
+            f"Titik {label} berada di desa {names[loc]} ({codes[loc]}), {jarak} dari desa yang "
+            f"dinyatakan {names[dec]} ({codes[dec]}); dihitung di desa yang dinyatakan. Periksa koordinat "
             "atau Kode Desa."
         )
     tingkat = np.where(inputs.distance_m[rows] < NEAR_BORDER_M, RENDAH, SEDANG)
@@ -230,7 +231,7 @@ def _other_desa(inputs: QualityInputs) -> pd.DataFrame:
 def _unknown_desa_code(inputs: QualityInputs) -> pd.DataFrame:
     fac, p = inputs.facilities, inputs.placement
     rows = np.flatnonzero(fac["kode_desa"].notna().to_numpy() & (p.declared < 0))
-    declared = fac["kode_desa"].to_numpy(dtype=object, na_value=None)[rows]
+    declared = _values(fac, "kode_desa", rows)
     messages = [
         f"{label}: Kode Desa '{code}' tidak ada dalam batas desa yang diimpor; "
         + ("ditempatkan menurut titiknya." if loc >= 0 else "tidak dapat ditempatkan di desa mana pun.")
@@ -266,17 +267,17 @@ def _duplicate_name(inputs: QualityInputs) -> pd.DataFrame:
     left, right = shapely.STRtree(points).query(points, predicate="dwithin", distance=inputs.rules.duplikat_radius_m)
     keep = left < right
     a, b = rows[left[keep]], rows[right[keep]]
-    nama = fac["nama"].str.strip().str.lower().to_numpy(dtype=object, na_value="")
-    jenis = fac["jenis"].to_numpy(dtype=object, na_value="")
-    kode = fac["kode"].to_numpy(dtype=object, na_value="")
-    same = (nama[a] == nama[b]) & (jenis[a] == jenis[b]) & ~((kode[a] == kode[b]) & (kode[a] != ""))
+    pairs = np.concatenate([a, b])
+    nama = fac["nama"].iloc[pairs].str.strip().str.lower().to_numpy(dtype=object, na_value="").reshape(2, -1)
+    jenis = _values(fac, "jenis", pairs, missing="").reshape(2, -1)
+    kode = _values(fac, "kode", pairs, missing="").reshape(2, -1)
+    same = (nama[0] == nama[1]) & (jenis[0] == jenis[1]) & ~((kode[0] == kode[1]) & (kode[0] != ""))
     a, b = a[same], b[same]
-    subject = _subject(fac)
     dist = shapely.distance(points[np.searchsorted(rows, a)], points[np.searchsorted(rows, b)])
     messages = [
-        f"Nama sama dengan {subject[first]} ({fac['nama'].iat[first]}) dan jaraknya hanya {angka(d)} m: "
+        f"Nama sama dengan {subject} ({name}) dan jaraknya hanya {angka(d)} m: "
         "mungkin fasilitas yang sama tercatat dua kali."
-        for first, d in zip(a, dist, strict=True)
+        for subject, name, d in zip(_subject(fac, a), _values(fac, "nama", a), dist, strict=True)
     ]
     return _facility_frame(inputs, b, "duplikat_nama", RENDAH, messages)
 
@@ -325,15 +326,15 @@ def _duplicate_reports(inputs: QualityInputs) -> pd.DataFrame:
     fac = inputs.facilities
     has = ~np.isnan(unit)
     rows = np.where(has, inputs.posyandu[np.nan_to_num(unit).astype("int64")], -1) if n else np.empty(0, "int64")
-    nama = fac["nama"].to_numpy(dtype=object, na_value=None)
-    desa = fac["kode_desa_final"].to_numpy(dtype=object, na_value=None)
+    nama = np.where(rows >= 0, _values(fac, "nama", np.clip(rows, 0, None)), None) if n else []
+    desa = np.where(rows >= 0, _values(fac, "kode_desa_final", np.clip(rows, 0, None)), None) if n else []
     return _frame(
         jenis=["laporan_duplikat"] * n,
         tingkat=[RENDAH] * n,
         jenis_fasilitas=[model.POSYANDU] * n,
         subjek=dup["kode_posyandu"].to_numpy(dtype=object),
-        nama=[nama[r] if r >= 0 else None for r in rows],
-        kode_desa=[desa[r] if r >= 0 else None for r in rows],
+        nama=nama,
+        kode_desa=desa,
         pesan=[
             f"Laporan posyandu {code} bulan {bulan} tercatat {count} kali; dihitung sekali."
             for code, bulan, count in zip(dup["kode_posyandu"], dup["bulan"], dup["baris"], strict=True)
@@ -371,8 +372,8 @@ def _desa_without_area(inputs: QualityInputs) -> pd.DataFrame:
 
 def _puskesmas_without_desa(inputs: QualityInputs) -> pd.DataFrame:
     fac = inputs.facilities
-    served = pd.Index(inputs.working_areas["kode_puskesmas"].dropna().to_numpy(dtype=object))
-    idle = ~pd.Index(inputs.inside_puskesmas_kode).isin(served)
+    served = set(inputs.working_areas["kode_puskesmas"].dropna().unique())
+    idle = np.array([kode not in served for kode in inputs.inside_puskesmas_kode], dtype=bool)
     rows = inputs.inside_puskesmas[idle]
     messages = [
         f"{label} berada di dalam wilayah tetapi tidak melayani desa mana pun"
