@@ -140,7 +140,9 @@ def angka(value: float, decimals: int = 0) -> str:
 
 
 # -- facility findings ---------------------------------------------------------------
-def _facility_frame(inputs: QualityInputs, rows: np.ndarray, jenis: str, tingkat: object, pesan: list[str]) -> pd.DataFrame:
+def _facility_frame(
+    inputs: QualityInputs, rows: np.ndarray, jenis: str, tingkat: object, pesan: list[str]
+) -> pd.DataFrame:
     fac = inputs.facilities
     return _frame(
         jenis=[jenis] * len(rows),
@@ -217,7 +219,8 @@ def _other_desa(inputs: QualityInputs) -> pd.DataFrame:
     names = inputs.desa["nama_desa"].to_numpy(dtype=object, na_value="")
     codes = inputs.desa["kode_desa"].to_numpy(dtype=object)
     messages = []
-    for label, loc, dec, dist in zip(_label(fac, rows), p.located[rows], p.declared[rows], inputs.distance_m[rows], strict=True):
+    distances = inputs.distance_m[rows]
+    for label, loc, dec, dist in zip(_label(fac, rows), p.located[rows], p.declared[rows], distances, strict=True):
         jarak = "kurang dari 1 m" if dist < 1 else f"{angka(dist)} m"
         messages.append(
             f"Titik {label} berada di desa {names[loc]} ({codes[loc]}), {jarak} dari desa yang "
@@ -395,13 +398,14 @@ def _from_catatan(inputs: QualityInputs, engine: pd.DataFrame) -> pd.DataFrame:
     by_code = fac[fac["kode"].notna()].drop_duplicates("kode").set_index("kode")
     # reports findings may name "CODE YYYY-MM": the subject is the posyandu code (the month stays in pesan)
     subjek = catatan["subjek"].astype("string").str.replace(CODE_MONTH, r"\1", regex=True)
+    keys = subjek.to_numpy(dtype=object)
     frame = _frame(
         jenis=jenis,
         tingkat=catatan["tingkat"].astype("string").fillna(SEDANG),
         jenis_fasilitas=[_kind_of_source(v) for v in catatan["sumber"].to_numpy(dtype=object, na_value="")],
         subjek=subjek,
-        nama=by_code["nama"].reindex(subjek.to_numpy(dtype=object)).to_numpy(dtype=object, na_value=None),
-        kode_desa=by_code["kode_desa_final"].reindex(subjek.to_numpy(dtype=object)).to_numpy(dtype=object, na_value=None),
+        nama=by_code["nama"].reindex(keys).to_numpy(dtype=object, na_value=None),
+        kode_desa=by_code["kode_desa_final"].reindex(keys).to_numpy(dtype=object, na_value=None),
         pesan=catatan["pesan"].astype("string"),
     )
     seen = pd.MultiIndex.from_frame(engine[["jenis", "subjek"]].fillna(""))

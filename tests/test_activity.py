@@ -108,8 +108,10 @@ def test_duplicate_report_rows_count_once() -> None:
 
 def test_custom_rules_change_the_window() -> None:
     buka = {m: True for m in WINDOW[-3:]}
-    assert bool(_activity(reports("Y1", buka), rules=Rules(posyandu_min_bulan=3, posyandu_jendela_bulan=4))["aktif"])
-    assert not bool(_activity(reports("Y1", buka), rules=Rules(posyandu_min_bulan=4, posyandu_jendela_bulan=4))["aktif"])
+    three_of_four = Rules(posyandu_min_bulan=3, posyandu_jendela_bulan=4)
+    four_of_four = Rules(posyandu_min_bulan=4, posyandu_jendela_bulan=4)
+    assert bool(_activity(reports("Y1", buka), rules=three_of_four)["aktif"])
+    assert not bool(_activity(reports("Y1", buka), rules=four_of_four)["aktif"])
 
 
 def test_report_matrix_lists_unknown_codes_and_duplicates() -> None:
@@ -124,7 +126,8 @@ def test_report_matrix_lists_unknown_codes_and_duplicates() -> None:
     assert matrix.months == ["2026-01", "2026-02"]
     assert matrix.unknown_codes.values.tolist() == [["X9", 3]]
     assert matrix.duplicate_rows.values.tolist() == [["X9", "2026-02", 2], ["Y1", "2026-02", 2]]
-    activity = activity_for_month(matrix, parse_month("2026-02"), rules=Rules(posyandu_min_bulan=2, posyandu_jendela_bulan=2))
+    two_of_two = Rules(posyandu_min_bulan=2, posyandu_jendela_bulan=2)
+    activity = activity_for_month(matrix, parse_month("2026-02"), rules=two_of_two)
     assert activity.bulan_buka.tolist() == [0, 2]  # conflicting duplicates: opened when any row says so
     assert activity.aktif.tolist() == [False, True]
     assert matrix.row_posyandu.tolist() == [1, 1, 1, -1, -1, -1, -1]
@@ -143,7 +146,10 @@ def test_no_reports_at_all() -> None:
 def test_posyandu_activity_columns() -> None:
     cov = coverage(
         desa_layer([(DESA, cell(0, 1))]),
-        [facility(model.POSYANDU, "Posyandu Satu", kode="Y1", at=point(0.5)), facility(model.POSYANDU, "Dua", kode="Y2")],
+        [
+            facility(model.POSYANDU, "Posyandu Satu", kode="Y1", at=point(0.5)),
+            facility(model.POSYANDU, "Dua", kode="Y2"),
+        ],
         reports("Y1", {"2026-10": True}),
     )
     table = cov.posyandu_activity("2026-10")

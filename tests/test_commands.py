@@ -22,6 +22,7 @@ from loaders.store import ChangeRecord, Store
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 D1, D2 = "11.01.01.2001", "11.01.02.2001"
+JSON_GAPS = ["gaps", "--month", "2026-10", "--format", "json"]
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_gaps_json_has_exactly_the_point_4_fields(store_path: Path) -> None:
 
 def test_gaps_json_nan_is_null(tmp_path: Path, store_path: Path) -> None:
     out = tmp_path / "gaps.json"
-    assert cli.main(["gaps", "--month", "2026-10", "--format", "json", "--store", str(store_path), "--out", str(out)]) == 0
+    assert cli.main([*JSON_GAPS, "--store", str(store_path), "--out", str(out)]) == 0
     records = json.loads(out.read_text(encoding="utf-8"))
     assert all(r["jarak_pustu_km"] is not None for r in records)
     # with no active pustu anywhere the distance is NaN -> null
@@ -83,7 +84,7 @@ def test_gaps_json_nan_is_null(tmp_path: Path, store_path: Path) -> None:
         layers={model.LAYER_DESA: store.read_desa(), model.LAYER_FASILITAS: fasilitas[fasilitas["jenis"] != "pustu"]},
         record=ChangeRecord(jenis_impor="uji"),
     )
-    assert cli.main(["gaps", "--month", "2026-10", "--format", "json", "--store", str(other.path), "--out", str(out)]) == 0
+    assert cli.main([*JSON_GAPS, "--store", str(other.path), "--out", str(out)]) == 0
     assert [r["jarak_pustu_km"] for r in json.loads(out.read_text(encoding="utf-8"))] == [None, None]
 
 
@@ -99,7 +100,8 @@ def test_gaps_options_change_the_rules(store_path: Path, capsys: pytest.CaptureF
 
 def test_gaps_xlsx(tmp_path: Path, store_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "gaps.xlsx"
-    assert cli.main(["gaps", "--month", "2026-10", "--format", "xlsx", "--store", str(store_path), "--out", str(out)]) == 0
+    args = ["gaps", "--month", "2026-10", "--format", "xlsx", "--store", str(store_path), "--out", str(out)]
+    assert cli.main(args) == 0
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert list(rows[0]) == list(DESA_STATUS_COLUMNS)
     assert rows[1][0] == D1 and rows[1][6] is True
@@ -133,7 +135,9 @@ def test_month_before_any_report_is_accepted(store_path: Path, capsys: pytest.Ca
     assert [r["posyandu_aktif"] for r in records] == [0, 0]
 
 
-@pytest.mark.parametrize(("by", "codes"), [("kecamatan", ["11.01.01", "11.01.02"]), ("puskesmas", ["P1"]), ("provinsi", ["11"])])
+@pytest.mark.parametrize(
+    ("by", "codes"), [("kecamatan", ["11.01.01", "11.01.02"]), ("puskesmas", ["P1"]), ("provinsi", ["11"])]
+)
 def test_summary(store_path: Path, capsys: pytest.CaptureFixture[str], by: str, codes: list[str]) -> None:
     assert cli.main(["summary", "--month", "2026-10", "--by", by, "--format", "json", "--store", str(store_path)]) == 0
     records = json.loads(capsys.readouterr().out)

@@ -86,7 +86,13 @@ def test_every_inside_puskesmas_serves_a_desa_in_a_crowded_kecamatan(district) -
 
 
 def test_given_table_wins_and_missing_desa_are_derived(district) -> None:
-    table = pd.DataFrame({"kode_desa": [D1, "3206012001", D3], "kode_puskesmas": ["PX", "PY", "PX"], "nama_puskesmas": ["Tabel X", "Y", "Tabel X"]})
+    table = pd.DataFrame(
+        {
+            "kode_desa": [D1, "3206012001", D3],
+            "kode_puskesmas": ["PX", "PY", "PX"],
+            "nama_puskesmas": ["Tabel X", "Y", "Tabel X"],
+        }
+    )
     cov = coverage(district, [_puskesmas("P1", 0.5), _puskesmas("P2", 2.9)], wilayah_kerja=table)
     areas = cov.working_areas.set_index("kode_desa")
     assert areas.loc[D1, "kode_puskesmas"] == "PX"

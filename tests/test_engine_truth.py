@@ -134,9 +134,8 @@ def test_working_areas(district: District) -> None:
     if district.kode in WITHOUT_TABLE:
         assert set(areas["sumber"]) == {"turunan"}
         facilities = district.coverage.facilities
-        inside = facilities[
-            (facilities["jenis"] == "puskesmas") & ~facilities["di_luar_wilayah"] & facilities["kode_desa_final"].notna()
-        ]
+        placed = facilities["kode_desa_final"].notna()
+        inside = facilities[(facilities["jenis"] == "puskesmas") & ~facilities["di_luar_wilayah"] & placed]
         assert set(inside["kode"]) <= set(areas["kode_puskesmas"])  # every inside puskesmas serves >= 1 desa
         assert not set(district.truth["puskesmas_outside_district"]) & set(areas["kode_puskesmas"])
     else:

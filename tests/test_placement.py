@@ -89,7 +89,8 @@ def test_valid_declared_code_wins_over_the_point_and_distance_is_reported(side_b
     ],
 )
 def test_declared_codes_are_checked_against_the_desa_layer(side_by_side, declared, cara, final) -> None:
-    placed = _placed(side_by_side, [facility(model.POSYANDU, "P", kode="P1", kode_desa=declared, at=point(1.5))]).loc["P"]
+    row = facility(model.POSYANDU, "P", kode="P1", kode_desa=declared, at=point(1.5))
+    placed = _placed(side_by_side, [row]).loc["P"]
     assert placed["cara_penempatan"] == cara
     assert placed["kode_desa_final"] == final
 

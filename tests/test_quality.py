@@ -45,7 +45,11 @@ def findings() -> pd.DataFrame:
             "jenis": ["duplikat_laporan", "koordinat_ditukar", "strata_tidak_dikenal"],
             "tingkat": ["rendah", "sedang", "rendah"],
             "subjek": ["Y3 2026-06", "Y1", "Y2"],
-            "pesan": ["Baris 9: laporan Y3 bulan 2026-06 tercantum lagi.", "Baris 3: tertukar.", "Baris 4: strata 'x'."],
+            "pesan": [
+                "Baris 9: laporan Y3 bulan 2026-06 tercantum lagi.",
+                "Baris 3: tertukar.",
+                "Baris 4: strata 'x'.",
+            ],
             "baris": [9, 3, 4],
         }
     )
@@ -129,12 +133,17 @@ def test_stopped_reporting_depends_on_the_month() -> None:
 
 def test_clean_data_has_no_findings() -> None:
     desa = desa_layer([(D1, cell(0, 1))])
-    rows = [facility(model.POSYANDU, "Posyandu", kode="Y1", at=point(0.5)), facility(model.PUSKESMAS, "Pkm", kode="P1", at=point(0.4))]
+    rows = [
+        facility(model.POSYANDU, "Posyandu", kode="Y1", at=point(0.5)),
+        facility(model.PUSKESMAS, "Pkm", kode="P1", at=point(0.4)),
+    ]
     findings = coverage(desa, rows, reports("Y1", {"2026-10": True})).quality()
     assert findings.empty
     assert list(findings.columns) == list(COLUMNS)
 
 
-@pytest.mark.parametrize(("value", "decimals", "text"), [(1234.5, 1, "1.234,5"), (553.2, 0, "553"), (1234567, 0, "1.234.567")])
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"), [(1234.5, 1, "1.234,5"), (553.2, 0, "553"), (1234567, 0, "1.234.567")]
+)
 def test_indonesian_number_format(value: float, decimals: int, text: str) -> None:
     assert angka(value, decimals) == text
