@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.engine import Coverage, Dataset
 from geo.rules import Rules
+from loaders.exceptions import InputError
+from loaders.import_report import ImportReport, RowIssue
 from loaders.store import Store, file_sha256
+from loaders.tables import ROW_COLUMN
 from loaders.templates import TEMPLATE_KINDS, boundary_example_geojson, template_bytes, template_filename
 from page_support import DATA_PAGE, DEMO, assert_no_exception, coverage_of, run_page, texts, tiny_store
+from ui import column_mapping as cm
 from ui.fmt import fmt_int, fmt_pct
+from ui.history import log_view
 from ui.i18n import t
 from ui.quality_view import filter_findings
+from ui.rules_form import changed_rules, rule_label, rules_from_values
+from ui.upload import issues_table, safe_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_CSV = b"\x00\x01\x02\xff\xfe garbage \x00" * 40
@@ -32,6 +40,10 @@ def _upload(at, name: str, content: bytes, mime: str = "application/octet-stream
 
 def _kind(at, kind: str) -> None:
     at.segmented_control(key="ilp_w_impor_jenis").set_value(kind).run()
+
+
+def _number(at, label: str):
+    return next(n for n in at.main.number_input if n.label == label)
 
 
 def _save(at) -> None:
@@ -152,10 +164,10 @@ def test_quality_table_filters_and_downloads(app_on_demo: Path) -> None:
 
 def test_rules_apply_to_every_page(app_on_demo: Path, app_buttons: None) -> None:
     at = run_page(DATA_PAGE)
-    labels = [n.label for n in at.main.number_input]
-    assert labels[:2] == ["Minimal bulan buka", "Jendela (bulan)"]
+    labels = {n.label for n in at.main.number_input}
+    assert {"Minimal bulan buka", "Jendela (bulan)", "Jarak maksimum ke pustu (km)"} <= labels
     assert "RPJMN 2020-2024: 10 bulan dalam setahun." in texts(at.main.caption)
-    at.main.number_input[0].set_value(6)
+    _number(at, "Minimal bulan buka").set_value(6)
     next(b for b in at.main.button if (b.key or "").startswith("FormSubmitter:ilp_rules_form")).click().run()
     assert_no_exception(at)
     assert at.session_state["ilp_rules"]["posyandu_min_bulan"] == 6
@@ -170,8 +182,8 @@ def test_rules_apply_to_every_page(app_on_demo: Path, app_buttons: None) -> None
 
 def test_invalid_rules_are_refused(app_on_demo: Path, app_buttons: None) -> None:
     at = run_page(DATA_PAGE)
-    at.main.number_input[0].set_value(12)  # minimum months open
-    at.main.number_input[1].set_value(6)  # window shorter than the minimum
+    _number(at, "Minimal bulan buka").set_value(12)
+    _number(at, "Jendela (bulan)").set_value(6)  # window shorter than the minimum
     next(b for b in at.main.button if (b.key or "").startswith("FormSubmitter:ilp_rules_form")).click().run()
     assert "Aturan tidak diterapkan: Minimal bulan buka posyandu (12)" in texts(at.main.error)
     assert "ilp_rules" not in at.session_state or not at.session_state["ilp_rules"]
@@ -193,3 +205,78 @@ def test_tasikmalaya_quality_table(monkeypatch: pytest.MonkeyPatch, tasikmalaya_
     assert "Berhenti melapor" in set(table["Temuan"])
     log = next(f.value for f in at.main.dataframe if "Baris dibaca" in f.value.columns)
     assert log["Versi"].tolist() == [4, 3, 2, 1]
+
+
+# -- pure helpers of the Data page ------------------------------------------------------------------------
+def _frames(columns_by_sheet: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
+    return {
+        name: pd.DataFrame({**dict.fromkeys(cols, ["x"]), ROW_COLUMN: [2]}) for name, cols in columns_by_sheet.items()
+    }
+
+
+def test_sheet_mappings_follow_the_importers() -> None:
+    frames = _frames({"Posyandu": ["Kode Posyandu", "Nama", "Desa"], "Lain": ["Foo", "Bar"]})
+    sheets = cm.sheet_mappings(frames, kind="facilities", jenis=None, overrides={})
+    assert [(s.sheet, s.target) for s in sheets] == [("Posyandu", "posyandu"), ("Lain", None)]
+    assert sheets[0].mapping == {"Kode Posyandu": "kode", "Nama": "nama", "Desa": "nama_desa"}
+    assert sheets[0].missing() == []
+    typed = cm.sheet_mappings(frames, kind="facilities", jenis="pustu", overrides={})
+    assert typed[1].target == "pustu" and typed[1].missing() == ["Nama Pustu"]
+    reports = cm.sheet_mappings(_frames({"r": ["No", "Periode", "Buka"]}), kind="reports", jenis=None, overrides={})
+    assert reports[0].missing() == ["Kode Posyandu"]
+
+
+def test_overrides_from_choices() -> None:
+    frames = _frames({"laporan": ["Nomor", "Periode Laporan", "Tgl", "Buka"]})
+    sheets = cm.sheet_mappings(frames, kind="reports", jenis=None, overrides={})
+    assert sheets[0].mapping == {"Buka": "buka"}
+    choices = {
+        ("laporan", "Nomor"): "kode_posyandu",
+        ("laporan", "Periode Laporan"): "bulan",
+        ("laporan", "Buka"): "buka",
+    }
+    result = cm.overrides_from_choices(sheets, choices)
+    assert result.overrides == {"Nomor": "kode_posyandu", "Periode Laporan": "bulan"}  # "Buka" was detected already
+    assert result.problems == () and result.kept == ()
+    again = cm.sheet_mappings(frames, kind="reports", jenis=None, overrides=result.overrides)
+    assert again[0].mapping == {"Nomor": "kode_posyandu", "Periode Laporan": "bulan", "Buka": "buka"}
+    assert again[0].missing() == []
+    twice = cm.overrides_from_choices(sheets, {("laporan", "Nomor"): "bulan", ("laporan", "Tgl"): "bulan"})
+    assert twice.problems == (t("peta_kolom.ganda", field="Bulan", a="Nomor", b="Tgl", sheet="laporan"),)
+    off = cm.overrides_from_choices(sheets, {("laporan", "Buka"): ""})
+    assert off.overrides == {} and off.kept == ("Buka",)
+
+
+def test_upload_helpers() -> None:
+    assert safe_name("C:\\Users\\dinkes\\Data Posyandu.xlsx") == "Data Posyandu.xlsx"
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("..") == "berkas" and safe_name("") == "berkas"
+    report = ImportReport(
+        jenis_impor="laporan",
+        berkas="x.csv",
+        sha256="0",
+        baris_dibaca=3,
+        diterima=2,
+        masalah=(RowIssue("ditolak", "bulan_tidak_sah", "Bulan kosong", 4, "Bulan", "PSY-1"),),
+    )
+    table = issues_table(report)
+    assert list(table.columns) == ["Baris", "Kolom", "Tindakan", "Masalah", "Kode/subjek", "Alasan"]
+    assert table.iloc[0].tolist() == ["4", "Bulan", "Ditolak", "Bulan tidak sah", "PSY-1", "Bulan kosong"]
+
+
+def test_history_and_rules_helpers() -> None:
+    log = pd.DataFrame(
+        {"versi": [1, 2], "waktu": ["2026-11-22T08:30:05+00:00", "rusak"], "jenis_impor": ["batas", "pulihkan"]}
+    )
+    view = log_view(log)
+    assert view["versi"].tolist() == [2, 1]
+    assert view["waktu"].tolist() == ["rusak", "2026-11-22 08:30 UTC"]
+    assert view["jenis_impor"].tolist() == ["Pemulihan", "Batas desa"]
+    assert changed_rules(Rules(jarak_maks_pustu_km=3.0, puskesmas_sebagai_pustu=True)) == [
+        "puskesmas_sebagai_pustu",
+        "jarak_maks_pustu_km",
+    ]
+    assert rules_from_values({"posyandu_min_bulan": 8}) == Rules(posyandu_min_bulan=8)
+    with pytest.raises(InputError, match="Jendela posyandu aktif harus 1 sampai 36 bulan"):
+        rules_from_values({"posyandu_jendela_bulan": 40})
+    assert rule_label("jarak_maks_pustu_km", lang="en") == "Maximum distance to a pustu (km)"

@@ -134,3 +134,61 @@ def test_tasikmalaya_desa_with_planted_defects(monkeypatch: pytest.MonkeyPatch, 
     at = run_page(DESA_PAGE, {"desa": kode})
     assert metric_values(at)[JARAK] == fmt_km(row["jarak_pustu_km"])
     assert len(_quality_table(at)) == len(notes) >= 1
+
+
+# -- pure helpers of the Desa and Puskesmas pages -------------------------------------------------------
+FACILITIES = pd.DataFrame(
+    {
+        "id_fasilitas": ["a", "b", "c", "d", "e"],
+        "jenis": ["pustu", "pustu", "pustu", "posyandu", "pustu"],
+        "kode": [None, None, None, "PSY-9", None],
+        "nama": ["Pustu Satu", "Pustu Dua", "pustu satu ", "Posyandu Sembilan", "Pustu Lain"],
+        "kode_desa": ["D1", "D1", "D1", "D9", "D2"],
+        "kode_desa_final": ["D1", "D1", "D1", "D1", "D2"],
+        "kode_puskesmas": [None] * 5,
+        "status": ["aktif", "aktif", "aktif", "aktif", "tidak aktif"],
+        "perawat": [1, 2, 1, None, 1],
+        "bidan": [1, 0, 1, None, 1],
+    }
+).astype({"perawat": "Int64", "bidan": "Int64", "kode": "string", "kode_desa": "string", "kode_desa_final": "string"})
+
+
+def test_pustu_staffing_counts_each_pustu_once_with_the_standard() -> None:
+    rows = drilldown.pustu_staffing(FACILITIES, ["D1", "D2"])
+    assert rows["nama"].tolist() == ["Pustu Dua", "Pustu Satu", "Pustu Lain"]
+    assert rows["sesuai_standar"].tolist() == [False, True, False]  # no bidan; ok; inactive
+    assert rows["aktif"].tolist() == [True, True, False]
+    assert rows["perawat"].tolist() == [2, 1, 1]
+
+
+def test_desa_quality_by_desa_or_facility() -> None:
+    quality = pd.DataFrame(
+        {
+            "jenis": ["berhenti_lapor", "tanpa_koordinat", "desa_tanpa_wilayah_kerja", "duplikat_kode"],
+            "tingkat": ["sedang"] * 4,
+            "jenis_fasilitas": ["posyandu", "pustu", None, "posyandu"],
+            "subjek": ["PSY-9", "id:c", "D1", "PSY-7"],
+            "nama": ["Posyandu Sembilan", "Pustu", None, "Lain"],
+            "kode_desa": [None, None, "D1", "D3"],
+            "pesan": ["p1", "p2", "p3", "p4"],
+        }
+    ).astype({"kode_desa": "string", "subjek": "string"})
+    assert drilldown.desa_quality(quality, FACILITIES, "D1")["pesan"].tolist() == ["p1", "p2", "p3"]
+    assert drilldown.desa_quality(quality, FACILITIES, "D9")["pesan"].tolist() == ["p1"]  # declared there
+    assert drilldown.desa_quality(quality, FACILITIES, "D2").empty
+
+
+def test_monthly_by_group_sums_per_month_with_missing_months() -> None:
+    monthly = pd.DataFrame(
+        {
+            "kode_posyandu": ["A", "B", "A"],
+            "bulan": ["2026-01", "2026-01", "2026-03"],
+            "buka": pd.array([True, False, True], dtype="boolean"),
+            **{g: pd.array([1, None, 5], dtype="Int64") for g in KELOMPOK_SIKLUS_HIDUP},
+        }
+    )
+    table = drilldown.monthly_by_group(monthly, months=["2026-01", "2026-02", "2026-03"])
+    assert table["bulan"].tolist() == ["2026-01", "2026-02", "2026-03"]
+    assert table["posyandu_lapor"].tolist() == [2, 0, 1]
+    assert table["posyandu_buka"].tolist() == [1, 0, 1]
+    assert table["lansia"].tolist() == [1, 0, 5]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.priorities import rank_priorities
@@ -18,11 +19,13 @@ from page_support import (
     tiny_store,
 )
 from ui import drilldown
+from ui.drilldown_views import priority_reason
 from ui.fmt import fmt_int, fmt_pct
 from ui.i18n import t
 from ui.state import ViewState, serialise
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo.gpkg"
+NAN = float("nan")
 
 
 def _puskesmas_by_name(cov) -> list[tuple[str, str]]:
@@ -137,3 +140,36 @@ def test_tasikmalaya_largest_working_area(monkeypatch: pytest.MonkeyPatch, tasik
     posyandu = drilldown.posyandu_rows(cov.posyandu_activity(month), desa)
     assert _tab_labels(at)[2] == f"Posyandu ({fmt_int(len(posyandu))})"
     assert t("pkm.sumber.tabel") in texts(at.main.caption)
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            {"status": "tanpa_keduanya", "jarak_pustu_km": NAN, "posyandu_total": 0, "posyandu_tidak_aktif": 0,
+             "penduduk": 12345.0},
+            "belum ada pustu aktif di data; belum ada posyandu; 12.345 penduduk",
+        ),
+        (
+            {"status": "tanpa_posyandu_aktif", "jarak_pustu_km": 0.0, "posyandu_total": 3, "posyandu_tidak_aktif": 3,
+             "penduduk": NAN},
+            "3 dari 3 posyandu tidak aktif",
+        ),
+        (
+            {"status": "tanpa_pustu", "jarak_pustu_km": 7.25, "posyandu_total": 2, "posyandu_tidak_aktif": 1,
+             "penduduk": 800.0},
+            "pustu aktif terdekat 7,2 km; 800 penduduk",
+        ),
+    ],
+)
+def test_priority_reason_texts(row: dict[str, object], expected: str) -> None:
+    assert priority_reason(row) == expected
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [(["tabel"], "tabel"), (["turunan"] * 2, "turunan"), (["tabel", "turunan"], "campuran"), ([], None)],
+)
+def test_working_area_source(sources: list[str], expected: str | None) -> None:
+    wa = pd.DataFrame({"kode_desa": [f"D{i}" for i in range(len(sources))], "kode_puskesmas": "P1", "sumber": sources})
+    assert drilldown.working_area_source(wa, "P1") == expected

@@ -81,25 +81,12 @@ def render(ctx: PageContext) -> None:
     revision = int(st.session_state.get(K_RULES_REVISION, 0))
     with st.form(f"ilp_rules_form_{revision}"):
         values: dict[str, object] = {}
-        for spec in fields(Rules):
-            name = spec.name
-            value = getattr(current, name)
-            key = f"ilp_rule_{name}_{revision}"
-            if isinstance(value, bool):
-                values[name] = st.toggle(rule_label(name), value=value, key=key)
-            elif name in INTEGER_LIMITS:
-                low, high = INTEGER_LIMITS[name]
-                values[name] = int(
-                    st.number_input(rule_label(name), min_value=low, max_value=high, value=int(value), step=1,
-                                    key=key)
-                )
-            else:
-                low_f, high_f, step = FLOAT_LIMITS[name]
-                values[name] = float(
-                    st.number_input(rule_label(name), min_value=low_f, max_value=high_f, value=float(value),
-                                    step=step, format="%.1f", key=key)
-                )
-            st.caption(rule_help(name))
+        grid = st.columns(2, gap="large")
+        for i, spec in enumerate(fields(Rules)):
+            with grid[i % 2]:
+                key = f"ilp_rule_{spec.name}_{revision}"
+                values[spec.name] = _rule_input(spec.name, getattr(current, spec.name), key=key)
+                st.caption(rule_help(spec.name))
         submitted = st.form_submit_button(t("aturan.terapkan"), icon=":material/check:", type="primary")
     st.button(t("aturan.bawaan"), on_click=_reset, disabled=not changed, key="ilp_rules_reset", icon=":material/undo:")
     if not submitted:
@@ -116,6 +103,20 @@ def render(ctx: PageContext) -> None:
     st.session_state[K_RULES_NOTE] = "aturan.diterapkan"
     st.session_state[K_RULES_REVISION] = revision + 1
     st.rerun()
+
+
+def _rule_input(name: str, value: object, *, key: str) -> object:
+    """The input widget of one rule; returns its value."""
+    if isinstance(value, bool):
+        return st.toggle(rule_label(name), value=value, key=key)
+    if name in INTEGER_LIMITS:
+        low, high = INTEGER_LIMITS[name]
+        return int(st.number_input(rule_label(name), min_value=low, max_value=high, value=int(value), step=1, key=key))
+    low_f, high_f, step = FLOAT_LIMITS[name]
+    number = st.number_input(
+        rule_label(name), min_value=low_f, max_value=high_f, value=float(value), step=step, format="%.1f", key=key
+    )
+    return float(number)
 
 
 def _reset() -> None:
