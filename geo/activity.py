@@ -190,7 +190,7 @@ def _month_columns(bulan: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     indices, dictionary = dictionary_encode(bulan)
     parsed = np.array([_try_month(v) for v in dictionary], dtype="int64")
     month_axis = np.unique(parsed[parsed >= 0])
-    unique_column = np.append(np.where(parsed >= 0, np.searchsorted(month_axis, parsed), -1), -1)
+    unique_column = np.append(np.where(parsed >= 0, np.searchsorted(month_axis, parsed), -1), -1).astype(np.int32)
     return unique_column[indices], month_axis
 
 

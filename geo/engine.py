@@ -28,9 +28,9 @@ from geo import quality as qual
 from geo import status as st
 from geo import working_areas as wa
 from geo.indicators import summarise
-from geo.lookup import map_distinct
+from geo.lookup import first_occurrence, map_distinct
 from geo.metric import metric_crs, nearest_distance, point_xy, to_metric
-from geo.placement import Placement, declared_distance, place, placement_columns
+from geo.placement import Placement, complete, declared_distance, place, placement_columns
 from geo.rules import Rules
 from loaders import model
 from loaders.exceptions import InputError
@@ -133,7 +133,11 @@ class Coverage:
 
         self._fac = _normalised_facilities(dataset.fasilitas)
         self._points = np.asarray(self._fac.geometry.values, dtype=object)
-        self._placement: Placement = place(self._fac, self._desa_index, self._polygons)
+        # Posyandu with a valid declared desa count there whatever their point says: their
+        # points are located only when the facilities table or the quality findings are asked for.
+        defer = (self._fac["jenis"] == model.POSYANDU).to_numpy(dtype=bool, na_value=False)
+        self._placement: Placement = place(self._fac, self._desa_index, self._polygons, defer=defer)
+        self._full_placement: Placement | None = None
         self._final_kode = pd.Series(_codes_at(self._desa_index, self._placement.final))
         self._fac_x, self._fac_y = self._facility_metric_xy()
         self._units = _unique_units(self._fac, self._final_kode, self._placement)
@@ -153,18 +157,27 @@ class Coverage:
     def facilities(self) -> gpd.GeoDataFrame:
         """``fasilitas`` + ``kode_desa_lokasi, kode_desa_final, cara_penempatan, jarak_deklarasi_m, di_luar_wilayah``.
 
-        Built on first use (the distances to declared desa are not needed for the status).
+        Built on first use: locating the points of posyandu with a valid declared desa and their
+        distances to it are not needed for the status, so they are computed only here (and for
+        :meth:`quality`), once.
         """
         if self._facilities is None:
-            extra = placement_columns(self._placement, self._desa_index, self._declared_distance())
+            extra = placement_columns(self._located_placement(), self._desa_index, self._declared_distance())
             frame = pd.concat([pd.DataFrame(self._fac.drop(columns="geometry")), extra], axis=1)
             self._facilities = gpd.GeoDataFrame(frame, geometry=self._fac.geometry.values, crs=model.CRS)
         return self._facilities
 
     def _declared_distance(self) -> np.ndarray:
         if self._distance_m is None:
-            self._distance_m = declared_distance(self._points, self._polygons, self._placement, crs=self._crs)
+            placement = self._located_placement()
+            self._distance_m = declared_distance(self._points, self._polygons, placement, crs=self._crs)
         return self._distance_m
+
+    def _located_placement(self) -> Placement:
+        """The placement with every point located (the deferred ones on first use)."""
+        if self._full_placement is None:
+            self._full_placement = complete(self._placement, self._points, self._polygons)
+        return self._full_placement
 
     # -- construction helpers --------------------------------------------------
     def _facility_metric_xy(self) -> tuple[np.ndarray, np.ndarray]:
@@ -396,7 +409,7 @@ class Coverage:
     def _build_quality(self, month: int | None, activity: act.MonthActivity | None) -> pd.DataFrame:
         inputs = qual.QualityInputs(
             facilities=self.facilities,
-            placement=self._placement,
+            placement=self._located_placement(),
             distance_m=self._declared_distance(),
             crs=self._crs,
             posyandu=self._units.posyandu,
@@ -418,10 +431,14 @@ class Coverage:
 # -- module helpers ----------------------------------------------------------------
 def _sorted_desa(desa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Desa sorted by code (one row per code), without empty geometries; InputError when none."""
-    usable = desa[desa["kode_desa"].notna() & ~(desa.geometry.isna() | desa.geometry.is_empty)]
-    if usable.empty:
+    geometry = np.asarray(desa.geometry.values, dtype=object)
+    keep = desa["kode_desa"].notna().to_numpy() & ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+    if not keep.any():
         raise InputError(EMPTY_STORE_MESSAGE)
-    usable = usable.drop_duplicates("kode_desa").sort_values("kode_desa", kind="stable")
+    codes = pd.Index(desa["kode_desa"])
+    if keep.all() and codes.is_monotonic_increasing and codes.is_unique:
+        return desa.reset_index(drop=True)  # already in shape (the store writes it sorted): no copy-sort
+    usable = desa[keep].drop_duplicates("kode_desa").sort_values("kode_desa", kind="stable")
     return usable.reset_index(drop=True)
 
 
@@ -480,8 +497,11 @@ def _unique_units(fac: gpd.GeoDataFrame, final_kode: pd.Series, placement: Place
     def _unique(kind: str) -> tuple[np.ndarray, pd.Series]:
         pos = np.flatnonzero((fac["jenis"] == kind).to_numpy(dtype=bool, na_value=False))
         keys = _identity(fac, final_kode, pos, kind)
-        order = np.lexsort((pos, unplaced[pos]))
-        first = ~keys.iloc[order].duplicated(keep="first").to_numpy()
+        if unplaced[pos].any():
+            order = np.argsort(unplaced[pos], kind="stable")  # placed rows first, then file order
+            first = first_occurrence(keys.iloc[order])
+        else:
+            order, first = np.arange(len(pos)), first_occurrence(keys)
         chosen = np.sort(order[first])
         return pos[chosen], keys.iloc[chosen].reset_index(drop=True)
 

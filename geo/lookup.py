@@ -24,6 +24,8 @@ def arrow_strings(values: pd.Series | pd.Index | np.ndarray) -> pa.Array:
         arr = pa.array(series.array)
     else:
         arr = pa.array(series.astype("object").where(series.notna(), None).to_numpy(), type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = arr.cast(pa.large_string())
     return arr
@@ -41,14 +43,43 @@ def lookup_positions(values: pd.Series, keys: pd.Series | pd.Index | np.ndarray)
     value_set = arrow_strings(keys)
     if value_set.type != arr.type:
         value_set = value_set.cast(arr.type)
-    return pc.index_in(arr, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
+    return _filled(pc.index_in(arr, value_set=value_set))
+
+
+def _filled(indices: pa.Array) -> np.ndarray:
+    """Arrow integer indices as numpy, nulls as -1 (no copy when there is no null)."""
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    return indices.to_numpy(zero_copy_only=False)
 
 
 def dictionary_encode(values: pd.Series) -> tuple[np.ndarray, list[object]]:
-    """Codes (int64, -1 for missing) and the distinct values, in order of first appearance."""
+    """Codes (int32, -1 for missing) and the distinct values, in order of first appearance."""
     encoded = pc.dictionary_encode(arrow_strings(values))
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, encoded.dictionary.to_pylist()
+    return _filled(encoded.indices), encoded.dictionary.to_pylist()
+
+
+def first_occurrence(values: pd.Series) -> np.ndarray:
+    """True where a value appears for the first time (missing values count as one value).
+
+    One dictionary encoding: codes are numbered in order of first appearance,
+    so a row is a first occurrence exactly when its code exceeds every earlier
+    code (no second hash pass, no sort).
+
+    Examples
+    --------
+    >>> first_occurrence(pd.Series(["a", "b", "a", None, "c", None], dtype="string")).tolist()
+    [True, True, False, True, True, False]
+    """
+    codes, _ = dictionary_encode(values)
+    if codes.size == 0:
+        return np.zeros(0, dtype=bool)
+    missing = codes < 0
+    seen = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]]))  # missing (-1) never raises it
+    first = (codes > seen) & ~missing
+    if missing.any():
+        first[np.argmax(missing)] = True
+    return first
 
 
 def map_distinct(values: pd.Series, function: Callable[[str], object], *, dtype: str) -> pd.Series:

@@ -16,6 +16,11 @@ Rules (documented for the dinas in the README):
 4. Without a valid code and without a point inside the district:
    ``'tidak_terletak'`` (listed as unplaced, counted nowhere).
 
+Only rows whose ``final`` desa depends on their point must be located to
+compute coverage; :func:`place` can defer the others (a valid declared
+desa) and :func:`complete` locates them later, for the facilities table and
+the data-quality findings.
+
 A point covered by no desa polygon is outside the district
 (``di_luar_wilayah``). When the declared desa and the point disagree,
 ``jarak_deklarasi_m`` holds the distance in metres between the point and the
@@ -24,6 +29,7 @@ declared polygon (0 when they agree, NA without a point or a valid code).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Final
 
@@ -61,17 +67,21 @@ class Placement:
         the facility counts in.
     has_point
         The row has a usable (non-empty) point.
+    pending
+        Rows whose point is not located yet (``located`` is -1 there); see
+        :func:`place` and :func:`complete`. ``final`` never depends on them.
     """
 
     declared: np.ndarray
     located: np.ndarray
     final: np.ndarray
     has_point: np.ndarray
+    pending: np.ndarray
 
     @property
     def outside(self) -> np.ndarray:
-        """Rows whose point lies in no desa polygon."""
-        return self.has_point & (self.located < 0)
+        """Rows whose point lies in no desa polygon (pending rows excluded)."""
+        return self.has_point & (self.located < 0) & ~self.pending
 
 
 def declared_positions(kode_desa: pd.Series, desa_index: pd.Index) -> np.ndarray:
@@ -93,6 +103,7 @@ def locate_points(
     polygons: np.ndarray,
     *,
     preferred: np.ndarray | None = None,
+    usable: bool = False,
 ) -> np.ndarray:
     """Return for each point the position of the polygon it is located in (-1: none).
 
@@ -112,14 +123,19 @@ def locate_points(
     preferred
         Per point, a polygon position chosen whenever it covers the point
         (the declared desa), or -1.
+    usable
+        The caller guarantees every point is present and non-empty (skips the check).
     """
     geoms = np.asarray(points, dtype=object)
     result = np.full(len(geoms), -1, dtype="int64")
-    usable = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
-    if usable.size == 0 or len(polygons) == 0:
+    if usable:
+        present = np.arange(len(geoms))
+    else:
+        present = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    if present.size == 0 or len(polygons) == 0:
         return result
-    hit_poly, hit_pt = shapely.STRtree(geoms[usable]).query(polygons, predicate="intersects")
-    hit_pt = usable[hit_pt]
+    hit_poly, hit_pt = shapely.STRtree(geoms[present]).query(polygons, predicate="intersects")
+    hit_pt = present[hit_pt]
     hits = np.bincount(hit_pt, minlength=len(geoms))
     single = hits[hit_pt] == 1
     result[hit_pt[single]] = hit_poly[single]
@@ -152,6 +168,8 @@ def place(
     fasilitas: gpd.GeoDataFrame,
     desa_index: pd.Index,
     polygons: np.ndarray,
+    *,
+    defer: np.ndarray | None = None,
 ) -> Placement:
     """Place every facility row (see the module docstring).
 
@@ -163,13 +181,33 @@ def place(
         ``kode_desa`` of the desa layer, sorted ascending (positions = polygons).
     polygons
         Desa polygons in that order.
+    defer
+        Rows whose point may be located later (:func:`complete`); only rows
+        with a valid declared desa are deferred, since their ``final`` desa
+        is the declared one whatever the point says.
     """
     points = np.asarray(fasilitas.geometry.values, dtype=object)
     has_point = ~(shapely.is_missing(points) | shapely.is_empty(points))
     declared = declared_positions(fasilitas["kode_desa"], desa_index)
-    located = locate_points(points, polygons, preferred=declared)
+    pending = has_point & (declared >= 0)
+    pending &= defer if defer is not None else np.zeros(len(points), dtype=bool)
+    now = np.flatnonzero(has_point & ~pending)
+    located = np.full(len(points), -1, dtype="int64")
+    located[now] = locate_points(points[now], polygons, preferred=declared[now], usable=True)
     final = np.where(declared >= 0, declared, located)
-    return Placement(declared=declared, located=located, final=final, has_point=has_point)
+    return Placement(declared=declared, located=located, final=final, has_point=has_point, pending=pending)
+
+
+def complete(placement: Placement, points: np.ndarray, polygons: np.ndarray) -> Placement:
+    """``placement`` with its pending points located too (one more bulk join over those points)."""
+    if not placement.pending.any():
+        return placement
+    rows = np.flatnonzero(placement.pending)
+    located = placement.located.copy()
+    located[rows] = locate_points(
+        np.asarray(points, dtype=object)[rows], polygons, preferred=placement.declared[rows], usable=True
+    )
+    return dataclasses.replace(placement, located=located, pending=np.zeros_like(placement.pending))
 
 
 def declared_distance(points: np.ndarray, polygons: np.ndarray, placement: Placement, *, crs: pyproj.CRS) -> np.ndarray:

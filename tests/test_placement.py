@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from engine_fixtures import cell, coverage, desa_layer, facility, point
+from engine_fixtures import cell, coverage, desa_layer, facilities_layer, facility, point
 from shapely.geometry import Point
 
-from geo.placement import locate_points
+from geo.placement import complete, locate_points, place
 from loaders import model
 
 A, B, C = "11.01.01.2001", "11.01.01.2002", "11.01.01.2003"
@@ -135,3 +135,26 @@ def test_locate_points_directly_handles_missing_points() -> None:
     assert locate_points(points, polygons).tolist() == [0, -1, -1, 0, -1]
     preferred = np.array([-1, -1, -1, 1, -1])
     assert locate_points(points, polygons, preferred=preferred).tolist() == [0, -1, -1, 1, -1]
+
+
+def test_deferred_points_are_located_on_completion(side_by_side) -> None:
+    fasilitas = facilities_layer(
+        [
+            facility(model.POSYANDU, "dinyatakan", kode="P1", kode_desa=A, at=point(1.5)),
+            facility(model.POSYANDU, "tanpa kode", kode="P2", at=point(1.5)),
+            facility(model.PUSTU, "pustu", kode_desa=A, at=point(1.5)),
+        ]
+    )
+    index = pd.Index([A, B])
+    polygons = np.asarray(side_by_side.geometry.values, dtype=object)
+    defer = np.array([True, True, False])
+    partial = place(fasilitas, index, polygons, defer=defer)
+    assert partial.pending.tolist() == [True, False, False]  # only a valid declared desa can wait
+    assert partial.located.tolist() == [-1, 1, 1]
+    assert partial.final.tolist() == [0, 1, 0]
+    assert not partial.outside.any()
+    full = complete(partial, np.asarray(fasilitas.geometry.values, dtype=object), polygons)
+    eager = place(fasilitas, index, polygons)
+    assert full.located.tolist() == eager.located.tolist() == [1, 1, 1]
+    assert full.final.tolist() == eager.final.tolist()
+    assert not full.pending.any()
