@@ -699,6 +699,13 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "aturan.sama": ("Aturan tidak berubah.", "The rules did not change."),
     "aturan.diterapkan": ("Aturan baru diterapkan di semua halaman.", "The new rules now apply to every page."),
     "aturan.dikembalikan": ("Aturan bawaan dipakai lagi.", "The default rules apply again."),
+    "dataimp.kosong": (
+        "Belum ada data. Impor pertama membuat penyimpanan di `{path}`. Urutan yang disarankan: batas desa, "
+        "fasilitas, wilayah kerja, laporan posyandu.",
+        "There is no data yet. The first import creates the store at `{path}`. Suggested order: desa boundaries, "
+        "facilities, working areas, posyandu reports.",
+    ),
+    "aturan.bawaan_nilai": ("Bawaan: {nilai}.", "Default: {nilai}."),
 }
 
 _COLUMN_PREFIX: Final = "col."
