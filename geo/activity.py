@@ -140,13 +140,16 @@ def build_report_matrix(laporan: pd.DataFrame, posyandu_codes: pd.Index | pd.Ser
     column, month_axis = _month_columns(laporan["bulan"])
     n, n_months = len(posyandu_codes), len(month_axis)
     n_cells = n * n_months
-    cell_dtype = np.int32 if n_cells < 2**31 - 1 else np.int64
-    row_pos = lookup_positions(laporan["kode_posyandu"], posyandu_codes).astype(cell_dtype, copy=False)
+    row_pos = lookup_positions(laporan["kode_posyandu"], posyandu_codes)
     known = (row_pos >= 0) & (column >= 0)
-    cell = np.where(known, row_pos * cell_dtype(max(n_months, 1)) + column.astype(cell_dtype), cell_dtype(n_cells))
+    # cell index, built in place in one int64 array (bincount's own index type: no hidden copies)
+    cell = row_pos.astype(np.intp)
+    cell *= max(n_months, 1)
+    cell += column
+    cell[~known] = n_cells
     rows_per_cell = np.bincount(cell, minlength=n_cells + 1)[:n_cells]
     buka = laporan["buka"].to_numpy(dtype=bool, na_value=False)
-    opened = np.bincount(np.where(buka, cell, cell_dtype(n_cells)), minlength=n_cells + 1)[:n_cells] > 0
+    opened = np.bincount(cell[buka], minlength=n_cells + 1)[:n_cells] > 0
 
     unknown_rows = np.flatnonzero(~known & (column >= 0) & laporan["kode_posyandu"].notna().to_numpy())
     unknown_f, unknown_uniques = pd.factorize(laporan["kode_posyandu"].iloc[unknown_rows], use_na_sentinel=True)
@@ -166,7 +169,7 @@ def build_report_matrix(laporan: pd.DataFrame, posyandu_codes: pd.Index | pd.Ser
         month_axis=month_axis,
         opened_cum=opened_cum,
         last_report=last_report,
-        row_cell=np.where(known, cell, -1),
+        row_cell=np.where(known, cell, -1).astype(np.int32 if n_cells < 2**31 - 1 else np.int64),
         unknown_codes=_unknown(unknown_f, unknown_uniques),
         duplicate_rows=duplicate_rows,
     )
