@@ -8,6 +8,7 @@ on stderr, nothing is written), 1 a store that cannot be read or written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -126,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = COMMANDS[args.command]
     try:
         return handler(args)
+    except BrokenPipeError:
+        # Output piped into a command that stopped reading (e.g. `| head`): not an error.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python from failing at exit
+        return EXIT_OK
     except (InputError, VersionNotFoundError) as exc:  # a version that does not exist is bad input too
         print(f"Galat: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -204,19 +204,42 @@ class Store:
         return new_version
 
     def restore(self, version: int) -> int:
-        """Bring back the content of ``version`` as a new data version."""
-        snapshot = self.snapshot_dir / f"v{version:05d}.gpkg"
+        """Bring back the content of ``version`` as a new data version.
+
+        Works even when the current store file is damaged: the history then
+        comes from the newest readable snapshot.
+        """
+        snapshot = self._snapshot_path(version)
         if version < 1 or not snapshot.is_file():
-            known = ", ".join(str(v) for v in self.read_log()["versi"].tolist()) or "tidak ada"
+            known = ", ".join(str(v) for v in self.snapshot_versions()) or "tidak ada"
             msg = f"Versi {version} tidak ditemukan. Versi yang tersedia: {known}."
             raise VersionNotFoundError(msg)
-        new_version = self.version() + 1
+        history = self._history()
+        new_version = max([0, *self.snapshot_versions(), *history["versi"].dropna().astype(int).tolist()]) + 1
         record = ChangeRecord(jenis_impor="pulihkan", keterangan=f"Memulihkan versi {version}")
-        log = pd.concat([self.read_log(), _log_row(new_version, record)], ignore_index=True)
+        log = pd.concat([history, _log_row(new_version, record)], ignore_index=True)
         with self._staging(source=snapshot) as staging:
             _write_layer(staging, model.LAYER_LOG, log)
             self._publish(staging, new_version)
         return new_version
+
+    def snapshot_versions(self) -> list[int]:
+        """Versions that have a snapshot file, ascending."""
+        found = (p.stem[1:] for p in self.snapshot_dir.glob("v*.gpkg"))
+        return sorted(int(stem) for stem in found if stem.isdigit())
+
+    def _snapshot_path(self, version: int) -> Path:
+        return self.snapshot_dir / f"v{version:05d}.gpkg"
+
+    def _history(self) -> pd.DataFrame:
+        """The import log of the store, or of its newest snapshot if the store is damaged."""
+        try:
+            return self.read_log()
+        except StoreError:
+            versions = self.snapshot_versions()
+            if not versions:
+                raise
+            return Store(self._snapshot_path(versions[-1])).read_log()
 
     @contextlib.contextmanager
     def _staging(self, *, source: Path | None = None) -> Iterator[Path]:
@@ -238,7 +261,7 @@ class Store:
         """Flush ``staging``, keep its snapshot, and swap it in for the store."""
         _fsync(staging)
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
-        snapshot = self.snapshot_dir / f"v{version:05d}.gpkg"
+        snapshot = self._snapshot_path(version)
         partial = snapshot.with_name(f".{snapshot.stem}.partial.gpkg")
         shutil.copyfile(staging, partial)
         _fsync(partial)

@@ -117,7 +117,7 @@ def test_restore_of_a_missing_version_is_bad_input(tmp_path: Path) -> None:
 def test_corrupt_store_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "rusak.gpkg"
     path.write_bytes(b"bukan sqlite" * 50)
-    assert cli.main(["restore", "1", "--store", str(path)]) == 1
+    assert cli.main(["versions", "--store", str(path)]) == 1
     assert "tidak dapat dibaca sebagai GeoPackage" in capsys.readouterr().err
 
 

@@ -245,3 +245,16 @@ def test_resolve_store_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setenv("ILP_STORE", str(tmp_path / "env.gpkg"))
     assert resolve_store_path() == tmp_path / "env.gpkg"
     assert resolve_store_path(tmp_path / "cli.gpkg") == tmp_path / "cli.gpkg"
+
+
+def test_restore_rescues_a_damaged_store(tmp_store: Store) -> None:
+    _commit(tmp_store, _desa("32.06.01.2001", "32.06.01.2002"))
+    _commit(tmp_store, _desa("32.06.01.2001"))
+    tmp_store.path.write_bytes(b"bukan geopackage" * 64)
+    with pytest.raises(StoreError, match="tidak dapat dibaca sebagai GeoPackage"):
+        tmp_store.read_desa()
+
+    assert tmp_store.restore(1) == 3
+    assert tmp_store.read_desa()["kode_desa"].tolist() == ["32.06.01.2001", "32.06.01.2002"]
+    assert tmp_store.read_log()["jenis_impor"].tolist() == ["batas", "batas", "pulihkan"]
+    assert tmp_store.snapshot_versions() == [1, 2, 3]
