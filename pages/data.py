@@ -20,8 +20,10 @@ layout.page_header(ctx, t("page.data"))
 target = Store(resolve_store_path())
 if ctx.error:
     st.error(t("data.error", pesan=ctx.error), icon=":material/error:")
-elif ctx.is_demo or not ctx.source.available:
+elif ctx.is_demo:
     st.info(t("dataimp.demo", path=str(target.path)), icon=":material/science:")
+elif not ctx.source.available:
+    st.info(t("dataimp.kosong", path=str(target.path)), icon=":material/upload_file:")
 else:
     st.caption(t("dataimp.store", path=str(target.path), versi=fmt_int(ctx.source.version)))
 

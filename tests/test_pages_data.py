@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import ui.data
 from geo.engine import Coverage, Dataset
 from geo.rules import Rules
 from loaders.exceptions import InputError
@@ -280,3 +281,16 @@ def test_history_and_rules_helpers() -> None:
     with pytest.raises(InputError, match="Jendela posyandu aktif harus 1 sampai 36 bulan"):
         rules_from_values({"posyandu_jendela_bulan": 40})
     assert rule_label("jarak_maks_pustu_km", lang="en") == "Maximum distance to a pustu (km)"
+
+
+def test_no_data_at_all_still_imports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None) -> None:
+    target = tmp_path / "a" / "ilp.gpkg"
+    monkeypatch.setenv("ILP_STORE", str(target))
+    monkeypatch.setattr(ui.data, "DEMO_STORE", tmp_path / "b" / "demo.gpkg")
+    at = run_page(DATA_PAGE)
+    assert t("dataimp.kosong", path=str(target)) in texts(at.main.info)
+    assert t("kualitas.no_data") in texts(at.main.info)
+    _upload(at, "contoh_batas_desa.geojson", boundary_example_geojson(), "application/geo+json")
+    _save(at)
+    assert Store(target).version() == 1
+    assert t("dataimp.store", path=str(target), versi="1") in texts(at.main.caption)

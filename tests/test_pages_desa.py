@@ -192,3 +192,12 @@ def test_monthly_by_group_sums_per_month_with_missing_months() -> None:
     assert table["posyandu_lapor"].tolist() == [2, 0, 1]
     assert table["posyandu_buka"].tolist() == [1, 0, 1]
     assert table["lansia"].tolist() == [1, 0, 5]
+
+
+@pytest.mark.parametrize("page", ["pages/desa.py", "pages/puskesmas.py"])
+def test_presentation_mode_shows_map_without_tables(app_on_demo: Path, page: str) -> None:
+    cov = coverage_of(DEMO)
+    kode = str(cov.desa_table(cov.latest_month)["kode_desa"].iloc[0])
+    at = run_page(page, {"desa": kode, "mode": "presentasi"})
+    assert not at.main.dataframe
+    assert at.main.metric

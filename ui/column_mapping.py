@@ -38,6 +38,7 @@ from loaders.facilities import kind_from_name
 from loaders.tables import ROW_COLUMN
 from loaders.templates import column_header
 from ui.i18n import t
+from ui.table_format import plain_markdown
 
 NOT_USED: Final = ""
 TABULAR_KINDS: Final = ("facilities", "reports", "working-areas")
@@ -177,7 +178,7 @@ def mapping_form(sheets: Sequence[SheetMapping], *, form_key: str) -> Choices | 
     """One selectbox per column, per sheet; returns the choices when the form is submitted."""
     with st.form(form_key, border=True):
         for sheet in sheets:
-            st.markdown(f"**{_plain(sheet.sheet)}** · {_target_text(sheet.target)}")
+            st.markdown(f"**{plain_markdown(sheet.sheet)}** · {_target_text(sheet.target)}")
             if sheet.target is None:
                 st.caption(t("peta_kolom.jenis_tidak_dikenal"))
                 continue
@@ -189,7 +190,7 @@ def mapping_form(sheets: Sequence[SheetMapping], *, form_key: str) -> Choices | 
             for i, column in enumerate(sheet.columns):
                 current = sheet.mapping.get(column, NOT_USED)
                 grid[i % FORM_COLUMNS].selectbox(
-                    _plain(column),
+                    plain_markdown(column),
                     options=options,
                     index=options.index(current) if current in options else 0,
                     format_func=lambda name, target=sheet.target: _field_text(target, name),
@@ -211,10 +212,6 @@ def mapping_form(sheets: Sequence[SheetMapping], *, form_key: str) -> Choices | 
 def _target_text(target: str | None) -> str:
     return t(f"peta_kolom.target.{target}") if target else t("peta_kolom.target.none")
 
-
-def _plain(text: str) -> str:
-    """Text shown as a Markdown label without being read as Markdown."""
-    return "".join(f"\\{ch}" if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in text)
 
 
 def is_tabular(kind: str) -> bool:

@@ -151,10 +151,29 @@ def stopped_styler(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
     )
 
 
+DESA_COLUMNS = (
+    "nama_desa",
+    "nama_kecamatan",
+    "status",
+    "pustu_aktif",
+    "posyandu_aktif",
+    "posyandu_total",
+    "jarak_pustu_km",
+)
+
+
 def desa_table_styler(table: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """The desa of a working area (the gap-table look of the shell), sorted by kecamatan and name."""
+    """The desa of a working area: status (in its map colour), pustu, posyandu active/total, distance."""
     ordered = table.sort_values(["nama_kecamatan", "nama_desa"], kind="stable").reset_index(drop=True)
-    return views.gap_table_styler(ordered)
+    colours = [f"background-color: {status_color(s)}; color: #111111" for s in ordered["status"]]
+    shown = ordered.assign(status=ordered["status"].map(status_label))
+    styler = styled(
+        shown,
+        list(DESA_COLUMNS),
+        integers=["pustu_aktif", "posyandu_aktif", "posyandu_total"],
+        km=["jarak_pustu_km"],
+    )
+    return styler.apply(lambda _column: colours, subset=[column_title("status")])
 
 
 def show_table(styler: pd.io.formats.style.Styler, *, key: str, rows: int) -> None:

@@ -86,7 +86,8 @@ def render(ctx: PageContext) -> None:
             with grid[i % 2]:
                 key = f"ilp_rule_{spec.name}_{revision}"
                 values[spec.name] = _rule_input(spec.name, getattr(current, spec.name), key=key)
-                st.caption(rule_help(spec.name))
+                default = value_text(getattr(Rules(), spec.name))
+                st.caption(f"{rule_help(spec.name)} {t('aturan.bawaan_nilai', nilai=default)}")
         submitted = st.form_submit_button(t("aturan.terapkan"), icon=":material/check:", type="primary")
     st.button(t("aturan.bawaan"), on_click=_reset, disabled=not changed, key="ilp_rules_reset", icon=":material/undo:")
     if not submitted:

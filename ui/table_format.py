@@ -20,6 +20,7 @@ from ui.i18n import STRINGS, get_language, t
 OWN_PREFIX: Final = "kol."
 SHELL_PREFIX: Final = "col."
 Formatter = Callable[[object], str]
+MARKDOWN_SPECIALS: Final = frozenset("\\`*_{}[]()#+-.!|<>~$:")
 
 
 def column_title(column: str, **fmt: object) -> str:
@@ -50,6 +51,11 @@ def month_text(values: pd.Series) -> pd.Series:
 def text_or_dash(value: object) -> str:
     """Any value as text, "–" when missing."""
     return MISSING if is_missing_bool(value) else str(value)
+
+
+def plain_markdown(text: object) -> str:
+    """User text shown through Markdown (labels, bullet lists) without being read as Markdown."""
+    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIALS else ch for ch in str(text))
 
 
 def labelled(frame: pd.DataFrame, columns: Sequence[str], *, titles: Mapping[str, str] | None = None) -> pd.DataFrame:

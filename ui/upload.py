@@ -46,7 +46,7 @@ from ui import column_mapping as cm
 from ui import session
 from ui.fmt import fmt_int
 from ui.i18n import t
-from ui.table_format import column_title, labelled, text_or_dash
+from ui.table_format import column_title, labelled, plain_markdown, text_or_dash
 
 KINDS: Final = ("boundaries", "facilities", "working-areas", "reports")
 FACILITY_KINDS: Final = ("puskesmas", "pustu", "posyandu")
@@ -351,7 +351,7 @@ def _report(report: ImportReport) -> None:
     fixed_col.metric(t("impor.diperbaiki"), fmt_int(report.diperbaiki))
     rejected_col.metric(t("impor.ditolak"), fmt_int(report.ditolak))
     if report.catatan:
-        st.markdown("\n".join(f"- {cm._plain(note)}" for note in report.catatan))
+        st.markdown("\n".join(f"- {plain_markdown(note)}" for note in report.catatan))
     if report.masalah:
         table = issues_table(report)
         st.caption(t("impor.masalah", n=fmt_int(len(table))))
