@@ -86,17 +86,6 @@ def to_metric(lon: np.ndarray, lat: np.ndarray, crs: pyproj.CRS) -> tuple[np.nda
     return np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
 
 
-def geometries_to_metric(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
-    """Return ``geoms`` (shapely array, degrees) transformed to ``crs``; the input is not modified."""
-    transformer = _transformer(crs)
-
-    def _apply(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(np.asarray(geoms, dtype=object), _apply)
-
-
 def point_xy(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude of point geometries; NaN for missing or empty ones."""
     geoms = np.asarray(points, dtype=object)
