@@ -19,6 +19,7 @@ from ui import drilldown_views as dv
 from ui import quality_view as qv
 from ui.fmt import fmt_int, fmt_km
 from ui.i18n import t
+from ui.table_format import plain_markdown
 
 ctx = context.current()
 layout.page_header(ctx, t("page.desa"))
@@ -40,15 +41,15 @@ names = dd.desa_names(everything)
 kode_puskesmas = None if pd.isna(row["kode_puskesmas"]) else str(row["kode_puskesmas"])
 
 title, badge = st.columns([3, 2], vertical_alignment="center")
-title.subheader(str(row["nama_desa"]))
+title.subheader(plain_markdown(row["nama_desa"]))
 with badge:
     dv.status_badge(str(row["status"]))
 st.caption(
     " · ".join(
         [
-            t("desap.kode", kode=chosen),
-            t("desap.kecamatan", nama=row["nama_kecamatan"]),
-            t("desap.puskesmas", nama=row["puskesmas"] if not pd.isna(row["puskesmas"]) else "–"),
+            t("desap.kode", kode=plain_markdown(chosen)),
+            t("desap.kecamatan", nama=plain_markdown(row["nama_kecamatan"])),
+            t("desap.puskesmas", nama=plain_markdown(row["puskesmas"]) if not pd.isna(row["puskesmas"]) else "–"),
         ]
     )
 )

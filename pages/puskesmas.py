@@ -17,6 +17,7 @@ from ui import drilldown as dd
 from ui import drilldown_views as dv
 from ui.fmt import fmt_int, fmt_month
 from ui.i18n import get_language, t
+from ui.table_format import plain_markdown
 
 ctx = context.current()
 layout.page_header(ctx, t("page.puskesmas"))
@@ -38,8 +39,8 @@ st.caption(
     " · ".join(
         part
         for part in (
-            t("pkm.kode", kode=chosen),
-            t("pkm.lokasi", desa=lokasi) if lokasi else None,
+            t("pkm.kode", kode=plain_markdown(chosen)),
+            t("pkm.lokasi", desa=plain_markdown(lokasi)) if lokasi else None,
             t("pkm.jumlah_desa", n=fmt_int(len(kode_desa))),
             t(f"pkm.sumber.{sumber}") if sumber else None,
         )

@@ -15,6 +15,7 @@ from ui.activity_chart import group_label
 from ui.fmt import fmt_km
 from ui.i18n import status_label, t
 from ui.quality_view import DESA_FINDING_COLUMNS, findings_frame, with_places
+from ui.table_format import plain_markdown
 
 JARAK = "Jarak ke pustu aktif terdekat"
 
@@ -201,3 +202,15 @@ def test_presentation_mode_shows_map_without_tables(app_on_demo: Path, page: str
     at = run_page(page, {"desa": kode, "mode": "presentasi"})
     assert not at.main.dataframe
     assert at.main.metric
+
+
+def test_user_text_is_not_read_as_markup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    desa = store.read_desa()
+    hostile = "Desa *Tebal* <script>alert(1)</script> [tautan](http://contoh)"
+    desa.loc[desa["kode_desa"] == "99.01.01.2001", "nama_desa"] = hostile
+    store.commit(layers={"desa": desa}, record=ChangeRecord(jenis_impor="batas"))
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    at = run_page(DESA_PAGE, {"desa": "99.01.01.2001"})
+    assert plain_markdown(hostile) in [h.value for h in at.main.subheader]
+    assert "\\<script\\>" in plain_markdown(hostile) and "\\[tautan\\]" in plain_markdown(hostile)
