@@ -188,6 +188,21 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Baru ada satu bulan laporan; tren tampil setelah ada dua bulan atau lebih.",
         "There is only one report month; the trend appears once there are two or more.",
     ),
+    "ringkasan.trend_incomplete": (
+        "Posyandu aktif dan desa dengan posyandu aktif dikosongkan untuk {dari}–{sampai}: jendela {jendela} bulan "
+        "belum lengkap (laporan baru ada sejak {awal}).",
+        "Active posyandu and desa with an active posyandu are left blank for {dari}–{sampai}: the {jendela}-month "
+        "window is not complete yet (reports start in {awal}).",
+    ),
+    "ringkasan.bar_top": (
+        "{n} dari {total} {kelompok} dengan desa berkesenjangan terbanyak.",
+        "The {n} of {total} {kelompok} with the most desa with gaps.",
+    ),
+    "ringkasan.bar_all_shown": (
+        "Semua {total} {kelompok}, diurutkan dari desa berkesenjangan terbanyak; gulir untuk melihat semuanya.",
+        "All {total} {kelompok}, most desa with gaps first; scroll to see them all.",
+    ),
+    "ringkasan.bar_show_all": ("Tampilkan semua", "Show all"),
     "group.kecamatan": ("Kecamatan", "Kecamatan"),
     "group.puskesmas": ("Puskesmas", "Puskesmas"),
     "chart.desa": ("Jumlah desa", "Number of desa"),
@@ -225,14 +240,17 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "peta.table": ("Desa dengan kesenjangan", "Desa with gaps"),
     "peta.help": (
         "Klik desa di peta atau pilih baris di tabel untuk membuka profil desa. "
-        "Lapisan fasilitas dapat dinyalakan dan dimatikan di kotak lapisan pada peta.",
+        "Lapisan fasilitas dapat dinyalakan dan dimatikan lewat tombol lapisan di pojok kanan atas peta.",
         "Click a desa on the map or pick a table row to open the desa profile. "
-        "Facility layers can be switched on and off in the layer box on the map.",
+        "Facility layers can be switched on and off with the layers button in the map's top-right corner.",
     ),
     "peta.count": (
         "{n} dari {total} desa memiliki kesenjangan",
         "{n} of {total} desa have a gap",
     ),
+    "peta.col.pustu": ("Pustu aktif", "Active pustu"),
+    "peta.col.posyandu": ("Posyandu aktif", "Active posyandu"),
+    "peta.col.jarak": ("Jarak pustu (km)", "Pustu distance (km)"),
     "peta.no_gaps": (
         "Semua desa yang terpilih sudah lengkap: ada pustu aktif dan posyandu aktif.",
         "Every selected desa is complete: it has an active pustu and an active posyandu.",
