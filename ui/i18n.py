@@ -202,7 +202,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Semua {total} {kelompok}, diurutkan dari desa berkesenjangan terbanyak; gulir untuk melihat semuanya.",
         "All {total} {kelompok}, most desa with gaps first; scroll to see them all.",
     ),
-    "ringkasan.bar_show_all": ("Tampilkan semua", "Show all"),
+    "ringkasan.bar_show_all": ("Semua ({total})", "All ({total})"),
     "group.kecamatan": ("Kecamatan", "Kecamatan"),
     "group.puskesmas": ("Puskesmas", "Puskesmas"),
     "chart.desa": ("Jumlah desa", "Number of desa"),
