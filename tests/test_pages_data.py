@@ -68,9 +68,17 @@ def test_templates_download_for_every_kind(app_on_demo: Path) -> None:
     assert t("templat.unduh", berkas="contoh_batas_desa.geojson") in labels
 
 
-@pytest.mark.parametrize("kind", ["reports", "facilities", "boundaries"])
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("reports", "bukan tabel teks (CSV) maupun XLSX: isinya biner atau rusak"),
+        ("facilities", "bukan tabel teks (CSV) maupun XLSX: isinya biner atau rusak"),
+        ("working-areas", "bukan tabel teks (CSV) maupun XLSX: isinya biner atau rusak"),
+        ("boundaries", "tidak dikenali sebagai batas desa. Format yang diterima: GeoJSON"),
+    ],
+)
 def test_bad_file_shows_indonesian_error_and_store_is_untouched(
-    kind: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None
+    kind: str, reason: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None
 ) -> None:
     store = tiny_store(tmp_path / "ilp.gpkg")
     before = file_sha256(store.path)
@@ -80,7 +88,7 @@ def test_bad_file_shows_indonesian_error_and_store_is_untouched(
     _upload(at, "rusak.csv", BAD_CSV, "text/csv")
     errors = texts(at.main.error)
     assert errors.startswith("Berkas tidak dapat diimpor: ")
-    assert "rusak.csv" in errors
+    assert "rusak.csv" in errors and reason in errors
     assert t("impor.tidak_ditulis") in texts(at.main.caption)
     assert not [b for b in at.main.button if b.key == "ilp_imp_simpan"]
     assert file_sha256(store.path) == before
