@@ -41,7 +41,7 @@ from loaders.import_report import ImportReport
 from loaders.importing import prepare_import
 from loaders.prepared import PreparedImport, commit_prepared
 from loaders.store import Store
-from loaders.tables import ROW_COLUMN, read_tables
+from loaders.tables import MAX_BYTES_LAPORAN, MAX_BYTES_TABEL, ROW_COLUMN, read_tables
 from ui import column_mapping as cm
 from ui import session
 from ui.fmt import fmt_int
@@ -68,6 +68,7 @@ K_REVISION: Final = "ilp_imp_rev"  # bumped when the mapping changes: fresh form
 K_PREPARED: Final = "ilp_imp_prepared"  # (key, PreparedImport | None, error | None)
 K_DONE: Final = "ilp_imp_done"  # message of the last commit, shown once
 K_MAP_NOTE: Final = "ilp_imp_map_note"  # message of the last mapping change
+K_TABLES: Final = "ilp_imp_tables"  # ((file_id, sheet), {sheet: SheetPreview}) of the upload
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def _file_id(uploaded: UploadedFile) -> str:
 
 
 def _forget_saved() -> None:
+    st.session_state.pop(K_TABLES, None)
     saved = st.session_state.pop(K_SAVED, None)
     if saved is not None:
         shutil.rmtree(Path(saved[1]).parent, ignore_errors=True)
@@ -210,7 +212,7 @@ def render(store: Store) -> None:
     prepared, error = prepared_for(kind, path, file_id, options, store)
     if error:
         st.error(t("impor.gagal", pesan=error), icon=":material/error:")
-    _preview(kind, path, options, prepared)
+    _preview(kind, path, file_id, options, prepared)
     if cm.is_tabular(kind):
         _mapping_section(kind, path, file_id, options, failed=prepared is None)
     elif prepared is not None and prepared.mapping:
@@ -258,7 +260,7 @@ def _sheet_names(path: Path) -> list[str]:
         workbook.close()
 
 
-def _preview(kind: str, path: Path, options: Options, prepared: PreparedImport | None) -> None:
+def _preview(kind: str, path: Path, file_id: str, options: Options, prepared: PreparedImport | None) -> None:
     with st.expander(t("impor.pratinjau"), expanded=True):
         if kind == "boundaries":
             if prepared is None:
@@ -272,26 +274,44 @@ def _preview(kind: str, path: Path, options: Options, prepared: PreparedImport |
                 hide_index=True, width="stretch",
             )
             return
-        frames = _frames(path, options)
-        if not frames:
+        tables = _tables(kind, path, file_id, options)
+        if not tables:
             st.caption(t("impor.pratinjau_none"))
             return
-        for name, frame in frames.items():
-            body = frame.head(PREVIEW_ROWS).rename(columns={ROW_COLUMN: t("impor.baris_berkas")})
-            ordered = [t("impor.baris_berkas"), *[c for c in body.columns if c != t("impor.baris_berkas")]]
-            st.caption(t("impor.pratinjau_sheet", sheet=name, n=fmt_int(len(frame))))
+        row_label = t("impor.baris_berkas")
+        for name, table in tables.items():
+            body = table.head.rename(columns={ROW_COLUMN: row_label})
+            ordered = [row_label, *[c for c in body.columns if c != row_label]]
+            st.caption(t("impor.pratinjau_sheet", sheet=name, n=fmt_int(table.rows)))
             st.dataframe(body.loc[:, ordered], hide_index=True, width="stretch")
 
 
-def _frames(path: Path, options: Options) -> dict[str, pd.DataFrame]:
+@dataclass(frozen=True)
+class SheetPreview:
+    """The first rows of one sheet of an upload and its row count."""
+
+    head: pd.DataFrame
+    rows: int
+
+
+def _tables(kind: str, path: Path, file_id: str, options: Options) -> dict[str, SheetPreview]:
+    """The sheets of a tabular upload, read once per file and sheet choice ({} when unreadable)."""
+    key = (file_id, options.sheet)
+    memo = st.session_state.get(K_TABLES)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    limit = MAX_BYTES_LAPORAN if kind == "reports" else MAX_BYTES_TABEL
     try:
-        return read_tables(path, sheet=options.sheet)
+        frames = read_tables(path, sheet=options.sheet, max_bytes=limit)
     except InputError:
-        return {}
+        frames = {}
+    tables = {name: SheetPreview(frame.head(PREVIEW_ROWS), len(frame)) for name, frame in frames.items()}
+    st.session_state[K_TABLES] = (key, tables)
+    return tables
 
 
 def _mapping_section(kind: str, path: Path, file_id: str, options: Options, *, failed: bool) -> None:
-    frames = _frames(path, options)
+    frames = {name: table.head for name, table in _tables(kind, path, file_id, options).items()}
     if not frames:
         return
     all_overrides: dict[str, dict[str, str]] = st.session_state.setdefault(K_OVERRIDES, {})
