@@ -43,6 +43,8 @@ set_language(ctx.state.lang)
 session.sync_url(ctx.state)
 if ctx.state.presentasi:
     layout.apply_presentation_mode()
+else:
+    layout.apply_base_style()
 layout.show_notes(session.notes())
 
 page = st.navigation(navigation.build_pages(), position="hidden" if ctx.state.presentasi else "sidebar")

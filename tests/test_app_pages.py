@@ -8,6 +8,7 @@ when absent). Expected figures come straight from the engine.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -37,7 +38,8 @@ CARD_COLUMNS = (
     ("pct_posyandu_aktif", True),
     ("pct_kelengkapan_laporan", True),
 )
-GAP_LABELS = ["Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak ke pustu aktif (km)"]
+GAP_LABELS = ["Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu (km)"]
+STATUS_LABELS = ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Lengkap"]  # palette.STATUS_ORDER
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -158,6 +160,39 @@ def test_ringkasan_cards_equal_engine_figures_on_demo(demo_only: Path) -> None:
     assert "Data contoh (sintetis)" in texts(at.main.markdown)  # page label
     assert "Data contoh (sintetis)" in texts(at.sidebar.markdown)  # sidebar badge
     assert len(at.get("plotly_chart")) == 2  # gap bars and trend
+
+
+def _figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_ringkasan_top_gap_bars_then_all_and_blank_trend_months(demo_only: Path) -> None:
+    cov = coverage_of(demo_only)
+    by_kecamatan = cov.indicators(cov.latest_month, by="kecamatan")
+    assert len(by_kecamatan) == 15 and cov.months[0] == "2025-01"
+    at = run_app()
+    bars, trend = _figures(at)
+    assert [trace["name"] for trace in bars["data"]] == STATUS_LABELS  # stacked and listed like the map legend
+    gaps = (by_kecamatan["desa"] - by_kecamatan["desa_lengkap"]).sort_values(ascending=False)
+    assert len(bars["data"][0]["y"]) == 10  # as many as fit beside the map
+    assert min(gaps.iloc[:10]) >= max(gaps.iloc[10:])  # ... those with most gaps
+    captions = texts(at.main.caption)
+    assert "10 dari 15 kecamatan dengan desa berkesenjangan terbanyak." in captions
+    assert "Perubahan dibanding September 2026 dengan filter yang sama." in captions  # in the scope line
+    # trend: the posyandu-window lines are blank while the 12-month window reaches before Jan 2025
+    lines = {trace["name"]: trace["y"] for trace in trend["data"]}
+    for name in ("Desa dengan posyandu aktif", "Posyandu aktif"):
+        assert lines[name][:11] == [None] * 11 and None not in lines[name][11:]
+    assert None not in lines["Desa dengan pustu aktif"] and None not in lines["Kelengkapan laporan"]
+    assert (
+        "Posyandu aktif dan desa dengan posyandu aktif dikosongkan untuk Jan 2025–Nov 2025: "
+        "jendela 12 bulan belum lengkap (laporan baru ada sejak Januari 2025)."
+    ) in captions
+
+    at.toggle(key="ringkasan_bar_semua").set_value(True).run()
+    bars, _ = _figures(at)
+    assert len(bars["data"][0]["y"]) == 15
+    assert "Semua 15 kecamatan, diurutkan dari desa berkesenjangan terbanyak" in texts(at.main.caption)
 
 
 def test_url_filters_give_session_state_and_engine_figures(user_store: Path) -> None:

@@ -15,7 +15,7 @@ import streamlit_folium
 from shapely.geometry import Point, box
 
 from ui import assets, maps
-from ui.palette import STATUS_COLORS
+from ui.palette import STATUS_COLORS, STATUS_ORDER
 
 EVIL_DESA = "<script>alert(1)</script>"
 EVIL_POSYANDU = "<img src=x onerror=alert(2)>"
@@ -178,16 +178,52 @@ def test_facility_layers_switchable_with_distinct_symbols(full_map: folium.Map) 
 @pytest.mark.parametrize(
     ("lang", "labels"),
     [
-        ("id", ["Lengkap", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Tanpa keduanya", "Puskesmas"]),
-        ("en", ["Complete", "No active pustu", "No active posyandu", "Neither", "Inactive posyandu"]),
+        ("id", ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Lengkap", "Puskesmas"]),
+        ("en", ["Neither", "No active pustu", "No active posyandu", "Complete", "Inactive posyandu"]),
     ],
 )
-def test_legend_lists_the_four_statuses(lang: str, labels: list[str]) -> None:
+def test_legend_lists_the_four_statuses_in_the_one_order(lang: str, labels: list[str]) -> None:
+    assert STATUS_ORDER == ("tanpa_keduanya", "tanpa_pustu", "tanpa_posyandu_aktif", "lengkap")
     legend = maps.legend_html(facilities=True, lang=lang)
     positions = [legend.index(label) for label in labels]
     assert positions[:4] == sorted(positions[:4])
     for colour in STATUS_COLORS.values():
         assert f"background:{colour}" in legend
+
+
+def test_layer_switch_collapsed_and_legend_bottom_right(full_map: folium.Map) -> None:
+    script = streamlit_folium.generate_leaflet_string(full_map)
+    assert re.search(r'"collapsed":\s*true', script)
+    assert '"position": "topright"' in script or '"position":"topright"' in script.replace(" ", "")
+    assert 'L.control({position: "bottomright"})' in script
+    assert 'L.control.scale({imperial: false, position: "bottomleft"})' in script
+
+
+@pytest.mark.parametrize(("large", "free"), [(False, 175), (True, 225)])
+def test_fit_keeps_the_legend_strip_free_when_cheap(geometries, status, large: bool, free: int) -> None:
+    features = maps.desa_features(geometries, status)
+    script = streamlit_folium.generate_leaflet_string(maps.status_map(features, None, large_legend=large))
+    assert script.count("fitBounds(") == 1
+    # the district's bounds (lat/lon order) and the strip the legend needs
+    assert "L.latLngBounds([[-7.5, 108.0], [-7.49, 108.03]])" in script
+    assert f"var free = {free};" in script
+    assert f"- {maps.FIT_MAX_ZOOM_LOSS}" in script and "paddingBottomRight: [free, 0]" in script
+
+
+@pytest.mark.parametrize(
+    ("small", "pkm_px", "pustu_px", "radius"),
+    [(False, 14, 12, 3.5), (True, 10, 8, 2.5)],
+)
+def test_small_symbols_for_a_whole_district(
+    geometries, status, facilities, posyandu, small: bool, pkm_px: int, pustu_px: int, radius: float
+) -> None:
+    features = maps.desa_features(geometries, status)
+    points = maps.facility_points(facilities, posyandu, kode_desa=list(status["kode_desa"]))
+    page = maps.map_html(maps.status_map(features, points, small_symbols=small))
+    assert f'"iconSize": [{pkm_px}, {pkm_px}]' in page
+    assert f'"iconSize": [{pustu_px}, {pustu_px}]' in page
+    assert f'"radius": {radius}' in page
+    assert ("ilp-pkm ilp-s" in page) is small and ("ilp-pustu ilp-s" in page) is small
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,19 @@ import pandas as pd
 import pytest
 
 from geo.indicators import summarise
-from ui.charts import gap_bar_chart, sort_by_gaps, trend_chart
+from ui.charts import (
+    BAR_CHROME_PX,
+    BAR_HEIGHT_PX,
+    bars_fitting,
+    gap_bar_chart,
+    incomplete_window_months,
+    sort_by_gaps,
+    trend_chart,
+)
 from ui.filters import options_from_tables, overall_indicators, select_desa
-from ui.views import gap_rows
+from ui.i18n import status_label
+from ui.palette import STATUS_ORDER
+from ui.views import gap_rows, gap_table_columns, gap_table_styler
 
 TABLE = pd.DataFrame(
     {
@@ -133,3 +143,68 @@ def test_trend_chart_months_and_percent_labels() -> None:
     assert list(fig.data[0].customdata) == ["40,0%", "42,5%"]
     assert list(fig.data[2].customdata) == ["–", "72,8%"]
     assert fig.data[1].name == "Desa dengan posyandu aktif"
+
+
+def test_bar_chart_limited_to_the_groups_with_most_gaps() -> None:
+    groups = summarise(TABLE, by="kecamatan")
+    fig = gap_bar_chart(groups, limit=2, height=300)
+    assert list(fig.data[0].y) == ["Karangnunggal", "Cipatujah"]
+    assert fig.layout.height == 300
+    assert fig.layout.legend.traceorder == "normal"  # legend read in STATUS_ORDER, like the map legend
+    assert [trace.name for trace in fig.data] == [status_label(s) for s in STATUS_ORDER]
+    natural = gap_bar_chart(groups)
+    assert natural.layout.height == max(200, BAR_HEIGHT_PX * 3 + BAR_CHROME_PX)
+
+
+@pytest.mark.parametrize(("height", "bars"), [(354, 10), (95 + 24 * 3, 3), (50, 3), (95 + 24 * 20 + 23, 20)])
+def test_bars_fitting(height: int, bars: int) -> None:
+    assert bars_fitting(height) == bars
+
+
+@pytest.mark.parametrize(
+    ("months", "first", "jendela", "expected"),
+    [
+        (["2025-01", "2025-11", "2025-12", "2026-01"], "2025-01", 12, ("2025-01", "2025-11")),
+        (["2025-03", "2025-04", "2025-05"], "2025-03", 3, ("2025-03", "2025-04")),
+        (["2024-12", "2025-01"], "2024-11", 3, ("2024-12",)),  # across a year
+        (["2025-06"], "2025-06", 1, ()),  # a one-month window is always complete
+        (["2025-06"], None, 12, ()),  # no reports: nothing to blank
+    ],
+)
+def test_incomplete_window_months(months: list[str], first: str | None, jendela: int, expected: tuple) -> None:
+    assert incomplete_window_months(months, first_month=first, jendela=jendela) == expected
+
+
+def test_trend_blanks_window_indicators_in_incomplete_months() -> None:
+    trend = pd.DataFrame(
+        {
+            "bulan": ["2025-01", "2025-02", "2025-03"],
+            "pct_desa_pustu_aktif": [40.0, 41.0, 42.0],
+            "pct_desa_posyandu_aktif": [0.0, 50.0, 90.0],
+            "pct_posyandu_aktif": [0.0, 30.0, 70.0],
+            "pct_kelengkapan_laporan": [80.0, 81.0, 82.0],
+        }
+    )
+    fig = trend_chart(trend, incomplete=("2025-01", "2025-02"))
+    lines = {trace.name: list(trace.y) for trace in fig.data}
+    assert lines["Desa dengan pustu aktif"] == [40.0, 41.0, 42.0]
+    assert lines["Kelengkapan laporan"] == [80.0, 81.0, 82.0]
+    for name in ("Desa dengan posyandu aktif", "Posyandu aktif"):
+        assert [v != v for v in lines[name]] == [True, True, False]  # NaN: a gap, not 0 %
+    assert all(trace.connectgaps is False for trace in fig.data)
+    assert list(fig.data[1].customdata) == ["–", "–", "90,0%"]
+
+
+def test_gap_table_short_headers_and_widths() -> None:
+    gaps = gap_rows(TABLE.assign(jarak_pustu_km=[0.0, 3.25, 1.5, 0.0]))
+    styled = gap_table_styler(gaps).data
+    assert list(styled.columns) == [
+        "Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu (km)"
+    ]
+    config = gap_table_columns()
+    assert list(config) == list(styled.columns)
+    widths = {label: column["width"] for label, column in config.items()}
+    assert widths["Status"] <= widths["Desa"] and widths["Status"] < 160
+    assert sum(widths.values()) + 35 <= 900  # every column fits beside the sidebar at 1280 px
+    assert config["Jarak pustu (km)"]["help"] == "Jarak ke pustu aktif (km)"
+    assert "help" not in config["Desa"] or config["Desa"]["help"] is None

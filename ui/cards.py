@@ -110,17 +110,26 @@ def card_values(
     return values
 
 
-def render_cards(values: Sequence[CardValue], *, per_row: int = 3) -> None:
-    """Draw the cards, ``per_row`` to a row."""
-    for start in range(0, len(values), per_row):
-        columns = st.columns(per_row, border=True)
-        for column, card in zip(columns, values[start : start + per_row]):
-            with column:
-                st.metric(
-                    card.label,
-                    card.value,
-                    delta=card.delta,
-                    delta_color=card.delta_color,
-                    delta_arrow=card.delta_arrow,
-                    help=card.help,
-                )
+CARDS_KEY: Final = "ilp_kartu"  # container key; ``ui.layout.BASE_CSS`` makes cards inside it compact
+
+
+def render_cards(values: Sequence[CardValue], *, per_row: int = 3, key: str = CARDS_KEY) -> None:
+    """Draw the cards, ``per_row`` to a row (1: stacked), in a container keyed ``key``.
+
+    A key starting with :data:`CARDS_KEY` gets the compact card style (one
+    row of six fits a 1280 px screen beside the sidebar); a page drawing
+    cards twice passes a second key.
+    """
+    with st.container(key=key):
+        for start in range(0, len(values), per_row):
+            columns = st.columns(per_row, border=True)
+            for column, card in zip(columns, values[start : start + per_row]):
+                with column:
+                    st.metric(
+                        card.label,
+                        card.value,
+                        delta=card.delta,
+                        delta_color=card.delta_color,
+                        delta_arrow=card.delta_arrow,
+                        help=card.help,
+                    )

@@ -7,23 +7,27 @@ pre-formatted with :mod:`ui.fmt`. Status colours are those of the map.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Final
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.fmt import fmt_int, fmt_month, fmt_pct
+from ui.fmt import fmt_int, fmt_month, fmt_pct, parse_month
 from ui.i18n import get_language, status_label, t
-from ui.palette import INDICATOR_COLORS, STATUS_COLORS, STATUS_SEVERITY
+from ui.palette import INDICATOR_COLORS, STATUS_COLORS, STATUS_ORDER
 
 SEPARATORS: Final = ",."  # plotly: decimal, thousands
 BAR_HEIGHT_PX: Final = 24
+BAR_CHROME_PX: Final = 95  # legend, x axis and margins of the bar chart
 TREND_INDICATORS: Final = (
     "pct_desa_pustu_aktif",
     "pct_desa_posyandu_aktif",
     "pct_posyandu_aktif",
     "pct_kelengkapan_laporan",
 )
+# Trend indicators computed over the posyandu window (blank while the window is incomplete)
+WINDOW_INDICATORS: Final = ("pct_desa_posyandu_aktif", "pct_posyandu_aktif")
 STATUS_COUNT_COLUMNS: Final = {
     "lengkap": "desa_lengkap",
     "tanpa_pustu": "desa_tanpa_pustu",
@@ -53,20 +57,36 @@ def sort_by_gaps(indicators: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def gap_bar_chart(indicators: pd.DataFrame, *, large: bool = False) -> go.Figure:
+def bars_fitting(height_px: int) -> int:
+    """How many bars :func:`gap_bar_chart` fits in a chart ``height_px`` high (at least 3)."""
+    return max(3, (height_px - BAR_CHROME_PX) // BAR_HEIGHT_PX)
+
+
+def gap_bar_chart(
+    indicators: pd.DataFrame, *, limit: int | None = None, height: int | None = None, large: bool = False
+) -> go.Figure:
     """Stacked horizontal bars: desa per status for each group, sorted by gaps.
+
+    Statuses are stacked and listed in :data:`ui.palette.STATUS_ORDER` (the
+    order of the map legend): worst gap first, at the base of each bar.
 
     Parameters
     ----------
     indicators
         ``Coverage.indicators(month, by='kecamatan'|'puskesmas', ...)``.
+    limit
+        Show only the first ``limit`` groups (most desa with a gap); None: all.
+    height
+        Figure height (px); default: enough for every bar shown.
     large
         Bigger type (presentation mode).
     """
     frame = sort_by_gaps(indicators)
+    if limit is not None:
+        frame = frame.head(limit)
     names = frame["nama"].astype("object").fillna(t("status.unknown")).astype(str).tolist()
     fig = go.Figure()
-    for status in STATUS_SEVERITY:
+    for status in STATUS_ORDER:
         column = STATUS_COUNT_COLUMNS[status]
         values = frame[column].astype(int).tolist()
         share = (frame[column] / frame["desa"].where(frame["desa"] > 0) * 100).tolist()
@@ -82,20 +102,64 @@ def gap_bar_chart(indicators: pd.DataFrame, *, large: bool = False) -> go.Figure
                 "<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
-    fig.update_xaxes(title=t("chart.desa"), tickformat=",d", gridcolor="#e5e5e5")
-    height = max(260, BAR_HEIGHT_PX * len(frame) + 110)
-    return _base_layout(fig, height=height, large=large)
+    fig.update_xaxes(title=None, tickformat=",d", gridcolor="#e5e5e5", automargin=True)
+    shown = height if height is not None else BAR_HEIGHT_PX * len(frame) + BAR_CHROME_PX
+    fig = _base_layout(fig, height=max(200, shown), large=large)
+    # Legend in the order of the traces (plotly reverses it for stacked bars by default).
+    # Two legend entries to a row, whatever the width (four would not fit beside a map).
+    fig.update_layout(
+        legend={
+            "traceorder": "normal",
+            "font": {"size": 11 if not large else 16},
+            "entrywidth": 0.5,
+            "entrywidthmode": "fraction",
+        }
+    )
+    return fig
 
 
-def trend_chart(trend: pd.DataFrame, *, large: bool = False) -> go.Figure:
+def incomplete_window_months(months: Sequence[str], *, first_month: str | None, jendela: int) -> tuple[str, ...]:
+    """Months whose posyandu window starts before the first report month.
+
+    The window of month M is the ``jendela`` calendar months ending at M; when
+    it reaches back before ``first_month`` (the first month with reports) the
+    activity of a posyandu cannot be judged yet, so window indicators of M
+    are not comparable with later months.
+
+    Parameters
+    ----------
+    months
+        ``YYYY-MM`` months to check.
+    first_month
+        First month with reports (None: no reports, nothing is incomplete).
+    jendela
+        Window length in months (``Rules.posyandu_jendela_bulan``).
+    """
+    first = parse_month(first_month) if first_month else None
+    if first is None:
+        return ()
+    first_index = first[0] * 12 + first[1] - 1
+    incomplete = []
+    for month in months:
+        parsed = parse_month(str(month))
+        if parsed is not None and parsed[0] * 12 + parsed[1] - 1 - (jendela - 1) < first_index:
+            incomplete.append(str(month))
+    return tuple(incomplete)
+
+
+def trend_chart(trend: pd.DataFrame, *, incomplete: Collection[str] = (), large: bool = False) -> go.Figure:
     """Lines of the main percentage indicators over the report months.
 
     Parameters
     ----------
     trend
         One row per month: ``bulan`` + indicator columns (``ui.data.trend``).
+    incomplete
+        Months whose posyandu window is incomplete (:func:`incomplete_window_months`):
+        the :data:`WINDOW_INDICATORS` are left blank there (a gap in the line),
+        not drawn as 0 %.
     large
         Bigger type (presentation mode).
     """
@@ -103,9 +167,12 @@ def trend_chart(trend: pd.DataFrame, *, large: bool = False) -> go.Figure:
     frame = trend.sort_values("bulan")
     months = frame["bulan"].astype(str).tolist()
     labels = [fmt_month(m, lang=lang, short=True) for m in months]
+    blank = [m in set(incomplete) for m in months]
     fig = go.Figure()
     for column in TREND_INDICATORS:
         values = pd.to_numeric(frame[column], errors="coerce").tolist()
+        if column in WINDOW_INDICATORS:
+            values = [float("nan") if hide else v for v, hide in zip(values, blank, strict=True)]
         name = t(f"metric.{column}")
         fig.add_trace(
             go.Scatter(
@@ -113,6 +180,7 @@ def trend_chart(trend: pd.DataFrame, *, large: bool = False) -> go.Figure:
                 y=values,
                 mode="lines+markers",
                 name=name,
+                connectgaps=False,
                 line={"color": INDICATOR_COLORS[column], "width": 3 if large else 2},
                 customdata=[fmt_pct(v) for v in values],
                 hovertemplate="%{x}<br>" + name + ": %{customdata}<extra></extra>",

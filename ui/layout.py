@@ -21,6 +21,27 @@ from ui.fmt import fmt_month
 from ui.i18n import get_language, status_label, t
 from ui.state import Note
 
+BASE_STYLE_ID: Final = "ilp-dasar"
+ROW_OF_SIX_KEY: Final = "ilp_kartu_baris"  # cards key of a row of six: labels of two lines, values aligned
+# Every page, normal mode: less of Streamlit's empty space above and beside the
+# content (a 1280x720 projector shows the title, the cards and the maps), a
+# smaller title, and a transparent header bar so the title is not hidden under it.
+BASE_CSS: Final = f"""
+<style id="{BASE_STYLE_ID}">
+[data-testid="stMainBlockContainer"], .block-container {{ padding: 1.4rem 2rem 3rem !important; }}
+header[data-testid="stHeader"] {{ background: transparent !important; height: 2.5rem !important; }}
+[data-testid="stMainBlockContainer"] h1 {{ font-size: 2rem !important; padding: 0 0 0.1rem !important;
+  line-height: 1.25 !important; }}
+[data-testid="stMainBlockContainer"] h3 {{ font-size: 1.3rem !important; padding: 0.2rem 0 0.1rem !important; }}
+[class*="st-key-ilp_kartu"] [data-testid="stMetricValue"] {{ font-size: 1.85rem !important;
+  line-height: 1.25 !important; }}
+[class*="st-key-ilp_kartu"] [data-testid="stMetricLabel"] p {{ font-size: 0.85rem !important;
+  line-height: 1.25 !important; white-space: normal !important; }}
+[class*="st-key-ilp_kartu"] [data-testid="stColumn"] {{ padding: 0.55rem 0.7rem 0.5rem !important; }}
+[class*="st-key-ilp_kartu"] [data-testid="stMetric"] {{ gap: 0.15rem !important; }}
+.st-key-{ROW_OF_SIX_KEY} [data-testid="stMetricLabel"] {{ min-height: 2.5em; align-items: flex-start; }}
+</style>
+"""
 PRESENTATION_STYLE_ID: Final = "ilp-presentasi"
 PRESENTATION_CSS: Final = f"""
 <style id="{PRESENTATION_STYLE_ID}">
@@ -38,9 +59,14 @@ h1 {{ font-size: 2.1rem !important; padding: 0 0 0.2rem !important; }}
 [data-testid="stMetricDelta"] {{ font-size: 1.05rem !important; }}
 </style>
 """
-PRESENTATION_MAP_HEIGHT: Final = 420  # px: title, one row of cards and the map fit 1280x720
+PRESENTATION_MAP_HEIGHT: Final = 590  # px: title, then key cards beside the map, fit 1280x720
 MAX_LISTED_NAMES: Final = 3
 NOTE_VALUE_MAX: Final = 60
+
+
+def apply_base_style() -> None:
+    """Compact page furniture of every page (normal mode; presentation mode adds its own)."""
+    st.html(BASE_CSS)
 
 
 def apply_presentation_mode() -> None:
@@ -77,17 +103,24 @@ def scope_text(ctx: PageContext) -> str:
     return t("scope.line", wilayah=wilayah, bulan=bulan)
 
 
-def page_header(ctx: PageContext, title: str) -> None:
+def page_header(ctx: PageContext, title: str, *, note: str | None = None) -> None:
     """Page title, the scope line, the "Data contoh (sintetis)" label for the demo.
 
-    In presentation mode it also holds the one remaining control: a small
-    button to leave the mode.
+    ``note`` (e.g. what the card deltas compare with) is added to the scope
+    line, so it costs no extra line on a small screen. In presentation mode
+    the header also holds the one remaining control: a small button to leave
+    the mode.
     """
     st.title(title)
+    scope = (scope_text(ctx) if not note else f"{scope_text(ctx)} — {note}") if ctx.has_data else None
+    if not (ctx.is_demo or ctx.state.presentasi):
+        if scope:
+            st.caption(scope)
+        return
     left, right = st.columns([5, 2], vertical_alignment="center")
     with left:
-        if ctx.has_data:
-            st.caption(scope_text(ctx))
+        if scope:
+            st.caption(scope)
     with right:
         if ctx.is_demo:
             st.badge(t("data.demo"), icon=":material/science:", color="orange", help=t("data.demo_help"))

@@ -45,13 +45,16 @@ from ui.palette import (
     OUTLINE_COLOR,
     PUSTU_FILL,
     STATUS_COLORS,
+    STATUS_ORDER,
     status_color,
 )
-from ui.state import STATUSES
 
 ENV_TILES: Final = "ILP_TILES"
 ENV_TILES_ATTRIBUTION: Final = "ILP_TILES_ATTRIBUTION"
 COORD_DECIMALS: Final = 5  # ~1 m: enough for display, keeps the page small
+# Room kept free for the legend (bottom-right) when fitting the map: normal, large legend (px)
+LEGEND_CLEARANCE_PX: Final = {False: 175, True: 225}
+FIT_MAX_ZOOM_LOSS: Final = 0.3  # zoom levels (~20 % smaller) worth giving up to keep the legend off the data
 
 # Facility layers, in drawing order (later ones on top)
 LAYER_POSYANDU_TIDAK_AKTIF: Final = "posyandu_tidak_aktif"
@@ -77,13 +80,20 @@ SYMBOL_CSS: Final = f"""
 .ilp-pustu.ilp-off {{ background: #fff; }}
 .ilp-dot {{ width: 9px; height: 9px; border-radius: 50%; background: #111; border: 1.5px solid #111; }}
 .ilp-dot.ilp-off {{ background: #fff; }}
-.ilp-swatch {{ width: 16px; height: 12px; border: 1px solid {OUTLINE_COLOR}; margin-right: 6px; }}
-.ilp-legend {{ background: rgba(255,255,255,0.92); padding: 8px 10px; border-radius: 4px; color: #111;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 13px/1.45 sans-serif; max-width: 260px; }}
-.ilp-legend.ilp-large {{ font-size: 17px; }}
-.ilp-legend-title {{ font-weight: bold; margin: 2px 0 3px; }}
+.ilp-pkm.ilp-s {{ width: 10px; height: 10px; border-width: 1px; font-size: 9px; line-height: 7px; }}
+.ilp-pustu.ilp-s {{ width: 7px; height: 7px; margin: 0.5px; border-width: 1px; }}
+.ilp-swatch {{ width: 14px; height: 10px; border: 1px solid {OUTLINE_COLOR}; margin-right: 5px; }}
+.ilp-legend {{ background: rgba(255,255,255,0.9); padding: 5px 8px; border-radius: 4px; color: #111;
+  box-shadow: 0 1px 3px rgba(0,0,0,0.3); font: 12px/1.35 sans-serif; max-width: 220px; }}
+.ilp-legend.ilp-large {{ font-size: 16px; padding: 7px 10px; max-width: 300px; }}
+.ilp-legend.ilp-large .ilp-swatch {{ width: 18px; height: 13px; }}
+.ilp-legend-title {{ font-weight: bold; margin: 1px 0 2px; }}
+.ilp-legend-title + .ilp-legend-row {{ margin-top: 0; }}
+.ilp-legend-row + .ilp-legend-title {{ margin-top: 4px; }}
 .ilp-legend-row {{ white-space: nowrap; }}
-.ilp-legend-row .ilp-sym {{ margin-right: 6px; }}
+.ilp-legend-row .ilp-sym {{ margin-right: 5px; }}
+.leaflet-control-layers-toggle {{ width: 32px !important; height: 32px !important; }}
+.leaflet-control-layers {{ font: 13px/1.4 sans-serif; }}
 .leaflet-tooltip table th {{ text-align: left; padding-right: 8px; font-weight: 600; }}
 </style>
 """
@@ -279,8 +289,13 @@ def new_map(
     tiles: TileConfig | None = None,
     leaflet_js: str | None = None,
     leaflet_css: str | None = None,
+    padding_right: int = 0,
 ) -> folium.Map:
-    """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy), loading only local Leaflet."""
+    """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy), loading only local Leaflet.
+
+    ``padding_right`` (px) keeps the fitted area clear of a control in the
+    right-hand corners (the legend), so it never covers the data at the start.
+    """
     js, css = leaflet_urls()
     fmap = folium.Map(
         location=None,
@@ -302,8 +317,42 @@ def new_map(
         ).add_to(fmap)
     if bounds is not None and all(np.isfinite(bounds)):
         minx, miny, maxx, maxy = (float(v) for v in bounds)
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+        _FitBounds([[miny, minx], [maxy, maxx]], padding_right=padding_right).add_to(fmap)
     return fmap
+
+
+class _FitBounds(MacroElement):
+    """Fit the map to ``bounds``, keeping ``padding_right`` px free when that costs little zoom.
+
+    A district taller than the map is wide leaves room at the side: there the
+    legend gets its own strip. When keeping the strip free would shrink the
+    district by more than :data:`FIT_MAX_ZOOM_LOSS` zoom levels (a narrow
+    map), the plain fit wins and the legend may cover a corner.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map) {
+                var bounds = L.latLngBounds({{ this.bounds|tojson }});
+                var free = {{ this.padding_right|tojson }};
+                var options = {};
+                if (free > 0 && map.getBoundsZoom(bounds, false, L.point(free, 0))
+                        >= map.getBoundsZoom(bounds, false) - {{ this.max_loss|tojson }}) {
+                    options = {paddingBottomRight: [free, 0]};
+                }
+                map.fitBounds(bounds, options);
+            })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]], *, padding_right: int = 0) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = bounds
+        self.padding_right = int(padding_right)
+        self.max_loss = FIT_MAX_ZOOM_LOSS
 
 
 def _desa_style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -352,22 +401,31 @@ def _points_geojson(points: pd.DataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _facility_marker(layer: str, *, aktif: bool) -> folium.Marker | folium.CircleMarker:
+def _facility_marker(layer: str, *, aktif: bool, small: bool = False) -> folium.Marker | folium.CircleMarker:
     # Leaflet positions a DivIcon with a CSS transform on its element, so the
     # shape (which may itself be rotated) is an inner element.
+    size_class = " ilp-s" if small else ""
     if layer == LAYER_PUSKESMAS:
+        side = 10 if small else 14
         icon = folium.DivIcon(
-            html='<div class="ilp-sym ilp-pkm"></div>', icon_size=(14, 14), icon_anchor=(7, 7), class_name="ilp-icon"
+            html=f'<div class="ilp-sym ilp-pkm{size_class}"></div>',
+            icon_size=(side, side),
+            icon_anchor=(side // 2, side // 2),
+            class_name="ilp-icon",
         )
         return folium.Marker(icon=icon)
     if layer == LAYER_PUSTU:
-        css = "ilp-sym ilp-pustu" if aktif else "ilp-sym ilp-pustu ilp-off"
+        css = "ilp-sym ilp-pustu" + ("" if aktif else " ilp-off") + size_class
+        side = 8 if small else 12
         icon = folium.DivIcon(
-            html=f'<div class="{css}"></div>', icon_size=(12, 12), icon_anchor=(6, 6), class_name="ilp-icon"
+            html=f'<div class="{css}"></div>',
+            icon_size=(side, side),
+            icon_anchor=(side // 2, side // 2),
+            class_name="ilp-icon",
         )
         return folium.Marker(icon=icon)
     return folium.CircleMarker(
-        radius=3.5,
+        radius=2.5 if small else 3.5,
         color="#111111",
         weight=1.2,
         fill=True,
@@ -381,9 +439,14 @@ def add_facility_layers(
     points: pd.DataFrame,
     *,
     show: Collection[str] = (LAYER_PUSKESMAS, LAYER_PUSTU),
+    small: bool = False,
     lang: str | None = None,
 ) -> list[folium.FeatureGroup]:
-    """One switchable layer per facility kind (:data:`FACILITY_LAYERS`); ``show`` are on at start."""
+    """One switchable layer per facility kind (:data:`FACILITY_LAYERS`); ``show`` are on at start.
+
+    ``small`` draws smaller symbols (a whole district on a projector, where
+    full-size symbols would hide the desa colours).
+    """
     aliases = [html.escape(t(k, lang=lang)) for k in ("map.tip.nama", "map.tip.jenis", "col.desa", "map.tip.status")]
     groups: list[folium.FeatureGroup] = []
     for layer in FACILITY_LAYERS:
@@ -395,7 +458,7 @@ def add_facility_layers(
                 continue
             folium.GeoJson(
                 _points_geojson(subset),
-                marker=_facility_marker(layer, aktif=aktif),
+                marker=_facility_marker(layer, aktif=aktif, small=small),
                 tooltip=folium.GeoJsonTooltip(fields=list(FACILITY_PROPERTIES), aliases=aliases),
             ).add_to(group)
         group.add_to(fmap)
@@ -417,12 +480,12 @@ class _Legend(MacroElement):
                 return div;
             };
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-            L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
+            L.control.scale({imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, legend_html: str, *, position: str = "bottomleft", large: bool = False) -> None:
+    def __init__(self, legend_html: str, *, position: str = "bottomright", large: bool = False) -> None:
         super().__init__()
         self._name = "Legend"
         self.html = legend_html
@@ -433,7 +496,7 @@ class _Legend(MacroElement):
 def legend_html(*, facilities: bool, lang: str | None = None) -> str:
     """HTML of the legend: the four statuses (and the facility symbols)."""
     rows = [f'<div class="ilp-legend-title">{html.escape(t("map.legend.title", lang=lang))}</div>']
-    for status in STATUSES:
+    for status in STATUS_ORDER:
         label = html.escape(status_label(status, lang=lang))
         desc = html.escape(t(f"status.{status}.desc", lang=lang))
         rows.append(
@@ -457,7 +520,7 @@ def legend_html(*, facilities: bool, lang: str | None = None) -> str:
 
 
 def add_legend(fmap: folium.Map, *, facilities: bool, large: bool = False, lang: str | None = None) -> None:
-    """Put the status (and facility) legend in the bottom-left corner of the map."""
+    """Put the status (and facility) legend in the bottom-right corner of the map (scale bar bottom-left)."""
     _Legend(legend_html(facilities=facilities, lang=lang), large=large).add_to(fmap)
 
 
@@ -467,11 +530,16 @@ def status_map(
     *,
     tiles: TileConfig | None = None,
     large_legend: bool = False,
+    small_symbols: bool = False,
     leaflet_js: str | None = None,
     leaflet_css: str | None = None,
     lang: str | None = None,
 ) -> folium.Map:
     """The desa status map: polygons, optional facility layers, legend and layer switch.
+
+    The map is fitted to the drawn desa; the layer switch (with facilities)
+    is a collapsed button in the top-right corner, the legend sits in the
+    bottom-right corner.
 
     Parameters
     ----------
@@ -483,17 +551,25 @@ def status_map(
         Basemap, or None for a plain background (offline).
     large_legend
         Bigger legend type (presentation mode).
+    small_symbols
+        Smaller facility symbols (a whole district in presentation mode).
     leaflet_js, leaflet_css
         URLs of Leaflet (default: the app's static copy, :func:`ui.assets.leaflet_urls`).
     lang
         Language of labels and tooltips.
     """
     bounds = features.total_bounds if len(features) else None
-    fmap = new_map(bounds, tiles=tiles, leaflet_js=leaflet_js, leaflet_css=leaflet_css)
+    fmap = new_map(
+        bounds,
+        tiles=tiles,
+        leaflet_js=leaflet_js,
+        leaflet_css=leaflet_css,
+        padding_right=LEGEND_CLEARANCE_PX[large_legend],
+    )
     add_desa_layer(fmap, features, lang=lang)
     if points is not None:
-        add_facility_layers(fmap, points, lang=lang)
-        folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+        add_facility_layers(fmap, points, small=small_symbols, lang=lang)
+        folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     add_legend(fmap, facilities=points is not None, large=large_legend, lang=lang)
     return fmap
 

@@ -16,8 +16,10 @@ STATUS_COLORS: Final[dict[str, str]] = {
     "tanpa_posyandu_aktif": "#56B4E9",  # sky blue
     "tanpa_keduanya": "#D55E00",  # vermillion
 }
-# Order of severity (for sorting and legends): worst gap first.
-STATUS_SEVERITY: Final[tuple[str, ...]] = ("tanpa_keduanya", "tanpa_pustu", "tanpa_posyandu_aktif", "lengkap")
+# The one order of the statuses everywhere (map legend, chart stacking and legend,
+# status filter, sorting of gap tables): worst gap first.
+STATUS_ORDER: Final[tuple[str, ...]] = ("tanpa_keduanya", "tanpa_pustu", "tanpa_posyandu_aktif", "lengkap")
+STATUS_SEVERITY: Final[tuple[str, ...]] = STATUS_ORDER  # older name, kept for callers
 UNKNOWN_COLOR: Final = "#BBBBBB"
 OUTLINE_COLOR: Final = "#333333"
 MAP_BACKGROUND: Final = "#F2F2EE"

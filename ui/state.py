@@ -39,8 +39,9 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from ui.fmt import parse_month
+from ui.palette import STATUS_ORDER
 
-STATUSES: Final = ("lengkap", "tanpa_pustu", "tanpa_posyandu_aktif", "tanpa_keduanya")
+STATUSES: Final = STATUS_ORDER  # the statuses, in the one display order (filter, legends, charts)
 LANGUAGES: Final = ("id", "en")
 MODE_NORMAL: Final = "normal"
 MODE_PRESENTASI: Final = "presentasi"

@@ -14,11 +14,11 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from ui import data, maps
+from ui import cards, data, maps
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_km, previous_month
-from ui.i18n import column_label, get_language, label_columns, status_label
-from ui.palette import STATUS_SEVERITY, status_color
+from ui.i18n import column_label, get_language, status_label, t
+from ui.palette import STATUS_ORDER, status_color
 
 GAP_COLUMNS = (
     "nama_desa",
@@ -38,8 +38,14 @@ def status_table(ctx: PageContext, kode_desa: Sequence[str]) -> pd.DataFrame:
     return table[table["kode_desa"].isin(list(kode_desa))].reset_index(drop=True)
 
 
-def status_map(ctx: PageContext, kode_desa: Sequence[str], *, facilities: bool, large: bool = False) -> folium.Map:
-    """The desa status map of ``kode_desa`` (with switchable facility layers when ``facilities``)."""
+def status_map(
+    ctx: PageContext, kode_desa: Sequence[str], *, facilities: bool, large: bool = False, small_symbols: bool = False
+) -> folium.Map:
+    """The desa status map of ``kode_desa`` (with switchable facility layers when ``facilities``).
+
+    ``large``: bigger legend (presentation); ``small_symbols``: smaller
+    facility symbols, so a whole district's desa colours stay visible.
+    """
     assert ctx.month is not None and ctx.options is not None
     simplify = data.display_simplify_m(len(ctx.options.desa))
     geometries = data.desa_geometries(ctx.source, ctx.rules, simplify_m=simplify)
@@ -55,7 +61,27 @@ def status_map(ctx: PageContext, kode_desa: Sequence[str], *, facilities: bool, 
             desa_names=dict(zip(table["kode_desa"].astype(str), table["nama_desa"].astype(str))),
             lang=lang,
         )
-    return maps.status_map(features, points, tiles=maps.tiles_from_env(), large_legend=large, lang=lang)
+    return maps.status_map(
+        features, points, tiles=maps.tiles_from_env(), large_legend=large, small_symbols=small_symbols, lang=lang
+    )
+
+
+def presentation_view(
+    ctx: PageContext, kode_desa: Sequence[str], *, facilities: bool, map_key: str, height: int
+) -> None:
+    """Presentation mode: the key cards stacked on the left, a tall status map beside them.
+
+    Side by side the map gets most of a 1280x720 screen's height, so a
+    district (often taller than wide) fills it instead of a thin strip.
+    """
+    current, previous, _ = headline_pair(ctx)
+    key_cards = tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
+    left, right = st.columns([1, 3], gap="small")
+    with left:
+        cards.render_cards(cards.card_values(current, previous, rules=ctx.rules, cards=key_cards), per_row=1)
+    with right:
+        fmap = status_map(ctx, kode_desa, facilities=facilities, large=True, small_symbols=True)
+        maps.show_map(fmap, key=map_key, height=height)
 
 
 def headline_pair(ctx: PageContext) -> tuple[pd.Series, pd.Series | None, str | None]:
@@ -76,11 +102,29 @@ def headline_pair(ctx: PageContext) -> tuple[pd.Series, pd.Series | None, str | 
 
 def gap_rows(table: pd.DataFrame) -> pd.DataFrame:
     """Desa with a gap (status other than lengkap), worst status first, then by kecamatan and name."""
-    rank = {status: i for i, status in enumerate(STATUS_SEVERITY)}
+    rank = {status: i for i, status in enumerate(STATUS_ORDER)}
     gaps = table[table["status"].astype("object") != "lengkap"]
     gaps = gaps.assign(_rank=gaps["status"].astype("object").map(rank))
     gaps = gaps.sort_values(["_rank", "nama_kecamatan", "nama_desa"], kind="stable")
     return gaps.drop(columns="_rank").reset_index(drop=True)
+
+
+# Gap table: column -> (header key, width in px). Short Indonesian headers; the
+# status column just fits its longest label, names get the most room.
+GAP_TABLE_LAYOUT: dict[str, tuple[str, int]] = {
+    "nama_desa": ("col.nama_desa", 145),
+    "status": ("col.status", 145),
+    "nama_kecamatan": ("col.nama_kecamatan", 125),
+    "puskesmas": ("col.puskesmas", 140),
+    "pustu_aktif": ("peta.col.pustu", 80),
+    "posyandu_aktif": ("peta.col.posyandu", 100),
+    "jarak_pustu_km": ("peta.col.jarak", 115),
+}
+
+
+def gap_table_labels() -> dict[str, str]:
+    """Column -> header of the gap table, in the run's language."""
+    return {column: t(key) for column, (key, _) in GAP_TABLE_LAYOUT.items()}
 
 
 def gap_table_styler(gaps: pd.DataFrame) -> pd.io.formats.style.Styler:
@@ -91,8 +135,8 @@ def gap_table_styler(gaps: pd.DataFrame) -> pd.io.formats.style.Styler:
     """
     shown = gaps.loc[:, list(GAP_COLUMNS)].assign(status=gaps["status"].map(status_label))
     colours = dict(zip(shown["status"], gaps["status"].map(status_color)))
-    labelled = label_columns(shown)
-    label_of = dict(zip(GAP_COLUMNS, labelled.columns))
+    label_of = gap_table_labels()
+    labelled = shown.rename(columns=label_of)
     formats = {label_of[c]: fmt_int for c in ("pustu_aktif", "posyandu_aktif")}
     formats[label_of["jarak_pustu_km"]] = fmt_km
     return (
@@ -107,17 +151,13 @@ def _text_or_dash(value: object) -> str:
 
 
 def gap_table_columns() -> dict[str, st.column_config.Column]:
-    """Column widths of the gap table (keyed by the labels of :func:`gap_table_styler`)."""
-    widths = {  # px
-        "nama_desa": 125,
-        "status": 145,
-        "nama_kecamatan": 110,
-        "puskesmas": 140,
-        "pustu_aktif": 80,
-        "posyandu_aktif": 95,
-        "jarak_pustu_km": 110,
-    }
-    return {column_label(c): st.column_config.Column(width=w) for c, w in widths.items()}
+    """Column widths (px) and help texts of the gap table (keyed by the headers of :func:`gap_table_styler`)."""
+    labels = gap_table_labels()
+    config = {}
+    for column, (_, width) in GAP_TABLE_LAYOUT.items():
+        full = column_label(column)  # the long header, as help where the table shows a shorter one
+        config[labels[column]] = st.column_config.Column(width=width, help=full if full != labels[column] else None)
+    return config
 
 
 def table_height(rows: int, *, max_px: int = 600) -> int:
