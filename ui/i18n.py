@@ -250,7 +250,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "peta.col.pustu": ("Pustu aktif", "Active pustu"),
     "peta.col.posyandu": ("Posyandu aktif", "Active posyandu"),
-    "peta.col.jarak": ("Jarak pustu (km)", "Pustu distance (km)"),
+    "peta.col.jarak": ("Jarak pustu", "Pustu distance"),  # values carry "km"
     "peta.no_gaps": (
         "Semua desa yang terpilih sudah lengkap: ada pustu aktif dan posyandu aktif.",
         "Every selected desa is complete: it has an active pustu and an active posyandu.",
