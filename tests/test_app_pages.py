@@ -38,7 +38,7 @@ CARD_COLUMNS = (
     ("pct_posyandu_aktif", True),
     ("pct_kelengkapan_laporan", True),
 )
-GAP_LABELS = ["Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu (km)"]
+GAP_LABELS = ["Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu"]
 STATUS_LABELS = ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Lengkap"]  # palette.STATUS_ORDER
 
 

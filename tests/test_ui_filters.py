@@ -199,12 +199,12 @@ def test_gap_table_short_headers_and_widths() -> None:
     gaps = gap_rows(TABLE.assign(jarak_pustu_km=[0.0, 3.25, 1.5, 0.0]))
     styled = gap_table_styler(gaps).data
     assert list(styled.columns) == [
-        "Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu (km)"
+        "Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu"
     ]
     config = gap_table_columns()
     assert list(config) == list(styled.columns)
     widths = {label: column["width"] for label, column in config.items()}
     assert widths["Status"] <= widths["Desa"] and widths["Status"] < 160
     assert sum(widths.values()) + 35 <= 900  # every column fits beside the sidebar at 1280 px
-    assert config["Jarak pustu (km)"]["help"] == "Jarak ke pustu aktif (km)"
+    assert config["Jarak pustu"]["help"] == "Jarak ke pustu aktif (km)"
     assert "help" not in config["Desa"] or config["Desa"]["help"] is None
