@@ -724,6 +724,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "facilities, working areas, posyandu reports.",
     ),
     "aturan.bawaan_nilai": ("Bawaan: {nilai}.", "Default: {nilai}."),
+    "kol.bulan_buka_dari": ("Bulan buka", "Months open"),
 }
 
 _COLUMN_PREFIX: Final = "col."
