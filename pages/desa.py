@@ -100,7 +100,7 @@ with right:
         st.caption(t("desap.posyandu_none"))
     else:
         dv.show_table(
-            dv.posyandu_styler(posyandu, jendela=ctx.rules.posyandu_jendela_bulan, with_desa=False),
+            dv.posyandu_styler(posyandu, jendela=ctx.rules.posyandu_jendela_bulan, compact=True),
             key="desa_tabel_posyandu",
             rows=len(posyandu),
         )

@@ -12,6 +12,7 @@ from loaders.store import ChangeRecord
 from page_support import DEMO, DESA_PAGE, coverage_of, metric_values, run_page, texts, tiny_store
 from ui import drilldown
 from ui.activity_chart import group_label
+from ui.drilldown_views import posyandu_styler
 from ui.fmt import fmt_km
 from ui.i18n import status_label, t
 from ui.quality_view import DESA_FINDING_COLUMNS, findings_frame, with_places
@@ -72,6 +73,8 @@ def test_chart_and_facility_tables(app_on_demo: Path) -> None:
     assert t("desap.posyandu", n=len(posyandu)) in texts(at.main.subheader)
     shown = next(f.value for f in at.main.dataframe if "Laporan terakhir" in f.value.columns)
     assert shown["Posyandu"].tolist() == posyandu["nama"].tolist()
+    assert list(shown.columns) == ["Posyandu", "Aktif", "Bulan buka", "Laporan terakhir", "Lapor bulan ini"]
+    assert shown["Bulan buka"].tolist() == posyandu["bulan_buka"].astype(int).tolist()  # shown as "n/12"
     monthly = drilldown.monthly_by_group(cov.posyandu_monthly(kode_desa=kode), months=cov.months)
     assert monthly["balita"].sum() > 0 and len(monthly) == len(cov.months)
 
@@ -214,3 +217,23 @@ def test_user_text_is_not_read_as_markup(monkeypatch: pytest.MonkeyPatch, tmp_pa
     at = run_page(DESA_PAGE, {"desa": "99.01.01.2001"})
     assert plain_markdown(hostile) in [h.value for h in at.main.subheader]
     assert "\\<script\\>" in plain_markdown(hostile) and "\\[tautan\\]" in plain_markdown(hostile)
+
+
+def test_compact_posyandu_table_shows_months_open_of_the_window() -> None:
+    rows = pd.DataFrame(
+        {
+            "kode": ["PSY-1"],
+            "nama": ["Posyandu Mawar"],
+            "kode_desa": ["D1"],
+            "desa": ["Desa Satu"],
+            "aktif": [True],
+            "bulan_buka": [10],
+            "lapor_bulan_ini": [False],
+            "laporan_terakhir": ["2026-09"],
+            "berhenti_lapor": [False],
+        }
+    )
+    html = posyandu_styler(rows, jendela=12, compact=True).to_html()
+    assert ">10/12<" in html and ">Sep 2026<" in html and ">Tidak<" in html and "PSY-1" not in html
+    full = posyandu_styler(rows, jendela=12).to_html()
+    assert "Bulan buka (12 bln terakhir)" in full and "PSY-1" in full and "Desa Satu" in full

@@ -121,24 +121,24 @@ def posyandu_table(ctx: PageContext, kode_desa: Sequence[str], names: Mapping[st
     return rows.assign(desa=rows["kode_desa"].astype("object").map(lambda k: names.get(k, k)))
 
 
-def posyandu_styler(rows: pd.DataFrame, *, jendela: int, with_desa: bool = True) -> pd.io.formats.style.Styler:
-    """Posyandu table: name, code, (desa,) active, months open in the window, last report, reporting."""
+def posyandu_styler(rows: pd.DataFrame, *, jendela: int, compact: bool = False) -> pd.io.formats.style.Styler:
+    """Posyandu table: name, code, desa, active, months open in the window, last report, reporting.
+
+    ``compact`` (one desa, half a page wide): no code and desa columns, months open as "10/12".
+    """
     shown = rows.assign(
         aktif=yes_no(rows["aktif"]),
         lapor_bulan_ini=yes_no(rows["lapor_bulan_ini"]),
         laporan_terakhir=month_text(rows["laporan_terakhir"]),
     )
+    titles = {"nama": t("kol.nama_posyandu"), "kode": t("kol.kode_posyandu")}
+    if compact:
+        columns = ["nama", "aktif", "bulan_buka", "laporan_terakhir", "lapor_bulan_ini"]
+        titles["bulan_buka"] = t("kol.bulan_buka_dari")
+        return styled(shown, columns, titles=titles, formats={"bulan_buka": lambda v: f"{fmt_int(v)}/{jendela}"})
     columns = ["nama", "kode", "desa", "aktif", "bulan_buka", "laporan_terakhir", "lapor_bulan_ini"]
-    return styled(
-        shown,
-        columns if with_desa else [c for c in columns if c != "desa"],
-        integers=["bulan_buka"],
-        titles={
-            "nama": t("kol.nama_posyandu"),
-            "kode": t("kol.kode_posyandu"),
-            "bulan_buka": t("kol.bulan_buka", jendela=jendela),
-        },
-    )
+    titles["bulan_buka"] = t("kol.bulan_buka", jendela=jendela)
+    return styled(shown, columns, integers=["bulan_buka"], titles=titles)
 
 
 def stopped_styler(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
