@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,14 @@ ODD_REPORTS = (
     "PSY-B1;2026-11;ya;12\n"
     "PSY-B2;2026-11;ya;7\n"
 ).encode()
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Saved uploads (``ui.upload`` uses ``tempfile.mkdtemp``) go under the test's tmp_path."""
+    folder = tmp_path / "unggahan"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
 
 
 def _upload(at, name: str, content: bytes, mime: str = "application/octet-stream") -> None:
