@@ -270,6 +270,9 @@ def prepare_data(spec: nd.NationalSpec, *, out: Path, regenerate: bool, kabupate
         data = nd.load(folder)
         note += f", loaded in {time.perf_counter() - start:.1f} s"
     kode = kabupaten or _middle_kabupaten(data)
+    if not (data.desa["kode_kabupaten"] == kode).any():
+        msg = f"--kabupaten {kode}: no such kabupaten in the data (e.g. {_middle_kabupaten(data)})"
+        raise SystemExit(msg)
     kab_folder = folder / f"kabupaten_{kode}"
     nd.save(nd.kabupaten_subset(data, kode), kab_folder)
     sizes = _sizes(data)
