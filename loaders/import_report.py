@@ -27,6 +27,7 @@ class RowIssue:
     baris: int | None = None
     kolom: str | None = None
     subjek: str | None = None  # facility code, kode_desa, ...
+    lembar: str | None = None  # sheet of a workbook, when the file has several
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class ImportReport:
     @property
     def diperbaiki(self) -> int:
         """Rows imported after an automatic repair."""
-        return len({i.baris for i in self.masalah if i.tindakan == DIPERBAIKI})
+        return len({(i.lembar, i.baris) for i in self.masalah if i.tindakan == DIPERBAIKI})
 
     @property
     def ditolak(self) -> int:

@@ -82,7 +82,7 @@ _ZIP_MAGIC: Final = b"PK\x03\x04"
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 _HTML_RE: Final = re.compile(r"<!doctype\s+html|<html|<head>|<body|<table", re.IGNORECASE)
 _MERGE_RE: Final = re.compile(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
-_PREFIX_RE: Final = re.compile(r"Sheet '[^']*': ")
+_PREFIX_RE: Final = re.compile(r"Sheet '([^']*)': ")
 _CELL_RE: Final = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 _XLSX_ERRORS: Final = (
     zipfile.BadZipFile,
@@ -503,8 +503,14 @@ class IssueLog:
         kolom: str | None = None,
         subjek: str | None = None,
     ) -> None:
-        """Record one finding; the reason's first letter (after a sheet prefix) is capitalised."""
-        self.items.append(RowIssue(tindakan, jenis, _sentence(alasan), baris, kolom, subjek))
+        """Record one finding; the reason's first letter (after a sheet prefix) is capitalised.
+
+        A reason starting with ``Sheet 'X': `` also records ``X`` as the issue's sheet, so
+        rows of different sheets with the same number are told apart.
+        """
+        sheet = _PREFIX_RE.match(alasan)
+        lembar = sheet.group(1) if sheet else None
+        self.items.append(RowIssue(tindakan, jenis, _sentence(alasan), baris, kolom, subjek, lembar))
 
     def extend(self, issues: Iterable[RowIssue]) -> None:
         """Record several findings."""

@@ -316,3 +316,17 @@ def test_store_commit_roundtrip_of_a_mixed_layer(tmp_path: Path) -> None:
     assert len(layer) == 8
     store.commit(layers={}, record=ChangeRecord(jenis_impor="uji"))
     assert len(store.read_fasilitas()) == 8
+
+
+def test_repaired_rows_of_different_sheets_are_counted_apart() -> None:
+    from loaders.import_report import DIPERBAIKI, ImportReport, RowIssue
+    from loaders.tables import IssueLog
+
+    log = IssueLog()
+    log.add(DIPERBAIKI, "koordinat_ditukar", "Sheet 'Pustu': koordinat ditukar", baris=2)
+    log.add(DIPERBAIKI, "koordinat_ditukar", "Sheet 'Posyandu': koordinat ditukar", baris=2)
+    log.add(DIPERBAIKI, "kode_desa", "Sheet 'Posyandu': kode dinormalkan", baris=2)
+    assert [i.lembar for i in log.items] == ["Pustu", "Posyandu", "Posyandu"]
+    report = ImportReport("fasilitas", "f.xlsx", "0", baris_dibaca=4, diterima=4, masalah=tuple(log.items))
+    assert report.diperbaiki == 2
+    assert ImportReport("x", "f", "0", 1, 1, (RowIssue(DIPERBAIKI, "a", "b", 2),) * 2).diperbaiki == 1
