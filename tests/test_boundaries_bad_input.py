@@ -223,6 +223,26 @@ def test_bad_file_refused_store_unchanged(case: str, tmp_path: Path, filled_stor
     assert filled_store.version() == 1
 
 
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_bad_file_exits_2_from_the_cli(
+    case: str, tmp_path: Path, filled_store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every case through ``cli.main`` in this process: exit 2, the message on stderr, the store unchanged."""
+    import cli
+
+    make, message = CASES[case]
+    folder = tmp_path / "masukan"
+    folder.mkdir()
+    path = make(folder)
+    before = _state(filled_store)
+    code = cli.main(["import", "boundaries", str(path), "--store", str(filled_store.path)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("Galat: ")
+    assert re.search(message, err, flags=re.S), err
+    assert _state(filled_store) == before
+
+
 CLI_CASES = ["empty_file", "html_as_geojson", "duplicate_codes", "unknown_extension", "zip_slip"]
 
 

@@ -16,6 +16,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
@@ -90,23 +91,41 @@ def _truncated_xlsx(path: Path) -> Path:
     return path
 
 
-Prepare = Callable[[Path, Store], PreparedImport]
+@dataclass(frozen=True)
+class Importer:
+    """One importer with its options, callable as ``prepare_*`` and expressible as CLI arguments."""
+
+    kind: str  # the CLI's import kind
+    options: dict[str, object] = field(default_factory=dict)
+
+    def __call__(self, path: Path, store: Store) -> PreparedImport:
+        prepare = {"facilities": prepare_facilities, "reports": prepare_reports, "working-areas": prepare_working_areas}
+        return prepare[self.kind](path, store=store, **self.options)
+
+    def cli_args(self) -> list[str]:
+        args: list[str] = []
+        for name, value in self.options.items():
+            if name == "mapping":
+                args += [arg for column, target in value.items() for arg in ("--map", f"{column}={target}")]
+            else:
+                args += [{"sheet": "--sheet", "jenis": "--type"}[name], str(value)]
+        return args
 
 
-def facilities(**options: object) -> Prepare:
-    return lambda path, store: prepare_facilities(path, store=store, **options)
+def facilities(**options: object) -> Importer:
+    return Importer("facilities", options)
 
 
-def reports(**options: object) -> Prepare:
-    return lambda path, store: prepare_reports(path, store=store, **options)
+def reports(**options: object) -> Importer:
+    return Importer("reports", options)
 
 
-def working_areas(**options: object) -> Prepare:
-    return lambda path, store: prepare_working_areas(path, store=store, **options)
+def working_areas(**options: object) -> Importer:
+    return Importer("working-areas", options)
 
 
 # id -> (file factory, importer, expected Indonesian message)
-REFUSED: dict[str, tuple[Callable[[Path], Path], Prepare, str]] = {
+REFUSED: dict[str, tuple[Callable[[Path], Path], Importer, str]] = {
     "empty_csv": (
         lambda d: write_text(d / "posyandu.csv", ""),
         facilities(),
@@ -245,6 +264,30 @@ def test_refused_and_store_unchanged(case: str, tmp_path: Path, store: Store) ->
     before = snapshot(store)
     with pytest.raises(InputError, match=message):
         prepare(path, store)
+    assert snapshot(store) == before
+
+
+# Refused through argparse itself (its own message), not through the importers.
+ARGPARSE_LEVEL = {"unknown_type"}
+
+
+@pytest.mark.parametrize("case", sorted(set(REFUSED) - ARGPARSE_LEVEL))
+def test_every_refused_input_exits_2_from_the_cli(
+    case: str, tmp_path: Path, store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same inputs through ``cli.main``: exit 2, the message on stderr, the store unchanged."""
+    import cli
+
+    make, importer, message = REFUSED[case]
+    folder = tmp_path / "masukan"
+    folder.mkdir()
+    path = make(folder)
+    before = snapshot(store)
+    code = cli.main(["import", importer.kind, str(path), "--store", str(store.path), *importer.cli_args()])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("Galat: ")
+    assert re.search(message, err, flags=re.S), err
     assert snapshot(store) == before
 
 
