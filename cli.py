@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from loaders.exceptions import InputError, PetaIlpError, VersionNotFoundError
 
 EXIT_OK = 0
@@ -164,8 +166,18 @@ def _cmd_versions(args: argparse.Namespace) -> int:
     if log.empty:
         print("Belum ada versi data.")
         return EXIT_OK
-    print(log.to_string(index=False))
+    print(_versions_table(log))
     return EXIT_OK
+
+
+def _versions_table(log: pd.DataFrame) -> str:
+    """The import log as a narrow text table (checksum shortened, notes cut)."""
+    table = log.assign(
+        sha256=log["sha256"].fillna("").str.slice(0, 12),
+        keterangan=log["keterangan"].fillna("").map(lambda text: text if len(text) <= 60 else text[:57] + "..."),
+    )
+    columns = ["versi", "waktu", "jenis_impor", "berkas", "sha256", "baris_dibaca", "diterima", "diperbaiki", "ditolak", "keterangan"]
+    return table[columns].to_string(index=False)
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:

@@ -168,7 +168,23 @@ def _subject(fac: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 def _label(fac: pd.DataFrame, rows: np.ndarray) -> list[str]:
     jenis = _values(fac, "jenis", rows, missing="")
     nama = _values(fac, "nama", rows, missing="(tanpa nama)")
-    return [f"{LABEL_JENIS.get(j, 'Fasilitas')} {n}" for j, n in zip(jenis, nama, strict=True)]
+    return [facility_label(j, n) for j, n in zip(jenis, nama, strict=True)]
+
+
+def facility_label(jenis: str, nama: str) -> str:
+    """``Posyandu Mawar 3`` for (posyandu, "Mawar 3") and for (posyandu, "Posyandu Mawar 3") alike.
+
+    Examples
+    --------
+    >>> facility_label("posyandu", "Posyandu Mawar 3")
+    'Posyandu Mawar 3'
+    >>> facility_label("pustu", "Sukamaju")
+    'Pustu Sukamaju'
+    """
+    kind = LABEL_JENIS.get(jenis, "Fasilitas")
+    if nama.casefold().startswith(kind.casefold() + " "):
+        return nama
+    return f"{kind} {nama}"
 
 
 def _outside(inputs: QualityInputs) -> pd.DataFrame:

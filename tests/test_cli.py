@@ -92,6 +92,7 @@ def test_versions_lists_the_log(tmp_path: Path, capsys: pytest.CaptureFixture[st
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:3] == ["versi", "waktu", "jenis_impor"]
     assert [line.split()[0] for line in lines[1:]] == ["1", "2"]
+    assert max(len(line) for line in lines) <= 200  # checksums shortened, notes cut
 
 
 def test_store_from_environment(

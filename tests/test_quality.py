@@ -147,3 +147,20 @@ def test_clean_data_has_no_findings() -> None:
 )
 def test_indonesian_number_format(value: float, decimals: int, text: str) -> None:
     assert angka(value, decimals) == text
+
+
+@pytest.mark.parametrize(
+    ("jenis", "nama", "label"),
+    [
+        ("posyandu", "Posyandu Mawar 3", "Posyandu Mawar 3"),
+        ("posyandu", "POSYANDU Melati", "POSYANDU Melati"),
+        ("posyandu", "Mawar 3", "Posyandu Mawar 3"),
+        ("pustu", "Pustu Sukamaju", "Pustu Sukamaju"),
+        ("pustu", "Pustulan", "Pustu Pustulan"),
+        ("puskesmas", "Cipatujah", "Puskesmas Cipatujah"),
+    ],
+)
+def test_facility_label_does_not_repeat_the_kind(jenis: str, nama: str, label: str) -> None:
+    from geo.quality import facility_label
+
+    assert facility_label(jenis, nama) == label
