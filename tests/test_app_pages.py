@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.data
 from geo.engine import Coverage, Dataset
+from geo.rules import Rules
 from loaders import model
 from loaders.demo import write_demo
 from loaders.importing import run_import
@@ -251,6 +252,39 @@ def test_bad_url_parameters_are_listed_not_fatal(demo_only: Path) -> None:
     assert at.session_state["ilp_bulan"] == cov.latest_month
     assert at.query_params == {"kecamatan": kecamatan, "bulan": cov.latest_month}
     assert len(at.main.metric) == 6
+
+
+def test_rules_in_url_give_the_engine_figures_under_those_rules(demo_only: Path) -> None:
+    strict = Coverage(Dataset.from_store(Store(demo_only)), rules=Rules(posyandu_min_bulan=9))
+    month = strict.latest_month
+    default_cards = expected_cards(coverage_of(demo_only), month, None)
+    at = run_app({"min_bulan": "9"})
+    assert shown_cards(at) == expected_cards(strict, month, None)
+    assert shown_cards(at) != default_cards  # the rule changes the figures on this data
+    assert at.session_state["ilp_rules"] == {"posyandu_min_bulan": 9}
+    assert at.query_params == {"bulan": month, "min_bulan": "9"}  # written back, defaults left out
+    assert "aturan: Minimal bulan buka 9" in texts(at.main.caption)  # the scope line says so
+    assert not at.warning
+    at.switch_page(PETA).run()
+    assert at.query_params == {"bulan": month, "min_bulan": "9"}
+    assert "aturan: Minimal bulan buka 9" in texts(at.main.caption)
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    form = {n.label: n.value for n in at.main.number_input}
+    assert form["Minimal bulan buka"] == 9 and form["Jendela (bulan)"] == 12
+
+
+def test_contradicting_rules_in_url_are_ignored_with_a_note(demo_only: Path) -> None:
+    cov = coverage_of(demo_only)
+    at = run_app({"min_bulan": "11", "jendela": "6", "jarak_km": "abc", "pkm_pustu": "1"})
+    warning = texts(at.warning)
+    assert "`min_bulan=11` tidak dipakai: minimal bulan buka posyandu" in warning
+    assert "`jendela=6` tidak dipakai" in warning
+    assert "`jarak_km=abc` tidak sah" in warning
+    assert at.session_state["ilp_rules"] == {"puskesmas_sebagai_pustu": True}
+    assert at.query_params == {"bulan": cov.latest_month, "pkm_pustu": "1"}
+    with_pkm = Coverage(Dataset.from_store(Store(demo_only)), rules=Rules(puskesmas_sebagai_pustu=True))
+    assert shown_cards(at) == expected_cards(with_pkm, cov.latest_month, None)
 
 
 def test_unknown_desa_in_url_is_dropped_with_a_note(demo_only: Path) -> None:

@@ -188,7 +188,8 @@ def test_rules_apply_to_every_page(app_on_demo: Path, app_buttons: None) -> None
     _number(at, "Minimal bulan buka").set_value(6)
     next(b for b in at.main.button if (b.key or "").startswith("FormSubmitter:ilp_rules_form")).click().run()
     assert_no_exception(at)
-    assert at.session_state["ilp_rules"]["posyandu_min_bulan"] == 6
+    assert at.session_state["ilp_rules"] == {"posyandu_min_bulan": 6}
+    assert at.query_params["min_bulan"] == "6"  # a shared link carries the rule
     assert t("aturan.diterapkan") in texts(at.main.success)
     at.switch_page("pages/ringkasan.py").run()
     strict = Coverage(Dataset.from_store(Store(DEMO)), rules=Rules(posyandu_min_bulan=6))

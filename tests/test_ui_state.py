@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from geo.rules import Rules
 from ui.state import (
     MALFORMED,
     NOT_IN_DATA,
     REPEATED,
+    RULES_CONFLICT,
     UNKNOWN_KEY,
     FilterOptions,
     Note,
@@ -72,6 +74,47 @@ PARSE_CASES = [
     pytest.param({"mode": "presentasi"}, S(mode="presentasi"), (), id="presentation"),
     pytest.param({"mode": "kiosk"}, S(), (Note(MALFORMED, "mode", "kiosk"),), id="unknown-mode"),
     pytest.param({"kelompok": "puskesmas"}, S(kelompok="puskesmas"), (), id="grouping"),
+    # engine rules (only non-default ones are written; form and range checked; checked together)
+    pytest.param({"min_bulan": "9"}, S(aturan=Rules(posyandu_min_bulan=9)), (), id="rule-min-months"),
+    pytest.param({"min_bulan": "0"}, S(aturan=Rules(posyandu_min_bulan=0)), (), id="rule-min-months-zero"),
+    pytest.param(
+        {"jendela": "6", "min_bulan": "5"},
+        S(aturan=Rules(posyandu_min_bulan=5, posyandu_jendela_bulan=6)),
+        (),
+        id="rule-window-with-min-in-any-order",
+    ),
+    pytest.param({"pkm_pustu": "1"}, S(aturan=Rules(puskesmas_sebagai_pustu=True)), (), id="rule-puskesmas-pustu"),
+    pytest.param({"pkm_pustu": "0"}, S(), (), id="rule-puskesmas-pustu-default"),
+    pytest.param({"jarak_km": "2.5"}, S(aturan=Rules(jarak_maks_pustu_km=2.5)), (), id="rule-distance"),
+    pytest.param({"jarak_km": "2,5"}, S(aturan=Rules(jarak_maks_pustu_km=2.5)), (), id="rule-distance-comma"),
+    pytest.param({"jarak_km": "7"}, S(aturan=Rules(jarak_maks_pustu_km=7.0)), (), id="rule-distance-whole"),
+    pytest.param({"berhenti": "6"}, S(aturan=Rules(laporan_berhenti_bulan=6)), (), id="rule-stopped"),
+    pytest.param({"duplikat_m": "0"}, S(aturan=Rules(duplikat_radius_m=0.0)), (), id="rule-duplicate-radius"),
+    pytest.param({"min_bulan": "9.5"}, S(), (Note(MALFORMED, "min_bulan", "9.5"),), id="rule-min-not-whole"),
+    pytest.param({"min_bulan": "-1"}, S(), (Note(MALFORMED, "min_bulan", "-1"),), id="rule-min-negative"),
+    pytest.param({"jendela": "0"}, S(), (Note(MALFORMED, "jendela", "0"),), id="rule-window-zero"),
+    pytest.param({"jendela": "37"}, S(), (Note(MALFORMED, "jendela", "37"),), id="rule-window-too-long"),
+    pytest.param({"pkm_pustu": "ya"}, S(), (Note(MALFORMED, "pkm_pustu", "ya"),), id="rule-flag-not-0-1"),
+    pytest.param({"jarak_km": "0"}, S(), (Note(MALFORMED, "jarak_km", "0"),), id="rule-distance-zero"),
+    pytest.param({"jarak_km": "nan"}, S(), (Note(MALFORMED, "jarak_km", "nan"),), id="rule-distance-nan"),
+    pytest.param({"jarak_km": "1e3"}, S(), (Note(MALFORMED, "jarak_km", "1e3"),), id="rule-distance-exponent"),
+    pytest.param({"berhenti": "0"}, S(), (Note(MALFORMED, "berhenti", "0"),), id="rule-stopped-zero"),
+    pytest.param({"duplikat_m": "9000"}, S(), (Note(MALFORMED, "duplikat_m", "9000"),), id="rule-radius-too-big"),
+    pytest.param(
+        {"min_bulan": "11", "jendela": "6", "pkm_pustu": "1"},
+        S(aturan=Rules(puskesmas_sebagai_pustu=True)),
+        (Note(RULES_CONFLICT, "min_bulan", "11"), Note(RULES_CONFLICT, "jendela", "6")),
+        id="rule-min-above-window-both-ignored-others-kept",
+    ),
+    pytest.param(
+        {"jendela": "6"}, S(), (Note(RULES_CONFLICT, "jendela", "6"),), id="rule-window-below-default-minimum"
+    ),
+    pytest.param(
+        {"min_bulan": ["8", "9"]},
+        S(aturan=Rules(posyandu_min_bulan=9)),
+        (Note(REPEATED, "min_bulan", "8,9"),),
+        id="rule-repeated-last-wins",
+    ),
     pytest.param(
         {"foo": "1", "bulan": "x", "kecamatan": "32.06.01", "lang": "en"},
         S(kecamatan=("32.06.01",), lang="en"),
@@ -94,6 +137,19 @@ ROUND_TRIP = [
     S(status=("tanpa_keduanya", "tanpa_pustu"), bulan="2025-01"),
     S(desa="32.06.01.2001", kelompok="puskesmas", lang="en", mode="presentasi"),
     S(kabupaten="52.71", kecamatan=("52.71.01",), status=("lengkap",), bulan="2026-10", desa="52.71.01.1001"),
+    S(aturan=Rules(posyandu_min_bulan=9)),
+    S(
+        bulan="2026-10",
+        aturan=Rules(
+            posyandu_min_bulan=4,
+            posyandu_jendela_bulan=6,
+            puskesmas_sebagai_pustu=True,
+            jarak_maks_pustu_km=2.75,
+            laporan_berhenti_bulan=2,
+            duplikat_radius_m=125.5,
+        ),
+    ),
+    S(aturan=Rules(jarak_maks_pustu_km=0.1, duplikat_radius_m=5000.0)),
 ]
 
 
@@ -111,6 +167,12 @@ def test_round_trip(state: ViewState) -> None:
         (S(kecamatan=("a1", "b2"), bulan="2026-10"), {"kecamatan": "a1,b2", "bulan": "2026-10"}),
         (S(lang="en", mode="presentasi"), {"lang": "en", "mode": "presentasi"}),
         (S(kelompok="kecamatan", lang="id", mode="normal"), {}),
+        (S(aturan=Rules()), {}),
+        (S(aturan=Rules(posyandu_min_bulan=10, jarak_maks_pustu_km=3.0)), {"jarak_km": "3"}),
+        (
+            S(mode="presentasi", aturan=Rules(posyandu_jendela_bulan=24, puskesmas_sebagai_pustu=True)),
+            {"mode": "presentasi", "jendela": "24", "pkm_pustu": "1"},
+        ),
     ],
 )
 def test_serialise_leaves_defaults_out(state: ViewState, params: dict) -> None:

@@ -113,6 +113,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "`{key}={value}` tidak ada di data",
         "`{key}={value}` is not in the data",
     ),
+    "note.aturan_bentrok": (
+        "`{key}={value}` tidak dipakai: minimal bulan buka posyandu (`min_bulan`, bawaan 10) tidak boleh "
+        "lebih dari jendela (`jendela`, bawaan 12); keduanya memakai nilai bawaan",
+        "`{key}={value}` is not used: the posyandu minimum months open (`min_bulan`, default 10) cannot exceed "
+        "the window (`jendela`, default 12); both keep their defaults",
+    ),
     "note.dismiss": ("Tutup pesan", "Dismiss"),
     # -- statuses -------------------------------------------------------------------
     "status.lengkap": ("Lengkap", "Complete"),
@@ -178,6 +184,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "scope.kecamatan_n": ("{n} kecamatan", "{n} kecamatan"),
     "scope.status_n": ("status: {daftar}", "status: {daftar}"),
     "scope.line": ("{wilayah} · {bulan}", "{wilayah} · {bulan}"),
+    "scope.aturan": ("aturan: {daftar}", "rules: {daftar}"),
     # -- Ringkasan ------------------------------------------------------------------------
     "ringkasan.title": ("Ringkasan", "Overview"),
     "ringkasan.map": ("Status desa", "Desa status"),
@@ -705,10 +712,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "kualitas.jenis.desa_tanpa_wilayah_kerja": ("Desa tanpa wilayah kerja", "Desa without a working area"),
     "kualitas.jenis.puskesmas_tanpa_desa": ("Puskesmas tanpa desa", "Puskesmas serving no desa"),
     "aturan.help": (
-        "Aturan ini dipakai semua halaman selama sesi ini. Aturan tidak tersimpan di alamat halaman: tautan yang "
-        "dibagikan memakai aturan bawaan.",
-        "These rules apply to every page during this session. They are not kept in the page address: a shared "
-        "link uses the default rules.",
+        "Aturan ini dipakai semua halaman. Aturan yang berbeda dari bawaan ikut tersimpan di alamat halaman, "
+        "jadi tautan yang dibagikan menghitung dengan aturan yang sama.",
+        "These rules apply to every page. Rules that differ from the defaults are kept in the page address, so "
+        "a shared link computes with the same rules.",
     ),
     "aturan.berubah": ("Berbeda dari bawaan: {daftar}", "Different from the defaults: {daftar}"),
     "aturan.terapkan": ("Terapkan aturan", "Apply rules"),

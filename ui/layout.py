@@ -15,7 +15,7 @@ from typing import Final
 
 import streamlit as st
 
-from ui import session
+from ui import rules_form, session
 from ui.context import PageContext
 from ui.fmt import fmt_month
 from ui.i18n import get_language, status_label, t
@@ -84,7 +84,11 @@ def sidebar_data_label(ctx: PageContext) -> None:
 
 
 def scope_text(ctx: PageContext) -> str:
-    """``Kabupaten X · 3 kecamatan · Puskesmas Y · status: ... · Oktober 2026``."""
+    """``Kabupaten X · 3 kecamatan · Puskesmas Y · status: ... · Oktober 2026 · aturan: ...``.
+
+    The rules are listed only when they differ from the defaults (e.g. a
+    shared link with ``?min_bulan=9``), so nobody reads other figures unaware.
+    """
     state, options = ctx.state, ctx.options
     parts: list[str] = []
     if options is not None and state.kabupaten:
@@ -100,7 +104,12 @@ def scope_text(ctx: PageContext) -> str:
         parts.append(t("scope.status_n", daftar=", ".join(status_label(s) for s in state.status)))
     wilayah = " · ".join(parts) if parts else t("scope.all")
     bulan = fmt_month(ctx.month, lang=get_language()) if ctx.month else t("filter.no_month")
-    return t("scope.line", wilayah=wilayah, bulan=bulan)
+    line = t("scope.line", wilayah=wilayah, bulan=bulan)
+    changed = rules_form.changed_rules(ctx.rules)
+    if not changed:
+        return line
+    listed = ", ".join(f"{rules_form.rule_label(n)} {rules_form.value_text(getattr(ctx.rules, n))}" for n in changed)
+    return f"{line} · {t('scope.aturan', daftar=listed)}"
 
 
 def page_header(ctx: PageContext, title: str, *, note: str | None = None) -> None:

@@ -2,10 +2,11 @@
 
 The rules (:class:`geo.rules.Rules`) are kept in the session
 (:func:`ui.session.set_rules`); :func:`ui.context.prepare` reads them on every
-run, so every page computes with them. They are not part of the page address
-(the shell's URL state has no key for them): a shared link shows the default
-rules. Labels and help come from :data:`geo.rules.RULE_HELP` in the interface
-language.
+run, so every page computes with them. Rules that differ from the defaults
+are also written into the page address (``min_bulan``, ``jendela``, ... see
+:mod:`ui.state`), so a shared link computes with the same rules. Labels and
+help come from :data:`geo.rules.RULE_HELP` in the interface language; the
+input limits are the URL's (:data:`ui.state.RULE_LIMITS`).
 """
 
 from __future__ import annotations
@@ -21,17 +22,16 @@ from ui import session
 from ui.context import PageContext
 from ui.fmt import fmt_num
 from ui.i18n import get_language, t
+from ui.state import RULE_LIMITS
 
 K_RULES_NOTE: Final = "ilp_rules_note"  # i18n key of the message to show once
 K_RULES_REVISION: Final = "ilp_rules_rev"
+FLOAT_STEPS: Final[dict[str, float]] = {"jarak_maks_pustu_km": 0.5, "duplikat_radius_m": 10.0}
 INTEGER_LIMITS: Final[dict[str, tuple[int, int]]] = {
-    "posyandu_min_bulan": (0, 36),
-    "posyandu_jendela_bulan": (1, 36),
-    "laporan_berhenti_bulan": (1, 36),
+    name: (int(low), int(high)) for name, (low, high) in RULE_LIMITS.items() if name not in FLOAT_STEPS
 }
 FLOAT_LIMITS: Final[dict[str, tuple[float, float, float]]] = {  # min, max, step
-    "jarak_maks_pustu_km": (0.1, 100.0, 0.5),
-    "duplikat_radius_m": (0.0, 5000.0, 10.0),
+    name: (float(RULE_LIMITS[name][0]), float(RULE_LIMITS[name][1]), step) for name, step in FLOAT_STEPS.items()
 }
 
 

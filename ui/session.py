@@ -2,8 +2,8 @@
 
 Single source of truth: the session-state keys below. The sidebar widgets
 are bound to the ``K_*`` widget keys (``app.py`` renders them on every run, so
-Streamlit never drops them); ``desa``, ``kelompok`` and the rules are plain
-keys. :func:`read_state` assembles a :class:`~ui.state.ViewState` from them,
+Streamlit never drops them); ``desa``, ``kelompok`` and the engine rules are
+plain keys (the rules are part of the URL too, see :mod:`ui.state`). :func:`read_state` assembles a :class:`~ui.state.ViewState` from them,
 :func:`write_state` goes the other way (only before the widgets of this run
 exist, or in a widget callback).
 
@@ -85,6 +85,7 @@ def read_state() -> ViewState:
         kelompok=ss.get(K_KELOMPOK) or "kecamatan",
         lang=ss.get(K_LANG) or "id",
         mode=MODE_PRESENTASI if ss.get(K_PRESENTASI) else MODE_NORMAL,
+        aturan=rules(),
     )
 
 
@@ -100,6 +101,7 @@ def write_state(state: ViewState) -> None:
     ss[K_KELOMPOK] = state.kelompok
     ss[K_LANG] = state.lang
     ss[K_PRESENTASI] = state.presentasi
+    set_rules(state.aturan)
 
 
 def reconcile_with_data(options: FilterOptions, *, report: bool) -> ViewState:
@@ -173,7 +175,7 @@ def open_desa(kode_desa: str) -> None:
 
 # -- rules ------------------------------------------------------------------------------------
 def rules() -> Rules:
-    """The engine rules of this session (defaults until the Data page changes them)."""
+    """The engine rules of this session (from the URL or the Data page; defaults otherwise)."""
     stored: Mapping[str, Any] | None = st.session_state.get(K_RULES)
     if not stored:
         return Rules()
@@ -185,8 +187,9 @@ def rules() -> Rules:
 
 
 def set_rules(new_rules: Rules) -> None:
-    """Use ``new_rules`` for every page of this session."""
-    st.session_state[K_RULES] = asdict(new_rules)
+    """Use ``new_rules`` for every page of this session (kept as the values that differ from the defaults)."""
+    default = asdict(Rules())
+    st.session_state[K_RULES] = {k: v for k, v in asdict(new_rules).items() if v != default[k]}
 
 
 # -- page widgets ---------------------------------------------------------------------------

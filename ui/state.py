@@ -17,6 +17,21 @@ URL keys (codes, never names; several values comma separated)::
     lang=en                         interface language (bawaan id)
     mode=presentasi                 presentation mode
 
+Engine rules (:class:`geo.rules.Rules`), only when they differ from the
+defaults::
+
+    min_bulan=9                     posyandu_min_bulan (0-36)
+    jendela=12                      posyandu_jendela_bulan (1-36)
+    pkm_pustu=1                     puskesmas_sebagai_pustu (0 | 1)
+    jarak_km=2.5                    jarak_maks_pustu_km (0.1-100; "2,5" accepted)
+    berhenti=3                      laporan_berhenti_bulan (1-36)
+    duplikat_m=50                   duplikat_radius_m (0-5000)
+
+The limits are those of the Data page's rules form (:data:`RULE_LIMITS`), so
+every rule a link carries can be shown there. The rules are checked together
+with :class:`~geo.rules.Rules`: a minimum above the window ignores both
+``min_bulan`` and ``jendela`` (note ``aturan_bentrok``).
+
 Two steps check a URL:
 
 1. :func:`parse_query` checks the *form* of every parameter. Unknown keys and
@@ -38,6 +53,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from geo.rules import Rules
+from loaders.exceptions import InputError
 from ui.fmt import parse_month
 from ui.palette import STATUS_ORDER
 
@@ -57,7 +74,7 @@ KEY_DESA: Final = "desa"
 KEY_KELOMPOK: Final = "kelompok"
 KEY_LANG: Final = "lang"
 KEY_MODE: Final = "mode"
-URL_KEYS: Final = (
+VIEW_KEYS: Final = (
     KEY_KABUPATEN,
     KEY_KECAMATAN,
     KEY_PUSKESMAS,
@@ -68,18 +85,41 @@ URL_KEYS: Final = (
     KEY_LANG,
     KEY_MODE,
 )
+# Engine rules: URL key -> field of geo.rules.Rules (URL order)
+KEY_MIN_BULAN: Final = "min_bulan"
+KEY_JENDELA: Final = "jendela"
+RULE_KEYS: Final[dict[str, str]] = {
+    KEY_MIN_BULAN: "posyandu_min_bulan",
+    KEY_JENDELA: "posyandu_jendela_bulan",
+    "pkm_pustu": "puskesmas_sebagai_pustu",
+    "jarak_km": "jarak_maks_pustu_km",
+    "berhenti": "laporan_berhenti_bulan",
+    "duplikat_m": "duplikat_radius_m",
+}
+# Rules field -> (lowest, highest) value a URL (and the rules form) accepts
+RULE_LIMITS: Final[dict[str, tuple[float, float]]] = {
+    "posyandu_min_bulan": (0, 36),
+    "posyandu_jendela_bulan": (1, 36),
+    "laporan_berhenti_bulan": (1, 36),
+    "jarak_maks_pustu_km": (0.1, 100.0),
+    "duplikat_radius_m": (0.0, 5000.0),
+}
+URL_KEYS: Final = (*VIEW_KEYS, *RULE_KEYS)
 MULTI_KEYS: Final = frozenset({KEY_KECAMATAN, KEY_STATUS})
 # Streamlit's own parameters: passed through silently, never reported.
 IGNORED_KEYS: Final = frozenset({"embed", "embed_options"})
 
 # Codes: Kemendagri dotted codes, BPS digits, puskesmas codes like P3206190201.
 _CODE_RE: Final = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
+_INT_RE: Final = re.compile(r"^[0-9]{1,4}$")
+_DECIMAL_RE: Final = re.compile(r"^[0-9]{1,5}([.,][0-9]{1,6})?$")
 
 # Note kinds
 UNKNOWN_KEY: Final = "tidak_dikenal"
 MALFORMED: Final = "tidak_sah"
 REPEATED: Final = "berulang"
 NOT_IN_DATA: Final = "tidak_ada_di_data"
+RULES_CONFLICT: Final = "aturan_bentrok"
 
 
 @dataclass(frozen=True)
@@ -87,7 +127,8 @@ class ViewState:
     """Everything that defines what the dashboard shows.
 
     ``None`` / empty tuple mean "no filter"; ``bulan`` None means "the latest
-    month" until :func:`reconcile` fills it in.
+    month" until :func:`reconcile` fills it in. ``aturan`` are the engine
+    rules every page computes with.
     """
 
     kabupaten: str | None = None
@@ -99,6 +140,7 @@ class ViewState:
     kelompok: str = "kecamatan"
     lang: str = "id"
     mode: str = MODE_NORMAL
+    aturan: Rules = Rules()
 
     @property
     def presentasi(self) -> bool:
@@ -116,8 +158,10 @@ class Note:
 
     ``kind`` is one of ``tidak_dikenal`` (unknown key), ``tidak_sah``
     (malformed value), ``berulang`` (a single-valued key given several
-    times; the last value is used) or ``tidak_ada_di_data`` (a well-formed
-    code that the loaded data does not contain).
+    times; the last value is used), ``aturan_bentrok`` (a well-formed rule
+    that contradicts another: minimum months above the window) or
+    ``tidak_ada_di_data`` (a well-formed code that the loaded data does not
+    contain).
     """
 
     kind: str
@@ -209,6 +253,39 @@ def _valid_single(key: str, value: str) -> bool:
     return False
 
 
+def _rule_value(key: str, value: str) -> int | float | bool | None:
+    """The value of rule parameter ``key`` (a :data:`RULE_KEYS` key), or None when malformed or out of range."""
+    name = RULE_KEYS[key]
+    default = getattr(Rules(), name)
+    if isinstance(default, bool):
+        return {"0": False, "1": True}.get(value)
+    low, high = RULE_LIMITS[name]
+    if isinstance(default, int):
+        number: int | float | None = int(value) if _INT_RE.match(value) else None
+    else:
+        number = float(value.replace(",", ".")) if _DECIMAL_RE.match(value) else None
+    return number if number is not None and low <= number <= high else None
+
+
+def _rules_from(given: Mapping[str, tuple[str, int | float | bool]]) -> tuple[Rules, tuple[Note, ...]]:
+    """Rules from well-formed rule parameters (key -> (text, value)); conflicting ones are ignored.
+
+    The one check across rules is the minimum months against the window:
+    when it fails, both ``min_bulan`` and ``jendela`` given in the URL are
+    ignored (each with a note) and the other rules are kept.
+    """
+    try:
+        return Rules().replace(**{RULE_KEYS[k]: v for k, (_, v) in given.items()}), ()
+    except InputError:
+        pass
+    dropped = [k for k in given if k in (KEY_MIN_BULAN, KEY_JENDELA)]
+    try:
+        rules = Rules().replace(**{RULE_KEYS[k]: v for k, (_, v) in given.items() if k not in dropped})
+    except InputError:  # not reachable with today's Rules checks; ignore every rule rather than fail
+        rules, dropped = Rules(), list(given)
+    return rules, tuple(Note(RULES_CONFLICT, k, given[k][0]) for k in dropped)
+
+
 def _valid_multi(key: str, value: str) -> bool:
     return value in STATUSES if key == KEY_STATUS else _is_code(value)
 
@@ -226,10 +303,12 @@ def parse_query(params: Mapping[str, str | Sequence[str]]) -> ParseResult:
     -------
     ParseResult
         The state (defaults where a parameter is absent, empty or invalid)
-        and one :class:`Note` per ignored key or value, in URL order.
+        and one :class:`Note` per ignored key or value, in URL order, then
+        the notes on rules that contradict each other.
     """
     notes: list[Note] = []
     values: dict[str, object] = {}
+    rules: dict[str, tuple[str, int | float | bool]] = {}
     for key, raw in params.items():
         if key in IGNORED_KEYS:
             continue
@@ -247,23 +326,40 @@ def parse_query(params: Mapping[str, str | Sequence[str]]) -> ParseResult:
         if len(set(given)) > 1:
             notes.append(Note(REPEATED, key, ",".join(given)))
         value = given[-1]
-        if _valid_single(key, value):
+        rule = _rule_value(key, value) if key in RULE_KEYS else None
+        if rule is not None:
+            rules[key] = (value, rule)
+        elif key not in RULE_KEYS and _valid_single(key, value):
             values[key] = value
         else:
             notes.append(Note(MALFORMED, key, value))
-    return ParseResult(ViewState(**values), tuple(notes))  # type: ignore[arg-type]
+    aturan, conflicts = _rules_from(rules)
+    return ParseResult(ViewState(**values, aturan=aturan), (*notes, *conflicts))  # type: ignore[arg-type]
 
 
 def serialise(state: ViewState) -> dict[str, str]:
     """Return the URL query parameters of ``state`` (defaults left out), in a fixed order."""
     defaults = ViewState()
     out: dict[str, str] = {}
-    for key in URL_KEYS:
+    for key in VIEW_KEYS:
         value = getattr(state, key)
         if value == getattr(defaults, key):
             continue
         out[key] = ",".join(value) if isinstance(value, tuple) else str(value)
+    for key, name in RULE_KEYS.items():
+        rule = getattr(state.aturan, name)
+        if rule != getattr(defaults.aturan, name):
+            out[key] = _rule_text(rule)
     return out
+
+
+def _rule_text(value: object) -> str:
+    """A rule value in the URL: 0/1, whole numbers without ".0", else the shortest exact decimal."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 # -- checking against the data ---------------------------------------------------
