@@ -373,9 +373,44 @@ def _check_and_shoot(page: Page, view: View) -> list[str]:
     exit_button = page.get_by_role("button", name=t("presentasi.exit", lang="id"))
     if view.presentasi and not exit_button.is_visible():
         problems.append(f"{where}: no visible button to leave presentation mode")
+    if view.page == "data" and not exceptions:
+        problems.extend(f"{where}: {problem}" for problem in _uploader_problems(page))
     screenshot(page, SCREENSHOT_DIR / f"{view.stem}.png")
     if view.full:
         screenshot(page, SCREENSHOT_DIR / f"{view.stem}_full.png", full=True)
+    return problems
+
+
+# The uploader's own texts (hidden: font size 0) and the texts drawn over them (::after)
+JS_UPLOADER_TEXTS: Final = """
+() => {
+  const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+  if (!zone) return null;
+  const button = zone.querySelector('[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p');
+  const hint = document.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+  const drawn = (e) => getComputedStyle(e, '::after').content;
+  return {button: [button.textContent, getComputedStyle(button).fontSize, drawn(button)],
+          hint: [hint.textContent, getComputedStyle(hint).fontSize, drawn(hint)]};
+}
+"""
+
+
+def _uploader_problems(page: Page) -> list[str]:
+    """The uploader must show Indonesian texts (with the size limit), its English ones hidden."""
+    texts = page.evaluate(JS_UPLOADER_TEXTS)
+    if texts is None:
+        return ["no file uploader on the Data page"]
+    expected = {
+        "button": ("Upload", t("unggah.pilih", lang="id")),
+        "hint": ("200MB per file", t("unggah.batas", lang="id", mb=200)),
+    }
+    problems = []
+    for name, (english, indonesian) in expected.items():
+        own, size, drawn = texts[name]
+        if own == english and size != "0px":
+            problems.append(f"uploader {name}: English {own!r} still visible ({size})")
+        if drawn != f'"{indonesian}"':
+            problems.append(f"uploader {name}: draws {drawn}, expected {indonesian!r}")
     return problems
 
 

@@ -507,6 +507,13 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "replace older ones.",
     ),
     "impor.berkas": ("Unggah berkas", "Upload a file"),
+    "unggah.pilih": ("Pilih berkas", "Choose a file"),
+    "unggah.batas": ("Seret berkas ke sini · maks. {mb} MB per berkas", "Drag a file here · max. {mb} MB per file"),
+    "unggah.lepas": ("Lepaskan berkas di sini", "Drop the file here"),
+    "unggah.ditolak": (
+        "Berkas ditolak: lebih dari {mb} MB. Pecah menjadi beberapa berkas (misalnya satu per tahun).",
+        "File refused: larger than {mb} MB. Split it into several files (e.g. one per year).",
+    ),
     "impor.berkas_help": (
         "Berkas diperiksa lebih dulu; tidak ada yang disimpan sebelum Anda menekan Simpan.",
         "The file is checked first; nothing is saved before you press Save.",

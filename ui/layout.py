@@ -20,6 +20,7 @@ from ui.context import PageContext
 from ui.fmt import fmt_month
 from ui.i18n import get_language, status_label, t
 from ui.state import Note
+from ui.uploader_css import uploader_css
 
 BASE_STYLE_ID: Final = "ilp-dasar"
 ROW_OF_SIX_KEY: Final = "ilp_kartu_baris"  # cards key of a row of six: labels of two lines, values aligned
@@ -66,12 +67,17 @@ NOTE_VALUE_MAX: Final = 60
 
 def apply_base_style() -> None:
     """Compact page furniture of every page (normal mode; presentation mode adds its own)."""
-    st.html(BASE_CSS)
+    st.html(BASE_CSS + _uploader_style())
 
 
 def apply_presentation_mode() -> None:
     """Hide the sidebar and controls, enlarge type (presentation mode)."""
-    st.html(PRESENTATION_CSS)
+    st.html(PRESENTATION_CSS + _uploader_style())
+
+
+def _uploader_style() -> str:
+    """The file uploader's texts in the interface language, with the real size limits."""
+    return uploader_css(server_limit_mb=int(st.get_option("server.maxUploadSize")), lang=get_language())
 
 
 def sidebar_data_label(ctx: PageContext) -> None:

@@ -47,6 +47,7 @@ from ui import session
 from ui.fmt import fmt_int
 from ui.i18n import t
 from ui.table_format import column_title, labelled, plain_markdown, text_or_dash
+from ui.uploader_css import UPLOADER_KEY_PREFIX
 
 KINDS: Final = ("boundaries", "facilities", "working-areas", "reports")
 FACILITY_KINDS: Final = ("puskesmas", "pustu", "posyandu")
@@ -199,7 +200,7 @@ def render(store: Store) -> None:
     ) or KINDS[0]
     st.caption(t(f"impor.kind_help.{kind}"))
     nonce = int(st.session_state.get(K_NONCE, 0))
-    uploaded = st.file_uploader(t("impor.berkas"), key=f"ilp_imp_file_{kind}_{nonce}", help=t("impor.berkas_help"))
+    uploaded = st.file_uploader(t("impor.berkas"), key=f"{UPLOADER_KEY_PREFIX}{kind}_{nonce}", help=t("impor.berkas_help"))
     if uploaded is None:
         return
     try:
