@@ -206,8 +206,29 @@ def test_fit_keeps_the_legend_strip_free_when_cheap(geometries, status, large: b
     assert script.count("fitBounds(") == 1
     # the district's bounds (lat/lon order) and the strip the legend needs
     assert "L.latLngBounds([[-7.5, 108.0], [-7.49, 108.03]])" in script
-    assert f"var free = {free};" in script
-    assert f"- {maps.FIT_MAX_ZOOM_LOSS}" in script and "paddingBottomRight: [free, 0]" in script
+    assert f"var free = {free};" in script and "var pad = 0;" in script
+    assert f"- {maps.FIT_MAX_ZOOM_LOSS}" in script and "options.paddingBottomRight = [pad + free, pad];" in script
+
+
+def _shown_layers(fmap: folium.Map) -> dict[str, bool]:
+    return {child.layer_name: child.show for child in fmap._children.values() if isinstance(child, folium.FeatureGroup)}
+
+
+def test_status_map_options_for_one_desa(geometries, status, facilities, posyandu) -> None:
+    """The Desa page's map: every facility layer on, fitted to given bounds with padding, switch collapsed."""
+    features = maps.desa_features(geometries, status)
+    points = maps.facility_points(facilities, posyandu, kode_desa=list(status["kode_desa"]))
+    default = _shown_layers(maps.status_map(features, points))
+    assert default == {"Posyandu tidak aktif": False, "Posyandu aktif": False, "Pustu": True, "Puskesmas": True}
+    fmap = maps.status_map(
+        features, points, show=maps.FACILITY_LAYERS, bounds=(107.9, -7.6, 108.1, -7.4), padding=50
+    )
+    assert set(_shown_layers(fmap).values()) == {True}
+    script = streamlit_folium.generate_leaflet_string(fmap)
+    assert "L.latLngBounds([[-7.6, 107.9], [-7.4, 108.1]])" in script  # the given bounds, not the desa's
+    assert "var pad = 50;" in script and "paddingTopLeft: [pad, pad], paddingBottomRight: [pad, pad]" in script
+    assert re.search(r'"collapsed":\s*true', script) and script.count("L.control.layers") == 1
+    assert 'L.control({position: "bottomright"})' in script  # the legend, as on the other pages
 
 
 @pytest.mark.parametrize(

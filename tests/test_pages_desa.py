@@ -237,3 +237,28 @@ def test_compact_posyandu_table_shows_months_open_of_the_window() -> None:
     assert ">10/12<" in html and ">Sep 2026<" in html and ">Tidak<" in html and "PSY-1" not in html
     full = posyandu_styler(rows, jendela=12).to_html()
     assert "Bulan buka (12 bln terakhir)" in full and "PSY-1" in full and "Desa Satu" in full
+
+
+def _map_script(at) -> str:
+    """The Leaflet script of the one folium map on the page (streamlit-folium's component arguments)."""
+    import json
+
+    components = at.get("component_instance")
+    assert len(components) == 1
+    return json.loads(components[0].proto.json_args)["script"]
+
+
+def test_desa_map_is_the_shell_status_map_fitted_to_desa_and_puskesmas(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    at = run_page(DESA_PAGE, {"desa": "99.01.01.2003"})  # Desa C; its puskesmas stands in Desa A, 2 km west
+    script = _map_script(at)
+    # collapsed layer switch and the legend bottom-right, as on the other pages' maps
+    assert '"collapsed": true' in script and script.count("L.control.layers") == 1
+    assert 'L.control({position: "bottomright"})' in script
+    # fitted to Desa C's box AND the puskesmas (lon 108.0045), with room at every edge
+    assert "L.latLngBounds([[-7.7, 108.0045], [-7.691, 108.027]])" in script
+    assert "var pad = 50;" in script
+    assert "var free = 175;" in script  # the legend's strip, as on the shell's status map

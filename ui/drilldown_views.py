@@ -24,6 +24,7 @@ from ui.palette import status_color
 from ui.table_format import column_title, month_text, styled, yes_no
 
 TABLE_HEIGHT = 420
+DESA_MAP_PADDING_PX = 50  # free on every side of the desa map: no symbol cut at the edge or under the scale bar
 # st.badge colours nearest to the status colours of the maps (ui.palette).
 STATUS_BADGE_COLORS = {
     "lengkap": "green",
@@ -205,13 +206,18 @@ def desa_map(ctx: PageContext, kode_desa: str, *, kode_puskesmas: str | None, la
         desa_names=names,
         lang=lang,
     )
-    # The shell's building blocks, with every facility layer switched on: they are this desa's own.
-    fmap = maps.new_map(_union_bounds(features, points), tiles=maps.tiles_from_env())
-    maps.add_desa_layer(fmap, features, lang=lang)
-    maps.add_facility_layers(fmap, points, show=maps.FACILITY_LAYERS, lang=lang)
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    maps.add_legend(fmap, facilities=True, large=large, lang=lang)
-    return fmap
+    # The shell's status map, every facility layer on (they are this desa's own), fitted to the
+    # desa and its puskesmas with room at the edges for the symbols and outline.
+    return maps.status_map(
+        features,
+        points,
+        tiles=maps.tiles_from_env(),
+        large_legend=large,
+        show=maps.FACILITY_LAYERS,
+        bounds=_union_bounds(features, points),
+        padding=DESA_MAP_PADDING_PX,
+        lang=lang,
+    )
 
 
 def _union_bounds(features: pd.DataFrame, points: pd.DataFrame) -> tuple[float, float, float, float] | None:

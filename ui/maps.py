@@ -290,11 +290,14 @@ def new_map(
     leaflet_js: str | None = None,
     leaflet_css: str | None = None,
     padding_right: int = 0,
+    padding: int = 0,
 ) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy), loading only local Leaflet.
 
     ``padding_right`` (px) keeps the fitted area clear of a control in the
     right-hand corners (the legend), so it never covers the data at the start.
+    ``padding`` (px) is kept free on every side, so symbols drawn at the very
+    edge of ``bounds`` (a marker, a polygon's outline) are not cut.
     """
     js, css = leaflet_urls()
     fmap = folium.Map(
@@ -317,7 +320,7 @@ def new_map(
         ).add_to(fmap)
     if bounds is not None and all(np.isfinite(bounds)):
         minx, miny, maxx, maxy = (float(v) for v in bounds)
-        _FitBounds([[miny, minx], [maxy, maxx]], padding_right=padding_right).add_to(fmap)
+        _FitBounds([[miny, minx], [maxy, maxx]], padding_right=padding_right, padding=padding).add_to(fmap)
     return fmap
 
 
@@ -327,7 +330,8 @@ class _FitBounds(MacroElement):
     A district taller than the map is wide leaves room at the side: there the
     legend gets its own strip. When keeping the strip free would shrink the
     district by more than :data:`FIT_MAX_ZOOM_LOSS` zoom levels (a narrow
-    map), the plain fit wins and the legend may cover a corner.
+    map), the plain fit wins and the legend may cover a corner. ``padding``
+    px stay free on every side in both cases.
     """
 
     _template = Template(
@@ -336,10 +340,11 @@ class _FitBounds(MacroElement):
             (function (map) {
                 var bounds = L.latLngBounds({{ this.bounds|tojson }});
                 var free = {{ this.padding_right|tojson }};
-                var options = {};
-                if (free > 0 && map.getBoundsZoom(bounds, false, L.point(free, 0))
-                        >= map.getBoundsZoom(bounds, false) - {{ this.max_loss|tojson }}) {
-                    options = {paddingBottomRight: [free, 0]};
+                var pad = {{ this.padding|tojson }};
+                var options = {paddingTopLeft: [pad, pad], paddingBottomRight: [pad, pad]};
+                if (free > 0 && map.getBoundsZoom(bounds, false, L.point(free + 2 * pad, 2 * pad))
+                        >= map.getBoundsZoom(bounds, false, L.point(2 * pad, 2 * pad)) - {{ this.max_loss|tojson }}) {
+                    options.paddingBottomRight = [pad + free, pad];
                 }
                 map.fitBounds(bounds, options);
             })({{ this._parent.get_name() }});
@@ -347,11 +352,12 @@ class _FitBounds(MacroElement):
         """
     )
 
-    def __init__(self, bounds: list[list[float]], *, padding_right: int = 0) -> None:
+    def __init__(self, bounds: list[list[float]], *, padding_right: int = 0, padding: int = 0) -> None:
         super().__init__()
         self._name = "FitBounds"
         self.bounds = bounds
         self.padding_right = int(padding_right)
+        self.padding = int(padding)
         self.max_loss = FIT_MAX_ZOOM_LOSS
 
 
@@ -531,15 +537,19 @@ def status_map(
     tiles: TileConfig | None = None,
     large_legend: bool = False,
     small_symbols: bool = False,
+    show: Collection[str] = (LAYER_PUSKESMAS, LAYER_PUSTU),
+    bounds: Sequence[float] | None = None,
+    padding: int = 0,
     leaflet_js: str | None = None,
     leaflet_css: str | None = None,
     lang: str | None = None,
 ) -> folium.Map:
     """The desa status map: polygons, optional facility layers, legend and layer switch.
 
-    The map is fitted to the drawn desa; the layer switch (with facilities)
-    is a collapsed button in the top-right corner, the legend sits in the
-    bottom-right corner.
+    The map is fitted to the drawn desa (or ``bounds``); the layer switch
+    (with facilities) is a collapsed button in the top-right corner, the
+    legend sits in the bottom-right corner, kept off the data when that
+    costs little zoom.
 
     Parameters
     ----------
@@ -553,22 +563,31 @@ def status_map(
         Bigger legend type (presentation mode).
     small_symbols
         Smaller facility symbols (a whole district in presentation mode).
+    show
+        Facility layers (:data:`FACILITY_LAYERS`) switched on at the start.
+    bounds
+        (minx, miny, maxx, maxy) to fit instead of the desa's bounds (e.g. a
+        desa with its puskesmas outside it).
+    padding
+        Pixels kept free on every side of the fitted area.
     leaflet_js, leaflet_css
         URLs of Leaflet (default: the app's static copy, :func:`ui.assets.leaflet_urls`).
     lang
         Language of labels and tooltips.
     """
-    bounds = features.total_bounds if len(features) else None
+    if bounds is None:
+        bounds = features.total_bounds if len(features) else None
     fmap = new_map(
         bounds,
         tiles=tiles,
         leaflet_js=leaflet_js,
         leaflet_css=leaflet_css,
         padding_right=LEGEND_CLEARANCE_PX[large_legend],
+        padding=padding,
     )
     add_desa_layer(fmap, features, lang=lang)
     if points is not None:
-        add_facility_layers(fmap, points, small=small_symbols, lang=lang)
+        add_facility_layers(fmap, points, show=show, small=small_symbols, lang=lang)
         folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     add_legend(fmap, facilities=points is not None, large=large_legend, lang=lang)
     return fmap
