@@ -1,0 +1,73 @@
+"""The acceptance run of the coverage engine, exactly as a user types it.
+
+For each of the five reference districts: every file goes in through
+``python cli.py import ...`` with no manual mapping, then
+``python cli.py gaps --month 2026-10 --format json`` must list exactly the desa of
+``desa_without_active_posyandu`` (``posyandu_aktif == 0``) and of
+``desa_without_active_pustu`` (``pustu_aktif == 0``) in ``truth_*.json``.
+``cli.main`` runs in this process (the same code path as the command line,
+without paying Python's start-up five times per district). Skips when
+``../shared/data`` is absent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import cli
+
+pytestmark = pytest.mark.slow
+
+DISTRICTS = ("32.06", "32.05", "32.12", "17.02", "52.71")
+GAPS_FIELDS = [
+    "kode_desa",
+    "nama_desa",
+    "kode_kecamatan",
+    "nama_kecamatan",
+    "puskesmas",
+    "pustu_aktif",
+    "ada_puskesmas",
+    "posyandu_total",
+    "posyandu_aktif",
+    "posyandu_lapor",
+    "jarak_pustu_km",
+    "status",
+]
+
+
+def _district_files(data: Path, kode: str) -> list[tuple[str, Path]]:
+    fasilitas = data / "fasilitas"
+    facility_files = sorted(fasilitas.glob(f"fasilitas_{kode}.xlsx")) or [
+        fasilitas / f"{jenis}_{kode}.csv" for jenis in ("puskesmas", "pustu", "posyandu")
+    ]
+    files = [("boundaries", data / "boundaries" / f"desa_{kode}.geojson")]
+    files += [("facilities", path) for path in facility_files]
+    files.append(("reports", fasilitas / f"laporan_posyandu_{kode}.csv"))
+    working_areas = fasilitas / f"wilayah_kerja_{kode}.csv"
+    if working_areas.is_file():
+        files.append(("working-areas", working_areas))
+    return files
+
+
+@pytest.mark.parametrize("kode", DISTRICTS)
+def test_gaps_json_reproduces_the_truth(
+    kode: str, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "ilp.gpkg")
+    for kind, path in _district_files(shared_data, kode):
+        assert cli.main(["import", kind, str(path), "--store", store]) == 0, capsys.readouterr().err
+    out = tmp_path / "gaps.json"
+    assert cli.main(["gaps", "--month", "2026-10", "--format", "json", "--out", str(out), "--store", store]) == 0
+
+    records = json.loads(out.read_text(encoding="utf-8"))
+    truth = json.loads((shared_data / "fasilitas" / f"truth_{kode}.json").read_text(encoding="utf-8"))
+    assert len(records) == truth["desa"]
+    assert all(list(record) == GAPS_FIELDS for record in records)
+    no_posyandu = {r["kode_desa"] for r in records if r["posyandu_aktif"] == 0}
+    no_pustu = {r["kode_desa"] for r in records if r["pustu_aktif"] == 0}
+    assert no_posyandu == set(truth["desa_without_active_posyandu"])
+    assert no_pustu == set(truth["desa_without_active_pustu"])
+    assert sum(r["posyandu_aktif"] for r in records) == truth["posyandu_active"]
