@@ -27,19 +27,18 @@ from loaders import model
 from loaders.columns import FACILITY_TARGETS, guess_facility_kind, normalise_header
 from loaders.coordinates import DesaIndex, parse_lat_lon, parse_pair, resolve_swaps
 from loaders.exceptions import InputError
-from loaders.import_report import DIPERBAIKI, DITOLAK, PERINGATAN, ImportReport
+from loaders.import_report import DIPERBAIKI, DITOLAK, PERINGATAN
 from loaders.prepared import PreparedImport
-from loaders.store import Store, file_sha256
+from loaders.store import Store
 from loaders.tables import (
     MAX_BYTES_TABEL,
     NOTES_ATTR,
     ROW_COLUMN,
     IssueLog,
     MappedSheet,
-    catatan_frame,
     map_sheets,
-    mapping_for_report,
     parse_counts,
+    prepared_table_import,
     read_tables,
     sheet_prefix,
     text_values,
@@ -139,20 +138,17 @@ def prepare_facilities(
     layer, replaced = _merge(rows, existing=existing, desa=desa, index=index)
     if replaced:
         notes.append(f"{replaced} fasilitas lama dengan jenis dan kabupaten yang sama diganti oleh isi berkas ini.")
-    report = ImportReport(
+    return prepared_table_import(
+        path,
         jenis_impor=JENIS_IMPOR,
-        berkas=path.name,
-        sha256=file_sha256(path),
+        layer=model.LAYER_FASILITAS,
+        content=layer,
+        sheets=sheets,
         baris_dibaca=read_count,
         diterima=len(rows),
-        masalah=tuple(issues.items),
-        catatan=tuple(notes),
-    )
-    return PreparedImport(
-        report=report,
-        layers={model.LAYER_FASILITAS: layer},
-        mapping=mapping_for_report(sheets),
-        catatan=catatan_frame(issues.items, tingkat=TINGKAT),
+        issues=issues,
+        notes=notes,
+        tingkat=TINGKAT,
         catatan_sumber=f"{JENIS_IMPOR}:" + "+".join(sorted(set(rows["jenis"]))),
     )
 

@@ -22,19 +22,18 @@ import pandas as pd
 from loaders import model
 from loaders.columns import FIELDS, LAPORAN
 from loaders.exceptions import InputError
-from loaders.import_report import DITOLAK, PERINGATAN, ImportReport, RowIssue
+from loaders.import_report import DITOLAK, PERINGATAN, RowIssue
 from loaders.prepared import PreparedImport
-from loaders.store import Store, file_sha256
+from loaders.store import Store
 from loaders.tables import (
     MAX_BYTES_LAPORAN,
     NOTES_ATTR,
     ROW_COLUMN,
     IssueLog,
     MappedSheet,
-    catatan_frame,
     map_sheets,
-    mapping_for_report,
     parse_counts,
+    prepared_table_import,
     read_tables,
     sheet_prefix,
     text_values,
@@ -214,20 +213,17 @@ def prepare_reports(
         f"{len(final)} laporan dari {final['kode_posyandu'].nunique()} posyandu, "
         f"bulan {final['bulan'].min()} s.d. {final['bulan'].max()}."
     )
-    report = ImportReport(
+    return prepared_table_import(
+        path,
         jenis_impor=JENIS_IMPOR,
-        berkas=path.name,
-        sha256=file_sha256(path),
+        layer=model.LAYER_LAPORAN,
+        content=layer,
+        sheets=sheets,
         baris_dibaca=read_count,
         diterima=len(final),
-        masalah=tuple(issues.items),
-        catatan=tuple(notes),
-    )
-    return PreparedImport(
-        report=report,
-        layers={model.LAYER_LAPORAN: layer},
-        mapping=mapping_for_report(sheets),
-        catatan=catatan_frame(issues.items, tingkat=TINGKAT),
+        issues=issues,
+        notes=notes,
+        tingkat=TINGKAT,
         catatan_sumber=CATATAN_SUMBER,
     )
 

@@ -2,7 +2,7 @@
 
 Also holds the small helpers the three tabular importers (facilities,
 reports, working areas) share: :class:`IssueLog`, :func:`catatan_frame`,
-:func:`parse_counts`, :func:`text_values`.
+:func:`parse_counts`, :func:`text_values`, :func:`prepared_table_import`.
 
 :func:`read_tables` returns one raw frame per sheet (a CSV is one sheet named
 after the file stem). Every cell is text exactly as shown (empty cells are
@@ -61,7 +61,9 @@ from loaders.columns import (
     override_applies,
 )
 from loaders.exceptions import InputError
-from loaders.import_report import RowIssue
+from loaders.import_report import ImportReport, RowIssue
+from loaders.prepared import PreparedImport
+from loaders.store import file_sha256
 
 ROW_COLUMN: Final = "__baris__"
 NOTES_ATTR: Final = "catatan"
@@ -659,3 +661,58 @@ def mapping_for_report(sheets: Sequence[MappedSheet]) -> dict[str, str]:
     """Source column -> field of all sheets (``Sheet!Kolom`` keys when there are several)."""
     several = len(sheets) > 1
     return {(f"{s.name}!{c}" if several else c): f for s in sheets for c, f in s.mapping.items()}
+
+
+def prepared_table_import(
+    path: Path,
+    *,
+    jenis_impor: str,
+    layer: str,
+    content: pd.DataFrame,
+    sheets: Sequence[MappedSheet],
+    baris_dibaca: int,
+    diterima: int,
+    issues: IssueLog,
+    notes: Sequence[str],
+    tingkat: Mapping[str, str],
+    catatan_sumber: str,
+) -> PreparedImport:
+    """Return the :class:`PreparedImport` of a tabular import: its report, one layer, mapping and findings.
+
+    Parameters
+    ----------
+    path
+        The imported file (its name and SHA-256 go into the report).
+    jenis_impor
+        Kind of import (``fasilitas`` | ``laporan`` | ``wilayah_kerja``).
+    layer, content
+        Name and full new content of the one layer the import writes.
+    sheets
+        The mapped sheets; their mappings become the report's mapping.
+    baris_dibaca, diterima
+        Rows read and rows accepted.
+    issues
+        Findings of the import.
+    notes
+        File-level notes, in order.
+    tingkat
+        Finding kind -> severity of the findings kept in the store (see :func:`catatan_frame`).
+    catatan_sumber
+        Key under which the findings replace those of an earlier import of the same kind.
+    """
+    report = ImportReport(
+        jenis_impor=jenis_impor,
+        berkas=path.name,
+        sha256=file_sha256(path),
+        baris_dibaca=baris_dibaca,
+        diterima=diterima,
+        masalah=tuple(issues.items),
+        catatan=tuple(notes),
+    )
+    return PreparedImport(
+        report=report,
+        layers={layer: content},
+        mapping=mapping_for_report(sheets),
+        catatan=catatan_frame(issues.items, tingkat=tingkat),
+        catatan_sumber=catatan_sumber,
+    )

@@ -22,17 +22,16 @@ import pandas as pd
 from loaders import model
 from loaders.columns import WILAYAH_KERJA, normalise_header
 from loaders.exceptions import InputError
-from loaders.import_report import DITOLAK, PERINGATAN, ImportReport
+from loaders.import_report import DITOLAK, PERINGATAN
 from loaders.prepared import PreparedImport
-from loaders.store import Store, file_sha256
+from loaders.store import Store
 from loaders.tables import (
     MAX_BYTES_TABEL,
     NOTES_ATTR,
     ROW_COLUMN,
     IssueLog,
-    catatan_frame,
     map_sheets,
-    mapping_for_report,
+    prepared_table_import,
     read_tables,
     sheet_prefix,
     text_values,
@@ -183,20 +182,17 @@ def prepare_working_areas(
     layer = model.conform(layer.sort_values("kode_desa", kind="stable"), model.LAYER_WILAYAH_KERJA)
     if len(kept) < len(existing):
         notes.append(f"{len(existing) - len(kept)} baris wilayah kerja lama untuk desa yang sama diganti.")
-    report = ImportReport(
+    return prepared_table_import(
+        path,
         jenis_impor=JENIS_IMPOR,
-        berkas=path.name,
-        sha256=file_sha256(path),
+        layer=model.LAYER_WILAYAH_KERJA,
+        content=layer,
+        sheets=sheets,
         baris_dibaca=read_count,
         diterima=len(rows),
-        masalah=tuple(issues.items),
-        catatan=tuple(notes),
-    )
-    return PreparedImport(
-        report=report,
-        layers={model.LAYER_WILAYAH_KERJA: layer},
-        mapping=mapping_for_report(sheets),
-        catatan=catatan_frame(issues.items, tingkat=TINGKAT),
+        issues=issues,
+        notes=notes,
+        tingkat=TINGKAT,
         catatan_sumber=CATATAN_SUMBER,
     )
 
