@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -257,16 +257,16 @@ def _kode_desa(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: 
     raw = _text(frame, column)
     codes = raw.map(lambda v: None if pd.isna(v) else model.normalise_kode_desa(v)).astype(model.STR)
     bad = raw.notna() & codes.isna()
-    for position in np.flatnonzero(bad.to_numpy()):
-        row = int(frame[ROW_COLUMN].iloc[position])
-        issues.add(
-            PERINGATAN,
-            "kode_desa_tidak_sah",
-            f"{prefix}kode desa '{raw.iloc[position]}' bukan kode Kemendagri (contoh: 32.06.01.2001); "
-            "fasilitas diimpor tanpa kode desa.",
-            baris=row,
-            kolom=column,
-        )
+    _warn_cells(
+        frame,
+        bad,
+        values=raw,
+        jenis="kode_desa_tidak_sah",
+        column=column,
+        reason=lambda value: f"{prefix}kode desa '{value}' bukan kode Kemendagri (contoh: 32.06.01.2001); "
+        "fasilitas diimpor tanpa kode desa.",
+        issues=issues,
+    )
     return codes
 
 
@@ -278,7 +278,6 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
     status = status.where(raw.notna(), default).astype(model.STR)
     unknown = raw.notna() & status.isna()
     missing = raw.isna() & status.isna()
-    rows = frame[ROW_COLUMN].to_numpy()
     if column is None and missing.any():
         issues.add(
             PERINGATAN,
@@ -287,23 +286,26 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
             "dihitung aktif. Tambahkan kolom Status (Aktif/Tidak aktif) lalu impor lagi.",
         )
         return status
-    for position in np.flatnonzero(unknown.to_numpy()):
-        issues.add(
-            PERINGATAN,
-            "status_tidak_dikenal",
-            f"{prefix}status '{raw.iloc[position]}' tidak dikenal "
-            "(isi Aktif atau Tidak aktif); status dikosongkan sehingga tidak dihitung aktif.",
-            baris=int(rows[position]),
-            kolom=column,
-        )
-    for position in np.flatnonzero(missing.to_numpy()):
-        issues.add(
-            PERINGATAN,
-            "status_kosong",
-            f"{prefix}kolom '{column}' kosong; status pustu tidak diketahui sehingga tidak dihitung aktif.",
-            baris=int(rows[position]),
-            kolom=column,
-        )
+    _warn_cells(
+        frame,
+        unknown,
+        values=raw,
+        jenis="status_tidak_dikenal",
+        column=column,
+        reason=lambda value: f"{prefix}status '{value}' tidak dikenal "
+        "(isi Aktif atau Tidak aktif); status dikosongkan sehingga tidak dihitung aktif.",
+        issues=issues,
+    )
+    _warn_cells(
+        frame,
+        missing,
+        values=raw,
+        jenis="status_kosong",
+        column=column,
+        reason=lambda _value: f"{prefix}kolom '{column}' kosong; status pustu tidak diketahui "
+        "sehingga tidak dihitung aktif.",
+        issues=issues,
+    )
     return status
 
 
@@ -311,15 +313,15 @@ def _strata(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: Iss
     raw = _text(frame, column)
     lowered = raw.str.lower()
     unknown = raw.notna() & ~lowered.isin(STRATA)
-    rows = frame[ROW_COLUMN].to_numpy()
-    for position in np.flatnonzero(unknown.to_numpy()):
-        issues.add(
-            PERINGATAN,
-            "strata_tidak_dikenal",
-            f"{prefix}strata '{raw.iloc[position]}' bukan Pratama/Madya/Purnama/Mandiri; disimpan apa adanya.",
-            baris=int(rows[position]),
-            kolom=column,
-        )
+    _warn_cells(
+        frame,
+        unknown,
+        values=raw,
+        jenis="strata_tidak_dikenal",
+        column=column,
+        reason=lambda value: f"{prefix}strata '{value}' bukan Pratama/Madya/Purnama/Mandiri; disimpan apa adanya.",
+        issues=issues,
+    )
     return lowered.where(~unknown, raw).astype(model.STR)
 
 
@@ -327,16 +329,35 @@ def _counts(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: Iss
     if column is None:
         return pd.Series(pd.NA, index=range(len(frame)), dtype=model.INT)
     numbers, bad = parse_counts(frame[column].reset_index(drop=True))
-    rows = frame[ROW_COLUMN].to_numpy()
-    for position in np.flatnonzero(bad.to_numpy()):
-        issues.add(
-            PERINGATAN,
-            "angka_tidak_sah",
-            f"{prefix}nilai '{frame[column].iloc[position]}' bukan bilangan bulat >= 0; dikosongkan.",
-            baris=int(rows[position]),
-            kolom=column,
-        )
+    _warn_cells(
+        frame,
+        bad,
+        values=frame[column],
+        jenis="angka_tidak_sah",
+        column=column,
+        reason=lambda value: f"{prefix}nilai '{value}' bukan bilangan bulat >= 0; dikosongkan.",
+        issues=issues,
+    )
     return numbers
+
+
+def _warn_cells(
+    frame: pd.DataFrame,
+    flagged: pd.Series,
+    *,
+    values: pd.Series,
+    jenis: str,
+    column: str | None,
+    reason: Callable[[object], str],
+    issues: IssueLog,
+) -> None:
+    """Record a warning ``jenis`` on ``column`` for each flagged row; ``reason(value)`` words it.
+
+    ``flagged`` and ``values`` are aligned with ``frame`` by position.
+    """
+    rows = frame[ROW_COLUMN].to_numpy()
+    for position in np.flatnonzero(flagged.to_numpy()):
+        issues.add(PERINGATAN, jenis, reason(values.iloc[position]), baris=int(rows[position]), kolom=column)
 
 
 def _coordinates(
