@@ -7,9 +7,11 @@ Every run, before the chosen page runs:
 1. the map assets (Leaflet) are copied into ``static/vendor/`` once per process;
 2. the view state is seeded from the URL once per session, then checked
    against the data (unknown codes dropped with a note);
-3. the sidebar (data label, language, global filters, presentation toggle) is
+3. ``st.navigation`` picks the page (on the Puskesmas page, its puskesmas
+   becomes the global filter before the sidebar shows the filters);
+4. the sidebar (data label, language, global filters, presentation toggle) is
    drawn and the state is written back to the URL;
-4. ``st.navigation`` runs the page. Pages are thin: they read
+5. the page runs. Pages are thin: they read
    :func:`ui.context.current` and call ``geo``/``loaders`` through
    :mod:`ui.data`.
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import assets, context, layout, navigation, session, sidebar
+from ui import assets, context, layout, navigation, picker, session, sidebar
 from ui.i18n import set_language
 
 navigation.ensure_entrypoint()  # leave Streamlit's legacy pages/ mode (see its docstring)
@@ -37,6 +39,9 @@ _vendor_assets()
 first_run = session.seed_from_url()
 set_language(session.read_state().lang)
 ctx = context.prepare(report_notes=first_run)
+page = st.navigation(navigation.build_pages(), position="hidden" if ctx.state.presentasi else "sidebar")
+if navigation.is_page(page, "puskesmas"):
+    picker.adopt_puskesmas(ctx)  # the page shows one puskesmas: the sidebar filter says which
 sidebar.render(ctx)
 ctx = context.refresh()
 set_language(ctx.state.lang)
@@ -46,6 +51,4 @@ if ctx.state.presentasi:
 else:
     layout.apply_base_style()
 layout.show_notes(session.notes())
-
-page = st.navigation(navigation.build_pages(), position="hidden" if ctx.state.presentasi else "sidebar")
 page.run()

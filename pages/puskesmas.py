@@ -5,7 +5,9 @@ area, the map fitted to it, "Prioritas perbaikan" (what to fix first, from
 :func:`geo.priorities.rank_priorities`), and tables of its desa, pustu (with
 staffing), posyandu (activity in the chosen month) and the posyandu that
 stopped reporting. The whole working area is shown; the kecamatan and status
-filters of the sidebar do not cut it.
+filters of the sidebar do not cut it. The choice is the global puskesmas
+filter (the sidebar shows it). In presentation mode: the picker above a tall
+map of the working area, its key cards beside it.
 """
 
 from __future__ import annotations
@@ -19,17 +21,39 @@ from ui.fmt import fmt_int, fmt_month
 from ui.i18n import get_language, t
 from ui.table_format import plain_markdown
 
+PICKER_PX = 62  # presentation mode: the picker above the map takes this much of the map's height
+
 ctx = context.current()
 layout.page_header(ctx, t("page.puskesmas"))
 if not (layout.require_data(ctx) and layout.require_month(ctx)):
     st.stop()
-chosen = picker.choose_puskesmas(ctx)
+presentasi = ctx.state.presentasi
+columns = views.presentation_columns() if presentasi else None
+with columns[1] if columns else st.container():
+    chosen = picker.choose_puskesmas(ctx, compact=presentasi)
 if chosen is None:
     st.info(t("pkm.none"), icon=":material/local_hospital:")
     st.stop()
 
 cov = ctx.coverage()
 kode_desa = dd.working_area_desa(cov.working_areas, chosen)
+
+# -- presentation: the picker above a tall map, key cards of the working area beside it --------
+if columns is not None:
+    if not kode_desa:
+        st.info(t("pkm.no_desa"), icon=":material/info:")
+        st.stop()
+    views.presentation_view(
+        ctx,
+        kode_desa,
+        facilities=True,
+        map_key="pkm_peta_besar",
+        height=layout.PRESENTATION_MAP_HEIGHT - PICKER_PX,
+        columns=columns,
+        values=dv.area_card_values(ctx, kode_desa, shown=views.key_cards()),
+    )
+    st.stop()
+
 facility = dd.puskesmas_facility(cov.facilities, chosen)
 sumber = dd.working_area_source(cov.working_areas, chosen)
 table = views.status_table(ctx, kode_desa)
@@ -52,9 +76,6 @@ if not kode_desa:
     st.stop()
 
 dv.area_cards(ctx, kode_desa)
-if ctx.state.presentasi:
-    maps.show_map(views.status_map(ctx, kode_desa, facilities=True, large=True), key="pkm_peta_besar", height=470)
-    st.stop()
 if ctx.state.kecamatan or ctx.state.status:
     st.caption(t("pkm.filter_note"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -22,9 +23,11 @@ from ui import drilldown
 from ui.drilldown_views import priority_reason
 from ui.fmt import fmt_int, fmt_pct
 from ui.i18n import t
+from ui.layout import PRESENTATION_MAP_HEIGHT
 from ui.state import ViewState, serialise
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo.gpkg"
+PICKER_PX = 62  # pages/puskesmas.py: the picker's share of the presentation map's height
 NAN = float("nan")
 
 
@@ -46,7 +49,49 @@ def test_first_puskesmas_by_default_with_engine_desa_count(app_on_demo: Path) ->
     assert expected == int((cov.working_areas["kode_puskesmas"] == kode).sum())
     assert metric_values(at)["Jumlah desa"] == fmt_int(expected)
     assert t("pkm.jumlah_desa", n=fmt_int(expected)) in texts(at.main.caption)
-    assert at.session_state["ilp_puskesmas"] == ""  # the default choice does not filter other pages
+    # the page's choice IS the global filter: the sidebar and the address say which puskesmas is shown
+    assert at.session_state["ilp_puskesmas"] == kode
+    assert at.sidebar.selectbox(key="ilp_puskesmas").value == kode
+    assert at.query_params["puskesmas"] == kode
+    assert name in texts(at.main.caption)  # the scope line names it
+
+
+def test_sidebar_and_page_choose_the_same_puskesmas(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
+    by_name = _puskesmas_by_name(cov)
+    at = run_page(PUSKESMAS_PAGE)
+    at.sidebar.selectbox(key="ilp_puskesmas").set_value(by_name[2][1]).run()  # chosen in the sidebar ...
+    assert at.selectbox(key="ilp_w_pilih_puskesmas").value == by_name[2][1]  # ... the page follows
+    at.selectbox(key="ilp_w_pilih_puskesmas").set_value(by_name[4][1]).run()  # chosen on the page ...
+    assert at.sidebar.selectbox(key="ilp_puskesmas").value == by_name[4][1]  # ... the sidebar follows
+    at.sidebar.selectbox(key="ilp_puskesmas").set_value("").run()  # "Semua puskesmas" on this page:
+    assert at.selectbox(key="ilp_w_pilih_puskesmas").value == by_name[4][1]  # the page keeps its choice
+    assert at.sidebar.selectbox(key="ilp_puskesmas").value == by_name[4][1]  # and says so in the sidebar
+    at.switch_page("pages/ringkasan.py").run()  # other pages are filtered to it, as the sidebar shows
+    assert at.session_state["ilp_puskesmas"] == by_name[4][1]
+    desa = drilldown.working_area_desa(cov.working_areas, by_name[4][1])
+    assert metric_values(at)["Jumlah desa"] == fmt_int(len(desa))
+
+
+def test_presentation_mode_picker_above_the_map_and_area_cards(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
+    month = cov.latest_month
+    _, kode = _puskesmas_by_name(cov)[1]
+    at = run_page(PUSKESMAS_PAGE, {"puskesmas": kode, "mode": "presentasi"})
+    picker = at.selectbox(key="ilp_w_pilih_puskesmas")
+    assert picker.value == kode and picker.proto.label_visibility.value == 2  # COLLAPSED: the map is its title
+    desa = drilldown.working_area_desa(cov.working_areas, kode)
+    row = cov.indicators(month, by="kabupaten", kode_desa=desa).iloc[0]
+    cards = metric_values(at)
+    assert list(cards) == ["Jumlah desa", "Desa dengan pustu aktif", "Desa dengan posyandu aktif", "Desa tanpa keduanya"]
+    assert cards["Jumlah desa"] == fmt_int(len(desa))
+    assert cards["Desa dengan posyandu aktif"] == fmt_pct(row["pct_desa_posyandu_aktif"])
+    assert not at.main.dataframe and not at.main.tabs  # cards and map only
+    maps = at.get("component_instance")
+    assert len(maps) == 1
+    assert json.loads(maps[0].proto.json_args)["height"] == PRESENTATION_MAP_HEIGHT - PICKER_PX
+    css = "".join(h.proto.body for h in at.get("html"))
+    assert '[data-testid="stSelectbox"] input[role="combobox"] { font-size: 1.35rem !important; }' in css  # large
 
 
 def test_choosing_a_puskesmas_sets_the_global_filter(app_on_demo: Path) -> None:

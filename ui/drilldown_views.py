@@ -34,15 +34,20 @@ STATUS_BADGE_COLORS = {
 }
 
 
-def area_cards(ctx: PageContext, kode_desa: Sequence[str]) -> None:
-    """Indicator cards of ``kode_desa`` with the change since the previous month."""
+def area_card_values(
+    ctx: PageContext, kode_desa: Sequence[str], *, shown: Sequence[cards.Card] = cards.CARDS
+) -> list[cards.CardValue]:
+    """Indicator cards of the fixed desa set ``kode_desa`` with the change since the previous month."""
     assert ctx.month is not None and ctx.options is not None
     current = data.headline(ctx.source, ctx.rules, ctx.month, kode_desa)
     before_month = previous_month(ctx.month, ctx.options.months)
     before = data.headline(ctx.source, ctx.rules, before_month, kode_desa) if before_month else None
-    shown = cards.CARDS if not ctx.state.presentasi else tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
-    values = cards.card_values(current, before, rules=ctx.rules, cards=shown)
-    cards.render_cards(values, per_row=len(shown) if ctx.state.presentasi else 3)
+    return cards.card_values(current, before, rules=ctx.rules, cards=shown)
+
+
+def area_cards(ctx: PageContext, kode_desa: Sequence[str]) -> None:
+    """Indicator cards of ``kode_desa`` (a working area), three to a row."""
+    cards.render_cards(area_card_values(ctx, kode_desa), per_row=3)
 
 
 def status_badge(status: str) -> None:

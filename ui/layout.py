@@ -58,6 +58,10 @@ h1 {{ font-size: 2.1rem !important; padding: 0 0 0.2rem !important; }}
 [data-testid="stMetricValue"] {{ font-size: 2.5rem !important; line-height: 1.2 !important; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.6rem !important; }}
 [data-testid="stMetricDelta"] {{ font-size: 1.05rem !important; }}
+[data-testid="stWidgetLabel"] p {{ font-size: 1.15rem !important; }}
+[data-testid="stSelectbox"] [role="group"] {{ min-height: 3rem !important; }}
+[data-testid="stSelectbox"] input[role="combobox"] {{ font-size: 1.35rem !important; }}
+[role="listbox"] [role="option"] {{ font-size: 1.2rem !important; }}
 </style>
 """
 PRESENTATION_MAP_HEIGHT: Final = 590  # px: title, then key cards beside the map, fit 1280x720

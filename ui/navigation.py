@@ -7,6 +7,7 @@ in ``pages/``; each reads the shared state through :func:`ui.context.current`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final, NoReturn
 
 import streamlit as st
@@ -37,6 +38,11 @@ def build_pages() -> list[st.Page]:
         st.Page(path, title=t(f"page.{name}"), icon=PAGE_ICONS[name], default=name == DEFAULT_PAGE)
         for name, path in PAGE_FILES.items()
     ]
+
+
+def is_page(page: st.Page, name: str) -> bool:
+    """True when ``page`` (what ``st.navigation`` returned) is the page ``name`` of :data:`PAGE_FILES`."""
+    return page.url_path == ("" if name == DEFAULT_PAGE else Path(PAGE_FILES[name]).stem)
 
 
 def ensure_entrypoint() -> None:

@@ -1,8 +1,11 @@
 """Page selectboxes bound to the shared view state (streamlit).
 
 * :func:`choose_puskesmas`: the Puskesmas page's choice IS the global
-  ``puskesmas`` filter once the user picks one (so the address reproduces the
-  view and the sidebar agrees); arriving with ``?puskesmas=...`` preselects it.
+  ``puskesmas`` filter (so the address reproduces the view and the sidebar
+  agrees); arriving with ``?puskesmas=...`` preselects it. Arriving without
+  one, ``app.py`` calls :func:`adopt_puskesmas` before the sidebar is drawn:
+  the page's default choice becomes the filter, so the sidebar never says
+  "Semua puskesmas" while the page shows one.
 * :func:`choose_desa`: the Desa page's choice is the ``desa`` state key (set
   by clicks on the gap map, in the URL as ``?desa=...``).
 
@@ -39,27 +42,49 @@ def _puskesmas_changed() -> None:
     st.session_state[session.K_PUSKESMAS] = chosen or session.ALL
 
 
-def choose_puskesmas(ctx: PageContext) -> str | None:
-    """Draw the puskesmas selectbox; return the chosen code (None when there is none).
+def default_puskesmas(ctx: PageContext) -> str | None:
+    """The puskesmas the page shows: the global filter, else the last one chosen here, else the first by name.
 
-    The initial choice is the global filter, else the last one chosen on this
-    page, else the first puskesmas (by name) of the chosen kabupaten.
+    None when the chosen kabupaten has no puskesmas (or there is no data).
     """
-    assert ctx.options is not None
-    options = ctx.options
-    codes = options.puskesmas_in(ctx.state.kabupaten)
+    if ctx.options is None:
+        return None
+    codes = ctx.options.puskesmas_in(ctx.state.kabupaten)
     if not codes:
         return None
     remembered = st.session_state.get(PUSKESMAS_MEMORY)
-    wanted = ctx.state.puskesmas or (remembered if remembered in codes else None) or codes[0]
+    return ctx.state.puskesmas or (remembered if remembered in codes else None) or codes[0]
+
+
+def adopt_puskesmas(ctx: PageContext) -> None:
+    """Make the Puskesmas page's default choice the global filter (before the sidebar widgets exist)."""
+    if ctx.state.puskesmas:
+        return
+    chosen = default_puskesmas(ctx)
+    if chosen:
+        st.session_state[session.K_PUSKESMAS] = chosen
+        st.session_state[PUSKESMAS_MEMORY] = chosen
+
+
+def choose_puskesmas(ctx: PageContext, *, compact: bool = False) -> str | None:
+    """Draw the puskesmas selectbox; return the chosen code (None when there is none).
+
+    The initial choice is :func:`default_puskesmas`. ``compact`` hides the
+    label (presentation mode, where the picker sits above the map).
+    """
+    options = ctx.options
+    wanted = default_puskesmas(ctx)
+    if options is None or wanted is None:
+        return None
     _seed(PUSKESMAS_WIDGET, wanted)
     chosen = st.selectbox(
         t("pkm.pilih"),
-        options=codes,
+        options=options.puskesmas_in(ctx.state.kabupaten),
         format_func=lambda k: options.puskesmas.get(k, (k, ()))[0],
         key=PUSKESMAS_WIDGET,
         on_change=_puskesmas_changed,
-        help=t("pkm.pilih_help"),
+        help=None if compact else t("pkm.pilih_help"),
+        label_visibility="collapsed" if compact else "visible",
     )
     return str(chosen) if chosen else None
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import folium
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import cards, data, maps
 from ui.context import PageContext
@@ -66,22 +67,59 @@ def status_map(
     )
 
 
+PresentationColumns = tuple[DeltaGenerator, DeltaGenerator]
+
+
+def presentation_columns() -> PresentationColumns:
+    """The two columns of :func:`presentation_view` (cards, map), for a page that draws into them first."""
+    left, right = st.columns([1, 3], gap="small")
+    return left, right
+
+
 def presentation_view(
-    ctx: PageContext, kode_desa: Sequence[str], *, facilities: bool, map_key: str, height: int
+    ctx: PageContext,
+    kode_desa: Sequence[str],
+    *,
+    facilities: bool,
+    map_key: str,
+    height: int,
+    columns: PresentationColumns | None = None,
+    values: Sequence[cards.CardValue] | None = None,
 ) -> None:
     """Presentation mode: the key cards stacked on the left, a tall status map beside them.
 
     Side by side the map gets most of a 1280x720 screen's height, so a
     district (often taller than wide) fills it instead of a thin strip.
+
+    Parameters
+    ----------
+    ctx, kode_desa
+        The run's context and the desa on the map.
+    facilities
+        Draw the facility layers.
+    map_key, height
+        Key and height (px) of the map.
+    columns
+        From :func:`presentation_columns` when the page already drew above
+        the map (e.g. the Puskesmas page's picker); default: new columns.
+    values
+        The key cards (e.g. of a working area); default: the cards of the
+        filtered desa (:func:`headline_pair`).
     """
-    current, previous, _ = headline_pair(ctx)
-    key_cards = tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
-    left, right = st.columns([1, 3], gap="small")
+    if values is None:
+        current, previous, _ = headline_pair(ctx)
+        values = cards.card_values(current, previous, rules=ctx.rules, cards=key_cards())
+    left, right = columns or presentation_columns()
     with left:
-        cards.render_cards(cards.card_values(current, previous, rules=ctx.rules, cards=key_cards), per_row=1)
+        cards.render_cards(values, per_row=1)
     with right:
         fmap = status_map(ctx, kode_desa, facilities=facilities, large=True, small_symbols=True)
         maps.show_map(fmap, key=map_key, height=height)
+
+
+def key_cards() -> tuple[cards.Card, ...]:
+    """The cards presentation mode shows (:data:`ui.cards.KEY_CARDS`), in the normal order."""
+    return tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
 
 
 def headline_pair(ctx: PageContext) -> tuple[pd.Series, pd.Series | None, str | None]:
