@@ -43,46 +43,42 @@ PETUNJUK: Final = "Petunjuk"
 BOUNDARY_TARGET: Final = "batas_desa"
 FIXED_TIME: Final = datetime(2026, 1, 1)  # workbook metadata, so the bytes do not change run to run
 
+# Headers every facility sheet has after its own kode/nama, in this order,
+# and the parent-puskesmas headers of the pustu and posyandu sheets.
+_FACILITY_PLACE_HEADERS: Final = {
+    "kode_desa": "Kode Desa",
+    "nama_desa": "Nama Desa",
+    "nama_kecamatan": "Kecamatan",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "status": "Status",
+    "alamat": "Alamat",
+}
+_INDUK_HEADERS: Final = {
+    "nama_puskesmas_induk": "Puskesmas Induk",
+    "kode_puskesmas": "Kode Puskesmas Induk",
+}
+
 # Canonical column header of each field, per target (what the template writes).
 HEADERS: Final[dict[str, dict[str, str]]] = {
     PUSKESMAS: {
         "kode": "Kode Puskesmas",
         "nama": "Nama Puskesmas",
-        "kode_desa": "Kode Desa",
-        "nama_desa": "Nama Desa",
-        "nama_kecamatan": "Kecamatan",
-        "lat": "Latitude",
-        "lon": "Longitude",
-        "status": "Status",
-        "alamat": "Alamat",
+        **_FACILITY_PLACE_HEADERS,
     },
     PUSTU: {
         "kode": "Kode Pustu",
         "nama": "Nama Pustu",
-        "kode_desa": "Kode Desa",
-        "nama_desa": "Nama Desa",
-        "nama_kecamatan": "Kecamatan",
-        "lat": "Latitude",
-        "lon": "Longitude",
-        "status": "Status",
-        "alamat": "Alamat",
-        "nama_puskesmas_induk": "Puskesmas Induk",
-        "kode_puskesmas": "Kode Puskesmas Induk",
+        **_FACILITY_PLACE_HEADERS,
+        **_INDUK_HEADERS,
         "perawat": "Perawat",
         "bidan": "Bidan",
     },
     POSYANDU: {
         "kode": "Kode Posyandu",
         "nama": "Nama Posyandu",
-        "kode_desa": "Kode Desa",
-        "nama_desa": "Nama Desa",
-        "nama_kecamatan": "Kecamatan",
-        "lat": "Latitude",
-        "lon": "Longitude",
-        "status": "Status",
-        "alamat": "Alamat",
-        "nama_puskesmas_induk": "Puskesmas Induk",
-        "kode_puskesmas": "Kode Puskesmas Induk",
+        **_FACILITY_PLACE_HEADERS,
+        **_INDUK_HEADERS,
         "strata": "Strata",
         "jumlah_kader": "Jumlah Kader",
     },
