@@ -16,12 +16,12 @@ import json
 from pathlib import Path
 
 import pytest
+from reference_districts import DISTRICTS, district_files, read_truth
 
 import cli
 
 pytestmark = pytest.mark.slow
 
-DISTRICTS = ("32.06", "32.05", "32.12", "17.02", "52.71")
 GAPS_FIELDS = [
     "kode_desa",
     "nama_desa",
@@ -38,32 +38,18 @@ GAPS_FIELDS = [
 ]
 
 
-def _district_files(data: Path, kode: str) -> list[tuple[str, Path]]:
-    fasilitas = data / "fasilitas"
-    facility_files = sorted(fasilitas.glob(f"fasilitas_{kode}.xlsx")) or [
-        fasilitas / f"{jenis}_{kode}.csv" for jenis in ("puskesmas", "pustu", "posyandu")
-    ]
-    files = [("boundaries", data / "boundaries" / f"desa_{kode}.geojson")]
-    files += [("facilities", path) for path in facility_files]
-    files.append(("reports", fasilitas / f"laporan_posyandu_{kode}.csv"))
-    working_areas = fasilitas / f"wilayah_kerja_{kode}.csv"
-    if working_areas.is_file():
-        files.append(("working-areas", working_areas))
-    return files
-
-
 @pytest.mark.parametrize("kode", DISTRICTS)
 def test_gaps_json_reproduces_the_truth(
     kode: str, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = str(tmp_path / "ilp.gpkg")
-    for kind, path in _district_files(shared_data, kode):
+    for kind, path in district_files(shared_data, kode):
         assert cli.main(["import", kind, str(path), "--store", store]) == 0, capsys.readouterr().err
     out = tmp_path / "gaps.json"
     assert cli.main(["gaps", "--month", "2026-10", "--format", "json", "--out", str(out), "--store", store]) == 0
 
     records = json.loads(out.read_text(encoding="utf-8"))
-    truth = json.loads((shared_data / "fasilitas" / f"truth_{kode}.json").read_text(encoding="utf-8"))
+    truth = read_truth(shared_data, kode)
     assert len(records) == truth["desa"]
     assert all(list(record) == GAPS_FIELDS for record in records)
     no_posyandu = {r["kode_desa"] for r in records if r["posyandu_aktif"] == 0}

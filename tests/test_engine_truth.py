@@ -9,13 +9,13 @@ when ``../shared/data`` is absent.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from reference_districts import DISTRICTS, district_files, not_in_source, read_truth
 
 from geo.engine import Coverage, Dataset
 from loaders.importing import run_import
@@ -24,14 +24,6 @@ from loaders.store import Store
 pytestmark = pytest.mark.slow
 
 MONTH = "2026-10"
-DISTRICTS = ["32.06", "32.05", "32.12", "17.02", "52.71"]
-FACILITY_FILES = {
-    "32.06": ["fasilitas_32.06.xlsx"],
-    "32.05": ["puskesmas_32.05.csv", "pustu_32.05.csv", "posyandu_32.05.csv"],
-    "32.12": ["fasilitas_32.12.xlsx"],
-    "17.02": ["fasilitas_17.02.xlsx"],
-    "52.71": ["puskesmas_52.71.csv", "pustu_52.71.csv", "posyandu_52.71.csv"],
-}
 WITHOUT_TABLE = ["32.12", "17.02"]
 # planted list -> quality jenis that must name every code of it
 PLANTED_JENIS = {
@@ -42,9 +34,6 @@ PLANTED_JENIS = {
     "report_unknown_posyandu": "laporan_kode_tidak_dikenal",
     "report_duplicate_rows": "laporan_duplikat",
 }
-# truth_32.06 lists PSY-3206-02355 as a duplicate posyandu row, but fasilitas_32.06.xlsx holds
-# that code exactly once (checked in test_planted_defects_are_found, so this cannot hide a regression).
-NOT_IN_SOURCE = {("32.06", "posyandu_duplicate_rows"): {"PSY-3206-02355"}}
 
 
 @dataclass(frozen=True)
@@ -60,13 +49,8 @@ class District:
 
 def _build_store(data: Path, kode: str, root: Path) -> Store:
     store = Store(root / "ilp.gpkg")
-    run_import("boundaries", data / "boundaries" / f"desa_{kode}.geojson", store=store)
-    for name in FACILITY_FILES[kode]:
-        run_import("facilities", data / "fasilitas" / name, store=store)
-    run_import("reports", data / "fasilitas" / f"laporan_posyandu_{kode}.csv", store=store)
-    table = data / "fasilitas" / f"wilayah_kerja_{kode}.csv"
-    if table.is_file():
-        run_import("working-areas", table, store=store)
+    for kind, path in district_files(data, kode):
+        run_import(kind, path, store=store)
     return store
 
 
@@ -74,7 +58,7 @@ def _build_store(data: Path, kode: str, root: Path) -> Store:
 def district(request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> District:
     kode = request.param
     store = _build_store(shared_data, kode, tmp_path_factory.mktemp(f"truth_{kode}"))
-    truth = json.loads((shared_data / "fasilitas" / f"truth_{kode}.json").read_text(encoding="utf-8"))
+    truth = read_truth(shared_data, kode)
     dataset = Dataset.from_store(store)
     start = time.perf_counter()
     coverage = Coverage(dataset)
@@ -114,7 +98,7 @@ def test_planted_defects_are_found(district: District, planted: str) -> None:
     codes = {item[0] if isinstance(item, list) else item for item in listed}
     quality = district.quality
     found = set(quality.loc[quality["jenis"] == PLANTED_JENIS[planted], "subjek"])
-    exempt = NOT_IN_SOURCE.get((district.kode, planted), set())
+    exempt = not_in_source(district.kode, planted)
     assert codes - exempt <= found
     fasilitas = district.store.read_fasilitas()
     for code in exempt:

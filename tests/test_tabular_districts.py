@@ -8,7 +8,6 @@ The reports must name every defect planted in ``truth_*.json``. Skips when
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from reference_districts import DISTRICTS, FACILITY_FILES, not_in_source, read_truth
 
 from loaders import model
 from loaders.facilities import prepare_facilities
@@ -27,18 +27,6 @@ from loaders.working_areas import prepare_working_areas
 
 pytestmark = pytest.mark.slow
 
-DISTRICTS = ["32.06", "32.05", "32.12", "17.02", "52.71"]
-FACILITY_FILES = {
-    "32.06": ["fasilitas_32.06.xlsx"],
-    "32.05": ["puskesmas_32.05.csv", "pustu_32.05.csv", "posyandu_32.05.csv"],
-    "32.12": ["fasilitas_32.12.xlsx"],
-    "17.02": ["fasilitas_17.02.xlsx"],
-    "52.71": ["puskesmas_52.71.csv", "pustu_52.71.csv", "posyandu_52.71.csv"],
-}
-# Defects listed in a truth file that are not in the data file itself (checked below, so
-# the exemption cannot hide a regression): truth_32.06 lists PSY-3206-02355 as a duplicate
-# posyandu row, but fasilitas_32.06.xlsx holds that code exactly once.
-NOT_IN_SOURCE = {("32.06", "posyandu_duplicate_rows"): {"PSY-3206-02355"}}
 
 
 @dataclass
@@ -81,7 +69,7 @@ def run(request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory: pyt
     kab = request.param
     data = shared_data / "fasilitas"
     store = Store(tmp_path_factory.mktemp(f"kab{kab}") / "ilp.gpkg")
-    result = DistrictRun(kab, json.loads((data / f"truth_{kab}.json").read_text()), store)
+    result = DistrictRun(kab, read_truth(shared_data, kab), store)
     _commit_boundaries(store, shared_data / "boundaries" / f"desa_{kab}.geojson")
     for name in FACILITY_FILES[kab]:
         result.facilities.append(_timed(result, name, prepare_facilities, data / name))
@@ -93,7 +81,7 @@ def run(request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory: pyt
 
 
 def _planted(run: DistrictRun, key: str) -> set[str]:
-    return set(run.truth["planted"][key]) - NOT_IN_SOURCE.get((run.kab, key), set())
+    return set(run.truth["planted"][key]) - not_in_source(run.kab, key)
 
 
 def test_swapped_coordinates_are_fixed(run: DistrictRun) -> None:
@@ -111,7 +99,7 @@ def test_missing_coordinates_are_reported(run: DistrictRun) -> None:
 def test_duplicate_rows_are_reported(run: DistrictRun) -> None:
     assert set(run.issues("duplikat_kode")) == _planted(run, "posyandu_duplicate_rows")
     layer = run.store.read_fasilitas()
-    for code in NOT_IN_SOURCE.get((run.kab, "posyandu_duplicate_rows"), set()):
+    for code in not_in_source(run.kab, "posyandu_duplicate_rows"):
         assert (layer["kode"] == code).sum() == 1, f"{code} is now duplicated in the source: drop the exemption"
 
 
