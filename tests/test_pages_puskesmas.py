@@ -160,6 +160,10 @@ def test_priority_order_on_a_tiny_store(monkeypatch: pytest.MonkeyPatch, tmp_pat
     shown = dataframe_with_column(at, "Yang perlu dibenahi")
     assert tuple(shown["Desa"]) == TINY_PRIORITY
     assert shown["Yang perlu dibenahi"].tolist() == ["Pustu dan posyandu"] * 3 + ["Pustu aktif"]
+    config = next(json.loads(f.proto.columns) for f in at.main.dataframe if "No." in f.value.columns)
+    # "No." stays as narrow as its digits: pinned, since a stretched table widens every other column
+    assert config["No."] == {"width": 52, "pinned": True, "type_config": {"type": "number", "format": "%d"}}
+    assert config["Kesenjangan"]["width"] > config["Yang perlu dibenahi"]["width"] > config["No."]["width"]
     reasons = shown["Kesenjangan"].tolist()
     assert reasons[0].startswith("pustu aktif terdekat 4,0 km; 1 dari 1 posyandu tidak aktif")
     assert "belum ada posyandu" in reasons[1]

@@ -96,9 +96,19 @@ def priority_styler(ranked: pd.DataFrame) -> pd.io.formats.style.Styler:
     return styler.apply(lambda _column: colours, subset=[label])
 
 
+# Priority list: column -> width in px (grown in proportion). A stretched st.dataframe widens every
+# column that is not pinned, so "No." (three digits) is pinned at its width; the rest share the room.
+RANK_WIDTH_PX = 52
+PRIORITY_WIDTHS: dict[str, int] = {"nama_desa": 150, "tindakan": 170, "alasan": 420}
+
+
 def priority_column_config() -> dict[str, object]:
-    """Column widths of the priority list (the reason text gets the room)."""
-    return {column_title("peringkat"): st.column_config.Column(width="small")}
+    """Column widths of the priority list: a narrow pinned "No.", the reason text gets the room."""
+    config: dict[str, object] = {
+        column_title("peringkat"): st.column_config.NumberColumn(width=RANK_WIDTH_PX, pinned=True, format="%d")
+    }
+    config.update({column_title(c): st.column_config.Column(width=w) for c, w in PRIORITY_WIDTHS.items()})
+    return config
 
 
 # -- facility tables ------------------------------------------------------------------------
