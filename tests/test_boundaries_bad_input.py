@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+from cli_support import run_cli, store_state
 from shapely.geometry import Point, Polygon
 
 from loaders import model
@@ -22,8 +21,6 @@ from loaders.boundaries import prepare_boundaries
 from loaders.exceptions import InputError
 from loaders.prepared import commit_prepared
 from loaders.store import Store
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 def square(x: float, y: float, size: float = 0.01) -> Polygon:
@@ -202,24 +199,16 @@ def filled_store(store_template: Path, tmp_path: Path) -> Store:
     return Store(tmp_path / "store" / "ilp.gpkg")
 
 
-def _state(store: Store) -> tuple[bytes, list[str], list[str]]:
-    return (
-        store.path.read_bytes(),
-        sorted(p.name for p in store.snapshot_dir.iterdir()),
-        sorted(p.name for p in store.path.parent.iterdir()),
-    )
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_file_refused_store_unchanged(case: str, tmp_path: Path, filled_store: Store) -> None:
     make, message = CASES[case]
     folder = tmp_path / "masukan"
     folder.mkdir()
     path = make(folder)
-    before = _state(filled_store)
+    before = store_state(filled_store)
     with pytest.raises(InputError, match=message):
         commit_prepared(filled_store, prepare_boundaries(path, store=filled_store))
-    assert _state(filled_store) == before
+    assert store_state(filled_store) == before
     assert filled_store.version() == 1
 
 
@@ -234,13 +223,13 @@ def test_every_bad_file_exits_2_from_the_cli(
     folder = tmp_path / "masukan"
     folder.mkdir()
     path = make(folder)
-    before = _state(filled_store)
+    before = store_state(filled_store)
     code = cli.main(["import", "boundaries", str(path), "--store", str(filled_store.path)])
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.startswith("Galat: ")
     assert re.search(message, err, flags=re.S), err
-    assert _state(filled_store) == before
+    assert store_state(filled_store) == before
 
 
 CLI_CASES = ["empty_file", "html_as_geojson", "duplicate_codes", "unknown_extension", "zip_slip"]
@@ -253,17 +242,10 @@ def test_cli_exit_code_2_and_message(case: str, tmp_path: Path, filled_store: St
     folder = tmp_path / "masukan"
     folder.mkdir()
     path = make(folder)
-    before = _state(filled_store)
-    result = subprocess.run(
-        [sys.executable, "cli.py", "import", "boundaries", str(path), "--store", str(filled_store.path)],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    before = store_state(filled_store)
+    result = run_cli("import", "boundaries", str(path), "--store", str(filled_store.path))
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("Galat: ")
     assert re.search(message, result.stderr, flags=re.S), result.stderr
     assert result.stdout == ""
-    assert _state(filled_store) == before
+    assert store_state(filled_store) == before

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import PROJECT_DIR, run_cli
 
 import cli
 from loaders import model
 from loaders.store import ChangeRecord, Store, file_sha256
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 COMMANDS = ("import", "versions", "restore", "demo", "gaps", "summary", "quality")
-
-
-def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "cli.py", *args],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=120,
-    )
 
 
 def _store_with_two_versions(path: Path) -> Store:
@@ -37,7 +23,7 @@ def _store_with_two_versions(path: Path) -> Store:
 
 
 def test_main_help_lists_every_command() -> None:
-    result = _run("--help")
+    result = run_cli("--help")
     assert result.returncode == 0
     for command in COMMANDS:
         assert command in result.stdout
@@ -108,7 +94,7 @@ def test_store_from_environment(
 def test_restore_of_a_missing_version_is_bad_input(tmp_path: Path) -> None:
     store = _store_with_two_versions(tmp_path / "s.gpkg")
     before = file_sha256(store.path)
-    result = _run("restore", "99", "--store", str(store.path))
+    result = run_cli("restore", "99", "--store", str(store.path))
     assert result.returncode == 2
     assert result.stderr.strip() == "Galat: Versi 99 tidak ditemukan. Versi yang tersedia: 1, 2."
     assert result.stdout == ""
@@ -144,7 +130,7 @@ def test_import_bad_input_exits_2(
 
 def test_demo_command_writes_the_demo(tmp_path: Path) -> None:
     store = tmp_path / "demo.gpkg"
-    result = _run("demo", "--store", str(store))
+    result = run_cli("demo", "--store", str(store))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Data contoh (sintetis) ditulis ke {store} sebagai versi data 1."
     written = Store(store)

@@ -17,19 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 import pytest
+from cli_support import PROJECT_DIR, run_cli
 
 from loaders.store import Store, file_sha256
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEMO = PROJECT_DIR / "data" / "demo.gpkg"
 
 pytest.importorskip("loaders.boundaries", reason="loaders.boundaries (the boundary importer) is not written yet")
-
-
-def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "cli.py", *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=False, env=env
-    )
 
 
 def _boundary_file(path: Path, *, kecamatan: int) -> Path:
@@ -56,7 +50,7 @@ def test_killed_import_leaves_store_intact_and_restore_works(tmp_path: Path) -> 
     small = _boundary_file(tmp_path / "batas_kecil.geojson", kecamatan=3)
     full = _boundary_file(tmp_path / "batas_lengkap.geojson", kecamatan=15)
 
-    first = _cli("import", "boundaries", str(small), "--store", str(store.path))
+    first = run_cli("import", "boundaries", str(small), "--store", str(store.path))
     assert first.returncode == 0, first.stderr
     assert store.version() == 1
     version_1 = store.read_desa()
@@ -87,13 +81,13 @@ def test_killed_import_leaves_store_intact_and_restore_works(tmp_path: Path) -> 
     assert store.read_desa().geometry.equals(version_1.geometry)
     assert sorted(p.name for p in store.snapshot_dir.iterdir()) == ["v00001.gpkg"]
 
-    second = _cli("import", "boundaries", str(full), "--store", str(store.path))
+    second = run_cli("import", "boundaries", str(full), "--store", str(store.path))
     assert second.returncode == 0, second.stderr
     assert "tersimpan sebagai versi data 2" in second.stdout
     assert not staging.exists()  # the dead process's leftover is cleaned up
     assert len(store.read_desa()) == 200
 
-    restored = _cli("restore", "1", "--store", str(store.path))
+    restored = run_cli("restore", "1", "--store", str(store.path))
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.strip() == "Versi 1 dipulihkan sebagai versi data 3."
     pd.testing.assert_frame_equal(store.read_desa().drop(columns="geometry"), version_1.drop(columns="geometry"))

@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -21,6 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_support import run_cli, store_state
 from tabular_fixtures import store_with_desa, write_text
 
 from loaders.exceptions import InputError
@@ -31,7 +30,6 @@ from loaders.store import Store
 from loaders.tables import MAX_BYTES_TABEL, MEGABYTE
 from loaders.working_areas import prepare_working_areas
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 REPORT_HEADER = "kode_posyandu;bulan;buka;kader_hadir;balita;ibu_hamil;usia_sekolah_remaja;usia_produktif;lansia\n"
 
 
@@ -57,10 +55,6 @@ def store(template: Store, tmp_path: Path) -> Store:
     store = Store(folder / template.path.name)
     assert store.version() == 3
     return store
-
-
-def snapshot(store: Store) -> tuple[bytes, int, list[str]]:
-    return store.path.read_bytes(), store.version(), sorted(p.name for p in store.snapshot_dir.iterdir())
 
 
 def _merged_header_xlsx(path: Path) -> Path:
@@ -261,10 +255,10 @@ def test_refused_and_store_unchanged(case: str, tmp_path: Path, store: Store) ->
     folder = tmp_path / "masukan"
     folder.mkdir()
     path = make(folder)
-    before = snapshot(store)
+    before = store_state(store)
     with pytest.raises(InputError, match=message):
         prepare(path, store)
-    assert snapshot(store) == before
+    assert store_state(store) == before
 
 
 # Refused through argparse itself (its own message), not through the importers.
@@ -282,13 +276,13 @@ def test_every_refused_input_exits_2_from_the_cli(
     folder = tmp_path / "masukan"
     folder.mkdir()
     path = make(folder)
-    before = snapshot(store)
+    before = store_state(store)
     code = cli.main(["import", importer.kind, str(path), "--store", str(store.path), *importer.cli_args()])
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.startswith("Galat: ")
     assert re.search(message, err, flags=re.S), err
-    assert snapshot(store) == before
+    assert store_state(store) == before
 
 
 def test_hundred_megabyte_csv_is_refused_quickly(tmp_path: Path, store: Store) -> None:
@@ -300,21 +294,21 @@ def test_hundred_megabyte_csv_is_refused_quickly(tmp_path: Path, store: Store) -
         for _ in range(100):
             handle.write(chunk)
     assert path.stat().st_size > 100 * MEGABYTE > MAX_BYTES_TABEL
-    before = snapshot(store)
+    before = store_state(store)
     start = time.perf_counter()
     with pytest.raises(InputError, match=r"posyandu_besar\.csv berukuran 100 MB, melebihi batas 50 MB.*Pecah berkas"):
         prepare_facilities(path, store=store)
     assert time.perf_counter() - start < 1.0
-    assert snapshot(store) == before
+    assert store_state(store) == before
 
 
 # -- odd but usable inputs: imported with warnings; preparing writes nothing ---------------
 def test_html_and_script_in_names_are_stored_verbatim(tmp_path: Path, store: Store) -> None:
     name = '<img src=x onerror="alert(1)"><script>alert("x")</script> & Posyandu'
     path = write_text(tmp_path / "posyandu.csv", f"Kode Posyandu;Nama Posyandu;Alamat\nPSY-2;{name};<b>Jl. Raya</b>\n")
-    before = snapshot(store)
+    before = store_state(store)
     prepared = prepare_facilities(path, store=store)
-    assert snapshot(store) == before
+    assert store_state(store) == before
     commit_prepared(store, prepared)
     stored = store.read_fasilitas().set_index("id_fasilitas")
     assert stored.loc["PSY-2", "nama"] == name
@@ -327,9 +321,9 @@ def test_garbage_in_every_coordinate_cell(tmp_path: Path, store: Store) -> None:
         "A;Satu;abc;def\nB;Dua;-7..4;108\nC;Tiga;=A1;#N/A\nD;Empat;0;0\n"
     )
     path = write_text(tmp_path / "posyandu.csv", text)
-    before = snapshot(store)
+    before = store_state(store)
     prepared = prepare_facilities(path, store=store)
-    assert snapshot(store) == before
+    assert store_state(store) == before
     report = prepared.report
     assert (report.diterima, report.ditolak) == (4, 0)
     bad = [i for i in report.masalah if i.jenis == "koordinat_tidak_sah"]
@@ -354,9 +348,9 @@ def test_merged_title_and_formula_column_are_read_with_a_note(tmp_path: Path, st
     sheet.append(["PSY-2", "Melati", -7.45, 108.05, "=2+3"])
     path = tmp_path / "posyandu.xlsx"
     book.save(path)
-    before = snapshot(store)
+    before = store_state(store)
     prepared = prepare_facilities(path, store=store)
-    assert snapshot(store) == before
+    assert store_state(store) == before
     row = prepared.layers["fasilitas"].set_index("id_fasilitas").loc["PSY-2"]
     assert (row["baris_sumber"], row["lat"], row["lon"]) == (4, -7.45, 108.05)
     assert any(
@@ -401,16 +395,9 @@ def test_cli_exit_code_2_and_message(case: str, tmp_path: Path, store: Store) ->
     folder = tmp_path / "masukan"
     folder.mkdir()
     path = make(folder)
-    before = snapshot(store)
-    result = subprocess.run(
-        [sys.executable, "cli.py", "import", kind, str(path), "--store", str(store.path), *extra],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    before = store_state(store)
+    result = run_cli("import", kind, str(path), "--store", str(store.path), *extra)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("Galat: ")
     assert re.search(message, result.stderr), result.stderr
-    assert snapshot(store) == before
+    assert store_state(store) == before
