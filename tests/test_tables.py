@@ -212,6 +212,18 @@ def test_normalise_header(text: str, expected: str) -> None:
     assert normalise_header(text) == expected
 
 
+# The report's canonical header, each column mapped to the field of the same name.
+LAPORAN_COLUMNS = [
+    "kode_posyandu",
+    "bulan",
+    "buka",
+    "kader_hadir",
+    "balita",
+    "ibu_hamil",
+    "usia_sekolah_remaja",
+    "usia_produktif",
+    "lansia",
+]
 DISTRICT_SHAPES = [
     # Tasikmalaya / Rejang Lebong xlsx, Garut ; CSV, Mataram BOM CSV: the same headers
     (
@@ -266,31 +278,8 @@ DISTRICT_SHAPES = [
     ),
     (
         "laporan",
-        [
-            "kode_posyandu",
-            "bulan",
-            "buka",
-            "kader_hadir",
-            "balita",
-            "ibu_hamil",
-            "usia_sekolah_remaja",
-            "usia_produktif",
-            "lansia",
-        ],
-        {
-            c: c
-            for c in [
-                "kode_posyandu",
-                "bulan",
-                "buka",
-                "kader_hadir",
-                "balita",
-                "ibu_hamil",
-                "usia_sekolah_remaja",
-                "usia_produktif",
-                "lansia",
-            ]
-        },
+        LAPORAN_COLUMNS,
+        {c: c for c in LAPORAN_COLUMNS},
     ),
     (
         "wilayah_kerja",
