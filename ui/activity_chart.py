@@ -28,11 +28,27 @@ GROUP_COLORS: Final[dict[str, str]] = {
     "lansia": "#0072B2",
 }
 OPEN_LINE_COLOR: Final = "#222222"
+MAX_TICKS: Final = 6  # about this many ticks on each y axis
 
 
 def group_label(group: str, *, lang: str | None = None) -> str:
     """Label of a life-cycle group column (``ibu_hamil`` -> ``Ibu hamil``)."""
     return t(f"siklus.{group}", lang=lang)
+
+
+def integer_step(top: float, *, ticks: int = MAX_TICKS) -> int:
+    """A whole-number tick step (1, 2, 5, 10, 20, 50, ...) giving at most about ``ticks`` ticks up to ``top``.
+
+    Counts (visits, posyandu) get whole-number ticks only: plotly's own step
+    for 0-12 is 2.5, printed rounded as 0, 2, 5, 7, 10, 12.
+    """
+    wanted = max(float(top), 1.0) / ticks
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * magnitude >= wanted:
+                return factor * magnitude
+        magnitude *= 10
 
 
 def activity_chart(monthly: pd.DataFrame, *, large: bool = False) -> go.Figure:
@@ -78,6 +94,8 @@ def activity_chart(monthly: pd.DataFrame, *, large: bool = False) -> go.Figure:
         )
     )
     top = max([1, *opened])
+    visits = frame[list(GROUPS)].astype("int64").sum(axis=1)
+    most_visits = int(visits.max()) if len(visits) else 0
     fig.update_layout(
         barmode="stack",
         separators=SEPARATORS,
@@ -86,14 +104,24 @@ def activity_chart(monthly: pd.DataFrame, *, large: bool = False) -> go.Figure:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         font={"size": 17 if large else 13},
         plot_bgcolor="#ffffff",
-        yaxis={"title": t("desap.chart.kunjungan"), "tickformat": ",d", "gridcolor": "#e5e5e5"},
+        yaxis={
+            "title": t("desap.chart.kunjungan"),
+            "tickformat": ",d",
+            "gridcolor": "#e5e5e5",
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": integer_step(most_visits),
+            "rangemode": "tozero",
+        },
         yaxis2={
             "title": t("desap.chart.buka"),
             "overlaying": "y",
             "side": "right",
             "range": [0, top + 1],
-            "tickformat": ",d",
-            "dtick": 1 if top <= 10 else None,
+            "tickformat": "d",
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": integer_step(top),
             "showgrid": False,
         },
         xaxis={"type": "category"},
