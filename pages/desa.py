@@ -5,7 +5,8 @@ a table, ``?desa=...`` in the address) or the selectbox. Shown: its status in
 the chosen month, the distance to the nearest active pustu, a map with its
 own pustu and posyandu and its puskesmas, its facilities, the monthly
 posyandu visits per life-cycle group, and the data-quality notes about it or
-its facilities.
+its facilities. In presentation mode: the picker above a tall map of the
+desa, its name, status and figures beside it (like the Puskesmas page).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import activity_chart, context, data, layout, maps, picker
+from ui import activity_chart, context, data, layout, maps, picker, views
 from ui import drilldown as dd
 from ui import drilldown_views as dv
 from ui import quality_view as qv
@@ -32,7 +33,10 @@ labels = {
     for k, n, c in zip(everything["kode_desa"], everything["nama_desa"], everything["nama_kecamatan"], strict=True)
 }
 candidates = sorted(ctx.kode_desa(), key=lambda k: (labels.get(k, k), k))
-chosen = picker.choose_desa(ctx, candidates, labels)
+presentasi = ctx.state.presentasi
+columns = views.presentation_columns() if presentasi else None
+with columns[1] if columns else st.container():
+    chosen = picker.choose_desa(ctx, candidates, labels, compact=presentasi)
 if chosen is None:
     st.info(t("desap.none"), icon=":material/home_pin:")
     st.stop()
@@ -40,50 +44,67 @@ row = everything[everything["kode_desa"] == chosen].iloc[0]
 names = dd.desa_names(everything)
 kode_puskesmas = None if pd.isna(row["kode_puskesmas"]) else str(row["kode_puskesmas"])
 
-title, badge = st.columns([3, 2], vertical_alignment="center")
-title.subheader(plain_markdown(row["nama_desa"]))
-with badge:
-    dv.status_badge(str(row["status"]))
-st.caption(
-    " · ".join(
-        [
-            t("desap.kode", kode=plain_markdown(chosen)),
-            t("desap.kecamatan", nama=plain_markdown(row["nama_kecamatan"])),
-            t("desap.puskesmas", nama=plain_markdown(row["puskesmas"]) if not pd.isna(row["puskesmas"]) else "–"),
-        ]
-    )
-)
 
-# -- status, facilities, distance -----------------------------------------------------------
-jarak = row["jarak_pustu_km"]
-pustu_col, posyandu_col, jarak_col = st.columns(3, border=True)
-pustu_col.metric(
-    t("col.pustu_aktif"), fmt_int(row["pustu_aktif"]), help=t("desap.pustu_help", total=fmt_int(row["pustu_total"]))
-)
-posyandu_col.metric(
-    t("map.tip.posyandu"),
-    f"{fmt_int(row['posyandu_aktif'])} / {fmt_int(row['posyandu_total'])}",
-    help=t(
-        "metric.pct_posyandu_aktif.help", min=ctx.rules.posyandu_min_bulan, jendela=ctx.rules.posyandu_jendela_bulan
-    ),
-)
-jarak_col.metric(
-    t("desap.jarak"), t("desap.jarak_none") if pd.isna(jarak) else fmt_km(jarak), help=t("desap.jarak_help")
-)
-if not pd.isna(jarak) and jarak > ctx.rules.jarak_maks_pustu_km:
-    st.warning(
-        t("desap.jauh", jarak=fmt_km(jarak), maks=fmt_km(ctx.rules.jarak_maks_pustu_km)), icon=":material/distance:"
+def _identity() -> None:
+    """The desa's name with its status badge beside it, then code, kecamatan and puskesmas."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.subheader(plain_markdown(row["nama_desa"]), width="content")
+        dv.status_badge(str(row["status"]))
+    st.caption(
+        " · ".join(
+            [
+                t("desap.kode", kode=plain_markdown(chosen)),
+                t("desap.kecamatan", nama=plain_markdown(row["nama_kecamatan"])),
+                t("desap.puskesmas", nama=plain_markdown(row["puskesmas"]) if not pd.isna(row["puskesmas"]) else "–"),
+            ]
+        )
     )
-if bool(row["ada_puskesmas"]):
-    key = "desap.ada_puskesmas_pustu" if ctx.rules.puskesmas_sebagai_pustu else "desap.ada_puskesmas"
-    st.caption(t(key))
 
-if ctx.state.presentasi:
-    big_map = dv.desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas, large=True)
-    maps.show_map(big_map, key="desa_peta_besar", height=470)
+
+def _facts(*, stacked: bool) -> None:
+    """Active pustu, active/total posyandu, distance to the nearest active pustu (cards), and their notes."""
+    jarak = row["jarak_pustu_km"]
+    boxes = [st.container(border=True) for _ in range(3)] if stacked else st.columns(3, border=True)
+    boxes[0].metric(
+        t("col.pustu_aktif"), fmt_int(row["pustu_aktif"]), help=t("desap.pustu_help", total=fmt_int(row["pustu_total"]))
+    )
+    boxes[1].metric(
+        t("map.tip.posyandu"),
+        f"{fmt_int(row['posyandu_aktif'])} / {fmt_int(row['posyandu_total'])}",
+        help=t(
+            "metric.pct_posyandu_aktif.help",
+            min=ctx.rules.posyandu_min_bulan,
+            jendela=ctx.rules.posyandu_jendela_bulan,
+        ),
+    )
+    boxes[2].metric(
+        t("desap.jarak"), t("desap.jarak_none") if pd.isna(jarak) else fmt_km(jarak), help=t("desap.jarak_help")
+    )
+    if not pd.isna(jarak) and jarak > ctx.rules.jarak_maks_pustu_km:
+        st.warning(
+            t("desap.jauh", jarak=fmt_km(jarak), maks=fmt_km(ctx.rules.jarak_maks_pustu_km)),
+            icon=":material/distance:",
+        )
+    if bool(row["ada_puskesmas"]):
+        key = "desap.ada_puskesmas_pustu" if ctx.rules.puskesmas_sebagai_pustu else "desap.ada_puskesmas"
+        st.caption(t(key))
+
+
+# -- presentation: the picker above a tall map, the desa's figures beside it ------------------------
+if columns is not None:
+    with columns[0]:
+        _identity()
+        _facts(stacked=True)
+    with columns[1]:
+        big_map = dv.desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas, large=True)
+        maps.show_map(big_map, key="desa_peta_besar", height=layout.PRESENTATION_MAP_HEIGHT - layout.PICKER_PX)
     st.stop()
 
-left, right = st.columns(2, gap="medium")
+_identity()
+_facts(stacked=False)
+
+# -- map beside the facility tables (the tables get a little more room: five columns) ---------------
+left, right = st.columns([5, 6], gap="medium")
 with left:
     st.subheader(t("desap.map"))
     maps.show_map(dv.desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas), key="desa_peta", height=460)
@@ -103,6 +124,7 @@ with right:
             dv.posyandu_styler(posyandu, jendela=ctx.rules.posyandu_jendela_bulan, compact=True),
             key="desa_tabel_posyandu",
             rows=len(posyandu),
+            columns=dv.posyandu_compact_columns(),
         )
 
 # -- monthly activity per life-cycle group ---------------------------------------------------------

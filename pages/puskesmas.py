@@ -21,8 +21,6 @@ from ui.fmt import fmt_int, fmt_month
 from ui.i18n import get_language, t
 from ui.table_format import plain_markdown
 
-PICKER_PX = 62  # presentation mode: the picker above the map takes this much of the map's height
-
 ctx = context.current()
 layout.page_header(ctx, t("page.puskesmas"))
 if not (layout.require_data(ctx) and layout.require_month(ctx)):
@@ -48,7 +46,7 @@ if columns is not None:
         kode_desa,
         facilities=True,
         map_key="pkm_peta_besar",
-        height=layout.PRESENTATION_MAP_HEIGHT - PICKER_PX,
+        height=layout.PRESENTATION_MAP_HEIGHT - layout.PICKER_PX,
         columns=columns,
         values=dv.area_card_values(ctx, kode_desa, shown=views.key_cards()),
     )

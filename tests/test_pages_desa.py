@@ -73,7 +73,7 @@ def test_chart_and_facility_tables(app_on_demo: Path) -> None:
     assert t("desap.posyandu", n=len(posyandu)) in texts(at.main.subheader)
     shown = next(f.value for f in at.main.dataframe if "Laporan terakhir" in f.value.columns)
     assert shown["Posyandu"].tolist() == posyandu["nama"].tolist()
-    assert list(shown.columns) == ["Posyandu", "Aktif", "Bulan buka", "Laporan terakhir", "Lapor bulan ini"]
+    assert list(shown.columns) == ["Posyandu", "Aktif", "Bulan buka", "Laporan terakhir"]
     assert shown["Bulan buka"].tolist() == posyandu["bulan_buka"].astype(int).tolist()  # shown as "n/12"
     monthly = drilldown.monthly_by_group(cov.posyandu_monthly(kode_desa=kode), months=cov.months)
     assert monthly["balita"].sum() > 0 and len(monthly) == len(cov.months)
@@ -198,6 +198,26 @@ def test_monthly_by_group_sums_per_month_with_missing_months() -> None:
     assert table["lansia"].tolist() == [1, 0, 5]
 
 
+def test_presentation_mode_picker_above_a_tall_map_figures_beside_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+
+    from ui.layout import PICKER_PX, PRESENTATION_MAP_HEIGHT
+
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    at = run_page(DESA_PAGE, {"desa": "99.01.01.2005", "mode": "presentasi"})  # Desa E: pustu 4 km away
+    picker = at.selectbox(key="ilp_w_pilih_desa")
+    assert picker.value == "99.01.01.2005" and picker.proto.label_visibility.value == 2  # collapsed
+    assert "Desa E" in texts(at.main.subheader)
+    assert metric_values(at) == {"Pustu aktif": "0", "Posyandu aktif / total": "0 / 1", JARAK: fmt_km(4.0)}
+    components = at.get("component_instance")
+    assert len(components) == 1
+    assert json.loads(components[0].proto.json_args)["height"] == PRESENTATION_MAP_HEIGHT - PICKER_PX
+    assert not at.main.dataframe and not at.get("plotly_chart")
+
+
 @pytest.mark.parametrize("page", ["pages/desa.py", "pages/puskesmas.py"])
 def test_presentation_mode_shows_map_without_tables(app_on_demo: Path, page: str) -> None:
     cov = coverage_of(DEMO)
@@ -234,7 +254,8 @@ def test_compact_posyandu_table_shows_months_open_of_the_window() -> None:
         }
     )
     html = posyandu_styler(rows, jendela=12, compact=True).to_html()
-    assert ">10/12<" in html and ">Sep 2026<" in html and ">Tidak<" in html and "PSY-1" not in html
+    assert ">10/12<" in html and ">Sep 2026<" in html and ">Ya<" in html and "PSY-1" not in html
+    assert "Lapor bulan ini" not in html  # the last report month already says it; the table fits half a page
     full = posyandu_styler(rows, jendela=12).to_html()
     assert "Bulan buka (12 bln terakhir)" in full and "PSY-1" in full and "Desa Satu" in full
 

@@ -23,11 +23,10 @@ from ui import drilldown
 from ui.drilldown_views import priority_reason
 from ui.fmt import fmt_int, fmt_pct
 from ui.i18n import t
-from ui.layout import PRESENTATION_MAP_HEIGHT
+from ui.layout import PICKER_PX, PRESENTATION_MAP_HEIGHT
 from ui.state import ViewState, serialise
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo.gpkg"
-PICKER_PX = 62  # pages/puskesmas.py: the picker's share of the presentation map's height
 NAN = float("nan")
 
 

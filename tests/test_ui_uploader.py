@@ -92,3 +92,10 @@ def test_english_interface_texts() -> None:
     assert _content_of(css, BUTTON_TEXT) == ["Choose a file"]
     assert _content_of(css, INSTRUCTIONS_TEXT)[0] == "Drag a file here · max. 200 MB per file"
     assert "File refused: larger than 200 MB." in css
+
+
+@pytest.mark.parametrize(("large", "size"), [(False, "0.875rem"), (True, "1.05rem")])
+def test_text_size_follows_presentation_mode(large: bool, size: str) -> None:
+    css = uploader_css(server_limit_mb=200, lang="id", large=large)
+    assert f'content: "Pilih berkas"; font-size: {size};' in css
+    assert f"flex-basis: 100%; font-size: {size};" in css

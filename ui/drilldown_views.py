@@ -140,7 +140,8 @@ def posyandu_table(ctx: PageContext, kode_desa: Sequence[str], names: Mapping[st
 def posyandu_styler(rows: pd.DataFrame, *, jendela: int, compact: bool = False) -> pd.io.formats.style.Styler:
     """Posyandu table: name, code, desa, active, months open in the window, last report, reporting.
 
-    ``compact`` (one desa, half a page wide): no code and desa columns, months open as "10/12".
+    ``compact`` (one desa, half a page wide): no code, desa and "reported this month" columns (the
+    last report month says it), months open as "10/12"; widths from :func:`posyandu_compact_columns`.
     """
     shown = rows.assign(
         aktif=yes_no(rows["aktif"]),
@@ -149,12 +150,25 @@ def posyandu_styler(rows: pd.DataFrame, *, jendela: int, compact: bool = False) 
     )
     titles = {"nama": t("kol.nama_posyandu"), "kode": t("kol.kode_posyandu")}
     if compact:
-        columns = ["nama", "aktif", "bulan_buka", "laporan_terakhir", "lapor_bulan_ini"]
+        columns = list(POSYANDU_COMPACT_WIDTHS)
         titles["bulan_buka"] = t("kol.bulan_buka_dari")
         return styled(shown, columns, titles=titles, formats={"bulan_buka": lambda v: f"{fmt_int(v)}/{jendela}"})
     columns = ["nama", "kode", "desa", "aktif", "bulan_buka", "laporan_terakhir", "lapor_bulan_ini"]
     titles["bulan_buka"] = t("kol.bulan_buka", jendela=jendela)
     return styled(shown, columns, integers=["bulan_buka"], titles=titles)
+
+
+# The compact posyandu table (Desa page, beside the map): column -> width in px (grown to the table's width)
+POSYANDU_COMPACT_WIDTHS: dict[str, int] = {"nama": 160, "aktif": 55, "bulan_buka": 90, "laporan_terakhir": 120}
+
+
+def posyandu_compact_columns() -> dict[str, object]:
+    """Column widths of the compact posyandu table (keyed by its headers)."""
+    titles = {"nama": t("kol.nama_posyandu"), "bulan_buka": t("kol.bulan_buka_dari")}
+    return {
+        titles.get(column) or column_title(column): st.column_config.Column(width=width)
+        for column, width in POSYANDU_COMPACT_WIDTHS.items()
+    }
 
 
 def stopped_styler(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
@@ -192,10 +206,12 @@ def desa_table_styler(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     return styler.apply(lambda _column: colours, subset=[column_title("status")])
 
 
-def show_table(styler: pd.io.formats.style.Styler, *, key: str, rows: int) -> None:
-    """``st.dataframe`` of a styled table, at most :data:`TABLE_HEIGHT` pixels high."""
+def show_table(
+    styler: pd.io.formats.style.Styler, *, key: str, rows: int, columns: dict[str, object] | None = None
+) -> None:
+    """``st.dataframe`` of a styled table, at most :data:`TABLE_HEIGHT` pixels high (``columns``: column config)."""
     height = min(TABLE_HEIGHT, 38 + 35 * max(rows, 1))
-    st.dataframe(styler, key=key, hide_index=True, width="stretch", height=height)
+    st.dataframe(styler, key=key, hide_index=True, width="stretch", height=height, column_config=columns)
 
 
 # -- maps -------------------------------------------------------------------------------------

@@ -62,26 +62,29 @@ h1 {{ font-size: 2.1rem !important; padding: 0 0 0.2rem !important; }}
 [data-testid="stSelectbox"] [role="group"] {{ min-height: 3rem !important; }}
 [data-testid="stSelectbox"] input[role="combobox"] {{ font-size: 1.35rem !important; }}
 [role="listbox"] [role="option"] {{ font-size: 1.2rem !important; }}
+[data-testid="stTab"] p, [data-testid="stButtonGroup"] button p {{ font-size: 1.1rem !important; }}
 </style>
 """
 PRESENTATION_MAP_HEIGHT: Final = 590  # px: title, then key cards beside the map, fit 1280x720
+PICKER_PX: Final = 62  # px of that height a picker above the map takes (Puskesmas, Desa pages)
 MAX_LISTED_NAMES: Final = 3
 NOTE_VALUE_MAX: Final = 60
 
 
 def apply_base_style() -> None:
     """Compact page furniture of every page (normal mode; presentation mode adds its own)."""
-    st.html(BASE_CSS + _uploader_style())
+    st.html(BASE_CSS + _uploader_style(large=False))
 
 
 def apply_presentation_mode() -> None:
     """Hide the sidebar and controls, enlarge type (presentation mode)."""
-    st.html(PRESENTATION_CSS + _uploader_style())
+    st.html(PRESENTATION_CSS + _uploader_style(large=True))
 
 
-def _uploader_style() -> str:
+def _uploader_style(*, large: bool) -> str:
     """The file uploader's texts in the interface language, with the real size limits."""
-    return uploader_css(server_limit_mb=int(st.get_option("server.maxUploadSize")), lang=get_language())
+    limit = int(st.get_option("server.maxUploadSize"))
+    return uploader_css(server_limit_mb=limit, lang=get_language(), large=large)
 
 
 def sidebar_data_label(ctx: PageContext) -> None:
@@ -140,7 +143,7 @@ def page_header(ctx: PageContext, title: str, *, note: str | None = None) -> Non
     with left:
         if scope:
             st.caption(scope)
-    with right:
+    with right, st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
         if ctx.is_demo:
             st.badge(t("data.demo"), icon=":material/science:", color="orange", help=t("data.demo_help"))
         if ctx.state.presentasi:

@@ -93,7 +93,9 @@ def _desa_changed() -> None:
     session.set_desa(st.session_state.get(DESA_WIDGET))
 
 
-def choose_desa(ctx: PageContext, candidates: Sequence[str], names: Mapping[str, str]) -> str | None:
+def choose_desa(
+    ctx: PageContext, candidates: Sequence[str], names: Mapping[str, str], *, compact: bool = False
+) -> str | None:
     """Draw the desa selectbox over ``candidates`` (plus the selected desa); return the choice.
 
     Parameters
@@ -104,6 +106,8 @@ def choose_desa(ctx: PageContext, candidates: Sequence[str], names: Mapping[str,
         kode_desa offered (e.g. those matching the filters), in display order.
     names
         kode_desa -> "Desa, Kecamatan" display text.
+    compact
+        Hide the label (presentation mode, where the picker sits above the map).
     """
     current = ctx.state.desa
     codes = list(candidates)
@@ -118,5 +122,6 @@ def choose_desa(ctx: PageContext, candidates: Sequence[str], names: Mapping[str,
         placeholder=t("desap.pilih_placeholder"),
         key=DESA_WIDGET,
         on_change=_desa_changed,
+        label_visibility="collapsed" if compact else "visible",
     )
     return str(chosen) if chosen else None

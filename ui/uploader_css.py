@@ -35,6 +35,7 @@ KIND_LIMITS: Final[dict[str, int | None]] = {
     "reports": MAX_BYTES_LAPORAN,
 }
 STYLE_ID: Final = "ilp-unggah"
+TEXT_SIZE: Final = {False: "0.875rem", True: "1.05rem"}  # Streamlit's small text; presentation mode
 
 DROPZONE: Final = '[data-testid="stFileUploaderDropzone"]'
 BUTTON_TEXT: Final = f'{DROPZONE} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p'
@@ -70,7 +71,7 @@ def _replace(selector: str, text: str, *, size: str) -> str:
     )
 
 
-def uploader_css(*, server_limit_mb: int, lang: str | None = None) -> str:
+def uploader_css(*, server_limit_mb: int, lang: str | None = None, large: bool = False) -> str:
     """The ``<style>`` block that draws the uploader's texts in the interface language.
 
     Parameters
@@ -79,6 +80,8 @@ def uploader_css(*, server_limit_mb: int, lang: str | None = None) -> str:
         Streamlit's ``server.maxUploadSize`` (MB): the limit of any upload.
     lang
         Interface language (default: the run's language).
+    large
+        Bigger type (presentation mode).
 
     Returns
     -------
@@ -86,15 +89,16 @@ def uploader_css(*, server_limit_mb: int, lang: str | None = None) -> str:
         A ``<style id="ilp-unggah">`` element for ``st.html``.
     """
     limits = effective_limits(server_limit_mb)
+    size = TEXT_SIZE[large]
     parts = [
         f'<style id="{STYLE_ID}">',
-        _replace(BUTTON_TEXT, t("unggah.pilih", lang=lang), size="0.875rem"),
-        _replace(INSTRUCTIONS_TEXT, t("unggah.batas", lang=lang, mb=server_limit_mb), size="0.875rem"),
-        _replace(DRAG_TEXT, t("unggah.lepas", lang=lang), size="0.875rem"),
+        _replace(BUTTON_TEXT, t("unggah.pilih", lang=lang), size=size),
+        _replace(INSTRUCTIONS_TEXT, t("unggah.batas", lang=lang, mb=server_limit_mb), size=size),
+        _replace(DRAG_TEXT, t("unggah.lepas", lang=lang), size=size),
         f'{CHIPS}:has([aria-invalid="true"]) {{ flex-wrap: wrap; }}\n'
         f'{CHIPS}:has([aria-invalid="true"])::after {{ content: '
         f'{css_string(t("unggah.ditolak", lang=lang, mb=server_limit_mb))}; flex-basis: 100%; '
-        "font-size: 0.875rem; color: #b42318; }\n",
+        f"font-size: {size}; color: #b42318; }}\n",
     ]
     parts.extend(_kind_rules(limits, server_limit_mb, lang=lang))
     parts.append("</style>")
