@@ -22,7 +22,7 @@ from ui.fmt import fmt_int, fmt_pct
 from ui.history import log_view
 from ui.i18n import t
 from ui.quality_view import filter_findings
-from ui.rules_form import changed_rules, rule_label, rules_from_values
+from ui.rules_form import changed_rules, rule_caption, rule_label, rule_value_text, rules_from_values
 from ui.upload import issues_table, safe_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -299,6 +299,37 @@ def test_history_and_rules_helpers() -> None:
     with pytest.raises(InputError, match="Jendela posyandu aktif harus 1 sampai 36 bulan"):
         rules_from_values({"posyandu_jendela_bulan": 40})
     assert rule_label("jarak_maks_pustu_km", lang="en") == "Maximum distance to a pustu (km)"
+
+
+
+@pytest.mark.parametrize(
+    ("name", "ending"),
+    [
+        ("posyandu_jendela_bulan", "status aktif posyandu. Bawaan: 12."),
+        ("jarak_maks_pustu_km", "ditandai jauh. Bawaan: 5,0."),
+        ("puskesmas_sebagai_pustu", "terlayani pustu. Bawaan: tidak."),  # the help says it: not repeated
+        ("duplikat_radius_m", "dianggap duplikat. Bawaan: 50."),  # whole metres, as the input shows them
+    ],
+)
+def test_rule_caption_states_the_default_once(name: str, ending: str) -> None:
+    caption = rule_caption(name)
+    assert caption.count("Bawaan:") == 1
+    assert caption.endswith(ending)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "text"),
+    [
+        ("duplikat_radius_m", 50.0, "50"),
+        ("duplikat_radius_m", 125.5, "125,5"),
+        ("jarak_maks_pustu_km", 5.0, "5,0"),
+        ("jarak_maks_pustu_km", 2.25, "2,2"),
+        ("posyandu_min_bulan", 9, "9"),
+        ("puskesmas_sebagai_pustu", True, "Ya"),
+    ],
+)
+def test_rule_value_text(name: str, value: object, text: str) -> None:
+    assert rule_value_text(name, value) == text
 
 
 def test_no_data_at_all_still_imports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None) -> None:

@@ -317,6 +317,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "siklus.usia_produktif": ("Usia produktif", "Working-age adults"),
     "siklus.lansia": ("Lansia", "Older people"),
     "kol.peringkat": ("No.", "No."),
+    "kol.jarak_pustu_km": ("Jarak ke pustu aktif", "Distance to active pustu"),  # the values carry "km"
     "kol.tindakan": ("Yang perlu dibenahi", "What to fix"),
     "kol.alasan": ("Kesenjangan", "Gap"),
     "kol.nama_pustu": ("Pustu", "Pustu"),

@@ -121,7 +121,9 @@ def scope_text(ctx: PageContext) -> str:
     changed = rules_form.changed_rules(ctx.rules)
     if not changed:
         return line
-    listed = ", ".join(f"{rules_form.rule_label(n)} {rules_form.value_text(getattr(ctx.rules, n))}" for n in changed)
+    listed = ", ".join(
+        f"{rules_form.rule_label(n)} {rules_form.rule_value_text(n, getattr(ctx.rules, n))}" for n in changed
+    )
     return f"{line} · {t('scope.aturan', daftar=listed)}"
 
 

@@ -27,6 +27,8 @@ from ui.state import RULE_LIMITS
 K_RULES_NOTE: Final = "ilp_rules_note"  # i18n key of the message to show once
 K_RULES_REVISION: Final = "ilp_rules_rev"
 FLOAT_STEPS: Final[dict[str, float]] = {"jarak_maks_pustu_km": 0.5, "duplikat_radius_m": 10.0}
+FLOAT_DECIMALS: Final[dict[str, int]] = {"jarak_maks_pustu_km": 1, "duplikat_radius_m": 0}  # metres: whole
+FLOAT_FORMATS: Final[dict[str, str]] = {name: f"%.{d}f" for name, d in FLOAT_DECIMALS.items()}
 INTEGER_LIMITS: Final[dict[str, tuple[int, int]]] = {
     name: (int(low), int(high)) for name, (low, high) in RULE_LIMITS.items() if name not in FLOAT_STEPS
 }
@@ -47,13 +49,33 @@ def rule_help(name: str, *, lang: str | None = None) -> str:
     return entry.help_en if (lang or get_language()) == "en" else entry.help_id
 
 
-def value_text(value: object) -> str:
+def rule_caption(name: str) -> str:
+    """Help text of a rule followed by its default ("Bawaan: 12."), unless the help already states it."""
+    help_text = rule_help(name)
+    default_word = t("aturan.bawaan_nilai", nilai="").strip(" .")  # "Bawaan:" / "Default:"
+    if default_word in help_text:
+        return help_text
+    return f"{help_text} {t('aturan.bawaan_nilai', nilai=rule_value_text(name, getattr(Rules(), name)))}"
+
+
+def value_text(value: object, *, decimals: int = 1) -> str:
     """A rule value for display (Ya/Tidak, Indonesian decimals)."""
     if isinstance(value, bool):
         return t("umum.ya") if value else t("umum.tidak")
     if isinstance(value, float):
-        return fmt_num(value, decimals=1)
+        return fmt_num(value, decimals=decimals)
     return str(value)
+
+
+def rule_value_text(name: str, value: object) -> str:
+    """The value of rule ``name`` as its input shows it (whole metres, kilometres with one decimal).
+
+    A value with more decimals than its input shows (e.g. ``duplikat_m=125.5`` from a link) keeps one.
+    """
+    decimals = FLOAT_DECIMALS.get(name, 1)
+    if isinstance(value, float) and round(value, decimals) != value:
+        decimals = max(decimals, 1)
+    return value_text(value, decimals=decimals)
 
 
 def changed_rules(rules: Rules) -> list[str]:
@@ -76,7 +98,7 @@ def render(ctx: PageContext) -> None:
     st.caption(t("aturan.help"))
     changed = changed_rules(current)
     if changed:
-        listed = ", ".join(f"{rule_label(n)}: {value_text(getattr(current, n))}" for n in changed)
+        listed = ", ".join(f"{rule_label(n)}: {rule_value_text(n, getattr(current, n))}" for n in changed)
         st.info(t("aturan.berubah", daftar=listed), icon=":material/tune:")
     revision = int(st.session_state.get(K_RULES_REVISION, 0))
     with st.form(f"ilp_rules_form_{revision}"):
@@ -86,8 +108,7 @@ def render(ctx: PageContext) -> None:
             with grid[i % 2]:
                 key = f"ilp_rule_{spec.name}_{revision}"
                 values[spec.name] = _rule_input(spec.name, getattr(current, spec.name), key=key)
-                default = value_text(getattr(Rules(), spec.name))
-                st.caption(f"{rule_help(spec.name)} {t('aturan.bawaan_nilai', nilai=default)}")
+                st.caption(rule_caption(spec.name))
         submitted = st.form_submit_button(t("aturan.terapkan"), icon=":material/check:", type="primary")
     st.button(t("aturan.bawaan"), on_click=_reset, disabled=not changed, key="ilp_rules_reset", icon=":material/undo:")
     if not submitted:
@@ -115,7 +136,8 @@ def _rule_input(name: str, value: object, *, key: str) -> object:
         return int(st.number_input(rule_label(name), min_value=low, max_value=high, value=int(value), step=1, key=key))
     low_f, high_f, step = FLOAT_LIMITS[name]
     number = st.number_input(
-        rule_label(name), min_value=low_f, max_value=high_f, value=float(value), step=step, format="%.1f", key=key
+        rule_label(name), min_value=low_f, max_value=high_f, value=float(value), step=step, format=FLOAT_FORMATS[name],
+        key=key,
     )
     return float(number)
 
