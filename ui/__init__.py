@@ -6,7 +6,12 @@ URL parse/serialise/reconcile), :mod:`ui.fmt` (Indonesian numbers and months),
 :mod:`ui.palette` (colours), :mod:`ui.filters` (applying filters, filter
 options, overall indicators), :mod:`ui.charts` (plotly figures),
 :mod:`ui.maps` (folium maps; ``show_map`` is the one streamlit call),
-:mod:`ui.assets` (offline Leaflet copy).
+:mod:`ui.assets` (offline Leaflet copy), :mod:`ui.uploader_css` (the file
+uploader's texts in the interface language, drawn with CSS by the shell).
+
+The engine rules are part of the URL state too (``min_bulan``, ``jendela``,
+``pkm_pustu``, ``jarak_km``, ``berhenti``, ``duplikat_m``; only when they
+differ from the defaults), so every page computes with ``ctx.rules``.
 
 Streamlit modules: :mod:`ui.data` (cached store/engine access),
 :mod:`ui.session` (session state <-> URL), :mod:`ui.context` (the
@@ -27,4 +32,8 @@ A page in ``pages/`` typically reads::
     if not layout.require_desa(kode):
         st.stop()
     table = data.group_indicators(ctx.source, ctx.rules, ctx.month, by="puskesmas", kode_desa=kode)
+
+Presentation mode (1280x720 projector): ``views.presentation_view`` draws the
+key cards beside a tall map; a page with a picker draws it first into
+``views.presentation_columns()`` (the map then loses ``layout.PICKER_PX``).
 """

@@ -3,7 +3,8 @@
 Single source of truth: the session-state keys below. The sidebar widgets
 are bound to the ``K_*`` widget keys (``app.py`` renders them on every run, so
 Streamlit never drops them); ``desa``, ``kelompok`` and the engine rules are
-plain keys (the rules are part of the URL too, see :mod:`ui.state`). :func:`read_state` assembles a :class:`~ui.state.ViewState` from them,
+plain keys (the rules are part of the URL too, see :mod:`ui.state`).
+:func:`read_state` assembles a :class:`~ui.state.ViewState` from them,
 :func:`write_state` goes the other way (only before the widgets of this run
 exist, or in a widget callback).
 

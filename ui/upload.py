@@ -200,7 +200,9 @@ def render(store: Store) -> None:
     ) or KINDS[0]
     st.caption(t(f"impor.kind_help.{kind}"))
     nonce = int(st.session_state.get(K_NONCE, 0))
-    uploaded = st.file_uploader(t("impor.berkas"), key=f"{UPLOADER_KEY_PREFIX}{kind}_{nonce}", help=t("impor.berkas_help"))
+    uploaded = st.file_uploader(
+        t("impor.berkas"), key=f"{UPLOADER_KEY_PREFIX}{kind}_{nonce}", help=t("impor.berkas_help")
+    )
     if uploaded is None:
         return
     try:
