@@ -1,0 +1,63 @@
+"""Every bound on what Peta ILP reads or keeps, in one place.
+
+A dinas server is shared by everyone in the office, so no file may make it
+run out of memory, disk or time. Each reader checks its bound *before* or
+*while* it reads (zip members by declared and actual size, XLSX sheets by
+their dimension and XML size, CSV by line length, GeoPackage layers by kind
+and row count, KML by size), and refuses with an Indonesian message that
+names the file and the limit. Imports run in a child process with the memory
+and time limits below, so even a parser this module did not foresee cannot
+take the server down (:mod:`loaders.isolation`).
+
+The README's table "Batas berkas" lists these values; ``tests/test_readme.py``
+keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+MEGABYTE: Final = 1024 * 1024
+GIGABYTE: Final = 1024 * MEGABYTE
+
+# -- files as uploaded ------------------------------------------------------------------------
+MAX_BYTES_TABEL: Final = 50 * MEGABYTE
+"""Facility and working-area tables (XLSX/CSV), size on disk."""
+MAX_BYTES_LAPORAN: Final = 200 * MEGABYTE
+"""Monthly posyandu report tables (XLSX/CSV), size on disk."""
+MAX_BYTES_BATAS: Final = 200 * MEGABYTE
+"""Boundary files (GeoJSON, Shapefile ZIP, GeoPackage, KML/KMZ, GeoParquet), size on disk."""
+
+# -- archives (ZIP, KMZ, XLSX containers) -------------------------------------------------------
+MAX_UNCOMPRESSED_BYTES: Final = 1 * GIGABYTE
+"""Total uncompressed content of one archive, as declared by its entries and as actually read."""
+MAX_ZIP_ENTRIES: Final = 10_000
+"""Entries in one archive."""
+MAX_KML_BYTES: Final = 100 * MEGABYTE
+"""One KML document (plain, or the document inside a KMZ), checked before parsing."""
+MAX_XLSX_SHEET_XML_BYTES: Final = 200 * MEGABYTE
+"""One worksheet's uncompressed XML inside an XLSX (the zipped file can be far smaller)."""
+
+# -- tables ------------------------------------------------------------------------------------
+MAX_ROWS: Final = 1_000_000
+"""Data rows in one CSV file or one XLSX sheet (a kabupaten's reports for two years are ~60,000)."""
+MAX_COLUMNS: Final = 500
+"""Columns in one table."""
+MAX_CELL_CHARS: Final = 10_000
+"""Characters in one cell (Excel itself stops at 32,767)."""
+MAX_LINE_BYTES: Final = 1 * MEGABYTE
+"""Bytes in one CSV line."""
+MAX_NAME_LENGTH: Final = 200
+"""Characters in one name (desa, kecamatan, kabupaten, provinsi, facility)."""
+
+# -- geometry ----------------------------------------------------------------------------------
+MAX_FEATURES: Final = 200_000
+"""Boundary features in one file (Indonesia has about 83,000 desa)."""
+MAX_VERTICES: Final = 50_000_000
+"""Vertices over all boundary features of one file."""
+
+# -- the import child process -------------------------------------------------------------------
+MAX_IMPORT_MEMORY_BYTES: Final = 6 * GIGABYTE
+"""Address space of the child process that reads and validates one import."""
+MAX_IMPORT_SECONDS: Final = 600
+"""Wall time of that child process."""
