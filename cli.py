@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.exceptions import InputError, PetaIlpError, VersionNotFoundError
+from loaders.exceptions import ImportCrashError, InputError, PetaIlpError, StoreWriteError, VersionNotFoundError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--map",
         action="append",
         metavar="COLUMN=FIELD",
-        help="pemetaan kolom manual, boleh berulang, misalnya --map \"Nama Faskes=nama\"",
+        help='pemetaan kolom manual, boleh berulang, misalnya --map "Nama Faskes=nama"',
     )
 
     ver = sub.add_parser("versions", help="daftar versi data (log impor)")
@@ -103,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     gaps.add_argument("--month", required=True, metavar="YYYY-MM", help="bulan acuan")
     gaps.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="format keluaran (bawaan csv)")
     gaps.add_argument("--out", type=Path, metavar="FILE", help="tulis ke berkas (bawaan: stdout; xlsx wajib --out)")
-    gaps.add_argument("--posyandu-min-bulan", type=int, metavar="N", help="minimal bulan buka dalam 12 bulan (bawaan 10)")
+    gaps.add_argument(
+        "--posyandu-min-bulan", type=int, metavar="N", help="minimal bulan buka dalam 12 bulan (bawaan 10)"
+    )
     gaps.add_argument("--posyandu-jendela-bulan", type=int, metavar="N", help="panjang jendela dalam bulan (bawaan 12)")
     gaps.add_argument("--puskesmas-as-pustu", action="store_true", help="puskesmas di desa dihitung sebagai pustu")
 
@@ -133,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into a command that stopped reading (e.g. `| head`): not an error.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python from failing at exit
         return EXIT_OK
-    except (InputError, VersionNotFoundError) as exc:  # a version that does not exist is bad input too
+    except (InputError, VersionNotFoundError, StoreWriteError, ImportCrashError) as exc:  # the user can act on it
         print(f"Galat: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PetaIlpError as exc:
@@ -154,6 +156,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         layer=args.layer,
         jenis=args.jenis,
         mapping=_mapping(args.map),
+        isolated=True,
     )
     print(report.to_text())
     return EXIT_OK
@@ -176,7 +179,18 @@ def _versions_table(log: pd.DataFrame) -> str:
         sha256=log["sha256"].fillna("").str.slice(0, 12),
         keterangan=log["keterangan"].fillna("").map(lambda text: text if len(text) <= 60 else text[:57] + "..."),
     )
-    columns = ["versi", "waktu", "jenis_impor", "berkas", "sha256", "baris_dibaca", "diterima", "diperbaiki", "ditolak", "keterangan"]
+    columns = [
+        "versi",
+        "waktu",
+        "jenis_impor",
+        "berkas",
+        "sha256",
+        "baris_dibaca",
+        "diterima",
+        "diperbaiki",
+        "ditolak",
+        "keterangan",
+    ]
     return table[columns].to_string(index=False)
 
 

@@ -20,6 +20,22 @@ class StoreError(PetaIlpError):
     """The GeoPackage store cannot be read or written."""
 
 
+class StoreWriteError(StoreError):
+    """A write to the store failed (full disk, read-only or locked file); the store is unchanged."""
+
+
+class StoreBusyError(StoreWriteError):
+    """Another write held the store's lock for longer than a writer may wait."""
+
+
+class StaleImportError(StoreWriteError):
+    """An import was prepared against a data version that is no longer the current one."""
+
+
+class ImportCrashError(PetaIlpError):
+    """Reading an import stopped outside the importer's own checks (memory, time, or a defect)."""
+
+
 class VersionNotFoundError(StoreError, LookupError):
     """A data version asked for does not exist in the import log."""
 

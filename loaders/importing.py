@@ -18,6 +18,8 @@ missing importer only affects its own kind):
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from typing import Final
 
 from loaders.exceptions import InputError
 from loaders.import_report import ImportReport
+from loaders.isolation import run_limited
 from loaders.prepared import PreparedImport, commit_prepared
 from loaders.store import Store
 
@@ -64,6 +67,7 @@ def prepare_import(
     layer: str | None = None,
     jenis: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    isolated: bool = False,
 ) -> PreparedImport:
     """Read and validate ``path`` as data of ``kind``, without writing anything.
 
@@ -79,25 +83,36 @@ def prepare_import(
         Importer options; giving one that does not apply to ``kind`` (e.g.
         ``layer`` for facilities) is an error. An empty ``mapping`` counts as
         not given.
+    isolated
+        Read the file in a child process with the memory and time limits of
+        :mod:`loaders.limits` (:func:`loaders.isolation.run_limited`). The CLI
+        and the Data page set it: no file may take a shared server down.
 
     Returns
     -------
     PreparedImport
-        The validated import with its report, ready for :func:`commit_prepared`.
+        The validated import with its report, ready for :func:`commit_prepared`;
+        ``base_version`` is the store's data version before reading.
 
     Raises
     ------
     InputError
         Unknown kind, missing file, an option that does not apply, or a file
         the importer rejects (Indonesian message naming the file).
+    ImportCrashError
+        With ``isolated``: the reading ran out of memory or time.
     """
     spec = _kind(kind)
     source = _existing_file(Path(path))
     given = {"sheet": sheet, "layer": layer, "jenis": jenis, "mapping": dict(mapping) if mapping else None}
     options = {name: value for name, value in given.items() if value is not None}
     _check_options(kind, spec, options)
-    prepare = _importer(spec)
-    return prepare(source, store=store, **options)
+    base_version = store.version()
+    if isolated:
+        prepared = run_limited(_prepare_with, spec, source, store=store, what=source.name, **options)
+    else:
+        prepared = _prepare_with(spec, source, store=store, **options)
+    return dataclasses.replace(prepared, base_version=base_version)
 
 
 def run_import(
@@ -109,20 +124,33 @@ def run_import(
     layer: str | None = None,
     jenis: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    isolated: bool = False,
 ) -> ImportReport:
     """Import ``path`` as data of ``kind`` into ``store`` and return the report.
 
     Validation happens entirely before the atomic commit: bad input raises
-    :class:`InputError` and leaves the store unchanged. Parameters are those
-    of :func:`prepare_import`.
+    :class:`InputError` and leaves the store unchanged. When another write
+    lands between reading and committing, the file is validated again against
+    the new data under the store's write lock, so neither change is lost.
+    Parameters are those of :func:`prepare_import`.
 
     Returns
     -------
     ImportReport
         The report, with ``versi`` set to the new data version.
     """
-    prepared = prepare_import(kind, path, store=store, sheet=sheet, layer=layer, jenis=jenis, mapping=mapping)
-    return commit_prepared(store, prepared)
+    prepare = functools.partial(
+        prepare_import,
+        kind,
+        path,
+        store=store,
+        sheet=sheet,
+        layer=layer,
+        jenis=jenis,
+        mapping=mapping,
+        isolated=isolated,
+    )
+    return commit_prepared(store, prepare(), revalidate=prepare)
 
 
 def _kind(kind: str) -> ImportKind:
@@ -158,3 +186,8 @@ def _check_options(kind: str, spec: ImportKind, options: Mapping[str, object]) -
 def _importer(spec: ImportKind) -> Callable[..., PreparedImport]:
     module = importlib.import_module(spec.module)
     return getattr(module, spec.function)
+
+
+def _prepare_with(spec: ImportKind, source: Path, **options: object) -> PreparedImport:
+    """Run the importer of ``spec`` (module level, so a child process can be given it)."""
+    return _importer(spec)(source, **options)

@@ -33,6 +33,11 @@ MAX_UNCOMPRESSED_BYTES: Final = 1 * GIGABYTE
 """Total uncompressed content of one archive, as declared by its entries and as actually read."""
 MAX_ZIP_ENTRIES: Final = 10_000
 """Entries in one archive."""
+MAX_COMPRESSION_RATIO: Final = 200
+"""Declared uncompressed size / compressed size of one archive entry larger than
+:data:`COMPRESSION_RATIO_FROM_BYTES` (real Shapefile parts stay far below; a zip bomb is near 1,000)."""
+COMPRESSION_RATIO_FROM_BYTES: Final = 10 * MEGABYTE
+"""Entries smaller than this (declared) are not held to :data:`MAX_COMPRESSION_RATIO`."""
 MAX_KML_BYTES: Final = 100 * MEGABYTE
 """One KML document (plain, or the document inside a KMZ), checked before parsing."""
 MAX_XLSX_SHEET_XML_BYTES: Final = 200 * MEGABYTE
@@ -61,3 +66,7 @@ MAX_IMPORT_MEMORY_BYTES: Final = 6 * GIGABYTE
 """Address space of the child process that reads and validates one import."""
 MAX_IMPORT_SECONDS: Final = 600
 """Wall time of that child process."""
+
+# -- the store ---------------------------------------------------------------------------------
+STORE_LOCK_SECONDS: Final = 120
+"""How long a write waits for another write (import, restore) to finish before it gives up."""

@@ -9,13 +9,14 @@ Every importer (``prepare_boundaries``, ``prepare_facilities``,
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from loaders.exceptions import StaleImportError
 from loaders.import_report import ImportReport
-from loaders.store import ChangeRecord, Store
+from loaders.store import ChangeRecord, Store, stale_message
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class PreparedImport:
     catatan, catatan_sumber
         Findings to keep in the store for the data-quality table, and the key
         under which they replace the findings of an earlier import of the same kind.
+    base_version
+        The store's data version when the import was prepared (``None``: not
+        known, committed without the check).
     """
 
     report: ImportReport
@@ -41,10 +45,54 @@ class PreparedImport:
     mapping: Mapping[str, str] = field(default_factory=dict)
     catatan: pd.DataFrame | None = None
     catatan_sumber: str | None = None
+    base_version: int | None = None
 
 
-def commit_prepared(store: Store, prepared: PreparedImport) -> ImportReport:
-    """Write ``prepared`` to ``store`` atomically; return its report with the new version."""
+def commit_prepared(
+    store: Store,
+    prepared: PreparedImport,
+    *,
+    revalidate: Callable[[], PreparedImport] | None = None,
+) -> ImportReport:
+    """Write ``prepared`` to ``store`` atomically; return its report with the new version.
+
+    The whole commit holds the store's write lock. ``prepared`` carries the
+    full new content of its layers, merged with what the store held when it
+    was prepared; if another write has landed since, committing it would undo
+    that write. Then the import is prepared again against the current data
+    (``revalidate``, still under the lock, so nothing can change meanwhile),
+    or, without ``revalidate``, refused.
+
+    Parameters
+    ----------
+    store
+        The target store.
+    prepared
+        The validated import.
+    revalidate
+        Prepares the same file again against the current store.
+
+    Returns
+    -------
+    ImportReport
+        The report of what was committed, with ``versi`` set.
+
+    Raises
+    ------
+    StaleImportError
+        The store changed since ``prepared`` and no ``revalidate`` was given
+        (the Data page then shows a fresh preview).
+    """
+    with store.writing():
+        current = store.version()
+        if prepared.base_version is not None and prepared.base_version != current:
+            if revalidate is None:
+                raise StaleImportError(stale_message(prepared.base_version, current))
+            prepared = revalidate()
+        return _commit(store, prepared)
+
+
+def _commit(store: Store, prepared: PreparedImport) -> ImportReport:
     report = prepared.report
     record = ChangeRecord(
         jenis_impor=report.jenis_impor,
@@ -61,5 +109,6 @@ def commit_prepared(store: Store, prepared: PreparedImport) -> ImportReport:
         record=record,
         catatan=prepared.catatan,
         catatan_sumber=prepared.catatan_sumber,
+        base_version=prepared.base_version,
     )
     return dataclasses.replace(report, versi=version)

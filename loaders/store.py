@@ -16,29 +16,34 @@ project folder, ignored by git).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
 import sqlite3
-import time
+import stat
+import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from filelock import FileLock, Timeout
 
 from loaders import model
-from loaders.exceptions import StoreError, VersionNotFoundError
+from loaders.exceptions import StaleImportError, StoreBusyError, StoreError, StoreWriteError, VersionNotFoundError
+from loaders.limits import STORE_LOCK_SECONDS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_DIR / "store" / "ilp.gpkg"
 ENV_STORE = "ILP_STORE"
-# Test hook: seconds to sleep between layer writes of a commit (used by the
-# SIGKILL test to kill an import halfway). Never set in normal use.
-ENV_COMMIT_DELAY = "ILP_COMMIT_DELAY"
+TEMP_GLOB = ".{stem}.tmp-*.gpkg*"  # staging copies of a write (and their SQLite journals)
+PARTIAL_GLOB = ".v*.partial-*.gpkg*"  # snapshots being copied, in the snapshot folder
 
 
 def resolve_store_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -168,6 +173,7 @@ class Store:
         record: ChangeRecord,
         catatan: pd.DataFrame | None = None,
         catatan_sumber: str | None = None,
+        base_version: int | None = None,
     ) -> int:
         """Replace ``layers`` atomically and record a new data version.
 
@@ -180,27 +186,43 @@ class Store:
         catatan, catatan_sumber
             Findings of the import; they replace earlier findings of the same
             ``catatan_sumber``.
+        base_version
+            The data version ``layers`` were prepared against. When given and
+            the store has moved on since, nothing is written.
 
         Returns
         -------
         int
             The new data version.
+
+        Raises
+        ------
+        StaleImportError
+            The store changed since ``base_version``.
+        StoreBusyError
+            Another write held the lock for longer than the wait allows.
+        StoreError
+            The store could not be written (full disk, read-only or locked
+            file or folder); the store is unchanged.
         """
-        new_version = self.version() + 1
-        with self._staging() as staging:
-            for layer, frame in layers.items():
-                _write_layer(staging, layer, model.conform(frame, layer))
-                _commit_delay()
-            if catatan_sumber is not None:
-                kept = self.read_catatan()
-                kept = kept[kept["sumber"] != catatan_sumber]
-                fresh = model.conform(catatan if catatan is not None else model.empty(model.LAYER_CATATAN), model.LAYER_CATATAN)
-                fresh = fresh.assign(sumber=catatan_sumber, versi=new_version)
-                _write_layer(staging, model.LAYER_CATATAN, pd.concat([kept, fresh], ignore_index=True))
-            log = pd.concat([self.read_log(), _log_row(new_version, record)], ignore_index=True)
-            _write_layer(staging, model.LAYER_LOG, log)
-            _ensure_all_layers(staging)
-            self._publish(staging, new_version)
+        with self.writing():
+            current = self.version()
+            if base_version is not None and current != base_version:
+                raise StaleImportError(stale_message(base_version, current))
+            new_version = current + 1
+            with self._staging() as staging:
+                for layer, frame in layers.items():
+                    _write_layer(staging, layer, model.conform(frame, layer))
+                if catatan_sumber is not None:
+                    kept = self.read_catatan()
+                    kept = kept[kept["sumber"] != catatan_sumber]
+                    fresh = catatan if catatan is not None else model.empty(model.LAYER_CATATAN)
+                    fresh = model.conform(fresh, model.LAYER_CATATAN).assign(sumber=catatan_sumber, versi=new_version)
+                    _write_layer(staging, model.LAYER_CATATAN, pd.concat([kept, fresh], ignore_index=True))
+                log = pd.concat([self.read_log(), _log_row(new_version, record)], ignore_index=True)
+                _write_layer(staging, model.LAYER_LOG, log)
+                _ensure_all_layers(staging)
+                self._publish(staging, new_version)
         return new_version
 
     def restore(self, version: int) -> int:
@@ -209,19 +231,67 @@ class Store:
         Works even when the current store file is damaged: the history then
         comes from the newest readable snapshot.
         """
-        snapshot = self._snapshot_path(version)
-        if version < 1 or not snapshot.is_file():
-            known = ", ".join(str(v) for v in self.snapshot_versions()) or "tidak ada"
-            msg = f"Versi {version} tidak ditemukan. Versi yang tersedia: {known}."
-            raise VersionNotFoundError(msg)
-        history = self._history()
-        new_version = max([0, *self.snapshot_versions(), *history["versi"].dropna().astype(int).tolist()]) + 1
-        record = ChangeRecord(jenis_impor="pulihkan", keterangan=f"Memulihkan versi {version}")
-        log = pd.concat([history, _log_row(new_version, record)], ignore_index=True)
-        with self._staging(source=snapshot) as staging:
-            _write_layer(staging, model.LAYER_LOG, log)
-            self._publish(staging, new_version)
+        with self.writing():
+            snapshot = self._snapshot_path(version)
+            if version < 1 or not snapshot.is_file():
+                known = ", ".join(str(v) for v in self.snapshot_versions()) or "tidak ada"
+                msg = f"Versi {version} tidak ditemukan. Versi yang tersedia: {known}."
+                raise VersionNotFoundError(msg)
+            history = self._history()
+            new_version = max([0, *self.snapshot_versions(), *history["versi"].dropna().astype(int).tolist()]) + 1
+            record = ChangeRecord(jenis_impor="pulihkan", keterangan=f"Memulihkan versi {version}")
+            log = pd.concat([history, _log_row(new_version, record)], ignore_index=True)
+            with self._staging(source=snapshot) as staging:
+                _write_layer(staging, model.LAYER_LOG, log)
+                self._publish(staging, new_version)
         return new_version
+
+    @contextlib.contextmanager
+    def writing(self, *, timeout: float = STORE_LOCK_SECONDS) -> Iterator[None]:
+        """Hold the store's write lock: one writer at a time, across threads and processes.
+
+        Re-entrant within a thread (a commit inside ``writing()`` does not wait
+        for itself). On entry the leftovers of failed or killed writes are removed:
+        while the lock is held no other write can be under way.
+
+        Raises
+        ------
+        StoreBusyError
+            The lock was not free within ``timeout`` seconds.
+        StoreError
+            The lock file cannot be created (read-only folder).
+        """
+        gate = _gate(self.path)
+        if not gate.thread_lock.acquire(timeout=timeout):
+            raise StoreBusyError(_busy_message(self.path, timeout))
+        try:
+            if gate.depth == 0:
+                _acquire_file_lock(gate, self.path, timeout=timeout)
+            gate.depth += 1
+            try:
+                if gate.depth == 1:
+                    self._remove_leftovers()
+                yield
+            finally:
+                gate.depth -= 1
+                if gate.depth == 0:
+                    gate.file_lock.release()
+        finally:
+            gate.thread_lock.release()
+
+    @property
+    def lock_path(self) -> Path:
+        """The OS lock file beside the store."""
+        return self.path.with_name(self.path.name + ".lock")
+
+    def _remove_leftovers(self) -> None:
+        """Delete staging and partial files of writes that did not finish (only called under the lock)."""
+        leftovers = [*self.path.parent.glob(TEMP_GLOB.format(stem=self.path.stem))]
+        if self.snapshot_dir.is_dir():
+            leftovers += self.snapshot_dir.glob(PARTIAL_GLOB)
+        for leftover in leftovers:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     def snapshot_versions(self) -> list[int]:
         """Versions that have a snapshot file, ascending."""
@@ -243,31 +313,46 @@ class Store:
 
     @contextlib.contextmanager
     def _staging(self, *, source: Path | None = None) -> Iterator[Path]:
-        """Yield a temporary copy of the store (or of ``source``); remove it on failure."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temporaries(self.path)
-        staging = self.path.with_name(f".{self.path.stem}.tmp-{os.getpid()}.gpkg")
+        """Yield a temporary copy of the store (or of ``source``) with a name unique to this write.
+
+        The copy is always removed afterwards (after a successful publish it no
+        longer exists under its name).
+        """
+        _check_writable(self.path)
+        staging = self.path.with_name(f".{self.path.stem}.tmp-{os.getpid()}-{uuid.uuid4().hex[:12]}.gpkg")
         origin = source if source is not None else self.path
         try:
-            if origin.is_file():
-                shutil.copyfile(origin, staging)
+            with _os_errors(self.path, "menyalin penyimpanan"):
+                if origin.is_file():
+                    shutil.copyfile(origin, staging)
             yield staging
         finally:
-            staging.unlink(missing_ok=True)
-            for suffix in ("-journal", "-wal", "-shm"):
+            for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(f"{staging}{suffix}").unlink(missing_ok=True)
 
     def _publish(self, staging: Path, version: int) -> None:
-        """Flush ``staging``, keep its snapshot, and swap it in for the store."""
-        _fsync(staging)
-        self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        """Flush ``staging``, swap it in for the store, then publish its snapshot.
+
+        The snapshot's copy is written (and flushed) before the store is
+        replaced, so a full disk stops the write before anything changes; it
+        gets its final name only after the store was replaced, so a snapshot
+        never exists for a version that is not in the store's log.
+        """
         snapshot = self._snapshot_path(version)
-        partial = snapshot.with_name(f".{snapshot.stem}.partial.gpkg")
-        shutil.copyfile(staging, partial)
-        _fsync(partial)
-        os.replace(partial, snapshot)
-        os.replace(staging, self.path)
-        _fsync_dir(self.path.parent)
+        partial = snapshot.with_name(f".{snapshot.stem}.partial-{uuid.uuid4().hex[:12]}.gpkg")
+        try:
+            with _os_errors(self.path, "menyimpan versi data baru"):
+                _fsync(staging)
+                self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(staging, partial)
+                _fsync(partial)
+                os.replace(staging, self.path)
+            with _os_errors(self.path, "menyimpan salinan versi"):
+                os.replace(partial, snapshot)
+                _fsync_dir(self.path.parent)
+                _fsync_dir(self.snapshot_dir)
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 def _write_layer(path: Path, layer: str, frame: pd.DataFrame) -> None:
@@ -280,9 +365,15 @@ def _write_layer(path: Path, layer: str, frame: pd.DataFrame) -> None:
         frame = pd.DataFrame(frame)
     try:
         pyogrio.write_dataframe(frame, path, **kwargs)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
-        msg = f"Lapisan '{layer}' tidak dapat ditulis ke {path}: {exc}"
-        raise StoreError(msg) from exc
+    except OSError as exc:
+        raise StoreWriteError(_os_message(path, f"menulis lapisan '{layer}'", exc)) from exc
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        if "no space left" in str(exc).lower():
+            raise StoreWriteError(
+                _os_message(path, f"menulis lapisan '{layer}'", OSError(errno.ENOSPC, str(exc)))
+            ) from exc
+        msg = f"Lapisan '{layer}' tidak dapat ditulis ke {path}: {exc}. Penyimpanan tidak berubah."
+        raise StoreWriteError(msg) from exc
 
 
 def _ensure_all_layers(path: Path) -> None:
@@ -311,30 +402,6 @@ def _log_row(version: int, record: ChangeRecord) -> pd.DataFrame:
     ).pipe(model.conform, model.LAYER_LOG)
 
 
-def _commit_delay() -> None:
-    delay = os.environ.get(ENV_COMMIT_DELAY)
-    if delay:
-        time.sleep(float(delay))
-
-
-def _remove_stale_temporaries(store: Path) -> None:
-    """Delete temporary copies left by killed processes (their pid is gone)."""
-    for leftover in store.parent.glob(f".{store.stem}.tmp-*.gpkg"):
-        pid_text = leftover.name.rsplit("-", 1)[-1].split(".")[0]
-        if pid_text.isdigit() and not _pid_alive(int(pid_text)):
-            leftover.unlink(missing_ok=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
@@ -346,3 +413,99 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# -- the write lock ------------------------------------------------------------------------------
+@dataclass
+class _Gate:
+    """The write lock of one store path within this process."""
+
+    thread_lock: threading.RLock
+    file_lock: FileLock
+    depth: int = 0
+
+
+_GATES: dict[Path, _Gate] = {}
+_GATES_GUARD = threading.Lock()
+
+
+def _gate(path: Path) -> _Gate:
+    key = path.resolve()
+    with _GATES_GUARD:
+        gate = _GATES.get(key)
+        if gate is None:
+            lock_file = key.with_name(key.name + ".lock")
+            gate = _Gate(threading.RLock(), FileLock(lock_file, thread_local=False))
+            _GATES[key] = gate
+        return gate
+
+
+def _acquire_file_lock(gate: _Gate, path: Path, *, timeout: float) -> None:
+    with _os_errors(path, "mengunci penyimpanan"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            gate.file_lock.acquire(timeout=timeout)
+        except Timeout:
+            raise StoreBusyError(_busy_message(path, timeout)) from None
+
+
+def _busy_message(path: Path, timeout: float) -> str:
+    return (
+        f"Penyimpanan {path.name} sedang dipakai oleh penyimpanan lain (impor atau pemulihan) lebih dari "
+        f"{timeout:.0f} detik. Tunggu sebentar lalu simpan lagi; data Anda belum ditulis."
+    )
+
+
+def stale_message(base_version: int, current: int) -> str:
+    """The message of :class:`StaleImportError` (the Data page shows it too)."""
+    return (
+        f"Data berubah sejak pratinjau (versi {base_version} menjadi versi {current}, disimpan oleh pengguna atau "
+        "proses lain); periksa lagi. Pratinjau dibuat ulang dari data terbaru; tekan Simpan lagi bila sudah sesuai. "
+        "Tidak ada yang ditulis."
+    )
+
+
+# -- failures of the file system -------------------------------------------------------------------
+_NO_SPACE: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
+_NOT_WRITABLE: Final = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse a store file marked read-only (honoured even for root, who could write it anyway)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreWriteError(_os_message(path, "membaca penyimpanan", exc)) from exc
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        msg = (
+            f"Berkas penyimpanan {path} bertanda hanya-baca, jadi tidak diubah. Bila memang boleh diubah, "
+            f"buka izin tulisnya (misalnya chmod u+w {path.name}) lalu ulangi; data belum ditulis."
+        )
+        raise StoreWriteError(msg)
+
+
+@contextlib.contextmanager
+def _os_errors(path: Path, action: str) -> Iterator[None]:
+    """Turn an OS error while writing ``path`` into a :class:`StoreError` with an Indonesian message."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreWriteError(_os_message(path, action, exc)) from exc
+
+
+def _os_message(path: Path, action: str, exc: OSError) -> str:
+    if exc.errno in _NO_SPACE:
+        advice = (
+            "Disk penuh. Kosongkan ruang di disk itu (misalnya hapus salinan versi lama yang tidak diperlukan di "
+            f"{path.name}.versi/) lalu ulangi"
+        )
+    elif exc.errno in _NOT_WRITABLE:
+        advice = (
+            "Berkas atau foldernya tidak boleh ditulis (hanya-baca, terkunci atau tanpa izin). "
+            "Minta pengelola server membuka izin tulisnya lalu ulangi"
+        )
+    else:
+        advice = f"Galat sistem berkas: {exc.strerror or exc}. Periksa disk dan foldernya lalu ulangi"
+    return f"Penyimpanan {path} gagal saat {action}. {advice}. Penyimpanan tidak berubah."

@@ -1,13 +1,14 @@
 """An import killed halfway (SIGKILL) leaves the store exactly as it was.
 
-The real boundary importer runs through the CLI in a subprocess with the
-store's test hook ``ILP_COMMIT_DELAY`` (seconds between layer writes), so the
-kill lands while the staging copy ``.<stem>.tmp-<pid>.gpkg`` is half written.
+The real boundary importer runs through the CLI in a subprocess whose store
+writes are slowed down by the test itself (:data:`SLOW_CLI` wraps
+``loaders.store._write_layer`` with a pause after each layer; production code
+has no hook for it), so the kill lands while the staging copy
+``.<stem>.tmp-<pid>-<token>.gpkg`` is half written.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -34,15 +35,30 @@ def _boundary_file(path: Path, *, kecamatan: int) -> Path:
     return path
 
 
-def _wait_for(path: Path, *, process: subprocess.Popen[str], timeout: float = 60.0) -> None:
+# The CLI with a 5 s pause after every layer written by a commit (the fault is injected here, in the test).
+SLOW_CLI = """
+import sys, time
+import loaders.store as store
+real_write = store._write_layer
+def slow_write(*args, **kwargs):
+    real_write(*args, **kwargs)
+    time.sleep(5)
+store._write_layer = slow_write
+import cli
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def _wait_for(pattern: str, folder: Path, *, process: subprocess.Popen[str], timeout: float = 60.0) -> Path:
     deadline = time.monotonic() + timeout
-    while not path.exists():
+    while not (found := sorted(folder.glob(pattern))):
         if process.poll() is not None:
             pytest.fail(f"the import ended (exit {process.returncode}) before its staging file appeared")
         if time.monotonic() > deadline:
             process.kill()
-            pytest.fail(f"{path.name} did not appear within {timeout} s")
+            pytest.fail(f"{pattern} did not appear within {timeout} s")
         time.sleep(0.02)
+    return found[0]
 
 
 def test_killed_import_leaves_store_intact_and_restore_works(tmp_path: Path) -> None:
@@ -57,17 +73,14 @@ def test_killed_import_leaves_store_intact_and_restore_works(tmp_path: Path) -> 
     assert version_1["kode_kecamatan"].nunique() == 3
     sha_before = file_sha256(store.path)
 
-    env = {**os.environ, "ILP_COMMIT_DELAY": "5"}
     process = subprocess.Popen(
-        [sys.executable, "cli.py", "import", "boundaries", str(full), "--store", str(store.path)],
+        [sys.executable, "-c", SLOW_CLI, "import", "boundaries", str(full), "--store", str(store.path)],
         cwd=PROJECT_DIR,
-        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    staging = store.path.with_name(f".{store.path.stem}.tmp-{process.pid}.gpkg")
-    _wait_for(staging, process=process)
+    staging = _wait_for(f".{store.path.stem}.tmp-{process.pid}-*.gpkg", store.path.parent, process=process)
     time.sleep(1.0)  # inside the 5 s pause after the first layer write
     assert process.poll() is None, "the import finished before it could be killed"
     process.send_signal(signal.SIGKILL)

@@ -227,7 +227,7 @@ def test_failed_commit_leaves_the_store_byte_identical(tmp_store: Store, monkeyp
     assert written == [model.LAYER_DESA]
     assert file_sha256(tmp_store.path) == before
     assert tmp_store.version() == 1
-    assert sorted(p.name for p in tmp_store.path.parent.iterdir()) == ["ilp.gpkg", "ilp.gpkg.versi"]
+    assert sorted(p.name for p in tmp_store.path.parent.iterdir()) == ["ilp.gpkg", "ilp.gpkg.lock", "ilp.gpkg.versi"]
 
 
 def test_stale_temporary_of_a_dead_process_is_removed(tmp_store: Store) -> None:
