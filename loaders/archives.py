@@ -2,23 +2,35 @@
 
 Archives come from users, so every entry is checked before anything is
 written: entries with an absolute path, a drive letter or a ``..`` component
-("zip slip") refuse the whole archive, and the total uncompressed size is
-capped against zip bombs (both as declared in the archive and as actually
-read). Only the standard library :mod:`zipfile` is used.
+("zip slip") refuse the whole archive, and zip bombs are refused before a
+single byte is extracted, by the declared total size
+(:data:`~loaders.limits.MAX_UNCOMPRESSED_BYTES`) and by the compression ratio
+of each large entry (:data:`~loaders.limits.MAX_COMPRESSION_RATIO`). While
+extracting, the bytes actually decompressed are counted against the same
+bounds, so an archive that lies about its sizes stops at the limit too.
+Symbolic links and macOS metadata are never extracted, and a nested archive is
+only ever a file (it is not opened). Only the standard library :mod:`zipfile`
+is used.
 """
 
 from __future__ import annotations
 
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO, Final
 
 from loaders.exceptions import InputError
+from loaders.limits import (
+    COMPRESSION_RATIO_FROM_BYTES,
+    GIGABYTE,
+    MAX_COMPRESSION_RATIO,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_ZIP_ENTRIES,
+    MEGABYTE,
+)
 
-MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3  # 2 GB
-MAX_ENTRIES: Final = 10_000
 _CHUNK: Final = 1 << 20
 _ENCRYPTED_FLAG: Final = 0x1
 
@@ -27,7 +39,7 @@ def check_zip(
     path: Path,
     *,
     max_bytes: int = MAX_UNCOMPRESSED_BYTES,
-    max_entries: int = MAX_ENTRIES,
+    max_entries: int = MAX_ZIP_ENTRIES,
 ) -> list[zipfile.ZipInfo]:
     """Return the file entries of ``path`` after checking the archive is safe.
 
@@ -55,7 +67,10 @@ def check_zip(
     with _open_zip(path) as archive:
         infos = archive.infolist()
     if len(infos) > max_entries:
-        msg = f"Arsip {path.name} berisi {len(infos)} entri (batas {max_entries}). Kirim hanya berkas batas desanya."
+        msg = (
+            f"Arsip {path.name} berisi {angka(len(infos))} entri (batas {angka(max_entries)}). Kirim hanya berkas "
+            "batas desanya."
+        )
         raise InputError(msg)
     for info in infos:
         _check_entry_name(path, info.filename)
@@ -65,11 +80,12 @@ def check_zip(
                 "Buat ulang arsip .zip tanpa kata sandi."
             )
             raise InputError(msg)
+        _check_ratio(path, info)
     total = sum(info.file_size for info in infos)
     if total > max_bytes:
         msg = (
-            f"Isi arsip {path.name} terlalu besar setelah diekstrak ({_human(total)}; batas {_human(max_bytes)}). "
-            "Arsip ini ditolak sebagai pengaman; kirim hanya berkas batas desa yang diperlukan."
+            f"Isi arsip {path.name} terlalu besar setelah diekstrak ({ukuran(total)}; batas {ukuran(max_bytes)}). "
+            "Arsip ini ditolak sebagai pengaman sebelum diekstrak; kirim hanya berkas batas desa yang diperlukan."
         )
         raise InputError(msg)
     return [info for info in infos if _is_payload(info)]
@@ -80,7 +96,7 @@ def extract_zip(
     dest: Path,
     *,
     max_bytes: int = MAX_UNCOMPRESSED_BYTES,
-    max_entries: int = MAX_ENTRIES,
+    max_entries: int = MAX_ZIP_ENTRIES,
 ) -> list[Path]:
     """Extract ``path`` safely into the existing folder ``dest``.
 
@@ -118,6 +134,74 @@ def extract_zip(
     return written
 
 
+def extract_members(
+    path: Path, infos: Sequence[zipfile.ZipInfo], dest: Path, *, max_bytes: int, what: str
+) -> list[Path]:
+    """Extract only the entries ``infos`` of ``path`` into ``dest``, at most ``max_bytes`` in total.
+
+    The declared sizes are checked first; the bytes actually decompressed are
+    counted while writing, so an entry that lies about its size stops at
+    ``max_bytes`` as well. Relative folders inside the archive are kept.
+
+    Parameters
+    ----------
+    path
+        The archive (already checked with :func:`check_zip`).
+    infos
+        The entries to extract.
+    dest
+        Existing folder to write into.
+    max_bytes
+        Largest total size of the entries.
+    what
+        What the entries are, in Indonesian (``"dokumen KML"``), for the message.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The extracted files, in the order of ``infos``.
+
+    Raises
+    ------
+    InputError
+        The entries are (or turn out to be) larger than ``max_bytes``, or cannot be decompressed.
+    """
+    declared = sum(info.file_size for info in infos)
+    if declared > max_bytes:
+        raise InputError(_members_too_big(path, infos, max_bytes=max_bytes, what=what, size=declared))
+    root = dest.resolve()
+    written: list[Path] = []
+    budget = max_bytes
+    try:
+        with _open_zip(path) as archive:
+            for info in infos:
+                target = _target_path(path, root, info.filename)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                budget -= _copy_entry(path, archive, info, target, budget=budget)
+                written.append(target)
+    except _TooBig as exc:
+        raise InputError(_members_too_big(path, infos, max_bytes=max_bytes, what=what, size=None)) from exc
+    return written
+
+
+def angka(value: int) -> str:
+    """``200000`` -> ``"200.000"`` (Indonesian thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def ukuran(size: int) -> str:
+    """Write a byte count as Indonesian text: ``"100 MB"``, ``"1 GB"``, ``"419,4 MB"``, ``"2.048 byte"``."""
+    for unit, name in ((GIGABYTE, "GB"), (MEGABYTE, "MB")):
+        if size >= unit:
+            text = f"{size / unit:.1f}".replace(".", ",").removesuffix(",0")
+            return f"{text} {name}"
+    return f"{angka(size)} byte"
+
+
+class _TooBig(InputError):
+    """The bytes actually decompressed passed the budget."""
+
+
 def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
@@ -135,12 +219,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
 def _check_entry_name(path: Path, name: str) -> None:
     """Refuse absolute paths, drive letters and ``..`` components (zip slip)."""
     posix = PurePosixPath(name.replace("\\", "/"))
-    unsafe = (
-        posix.is_absolute()
-        or bool(PureWindowsPath(name).drive)
-        or ".." in posix.parts
-        or "\x00" in name
-    )
+    unsafe = posix.is_absolute() or bool(PureWindowsPath(name).drive) or ".." in posix.parts or "\x00" in name
     if unsafe:
         msg = (
             f"Arsip {path.name} ditolak: entri '{name}' memakai jalur absolut atau '..' yang dapat menulis di luar "
@@ -150,7 +229,7 @@ def _check_entry_name(path: Path, name: str) -> None:
 
 
 def _is_payload(info: zipfile.ZipInfo) -> bool:
-    """True for regular files other than macOS metadata."""
+    """Tell whether ``info`` is a regular file other than macOS metadata."""
     if info.is_dir():
         return False
     mode = info.external_attr >> 16
@@ -195,15 +274,37 @@ def _copy_limited(path: Path, chunks: Iterator[bytes], sink: BinaryIO, *, budget
                 f"Isi arsip {path.name} melebihi batas ukuran setelah diekstrak. Arsip ini ditolak sebagai pengaman "
                 "terhadap 'zip bomb'; kirim hanya berkas batas desa yang diperlukan."
             )
-            raise InputError(msg)
+            raise _TooBig(msg)
         sink.write(chunk)
     return written
 
 
-def _human(size: int) -> str:
-    if size >= 1024**3:
-        return f"{size / 1024**3:.1f} GB".replace(".", ",")
-    return f"{size / 1024**2:.1f} MB".replace(".", ",")
+def _check_ratio(path: Path, info: zipfile.ZipInfo) -> None:
+    """Refuse an entry that inflates far more than real data does (a zip bomb), before extracting it."""
+    if info.file_size <= COMPRESSION_RATIO_FROM_BYTES:
+        return
+    if info.file_size <= MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+        return
+    ratio = info.file_size // max(info.compress_size, 1)
+    msg = (
+        f"Arsip {path.name} ditolak sebelum diekstrak: entri '{info.filename}' mengembang dari "
+        f"{ukuran(info.compress_size)} menjadi {ukuran(info.file_size)} (rasio {angka(ratio)} : 1, batas "
+        f"{angka(MAX_COMPRESSION_RATIO)} : 1). Data batas desa asli tidak termampatkan sejauh itu; arsip seperti ini "
+        "('zip bomb') dapat menghabiskan memori dan disk server. Buat ulang .zip dari berkas Shapefile aslinya."
+    )
+    raise InputError(msg)
 
 
-__all__ = ["MAX_ENTRIES", "MAX_UNCOMPRESSED_BYTES", "check_zip", "extract_zip"]
+def _members_too_big(
+    path: Path, infos: Sequence[zipfile.ZipInfo], *, max_bytes: int, what: str, size: int | None
+) -> str:
+    shown = f" ({ukuran(size)})" if size is not None else ""
+    names = ", ".join(f"'{info.filename}'" for info in infos[:3]) + (" dst." if len(infos) > 3 else "")
+    return (
+        f"{what[0].upper()}{what[1:]} {names} di dalam {path.name} terlalu besar{shown}; batasnya "
+        f"{ukuran(max_bytes)}. Berkas ditolak sebelum dibaca. Kirim batas desa satu kabupaten/kota saja, atau "
+        "sederhanakan geometrinya (QGIS: Vector > Geometry Tools > Simplify) lalu ekspor ulang."
+    )
+
+
+__all__ = ["angka", "check_zip", "extract_members", "extract_zip", "ukuran"]

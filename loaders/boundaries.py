@@ -122,7 +122,7 @@ def _combine_issues(rows: RowResult, geometry_issues: Sequence[GeometryIssue]) -
 
 
 def _with_subject(issue: RowIssue, codes: pd.Series) -> RowIssue:
-    """The issue with its row's desa code as subject, when it has none yet."""
+    """Return the issue with its row's desa code as subject, when it has none yet."""
     if issue.subjek is not None or issue.baris is None:
         return issue
     return dataclasses.replace(issue, subjek=_code_at(codes, issue.baris - 1))
@@ -208,7 +208,7 @@ def _column_notes(match: ColumnMatch, *, berkas: str) -> tuple[str, ...]:
 
 
 def _findings(issues: Sequence[RowIssue], *, store: Store, kabupaten: set[str]) -> pd.DataFrame:
-    """Findings for the data-quality table: this file's, plus earlier boundary findings of other districts."""
+    """Return the findings for the data-quality table: this file's, plus earlier boundary findings of other districts."""
     fresh = pd.DataFrame(
         [
             {

@@ -100,7 +100,7 @@ def normalise_header(name: object) -> str:
 
 
 def text_value(value: object) -> str | None:
-    """A cell as stripped text (None when empty); whole floats lose their ``.0``."""
+    """Return a cell as stripped text (None when empty); whole floats lose their ``.0``."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, float) and value.is_integer():

@@ -4,6 +4,11 @@ Every accepted geometry leaves as a 2D :class:`shapely.MultiPolygon`. Invalid
 polygons (self-intersections, bow-ties, ...) are repaired with
 :func:`shapely.make_valid`, keeping only their polygonal parts, and reported as
 repaired; null, empty and non-polygonal geometries are reported as rejected.
+
+Before any of that, :func:`check_coordinates` refuses the whole file when it
+has more vertices than :data:`~loaders.limits.MAX_VERTICES` or a coordinate
+that is not a finite number (NaN, Infinity): such a row cannot be mapped, and
+repairing it would silently drop its desa.
 """
 
 from __future__ import annotations
@@ -14,13 +19,19 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
 from shapely.errors import GEOSException
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from loaders.archives import angka
+from loaders.exceptions import InputError
 from loaders.import_report import DIPERBAIKI, DITOLAK
+from loaders.limits import MAX_VERTICES
 
 _POLYGONAL: Final = frozenset({"Polygon", "MultiPolygon"})
+_COORDINATE_BATCH: Final = 10_000
+"""Geometries whose coordinates are checked at once (bounds the memory of the check)."""
+_MAX_ROWS_LISTED: Final = 5
 
 _TYPE_LABEL: Final = {
     "Point": "titik (Point)",
@@ -40,6 +51,55 @@ class GeometryIssue:
     tindakan: str  # ditolak | diperbaiki
     jenis: str
     alasan: str
+
+
+def check_coordinates(geometries: gpd.GeoSeries, *, berkas: str, max_vertices: int = MAX_VERTICES) -> None:
+    """Refuse too many vertices in total, and any coordinate that is not a finite number.
+
+    Parameters
+    ----------
+    geometries
+        The geometries as read (any type, may be null).
+    berkas
+        File name, for messages.
+    max_vertices
+        Largest total vertex count accepted.
+
+    Raises
+    ------
+    InputError
+        Naming the limit, or the rows (1-based, file order) with a NaN or
+        Infinity coordinate.
+    """
+    values = np.asarray(geometries.array, dtype=object)
+    total = int(shapely.get_num_coordinates(values).sum())
+    if total > max_vertices:
+        msg = (
+            f"Berkas {berkas} berisi {angka(total)} titik sudut (verteks); batasnya {angka(max_vertices)} verteks per "
+            "berkas. Sederhanakan geometrinya (QGIS: Vector > Geometry Tools > Simplify, toleransi 0,0001 derajat "
+            "atau sekitar 10 m) atau kirim per provinsi/kabupaten, lalu ulangi."
+        )
+        raise InputError(msg)
+    bad: list[tuple[int, str]] = []
+    for start in range(0, len(values), _COORDINATE_BATCH):
+        coordinates, index = shapely.get_coordinates(values[start : start + _COORDINATE_BATCH], return_index=True)
+        finite = np.isfinite(coordinates).all(axis=1)
+        if finite.all():
+            continue
+        for row in np.unique(index[~finite]):
+            kind = "NaN" if np.isnan(coordinates[index == row]).any() else "Infinity"
+            bad.append((start + int(row) + 1, kind))
+    if not bad:
+        return
+    listed = ", ".join(f"baris {row} ({kind})" for row, kind in bad[:_MAX_ROWS_LISTED])
+    more = f" dan {angka(len(bad) - _MAX_ROWS_LISTED)} baris lain" if len(bad) > _MAX_ROWS_LISTED else ""
+    msg = (
+        f"Berkas {berkas} berisi koordinat yang bukan bilangan terhingga di kolom geometri: {listed}{more}. "
+        "Titik seperti itu tidak dapat dipetakan; berkas ditolak seluruhnya agar tidak ada desa yang hilang "
+        "tanpa kabar. Perbaiki atau hapus titik itu (QGIS: Vector > Geometry Tools > Check Validity, atau "
+        "edit simpulnya) lalu ekspor ulang."
+    )
+    raise InputError(msg)
 
 
 def clean_geometries(geometries: gpd.GeoSeries) -> tuple[list[MultiPolygon | None], tuple[GeometryIssue, ...]]:
@@ -122,7 +182,7 @@ def _from_collection(position: int, geom: BaseGeometry) -> tuple[MultiPolygon | 
 
 
 def _keep_polygonal(geom: BaseGeometry) -> MultiPolygon | None:
-    """The polygonal parts of ``geom`` as one valid MultiPolygon, or None if it has no area."""
+    """Return the polygonal parts of ``geom`` as one valid MultiPolygon, or None if it has no area."""
     parts = _polygon_parts(geom)
     if not parts:
         return None

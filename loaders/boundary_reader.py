@@ -11,24 +11,52 @@ Everything that can go wrong with a user's file becomes an
 file: unknown extension, empty file, an HTML page saved under a GIS
 extension, content that does not match the extension, unreadable data, no
 features, no polygons.
+
+Every read is bounded before or while it happens (:mod:`loaders.limits`):
+the file size (:data:`~loaders.limits.MAX_BYTES_BATAS`); ZIP and KMZ archives
+by declared size, compression ratio and actual bytes
+(:mod:`loaders.archives`); a KML document by its size, or the KMZ member's
+declared and actual size (:data:`~loaders.limits.MAX_KML_BYTES`), before GDAL
+parses it; a GeoPackage layer must be a table (inspected with :mod:`sqlite3`
+opened read-only before GDAL touches the file: a view can be endless) and its
+row count is checked first; GeoParquet by the row count in its footer. Every
+OGR read stops after :data:`~loaders.limits.MAX_FEATURES` + 1 features.
+Right after reading, the vertex count (:data:`~loaders.limits.MAX_VERTICES`),
+the coordinates (finite numbers only) and the length of every text cell
+(:data:`~loaders.limits.MAX_CELL_CHARS`) are checked. The limits are
+keyword-only arguments of :func:`read_boundary_file` so tests can lower them.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import sqlite3
 import tempfile
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Final
+from pathlib import Path, PurePosixPath
+from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio
 import pyogrio.errors
+import pyproj
+import shapely
+from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 
-from loaders.archives import check_zip, extract_zip
-from loaders.boundary_geometry import polygonal_types
+from loaders import model
+from loaders.archives import angka, check_zip, extract_members, extract_zip, ukuran
+from loaders.boundary_geometry import check_coordinates, polygonal_types
 from loaders.exceptions import InputError
+from loaders.limits import MAX_BYTES_BATAS, MAX_CELL_CHARS, MAX_FEATURES, MAX_KML_BYTES, MAX_VERTICES
 
 FORMATS: Final = {
     ".geojson": "GeoJSON",
@@ -67,6 +95,36 @@ _MAGIC: Final = {
     ".json": (b"{", b"["),
     ".kml": (b"<",),
 }
+_GPKG_CORE: Final = frozenset(
+    {
+        "gpkg_contents",
+        "gpkg_geometry_columns",
+        "gpkg_spatial_ref_sys",
+        "gpkg_extensions",
+        "gpkg_ogr_contents",
+        "gpkg_data_columns",
+        "gpkg_data_column_constraints",
+        "gpkg_metadata",
+        "gpkg_metadata_reference",
+        "gpkg_tile_matrix",
+        "gpkg_tile_matrix_set",
+    }
+)
+"""Tables GDAL reads when it opens a GeoPackage: none of them may be a view."""
+_NATIVE_ENCODINGS: Final = frozenset(
+    {"point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon"}
+)
+_PARQUET_HINT: Final = (
+    "Ekspor ulang dari QGIS (Export > Save Features As > GeoParquet) atau GeoPandas (to_parquet), "
+    "atau kirim GeoJSON/GeoPackage."
+)
+_MAX_ROWS_LISTED: Final = 5
+_GDAL_OVERLONG: Final = re.compile(r"character (\d+): Too many characters")
+"""GDAL's GeoJSON reader refusing a string or number of about ten million characters."""
+_FEATURE_TOKEN: Final = b'"Feature"'
+_JSON_KEY: Final = re.compile(rb'"([^"\\]{1,200})"\s*:\s*$')
+_LOCATE_CHUNK: Final = 8 * 1024 * 1024
+_LOCATE_WINDOW: Final = 24 * 1024 * 1024
 _POLYGON_LAYER_HINT: Final = "Pilih salah satu dengan --layer NAMA (atau pilihan lapisan di halaman Data)."
 _GENERIC_GEOMETRY: Final = frozenset({"Unknown", "Geometry", "GeometryCollection"})
 
@@ -90,7 +148,15 @@ class SourceLayer:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def read_boundary_file(path: Path, *, layer: str | None = None) -> SourceLayer:
+def read_boundary_file(
+    path: Path,
+    *,
+    layer: str | None = None,
+    max_bytes: int = MAX_BYTES_BATAS,
+    max_kml_bytes: int = MAX_KML_BYTES,
+    max_features: int = MAX_FEATURES,
+    max_vertices: int = MAX_VERTICES,
+) -> SourceLayer:
     """Read ``path`` (any supported format) and check it holds polygon features.
 
     Parameters
@@ -100,6 +166,9 @@ def read_boundary_file(path: Path, *, layer: str | None = None) -> SourceLayer:
     layer
         Layer of a GeoPackage/KML, or Shapefile name (without ``.shp``) inside a
         ``.zip``; detected when None.
+    max_bytes, max_kml_bytes, max_features, max_vertices
+        Limits (defaults from :mod:`loaders.limits`): file size, KML document
+        size, feature count and total vertex count.
 
     Returns
     -------
@@ -109,26 +178,31 @@ def read_boundary_file(path: Path, *, layer: str | None = None) -> SourceLayer:
     Raises
     ------
     InputError
-        The file cannot be used; the Indonesian message names it and says why.
+        The file cannot be used or passes a limit; the Indonesian message names
+        it (and the row, column or layer where known) and says what to do.
     """
     berkas = path.name
-    suffix = _checked_suffix(path)
+    suffix = _checked_suffix(path, max_bytes=max_bytes, max_kml_bytes=max_kml_bytes)
     _sniff(path, suffix)
     if suffix == ".zip":
-        source = _read_zipped_shapefile(path, layer=layer)
+        source = _read_zipped_shapefile(path, layer=layer, max_features=max_features)
     elif suffix in (".parquet", ".geoparquet"):
-        source = SourceLayer(_read_parquet(path))
+        source = SourceLayer(_read_parquet(path, max_features=max_features))
+    elif suffix == ".kmz":
+        source = _read_kmz(path, layer=layer, max_features=max_features, max_kml_bytes=max_kml_bytes)
     else:
-        if suffix == ".kmz":
-            check_zip(path)
         if suffix == ".shp":
             _check_shapefile_parts(path, berkas=berkas)
-        source = _read_ogr(path, layer=layer, berkas=berkas)
+        if suffix == ".gpkg":
+            _check_gpkg_schema(path)
+        source = _read_ogr(path, layer=layer, berkas=berkas, max_features=max_features)
     _check_content(source.frame, berkas=berkas)
+    check_coordinates(source.frame.geometry, berkas=berkas, max_vertices=max_vertices)
+    _check_text_lengths(source.frame, berkas=berkas)
     return source
 
 
-def _checked_suffix(path: Path) -> str:
+def _checked_suffix(path: Path, *, max_bytes: int, max_kml_bytes: int) -> str:
     berkas = path.name
     if not path.is_file():
         msg = f"Berkas {berkas} tidak ditemukan atau bukan berkas ({path}). Periksa nama dan foldernya."
@@ -138,8 +212,22 @@ def _checked_suffix(path: Path) -> str:
         shown = suffix or "tanpa ekstensi"
         msg = f"Format berkas {berkas} ({shown}) tidak dikenali sebagai batas desa. Format yang diterima: {SUPPORTED}."
         raise InputError(msg)
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         msg = f"Berkas {berkas} kosong (0 byte). Ekspor ulang batas desanya lalu unggah lagi."
+        raise InputError(msg)
+    if size > max_bytes:
+        msg = (
+            f"Berkas {berkas} terlalu besar ({ukuran(size)}; batas berkas batas desa {ukuran(max_bytes)}). "
+            "Kirim batas desa satu provinsi atau kabupaten/kota saja, atau simpan sebagai GeoParquet/GeoPackage "
+            "yang lebih ringkas."
+        )
+        raise InputError(msg)
+    if suffix == ".kml" and size > max_kml_bytes:
+        msg = (
+            f"Dokumen KML {berkas} terlalu besar ({ukuran(size)}); batasnya {ukuran(max_kml_bytes)}, diperiksa "
+            "sebelum dibaca. Kirim batas desa satu kabupaten/kota saja, atau simpan sebagai GeoPackage/GeoParquet."
+        )
         raise InputError(msg)
     return suffix
 
@@ -176,16 +264,158 @@ def _format_hint(suffix: str) -> str:
     return hints.get(suffix, "Ekspor ulang dari QGIS (Export > Save Features As > GeoJSON).")
 
 
-def _read_ogr(path: Path, *, layer: str | None, berkas: str) -> SourceLayer:
+def _read_ogr(path: Path, *, layer: str | None, berkas: str, max_features: int) -> SourceLayer:
     chosen, notes = _choose_layer(path, layer=layer, berkas=berkas)
+    if path.suffix.lower() == ".gpkg":
+        _check_gpkg_layer(path, chosen, max_features=max_features)
     try:
-        frame = pyogrio.read_dataframe(path, layer=chosen, use_arrow=True)
+        frame = pyogrio.read_dataframe(path, layer=chosen, use_arrow=True, max_features=max_features + 1)
     except _OGR_ERRORS as exc:
         raise InputError(_unreadable_message(path, exc, berkas=berkas)) from exc
+    if len(frame) > max_features:
+        raise InputError(too_many_features(berkas, max_features=max_features, where=f" (lapisan '{chosen}')"))
     if not isinstance(frame, gpd.GeoDataFrame):
         msg = f"Lapisan '{chosen}' di berkas {berkas} tidak berisi geometri (hanya tabel atribut). {_need_polygons()}"
         raise InputError(msg)
     return SourceLayer(frame, chosen, notes)
+
+
+def _overlong_token_message(path: Path, offset: int) -> str:
+    """Name the row (and the property, when it can be found) of a GeoJSON value GDAL found too long."""
+    row, key = _locate_token(path, offset)
+    where = f" baris {row}" if row else ""
+    where += f" kolom {key}" if key else ""
+    return (
+        f"Berkas {path.name}{where} berisi teks atau angka yang sangat panjang (jutaan karakter, di sekitar byte "
+        f"{angka(offset)}); batasnya {angka(MAX_CELL_CHARS)} karakter per sel, dan nama desa paling banyak 200 "
+        "karakter. Isi seperti itu bukan nama atau kode; periksa kolom itu di QGIS (Open Attribute Table), perbaiki "
+        "atau hapus isinya, lalu ekspor ulang."
+    )
+
+
+def _locate_token(path: Path, offset: int) -> tuple[int | None, str | None]:
+    """Return the feature number (1-based) holding byte ``offset`` of a GeoJSON file, and the property key there."""
+    features = 0
+    tail = b""
+    with open(path, "rb") as handle:
+        done = 0
+        while done < offset:
+            chunk = handle.read(min(_LOCATE_CHUNK, offset - done))
+            if not chunk:
+                break
+            features += (tail[-16:] + chunk).count(_FEATURE_TOKEN) - tail[-16:].count(_FEATURE_TOKEN)
+            tail = chunk
+            done += len(chunk)
+        handle.seek(max(0, offset - _LOCATE_WINDOW))
+        window = handle.read(min(offset, _LOCATE_WINDOW))
+    quote = window.rfind(b'"')
+    match = _JSON_KEY.search(window[max(0, quote - 300) : quote]) if quote >= 0 else None
+    key = match.group(1).decode("utf-8", "replace") if match else None
+    return (features or None), key
+
+
+def too_many_features(berkas: str, *, max_features: int, where: str = "") -> str:
+    """Return the message for a file with more than ``max_features`` features."""
+    return (
+        f"Berkas {berkas}{where} berisi lebih dari {angka(max_features)} fitur; batasnya {angka(max_features)} "
+        "fitur per berkas (seluruh Indonesia sekitar 83.000 desa), diperiksa sambil membaca. Kirim batas desa per "
+        "provinsi atau kabupaten/kota, satu desa satu fitur."
+    )
+
+
+# -- GeoPackage: inspected with sqlite3 before GDAL opens it -------------------------------------
+def _read_only(path: Path) -> closing[sqlite3.Connection]:
+    """Open ``path`` with SQLite read-only (``mode=ro``, ``query_only``, untrusted schema), extensions disabled."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    db.execute("PRAGMA query_only = ON")
+    db.execute("PRAGMA trusted_schema = OFF")
+    return closing(db)
+
+
+def _sqlite_objects(path: Path) -> dict[str, tuple[str, str, str]]:
+    """Lower-case name -> (name, type, SQL) of every schema object, read from ``sqlite_master`` read-only.
+
+    The database is opened read-only (``mode=ro``), extension loading stays
+    disabled (the :mod:`sqlite3` default) and nothing but ``sqlite_master`` is
+    read, so no view is evaluated and no trigger can fire.
+    """
+    try:
+        with _read_only(path) as db:
+            rows = db.execute("SELECT name, type, coalesce(sql, '') FROM sqlite_master").fetchall()
+    except sqlite3.Error as exc:
+        msg = (
+            f"Berkas {path.name} bukan GeoPackage yang utuh ({exc}). Berkas itu mungkin rusak atau terpotong; "
+            f"{_format_hint('.gpkg')}"
+        )
+        raise InputError(msg) from exc
+    return {str(name).lower(): (str(name), str(kind), str(sql)) for name, kind, sql in rows}
+
+
+def _check_gpkg_schema(path: Path) -> None:
+    """Refuse a GeoPackage whose core tables or registered layers are views, before GDAL touches it."""
+    objects = _sqlite_objects(path)
+    core_views = sorted(name for key, (name, kind, _) in objects.items() if key in _GPKG_CORE and kind != "table")
+    if core_views:
+        msg = (
+            f"GeoPackage {path.name} ditolak: tabel sistem {', '.join(core_views)} berupa view, bukan tabel. "
+            f"GeoPackage seperti ini tidak aman dibaca. {_format_hint('.gpkg')}"
+        )
+        raise InputError(msg)
+    if "gpkg_contents" not in objects:
+        return
+    try:
+        with _read_only(path) as db:
+            registered = [str(row[0]) for row in db.execute("SELECT table_name FROM gpkg_contents").fetchall()]
+    except sqlite3.Error as exc:
+        msg = (
+            f"Daftar lapisan (gpkg_contents) GeoPackage {path.name} tidak dapat dibaca ({exc}). {_format_hint('.gpkg')}"
+        )
+        raise InputError(msg) from exc
+    views = [name for name in registered if _gpkg_kind(objects, name) == "view"]
+    if views:
+        raise InputError(_gpkg_view_message(path, views[0]))
+
+
+def _gpkg_kind(objects: Mapping[str, tuple[str, str, str]], name: str) -> str | None:
+    found = objects.get(name.lower())
+    if found is None:
+        return None
+    _, kind, sql = found
+    return "virtual" if kind == "table" and sql.lstrip().upper().startswith("CREATE VIRTUAL") else kind
+
+
+def _gpkg_view_message(path: Path, layer: str) -> str:
+    return (
+        f"Lapisan '{layer}' di GeoPackage {path.name} berupa view (kueri SQL), bukan tabel. View dapat berisi kueri "
+        "yang tak berujung, jadi tidak dibaca. Di QGIS, simpan lapisan itu sebagai tabel biasa (klik kanan > Export > "
+        "Save Features As > GeoPackage) lalu unggah berkas barunya."
+    )
+
+
+def _check_gpkg_layer(path: Path, layer: str, *, max_features: int) -> None:
+    """Refuse a chosen layer that is not a plain table, or has more than ``max_features`` rows (counted by SQLite)."""
+    objects = _sqlite_objects(path)
+    kind = _gpkg_kind(objects, layer)
+    if kind == "view":
+        raise InputError(_gpkg_view_message(path, layer))
+    if kind != "table":
+        shown = "tabel virtual" if kind == "virtual" else "tidak ditemukan sebagai tabel"
+        msg = (
+            f"Lapisan '{layer}' di GeoPackage {path.name} {shown}; hanya tabel biasa yang dibaca. "
+            f"{_format_hint('.gpkg')}"
+        )
+        raise InputError(msg)
+    name = objects[layer.lower()][0].replace('"', '""')
+    try:
+        with _read_only(path) as db:
+            count = int(
+                db.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{name}" LIMIT ?)', (max_features + 1,)).fetchone()[0]
+            )
+    except sqlite3.Error as exc:
+        msg = f"Lapisan '{layer}' di GeoPackage {path.name} tidak dapat dibaca ({exc}). {_format_hint('.gpkg')}"
+        raise InputError(msg) from exc
+    if count > max_features:
+        raise InputError(too_many_features(path.name, max_features=max_features, where=f" (lapisan '{layer}')"))
 
 
 def _list_layers(path: Path, *, berkas: str) -> list[tuple[str, str | None]]:
@@ -232,7 +462,37 @@ def _describe(layers: Sequence[tuple[str, str | None]]) -> str:
     return ", ".join(f"{name} ({kind or 'tanpa geometri'})" for name, kind in layers)
 
 
-def _read_zipped_shapefile(path: Path, *, layer: str | None) -> SourceLayer:
+def _read_kmz(path: Path, *, layer: str | None, max_features: int, max_kml_bytes: int) -> SourceLayer:
+    """Read a KMZ through a copy holding only its KML documents, extracted size-capped (declared and actual).
+
+    GDAL then reads the copy, whose sizes this code wrote itself, and never
+    inflates anything from the user's archive.
+    """
+    documents = [info for info in check_zip(path) if info.filename.lower().endswith(".kml")]
+    if not documents:
+        msg = f"Berkas {path.name} tidak berisi dokumen KML (doc.kml). {_format_hint('.kmz')}"
+        raise InputError(msg)
+    main = _main_kml(documents)
+    documents = [main, *(info for info in documents if info is not main)]
+    with tempfile.TemporaryDirectory(prefix="ilp-kmz-") as folder:
+        files = extract_members(path, documents, Path(folder) / "isi", max_bytes=max_kml_bytes, what="dokumen KML")
+        copy = Path(folder) / path.name
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as archive:
+            for file in files:
+                archive.write(file, arcname=file.relative_to((Path(folder) / "isi").resolve()).as_posix())
+        return _read_ogr(copy, layer=layer, berkas=path.name, max_features=max_features)
+
+
+def _main_kml(documents: Sequence[zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    """``doc.kml`` at the root, else the first KML at the root, else the first KML (as Google Earth does)."""
+    root = [info for info in documents if len(PurePosixPath(info.filename.replace("\\", "/")).parts) == 1]
+    for info in root:
+        if info.filename.lower() == "doc.kml":
+            return info
+    return (root or list(documents))[0]
+
+
+def _read_zipped_shapefile(path: Path, *, layer: str | None, max_features: int) -> SourceLayer:
     berkas = path.name
     with tempfile.TemporaryDirectory(prefix="ilp-batas-") as folder:
         files = extract_zip(path, Path(folder))
@@ -247,7 +507,7 @@ def _read_zipped_shapefile(path: Path, *, layer: str | None) -> SourceLayer:
             raise InputError(msg)
         shapefile = _choose_shapefile(shapefiles, layer=layer, berkas=berkas)
         _check_shapefile_parts(shapefile, berkas=berkas)
-        source = _read_ogr(shapefile, layer=None, berkas=berkas)
+        source = _read_ogr(shapefile, layer=None, berkas=berkas, max_features=max_features)
     notes = (f"Arsip {berkas} berisi {len(shapefiles)} Shapefile; yang dibaca {shapefile.name}.",)
     return SourceLayer(source.frame, shapefile.stem, notes if len(shapefiles) > 1 else ())
 
@@ -290,19 +550,166 @@ def _check_shapefile_parts(shapefile: Path, *, berkas: str) -> None:
         raise InputError(msg)
 
 
-def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+def _read_parquet(path: Path, *, max_features: int) -> gpd.GeoDataFrame:
+    """Read a GeoParquet file, checking its footer, 'geo' metadata and every geometry; every failure is a message."""
+    berkas = path.name
     try:
-        return gpd.read_parquet(path)
-    except (ValueError, OSError, TypeError) as exc:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
         msg = (
-            f"Berkas {path.name} tidak dapat dibaca sebagai GeoParquet ({_short(exc, path)}). Berkas Parquet tanpa "
-            "metadata geometri (GeoParquet) tidak dapat dipakai; ekspor ulang dengan GeoPandas/QGIS sebagai GeoParquet."
+            f"Berkas {berkas} bukan berkas Parquet yang utuh ({_short(exc, path)}). Berkas itu mungkin rusak atau "
+            f"terpotong saat diunduh. {_PARQUET_HINT}"
+        )
+        raise InputError(msg) from exc
+    with closing(parquet):
+        if parquet.metadata.num_rows > max_features:
+            raise InputError(too_many_features(berkas, max_features=max_features))
+        schema = parquet.schema_arrow
+        column, spec = _geo_column(schema.metadata or {}, berkas=berkas)
+        if column not in schema.names:
+            shown = ", ".join(schema.names) or "(tidak ada)"
+            msg = (
+                f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: metadata 'geo' menyebut kolom geometri "
+                f"'{column}', tetapi kolom itu tidak ada (kolom yang ada: {shown}). {_PARQUET_HINT}"
+            )
+            raise InputError(msg)
+        crs = _parquet_crs(spec, column=column, berkas=berkas)
+        encoding = _parquet_encoding(spec, schema.field(column).type, column=column, berkas=berkas)
+        if encoding != "wkb":
+            return _read_native_parquet(path, crs=crs)
+        try:
+            table = parquet.read()
+        except (pa.ArrowException, OSError) as exc:
+            msg = f"Isi berkas {berkas} tidak dapat dibaca sebagai GeoParquet ({_short(exc, path)}). {_PARQUET_HINT}"
+            raise InputError(msg) from exc
+    shapes = _from_wkb(table.column(column), column=column, berkas=berkas)
+    geo_columns = set(_parquet_geo_columns(schema.metadata or {}))
+    attributes = table.drop_columns([c for c in table.column_names if c in geo_columns or c == column]).to_pandas()
+    geometry = gpd.GeoSeries(shapes, index=attributes.index, crs=crs, name="geometry")
+    return gpd.GeoDataFrame(attributes, geometry=geometry, crs=crs)
+
+
+def _parquet_geo_columns(metadata: Mapping[bytes, bytes]) -> list[str]:
+    try:
+        columns = json.loads(metadata.get(b"geo", b"{}")).get("columns", {})
+    except (ValueError, AttributeError):
+        return []
+    return [str(c) for c in columns] if isinstance(columns, dict) else []
+
+
+def _geo_column(metadata: Mapping[bytes, bytes], *, berkas: str) -> tuple[str, Mapping[str, Any]]:
+    """Return the primary geometry column and its 'geo' metadata entry."""
+    raw = metadata.get(b"geo")
+    if raw is None:
+        msg = (
+            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: berkas Parquet ini tidak punya metadata "
+            "geometri ('geo'). Berkas Parquet tanpa metadata geometri (GeoParquet) tidak dapat dipakai. "
+            f"{_PARQUET_HINT}"
+        )
+        raise InputError(msg)
+    try:
+        geo = json.loads(raw)
+    except ValueError as exc:
+        msg = (
+            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: metadata 'geo'-nya bukan JSON yang sah ({exc}). "
+            f"{_PARQUET_HINT}"
+        )
+        raise InputError(msg) from exc
+    columns = geo.get("columns") if isinstance(geo, dict) else None
+    primary = geo.get("primary_column") if isinstance(geo, dict) else None
+    if not isinstance(columns, dict) or not isinstance(primary, str) or not isinstance(columns.get(primary), dict):
+        msg = (
+            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: metadata 'geo'-nya tidak lengkap (perlu "
+            f"'primary_column' dan keterangan kolom itu di 'columns'). {_PARQUET_HINT}"
+        )
+        raise InputError(msg)
+    return primary, columns[primary]
+
+
+def _parquet_crs(spec: Mapping[str, Any], *, column: str, berkas: str) -> pyproj.CRS | None:
+    """Return the column's CRS: absent means OGC:CRS84 (the GeoParquet default), null means unknown."""
+    if "crs" not in spec:
+        return pyproj.CRS.from_user_input(model.CRS)
+    value = spec["crs"]
+    if value is None:
+        return None
+    try:
+        return pyproj.CRS.from_user_input(json.dumps(value) if isinstance(value, dict) else value)
+    except (CRSError, TypeError, ValueError) as exc:
+        shown = json.dumps(value, ensure_ascii=False)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        msg = (
+            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: sistem koordinat (CRS) kolom {column} di metadata "
+            f"'geo' tidak dikenali ({shown}). CRS harus PROJJSON yang sah (atau tidak ditulis untuk WGS 84). Tetapkan "
+            f"CRS yang benar lalu ekspor ulang. {_PARQUET_HINT}"
         )
         raise InputError(msg) from exc
 
 
+def _parquet_encoding(spec: Mapping[str, Any], kind: pa.DataType, *, column: str, berkas: str) -> str:
+    """``"wkb"`` or a native (GeoArrow) encoding name, checked against the column's Arrow type."""
+    encoding = spec.get("encoding")
+    text = encoding.lower() if isinstance(encoding, str) else None
+    binary = pa.types.is_binary(kind) or pa.types.is_large_binary(kind)
+    textual = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    if text == "wkb" and textual:
+        msg = (
+            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: kolom geometri {column} berisi teks (mungkin "
+            f"WKT), padahal metadata 'geo' menyebut encoding WKB (biner). {_PARQUET_HINT}"
+        )
+        raise InputError(msg)
+    if text == "wkb" and binary:
+        return "wkb"
+    if text in _NATIVE_ENCODINGS and not (binary or textual):
+        return text
+    if text == "wkb" or text in _NATIVE_ENCODINGS:
+        msg = (
+            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: kolom geometri {column} bertipe {kind}, tidak "
+            f"cocok dengan encoding '{encoding}' di metadata 'geo'. {_PARQUET_HINT}"
+        )
+        raise InputError(msg)
+    msg = (
+        f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: encoding geometri '{encoding}' di metadata 'geo' "
+        f"tidak dikenal (yang sah: WKB, atau {', '.join(sorted(_NATIVE_ENCODINGS))}). {_PARQUET_HINT}"
+    )
+    raise InputError(msg)
+
+
+def _from_wkb(values: pa.ChunkedArray, *, column: str, berkas: str) -> np.ndarray:
+    """Decode WKB; a row that does not decode is named (1-based, file order)."""
+    raw = np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
+    try:
+        shapes = shapely.from_wkb(raw, on_invalid="ignore")
+    except (GEOSException, TypeError, ValueError) as exc:  # pragma: no cover - on_invalid="ignore" returns None
+        msg = f"Kolom geometri {column} berkas {berkas} tidak dapat dibaca sebagai WKB ({exc}). {_PARQUET_HINT}"
+        raise InputError(msg) from exc
+    broken = np.flatnonzero(pd.notna(raw) & shapely.is_missing(shapes))
+    if broken.size:
+        rows = ", ".join(str(int(p) + 1) for p in broken[:_MAX_ROWS_LISTED])
+        more = f" dan {angka(broken.size - _MAX_ROWS_LISTED)} baris lain" if broken.size > _MAX_ROWS_LISTED else ""
+        msg = (
+            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: geometri di kolom {column} baris {rows}{more} "
+            f"bukan WKB yang sah (rusak, atau berisi teks seperti WKT). {_PARQUET_HINT}"
+        )
+        raise InputError(msg)
+    return shapes
+
+
+def _read_native_parquet(path: Path, *, crs: pyproj.CRS | None) -> gpd.GeoDataFrame:
+    """GeoArrow (native) encodings, decoded by GeoPandas after the metadata checks above."""
+    try:
+        frame = gpd.read_parquet(path)
+    except (ValueError, TypeError, OSError, pa.ArrowException, GEOSException, CRSError) as exc:
+        msg = f"Berkas {path.name} tidak dapat dibaca sebagai GeoParquet ({_short(exc, path)}). {_PARQUET_HINT}"
+        raise InputError(msg) from exc
+    return frame if frame.crs == crs else frame.set_crs(crs, allow_override=True)
+
+
 def _unreadable_message(path: Path, exc: Exception, *, berkas: str) -> str:
     fmt = FORMATS.get(path.suffix.lower(), "data geografis")
+    overlong = _GDAL_OVERLONG.search(str(exc))
+    if overlong is not None and path.suffix.lower() in (".geojson", ".json"):
+        return _overlong_token_message(path, int(overlong.group(1)))
     if path.suffix.lower() in (".geojson", ".json"):
         return (
             f"Berkas {berkas} berisi JSON tetapi bukan GeoJSON yang dapat dibaca: tidak ada FeatureCollection "
@@ -314,13 +721,33 @@ def _unreadable_message(path: Path, exc: Exception, *, berkas: str) -> str:
 
 
 def _short(exc: Exception, path: Path) -> str:
-    """The first sentence of a library error, without temporary folder names."""
+    """Return the first sentence of a library error, without temporary folder names."""
     text = " ".join(str(exc).replace(str(path), path.name).split()).split(";")[0].strip()
     return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _need_polygons() -> str:
     return "Batas desa harus berupa poligon (Polygon/MultiPolygon) dengan kolom kode desa."
+
+
+def _check_text_lengths(frame: pd.DataFrame, *, berkas: str) -> None:
+    """Refuse a text cell longer than :data:`~loaders.limits.MAX_CELL_CHARS`, naming its row and column."""
+    for column in frame.columns:
+        if column == frame.geometry.name or not (
+            pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column])
+        ):
+            continue
+        lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0)
+        if lengths.empty or int(lengths.max()) <= MAX_CELL_CHARS:
+            continue
+        position = int(np.argmax(lengths.to_numpy()))
+        msg = (
+            f"Berkas {berkas} baris {position + 1} kolom {column} berisi teks {angka(int(lengths.iloc[position]))} "
+            f"karakter; batasnya {angka(MAX_CELL_CHARS)} karakter per sel (nama desa paling banyak 200 karakter). "
+            "Isi seperti itu bukan nama atau kode; periksa kolom itu di QGIS (Open Attribute Table), perbaiki "
+            "atau hapus isinya, lalu ekspor ulang."
+        )
+        raise InputError(msg)
 
 
 def _check_content(frame: pd.DataFrame, *, berkas: str) -> None:

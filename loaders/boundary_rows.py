@@ -16,11 +16,12 @@ from typing import Final
 import pandas as pd
 
 from loaders import model
+from loaders.archives import angka
 from loaders.boundary_columns import ColumnMatch, parse_kode_bps, text_values
 from loaders.exceptions import InputError
 from loaders.import_report import DITOLAK, PERINGATAN, RowIssue
+from loaders.limits import MAX_NAME_LENGTH
 
-MAX_NAME_LENGTH: Final = 200
 NAME_FIELDS: Final = ("nama_desa", "nama_kecamatan", "nama_kabupaten", "nama_provinsi")
 REGION_FIELDS: Final = ("kode_kecamatan", "kode_kabupaten", "kode_provinsi")
 _MAX_LISTED: Final = 10
@@ -146,7 +147,7 @@ def _names(frame: pd.DataFrame, match: ColumnMatch, name: str) -> tuple[pd.Serie
         RowIssue(
             DITOLAK,
             "nama_terlalu_panjang",
-            f"Isi kolom {column} terlalu panjang ({len(values[p])} karakter, paling banyak {MAX_NAME_LENGTH}); "
+            f"Isi kolom {column} terlalu panjang ({angka(len(values[p]))} karakter, paling banyak {MAX_NAME_LENGTH}); "
             "baris ini tidak diimpor. Periksa apakah kolom itu benar berisi nama.",
             int(p) + 1,
             column,
@@ -199,9 +200,7 @@ def _parse_jenis(value: str | None) -> str | None:
     return None
 
 
-def _region(
-    frame: pd.DataFrame, match: ColumnMatch, codes: pd.Series, name: str
-) -> tuple[pd.Series, list[RowIssue]]:
+def _region(frame: pd.DataFrame, match: ColumnMatch, codes: pd.Series, name: str) -> tuple[pd.Series, list[RowIssue]]:
     """Region code derived from the desa code; a disagreeing source column gives a warning."""
     derive = _region_deriver(match.sistem_kode, name)
     derived = codes.map(lambda c: derive(c) if isinstance(c, str) else None)
@@ -264,4 +263,3 @@ def _plain_number(value: str | None) -> str | None:
     if text.count(".") >= 1 and "," not in text and all(len(p) == 3 for p in text.split(".")[1:]):
         return text.replace(".", "")
     return text.replace(".", "").replace(",", ".") if "," in text else text
-
