@@ -50,6 +50,9 @@ MAX_COLUMNS: Final = 500
 """Columns in one table."""
 MAX_CELL_CHARS: Final = 10_000
 """Characters in one cell (Excel itself stops at 32,767)."""
+MAX_TABLE_CELLS: Final = 20_000_000
+"""Cells (rows x columns, empty ones included) of one CSV file or one XLSX sheet, so rows and columns cannot both be
+at their maximum."""
 MAX_LINE_BYTES: Final = 1 * MEGABYTE
 """Bytes in one CSV line."""
 MAX_NAME_LENGTH: Final = 200
@@ -70,3 +73,5 @@ MAX_IMPORT_SECONDS: Final = 600
 # -- the store ---------------------------------------------------------------------------------
 STORE_LOCK_SECONDS: Final = 120
 """How long a write waits for another write (import, restore) to finish before it gives up."""
+SPARE_BYTES: Final = 1 * MEGABYTE
+"""Room a write keeps free beyond its two copies of the store (staging and snapshot) before it starts."""

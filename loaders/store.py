@@ -37,7 +37,7 @@ from filelock import FileLock, Timeout
 
 from loaders import model
 from loaders.exceptions import StaleImportError, StoreBusyError, StoreError, StoreWriteError, VersionNotFoundError
-from loaders.limits import STORE_LOCK_SECONDS
+from loaders.limits import SPARE_BYTES, STORE_LOCK_SECONDS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_DIR / "store" / "ilp.gpkg"
@@ -319,6 +319,7 @@ class Store:
         longer exists under its name).
         """
         _check_writable(self.path)
+        _check_room(self.path)
         staging = self.path.with_name(f".{self.path.stem}.tmp-{os.getpid()}-{uuid.uuid4().hex[:12]}.gpkg")
         origin = source if source is not None else self.path
         try:
@@ -368,7 +369,8 @@ def _write_layer(path: Path, layer: str, frame: pd.DataFrame) -> None:
     except OSError as exc:
         raise StoreWriteError(_os_message(path, f"menulis lapisan '{layer}'", exc)) from exc
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        if "no space left" in str(exc).lower():
+        need = int(pd.DataFrame(frame).memory_usage(deep=True).sum())
+        if any(text in str(exc).lower() for text in _NO_SPACE_TEXTS) or _nearly_full(path, need=need):
             raise StoreWriteError(
                 _os_message(path, f"menulis lapisan '{layer}'", OSError(errno.ENOSPC, str(exc)))
             ) from exc
@@ -468,6 +470,33 @@ def stale_message(base_version: int, current: int) -> str:
 # -- failures of the file system -------------------------------------------------------------------
 _NO_SPACE: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 _NOT_WRITABLE: Final = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_NO_SPACE_TEXTS: Final = ("no space left", "disk is full")  # how GDAL and SQLite say ENOSPC
+
+
+def _nearly_full(path: Path, *, need: int) -> bool:
+    """True when the disk of ``path`` has less room than ``need`` bytes (what was being written) and some spare.
+
+    GDAL does not always pass ENOSPC on: a layer that could not be dropped for
+    lack of room comes back as "layer already exists", a full journal as
+    "failed to commit transaction". A write error on a disk this full is
+    reported as a full disk.
+    """
+    try:
+        return shutil.disk_usage(path.parent).free < need + SPARE_BYTES
+    except OSError:
+        return False
+
+
+def _check_room(path: Path) -> None:
+    """Refuse to start a write that cannot fit: a staging copy and a snapshot copy of the store."""
+    try:
+        size = path.stat().st_size if path.exists() else 0
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return
+    need = 2 * size + SPARE_BYTES
+    if free < need:
+        raise StoreWriteError(_os_message(path, "memeriksa ruang disk", OSError(errno.ENOSPC, "ruang disk kurang")))
 
 
 def _check_writable(path: Path) -> None:
