@@ -26,7 +26,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -107,8 +107,7 @@ class Store:
             with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as con:
                 row = con.execute(f'SELECT MAX(versi) FROM "{model.LAYER_LOG}"').fetchone()
         except sqlite3.Error as exc:
-            msg = f"Berkas penyimpanan {self.path} tidak dapat dibaca sebagai GeoPackage ({exc}). Pulihkan versi sebelumnya atau hapus berkas itu."
-            raise StoreError(msg) from exc
+            raise StoreError(_unreadable_message(self.path, exc)) from exc
         return int(row[0] or 0)
 
     def is_empty(self) -> bool:
@@ -162,8 +161,7 @@ class Store:
         try:
             return {str(name) for name, _ in pyogrio.list_layers(self.path)}
         except pyogrio.errors.DataSourceError as exc:
-            msg = f"Berkas penyimpanan {self.path} tidak dapat dibaca sebagai GeoPackage ({exc}). Pulihkan versi sebelumnya atau hapus berkas itu."
-            raise StoreError(msg) from exc
+            raise StoreError(_unreadable_message(self.path, exc)) from exc
 
     # -- writing ---------------------------------------------------------------
     def commit(
@@ -390,7 +388,7 @@ def _log_row(version: int, record: ChangeRecord) -> pd.DataFrame:
         [
             {
                 "versi": version,
-                "waktu": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "waktu": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "jenis_impor": record.jenis_impor,
                 "berkas": record.berkas,
                 "sha256": record.sha256,
@@ -415,6 +413,13 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _unreadable_message(path: Path, exc: Exception) -> str:
+    return (
+        f"Berkas penyimpanan {path} tidak dapat dibaca sebagai GeoPackage ({exc}). "
+        "Pulihkan versi sebelumnya atau hapus berkas itu."
+    )
 
 
 # -- the write lock ------------------------------------------------------------------------------
