@@ -33,6 +33,7 @@ import json
 import re
 import sqlite3
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from contextlib import closing
@@ -269,7 +270,10 @@ def _read_ogr(path: Path, *, layer: str | None, berkas: str, max_features: int) 
     if path.suffix.lower() == ".gpkg":
         _check_gpkg_layer(path, chosen, max_features=max_features)
     try:
-        frame = pyogrio.read_dataframe(path, layer=chosen, use_arrow=True, max_features=max_features + 1)
+        with warnings.catch_warnings():
+            # NaN/Infinity coordinates are refused right after reading, naming their rows (check_coordinates)
+            warnings.filterwarnings("ignore", message="invalid value encountered", category=RuntimeWarning)
+            frame = pyogrio.read_dataframe(path, layer=chosen, use_arrow=True, max_features=max_features + 1)
     except _OGR_ERRORS as exc:
         raise InputError(_unreadable_message(path, exc, berkas=berkas)) from exc
     if len(frame) > max_features:
