@@ -343,3 +343,28 @@ def test_no_data_at_all_still_imports(monkeypatch: pytest.MonkeyPatch, tmp_path:
     _save(at)
     assert Store(target).version() == 1
     assert t("dataimp.store", path=str(target), versi="1") in texts(at.main.caption)
+
+
+def test_save_after_another_write_is_refused_then_checked_again(app_on_demo: Path, app_buttons: None) -> None:
+    """Two people on the Data page: the second save finds the data changed and shows a fresh preview first."""
+    store = Store(app_on_demo)
+    at = run_page(DATA_PAGE)
+    _upload(at, "contoh_batas_desa.geojson", boundary_example_geojson(), "application/geo+json")
+    _save(at)
+    assert store.version() == 1
+    _kind(at, "facilities")
+    _upload(at, template_filename("facilities"), template_bytes("facilities"), XLSX)
+
+    other = run_page(DATA_PAGE)  # another session saves the same kind of data first
+    _kind(other, "facilities")
+    _upload(other, template_filename("facilities"), template_bytes("facilities"), XLSX)
+    _save(other)
+    assert store.version() == 2
+
+    _save(at)
+    assert store.version() == 2  # refused: nothing written over the other session's change
+    assert t("impor.berubah") in texts(at.main.warning)
+    assert "Data berubah sejak pratinjau" in texts(at.main.warning)
+    _save(at)  # the preview was made again against version 2: saving now is safe
+    assert store.version() == 3
+    assert store.read_log()["jenis_impor"].tolist() == ["batas", "fasilitas", "fasilitas"]

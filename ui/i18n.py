@@ -578,10 +578,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "impor.simpan": ("Simpan sebagai versi data baru", "Save as a new data version"),
     "impor.berubah": (
-        "Penyimpanan berubah sejak berkas ini diperiksa (impor atau pemulihan lain). Berkas diperiksa ulang; "
-        "lihat hasilnya lalu simpan lagi.",
-        "The store changed since this file was checked (another import or restore). The file is checked again; "
-        "review the result and save again.",
+        "Data berubah sejak pratinjau (impor atau pemulihan lain tersimpan lebih dulu); periksa lagi. Berkas ini "
+        "sudah diperiksa ulang terhadap data terbaru dan belum ditulis: lihat hasilnya lalu tekan Simpan lagi.",
+        "The data changed since the preview (another import or restore was saved first); check again. This file "
+        "was checked again against the latest data and nothing was written: review the result and save again.",
     ),
     "impor.gagal_simpan": (
         "Penyimpanan gagal; data tidak berubah: {pesan}",

@@ -29,19 +29,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-import openpyxl
 import pandas as pd
 import streamlit as st
 from openpyxl.utils.exceptions import InvalidFileException
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from loaders import model
-from loaders.exceptions import InputError, PetaIlpError, StoreError
+from loaders.exceptions import InputError, PetaIlpError, StaleImportError, StoreError
 from loaders.import_report import ImportReport
 from loaders.importing import prepare_import
+from loaders.limits import MAX_BYTES_LAPORAN, MAX_BYTES_TABEL
 from loaders.prepared import PreparedImport, commit_prepared
 from loaders.store import Store
-from loaders.tables import MAX_BYTES_LAPORAN, MAX_BYTES_TABEL, ROW_COLUMN, read_tables
+from loaders.tables import ROW_COLUMN, read_tables, sheet_names
 from ui import column_mapping as cm
 from ui import session
 from ui.fmt import fmt_int
@@ -68,6 +68,8 @@ K_OVERRIDES: Final = "ilp_imp_overrides"  # file_id -> {column: field}
 K_REVISION: Final = "ilp_imp_rev"  # bumped when the mapping changes: fresh form widgets
 K_PREPARED: Final = "ilp_imp_prepared"  # (key, PreparedImport | None, error | None)
 K_DONE: Final = "ilp_imp_done"  # message of the last commit, shown once
+K_STALE: Final = "ilp_imp_stale"  # set when a save found the store changed: the fresh preview says so once
+K_SHOWN: Final = "ilp_imp_shown"  # data version of the preview drawn beside the save button
 K_MAP_NOTE: Final = "ilp_imp_map_note"  # message of the last mapping change
 K_TABLES: Final = "ilp_imp_tables"  # ((file_id, sheet), {sheet: SheetPreview}) of the upload
 
@@ -176,6 +178,7 @@ def prepared_for(
                 layer=options.layer,
                 jenis=options.jenis,
                 mapping=overrides or None,
+                isolated=True,
             )
     except PetaIlpError as exc:
         error = str(exc)
@@ -188,7 +191,9 @@ def render(store: Store) -> None:
     """Draw the import section for ``store`` (the user's store; created by the first commit)."""
     done = st.session_state.pop(K_DONE, None)
     if done:
-        st.success(done, icon=":material/task_alt:")
+        st.success(plain_markdown(done), icon=":material/task_alt:")
+    if st.session_state.pop(K_STALE, False):
+        st.warning(t("impor.berubah"), icon=":material/sync_problem:")
     kind_key, kind_changed = session.page_widget_key("impor_jenis", KINDS[0])
     kind = st.segmented_control(
         t("impor.jenis"),
@@ -208,13 +213,13 @@ def render(store: Store) -> None:
     try:
         store_state(store)
     except StoreError as exc:
-        st.error(t("impor.store_rusak", pesan=str(exc)), icon=":material/error:")
+        st.error(t("impor.store_rusak", pesan=plain_markdown(exc)), icon=":material/error:")
         return
     file_id, path = saved_upload(uploaded)
     options = _options(kind, path, file_id)
     prepared, error = prepared_for(kind, path, file_id, options, store)
     if error:
-        st.error(t("impor.gagal", pesan=error), icon=":material/error:")
+        st.error(t("impor.gagal", pesan=plain_markdown(error)), icon=":material/error:")
     _preview(kind, path, file_id, options, prepared)
     if cm.is_tabular(kind):
         _mapping_section(kind, path, file_id, options, failed=prepared is None)
@@ -252,15 +257,11 @@ def _options(kind: str, path: Path, file_id: str) -> Options:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    """Sheet names of an XLSX upload ([] when it cannot be opened: the importer then says why)."""
+    """Sheet names of an XLSX upload, read within bounds ([] when refused: the importer then says why)."""
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True)
-    except XLSX_OPEN_ERRORS:
+        return sheet_names(path)
+    except InputError:
         return []
-    try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
 
 
 def _preview(kind: str, path: Path, file_id: str, options: Options, prepared: PreparedImport | None) -> None:
@@ -285,7 +286,7 @@ def _preview(kind: str, path: Path, file_id: str, options: Options, prepared: Pr
         for name, table in tables.items():
             body = table.head.rename(columns={ROW_COLUMN: row_label})
             ordered = [row_label, *[c for c in body.columns if c != row_label]]
-            st.caption(t("impor.pratinjau_sheet", sheet=name, n=fmt_int(table.rows)))
+            st.caption(t("impor.pratinjau_sheet", sheet=plain_markdown(name), n=fmt_int(table.rows)))
             st.dataframe(body.loc[:, ordered], hide_index=True, width="stretch")
 
 
@@ -325,7 +326,7 @@ def _mapping_section(kind: str, path: Path, file_id: str, options: Options, *, f
         st.caption(t("peta_kolom.help"))
         note = st.session_state.pop(K_MAP_NOTE, None)
         if note:
-            st.info(note, icon=":material/info:")
+            st.info(plain_markdown(note), icon=":material/info:")
         choices = cm.mapping_form(sheets, form_key=f"ilp_imp_map_{file_id}_{revision}")
         if overrides:
             st.button(
@@ -334,7 +335,7 @@ def _mapping_section(kind: str, path: Path, file_id: str, options: Options, *, f
     if choices is None:
         return
     if choices.problems:
-        st.error("\n".join(f"- {p}" for p in choices.problems), icon=":material/error:")
+        st.error("\n".join(f"- {plain_markdown(p)}" for p in choices.problems), icon=":material/error:")
         return
     all_overrides[file_id] = choices.overrides
     st.session_state[K_REVISION] = revision + 1
@@ -395,17 +396,21 @@ def _effect(kind: str, prepared: PreparedImport, store: Store) -> None:
 
 
 def _commit_button(prepared: PreparedImport, store: Store) -> None:
+    shown = st.session_state.get(K_SHOWN)
+    st.session_state[K_SHOWN] = prepared.base_version
     if not st.button(t("impor.simpan"), type="primary", icon=":material/save:", key="ilp_imp_simpan"):
         return
-    memo = st.session_state.get(K_PREPARED)
-    if memo is None or memo[0][-1] != store_state(store):
-        st.session_state.pop(K_PREPARED, None)
-        st.warning(t("impor.berubah"), icon=":material/sync_problem:")
-        return
+    if shown != prepared.base_version:  # the click's rerun checked the file again against newer data
+        st.session_state[K_STALE] = True
+        st.rerun()
     try:
-        report = commit_prepared(store, prepared)
+        report = commit_prepared(store, prepared)  # refuses, under the store's write lock, when the data moved on
+    except StaleImportError:
+        st.session_state.pop(K_PREPARED, None)
+        st.session_state[K_STALE] = True
+        st.rerun()
     except StoreError as exc:
-        st.error(t("impor.gagal_simpan", pesan=str(exc)), icon=":material/error:")
+        st.error(t("impor.gagal_simpan", pesan=plain_markdown(exc)), icon=":material/error:")
         return
     st.session_state[K_DONE] = t(
         "impor.sukses", versi=report.versi, diterima=fmt_int(report.diterima), berkas=report.berkas
