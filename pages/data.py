@@ -14,18 +14,19 @@ from loaders.store import Store, resolve_store_path
 from ui import context, history, layout, quality_view, rules_form, template_downloads, upload
 from ui.fmt import fmt_int
 from ui.i18n import t
+from ui.table_format import plain_code, plain_markdown
 
 ctx = context.current()
 layout.page_header(ctx, t("page.data"))
 target = Store(resolve_store_path())
 if ctx.error:
-    st.error(t("data.error", pesan=ctx.error), icon=":material/error:")
+    st.error(t("data.error", pesan=plain_markdown(ctx.error)), icon=":material/error:")
 elif ctx.is_demo:
-    st.info(t("dataimp.demo", path=str(target.path)), icon=":material/science:")
+    st.info(t("dataimp.demo", path=plain_code(target.path)), icon=":material/science:")
 elif not ctx.source.available:
-    st.info(t("dataimp.kosong", path=str(target.path)), icon=":material/upload_file:")
+    st.info(t("dataimp.kosong", path=plain_code(target.path)), icon=":material/upload_file:")
 else:
-    st.caption(t("dataimp.store", path=str(target.path), versi=fmt_int(ctx.source.version)))
+    st.caption(t("dataimp.store", path=plain_code(target.path), versi=fmt_int(ctx.source.version)))
 
 tab_impor, tab_riwayat, tab_templat, tab_kualitas, tab_aturan = st.tabs(
     [t("dataimp.tab.impor"), t("dataimp.tab.riwayat"), t("dataimp.tab.templat"), t("dataimp.tab.kualitas"),

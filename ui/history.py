@@ -19,7 +19,7 @@ from loaders.exceptions import StoreError, VersionNotFoundError
 from loaders.store import Store
 from ui.fmt import fmt_int
 from ui.i18n import STRINGS, t
-from ui.table_format import styled
+from ui.table_format import plain_code, plain_markdown, styled
 
 LOG_COLUMNS: Final = (
     "versi",
@@ -66,10 +66,10 @@ def render(store: Store) -> None:
         log = store.read_log()
         current = store.version()
     except StoreError as exc:
-        st.error(t("riwayat.gagal_baca", pesan=str(exc)), icon=":material/error:")
+        st.error(t("riwayat.gagal_baca", pesan=plain_markdown(exc)), icon=":material/error:")
         return
     if log.empty:
-        st.info(t("riwayat.kosong", path=str(store.path)), icon=":material/history:")
+        st.info(t("riwayat.kosong", path=plain_code(store.path)), icon=":material/history:")
         return
     st.caption(t("riwayat.help", versi=fmt_int(current), n=fmt_int(len(log))))
     view = log_view(log)
@@ -103,7 +103,7 @@ def _restore(store: Store, view: pd.DataFrame, current: int) -> None:
     try:
         new_version = store.restore(int(chosen))
     except (VersionNotFoundError, StoreError) as exc:
-        st.error(t("riwayat.gagal", pesan=str(exc)), icon=":material/error:")
+        st.error(t("riwayat.gagal", pesan=plain_markdown(exc)), icon=":material/error:")
         return
     st.session_state[K_RESTORED] = t("riwayat.sukses", versi=chosen, baru=new_version)
     st.session_state.pop("ilp_restore_yakin", None)

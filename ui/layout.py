@@ -20,6 +20,7 @@ from ui.context import PageContext
 from ui.fmt import fmt_month
 from ui.i18n import get_language, status_label, t
 from ui.state import Note
+from ui.table_format import plain_code, plain_markdown
 from ui.uploader_css import uploader_css
 
 BASE_STYLE_ID: Final = "ilp-dasar"
@@ -105,14 +106,14 @@ def scope_text(ctx: PageContext) -> str:
     state, options = ctx.state, ctx.options
     parts: list[str] = []
     if options is not None and state.kabupaten:
-        parts.append(options.kabupaten.get(state.kabupaten, state.kabupaten))
+        parts.append(plain_markdown(options.kabupaten.get(state.kabupaten, state.kabupaten)))
     elif options is not None and len(options.kabupaten) == 1:
-        parts.append(next(iter(options.kabupaten.values())))
+        parts.append(plain_markdown(next(iter(options.kabupaten.values()))))
     if options is not None and state.kecamatan:
-        names = [options.kecamatan.get(k, (k, ""))[0] for k in state.kecamatan]
+        names = [plain_markdown(options.kecamatan.get(k, (k, ""))[0]) for k in state.kecamatan]
         parts.append(", ".join(names) if len(names) <= MAX_LISTED_NAMES else t("scope.kecamatan_n", n=len(names)))
     if options is not None and state.puskesmas:
-        parts.append(options.puskesmas.get(state.puskesmas, (state.puskesmas, ()))[0])
+        parts.append(plain_markdown(options.puskesmas.get(state.puskesmas, (state.puskesmas, ()))[0]))
     if state.status:
         parts.append(t("scope.status_n", daftar=", ".join(status_label(s) for s in state.status)))
     wilayah = " · ".join(parts) if parts else t("scope.all")
@@ -163,14 +164,13 @@ def show_notes(notes: Sequence[Note]) -> None:
 
 def _safe(text: str) -> str:
     """A URL fragment made harmless inside a Markdown code span."""
-    cleaned = "".join(ch for ch in text if ch.isprintable()).replace("`", "'")
-    return cleaned if len(cleaned) <= NOTE_VALUE_MAX else cleaned[: NOTE_VALUE_MAX - 1] + "…"
+    return plain_code(text, max_chars=NOTE_VALUE_MAX)
 
 
 def require_data(ctx: PageContext) -> bool:
     """False (after explaining why) when there is no data or it cannot be read."""
     if ctx.error:
-        st.error(t("data.error", pesan=ctx.error), icon=":material/error:")
+        st.error(t("data.error", pesan=plain_markdown(ctx.error)), icon=":material/error:")
         return False
     if not ctx.has_data:
         st.info(f"**{t('data.none.title')}**\n\n{t('data.none.body')}", icon=":material/upload_file:")

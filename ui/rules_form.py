@@ -23,6 +23,7 @@ from ui.context import PageContext
 from ui.fmt import fmt_num
 from ui.i18n import get_language, t
 from ui.state import RULE_LIMITS
+from ui.table_format import plain_markdown
 
 K_RULES_NOTE: Final = "ilp_rules_note"  # i18n key of the message to show once
 K_RULES_REVISION: Final = "ilp_rules_rev"
@@ -116,7 +117,7 @@ def render(ctx: PageContext) -> None:
     try:
         rules = rules_from_values(values)
     except InputError as exc:
-        st.error(t("aturan.tidak_sah", pesan=str(exc)), icon=":material/error:")
+        st.error(t("aturan.tidak_sah", pesan=plain_markdown(exc)), icon=":material/error:")
         return
     if rules == current:
         st.caption(t("aturan.sama"))
