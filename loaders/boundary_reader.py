@@ -45,6 +45,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pyogrio
 import pyogrio.errors
@@ -57,7 +58,14 @@ from loaders import model
 from loaders.archives import angka, check_zip, extract_members, extract_zip, ukuran
 from loaders.boundary_geometry import check_coordinates, polygonal_types
 from loaders.exceptions import InputError
-from loaders.limits import MAX_BYTES_BATAS, MAX_CELL_CHARS, MAX_FEATURES, MAX_KML_BYTES, MAX_VERTICES
+from loaders.limits import (
+    MAX_BYTES_BATAS,
+    MAX_CELL_CHARS,
+    MAX_FEATURES,
+    MAX_KML_BYTES,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_VERTICES,
+)
 
 FORMATS: Final = {
     ".geojson": "GeoJSON",
@@ -120,6 +128,8 @@ _PARQUET_HINT: Final = (
     "atau kirim GeoJSON/GeoPackage."
 )
 _MAX_ROWS_LISTED: Final = 5
+_WKB_BYTES_PER_VERTEX: Final = 16
+"""A 2D WKB vertex is two doubles; headers make the estimate from the byte count a slight overestimate."""
 _GDAL_OVERLONG: Final = re.compile(r"character (\d+): Too many characters")
 """GDAL's GeoJSON reader refusing a string or number of about ten million characters."""
 _FEATURE_TOKEN: Final = b'"Feature"'
@@ -188,7 +198,7 @@ def read_boundary_file(
     if suffix == ".zip":
         source = _read_zipped_shapefile(path, layer=layer, max_features=max_features)
     elif suffix in (".parquet", ".geoparquet"):
-        source = SourceLayer(_read_parquet(path, max_features=max_features))
+        source = SourceLayer(_read_parquet(path, max_features=max_features, max_vertices=max_vertices))
     elif suffix == ".kmz":
         source = _read_kmz(path, layer=layer, max_features=max_features, max_kml_bytes=max_kml_bytes)
     else:
@@ -322,8 +332,8 @@ def too_many_features(berkas: str, *, max_features: int, where: str = "") -> str
     """Return the message for a file with more than ``max_features`` features."""
     return (
         f"Berkas {berkas}{where} berisi lebih dari {angka(max_features)} fitur; batasnya {angka(max_features)} "
-        "fitur per berkas (seluruh Indonesia sekitar 83.000 desa), diperiksa sambil membaca. Kirim batas desa per "
-        "provinsi atau kabupaten/kota, satu desa satu fitur."
+        "fitur per berkas (seluruh Indonesia sekitar 83.000 desa), diperiksa sebelum semuanya dibaca. Kirim batas desa "
+        "per provinsi atau kabupaten/kota, satu desa satu fitur."
     )
 
 
@@ -554,8 +564,16 @@ def _check_shapefile_parts(shapefile: Path, *, berkas: str) -> None:
         raise InputError(msg)
 
 
-def _read_parquet(path: Path, *, max_features: int) -> gpd.GeoDataFrame:
-    """Read a GeoParquet file, checking its footer, 'geo' metadata and every geometry; every failure is a message."""
+def _read_parquet(path: Path, *, max_features: int, max_vertices: int) -> gpd.GeoDataFrame:
+    """Read a GeoParquet file, checking its footer, 'geo' metadata and every geometry; every failure is a message.
+
+    Parquet can repeat one value cheaply (dictionary and run-length encoding),
+    so a small file can decode to terabytes. Text and binary columns are
+    therefore read dictionary-encoded and their decoded size is computed
+    before anything is expanded (:data:`~loaders.limits.MAX_UNCOMPRESSED_BYTES`,
+    and about 16 WKB bytes per vertex for :data:`~loaders.limits.MAX_VERTICES`);
+    nested (GeoArrow) columns are bounded by the value counts in the footer.
+    """
     berkas = path.name
     try:
         parquet = pq.ParquetFile(path)
@@ -579,18 +597,102 @@ def _read_parquet(path: Path, *, max_features: int) -> gpd.GeoDataFrame:
             raise InputError(msg)
         crs = _parquet_crs(spec, column=column, berkas=berkas)
         encoding = _parquet_encoding(spec, schema.field(column).type, column=column, berkas=berkas)
+        _check_parquet_values(parquet, column, spec, berkas=berkas, max_vertices=max_vertices)
         if encoding != "wkb":
             return _read_native_parquet(path, crs=crs)
+        textual = [f.name for f in schema if _is_bytes_like(f.type)]
         try:
-            table = parquet.read()
+            with closing(pq.ParquetFile(path, read_dictionary=textual)) as dictionaries:
+                table = dictionaries.read()
         except (pa.ArrowException, OSError) as exc:
             msg = f"Isi berkas {berkas} tidak dapat dibaca sebagai GeoParquet ({_short(exc, path)}). {_PARQUET_HINT}"
             raise InputError(msg) from exc
+    table = _decoded(table, column, berkas=berkas, max_vertices=max_vertices)
     shapes = _from_wkb(table.column(column), column=column, berkas=berkas)
     geo_columns = set(_parquet_geo_columns(schema.metadata or {}))
     attributes = table.drop_columns([c for c in table.column_names if c in geo_columns or c == column]).to_pandas()
     geometry = gpd.GeoSeries(shapes, index=attributes.index, crs=crs, name="geometry")
     return gpd.GeoDataFrame(attributes, geometry=geometry, crs=crs)
+
+
+def _is_bytes_like(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return any(
+        check(kind)
+        for check in (pa.types.is_binary, pa.types.is_large_binary, pa.types.is_string, pa.types.is_large_string)
+    )
+
+
+def _check_parquet_values(
+    parquet: pq.ParquetFile, column: str, spec: Mapping[str, Any], *, berkas: str, max_vertices: int
+) -> None:
+    """Bound nested columns by the leaf value counts in the footer, before reading any data page."""
+    metadata = parquet.metadata
+    geometry_values = 0
+    other_values = 0
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        for index in range(row_group.num_columns):
+            chunk = row_group.column(index)
+            if chunk.path_in_schema.split(".")[0] == column:
+                geometry_values += chunk.num_values
+            else:
+                other_values += chunk.num_values
+    types = spec.get("geometry_types")
+    dimensions = 2
+    if isinstance(types, list) and any(isinstance(t, str) and t.endswith(" Z") for t in types):
+        dimensions = 3
+    if pa.types.is_nested(parquet.schema_arrow.field(column).type) and geometry_values // dimensions > max_vertices:
+        raise InputError(_too_many_vertices(berkas, geometry_values // dimensions, max_vertices=max_vertices))
+    if other_values > max_vertices:
+        msg = (
+            f"Berkas {berkas} berisi {angka(other_values)} nilai atribut (batas {angka(max_vertices)}), jauh lebih "
+            f"banyak dari jumlah barisnya; berkas seperti ini tidak dibaca. {_PARQUET_HINT}"
+        )
+        raise InputError(msg)
+
+
+def _too_many_vertices(berkas: str, count: int, *, max_vertices: int) -> str:
+    return (
+        f"Berkas {berkas} berisi sekitar {angka(count)} titik sudut (verteks); batasnya {angka(max_vertices)} "
+        "verteks per berkas, diperiksa sebelum geometrinya diurai. Sederhanakan geometrinya (QGIS: Vector > "
+        "Geometry Tools > Simplify) atau kirim per provinsi/kabupaten, lalu ulangi."
+    )
+
+
+def _decoded(table: pa.Table, column: str, *, berkas: str, max_vertices: int) -> pa.Table:
+    """Expand the dictionary-encoded columns of ``table`` after checking their decoded size."""
+    sizes = {name: _decoded_bytes(table.column(name)) for name in table.column_names}
+    total = sum(sizes.values())
+    if total > MAX_UNCOMPRESSED_BYTES:
+        msg = (
+            f"Isi berkas {berkas} setelah diurai berukuran {ukuran(total)} (batas {ukuran(MAX_UNCOMPRESSED_BYTES)}), "
+            f"padahal berkasnya jauh lebih kecil: ada nilai yang diulang berkali-kali. Berkas ini tidak dibaca. "
+            f"{_PARQUET_HINT}"
+        )
+        raise InputError(msg)
+    estimate = sizes.get(column, 0) // _WKB_BYTES_PER_VERTEX
+    if estimate > max_vertices:
+        raise InputError(_too_many_vertices(berkas, estimate, max_vertices=max_vertices))
+    for index, name in enumerate(table.column_names):
+        values = table.column(name)
+        if pa.types.is_dictionary(values.type):
+            plain = pa.chunked_array([chunk.dictionary_decode() for chunk in values.chunks], values.type.value_type)
+            table = table.set_column(index, name, plain)
+    return table
+
+
+def _decoded_bytes(values: pa.ChunkedArray) -> int:
+    """Bytes of ``values`` once expanded (a dictionary column counts each row's value in full)."""
+    total = 0
+    for chunk in values.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            lengths = pc.binary_length(chunk.dictionary)
+            total += int(pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0)
+        else:
+            total += chunk.nbytes
+    return total
 
 
 def _parquet_geo_columns(metadata: Mapping[bytes, bytes]) -> list[str]:
@@ -654,6 +756,8 @@ def _parquet_encoding(spec: Mapping[str, Any], kind: pa.DataType, *, column: str
     """``"wkb"`` or a native (GeoArrow) encoding name, checked against the column's Arrow type."""
     encoding = spec.get("encoding")
     text = encoding.lower() if isinstance(encoding, str) else None
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
     binary = pa.types.is_binary(kind) or pa.types.is_large_binary(kind)
     textual = pa.types.is_string(kind) or pa.types.is_large_string(kind)
     if text == "wkb" and textual:

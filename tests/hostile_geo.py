@@ -345,6 +345,24 @@ def parquet_too_many_features(folder: Path, *, count: int = MAX_FEATURES + 1) ->
     return _parquet(folder, "terlalu_banyak.parquet", geometry.cast(pa.binary()), geo=_geo_metadata(), codes=codes)
 
 
+def parquet_dictionary_bomb(folder: Path, *, rows: int = 100_000, vertices: int = 250_000) -> Path:
+    """``rows`` rows sharing one dictionary value: a ``vertices``-vertex polygon (4 MB of WKB, 400 GB decoded)."""
+    ring = shapely.Point(116.07, -8.58).buffer(0.01, quad_segs=vertices // 4)
+    geometry = pa.DictionaryArray.from_arrays(pa.array([0] * rows, pa.int32()), pa.array([shapely.to_wkb(ring)]))
+    codes = [f"52.71.{1 + i // 9000:02d}.{1001 + i % 9000:04d}" for i in range(rows)]
+    return _parquet(folder, "kamus.parquet", geometry, geo=_geo_metadata(), codes=codes)
+
+
+def parquet_geoarrow_valid(folder: Path) -> Path:
+    """A valid three-desa GeoParquet with the native (GeoArrow) polygon encoding."""
+    import geopandas as gpd
+
+    path = folder / "geoarrow.parquet"
+    frame = gpd.GeoDataFrame({"kode_desa": _CODES}, geometry=_SQUARES, crs="EPSG:4326")
+    frame.to_parquet(path, geometry_encoding="geoarrow")
+    return path
+
+
 CASES: Final[list[Case]] = [
     ("gpkg_recursive_view", "boundaries", recursive_gpkg_view, "view"),
     ("gpkg_too_many_features", "boundaries", gpkg_too_many_features, "200.000 fitur"),
@@ -368,8 +386,12 @@ CASES: Final[list[Case]] = [
     ("parquet_empty", "boundaries", parquet_empty, "tidak berisi satu fitur pun"),
     ("parquet_null_geometries", "boundaries", parquet_null_geometries, "tidak berisi geometri sama sekali"),
     ("parquet_too_many_features", "boundaries", parquet_too_many_features, "200.000 fitur"),
+    ("parquet_dictionary_bomb", "boundaries", parquet_dictionary_bomb, "setelah diurai"),
 ]
 """Every hostile boundary file: (name, import kind, make(folder) -> path, message fragment)."""
 
-ACCEPTED: Final[list[tuple[str, str, Make]]] = [("parquet_valid", "boundaries", parquet_valid)]
+ACCEPTED: Final[list[tuple[str, str, Make]]] = [
+    ("parquet_valid", "boundaries", parquet_valid),
+    ("parquet_geoarrow_valid", "boundaries", parquet_geoarrow_valid),
+]
 """Files next to the hostile ones that must still import."""
