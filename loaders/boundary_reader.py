@@ -129,7 +129,7 @@ _PARQUET_HINT: Final = (
 )
 _MAX_ROWS_LISTED: Final = 5
 _WKB_BYTES_PER_VERTEX: Final = 16
-"""A 2D WKB vertex is two doubles; headers make the estimate from the byte count a slight overestimate."""
+"""A 2D vertex in WKB or a .shp is two doubles; headers make an estimate from the byte count a slight overestimate."""
 _GDAL_OVERLONG: Final = re.compile(r"character (\d+): Too many characters")
 """GDAL's GeoJSON reader refusing a string or number of about ten million characters."""
 _FEATURE_TOKEN: Final = b'"Feature"'
@@ -196,7 +196,7 @@ def read_boundary_file(
     suffix = _checked_suffix(path, max_bytes=max_bytes, max_kml_bytes=max_kml_bytes)
     _sniff(path, suffix)
     if suffix == ".zip":
-        source = _read_zipped_shapefile(path, layer=layer, max_features=max_features)
+        source = _read_zipped_shapefile(path, layer=layer, max_features=max_features, max_vertices=max_vertices)
     elif suffix in (".parquet", ".geoparquet"):
         source = SourceLayer(_read_parquet(path, max_features=max_features, max_vertices=max_vertices))
     elif suffix == ".kmz":
@@ -506,7 +506,7 @@ def _main_kml(documents: Sequence[zipfile.ZipInfo]) -> zipfile.ZipInfo:
     return (root or list(documents))[0]
 
 
-def _read_zipped_shapefile(path: Path, *, layer: str | None, max_features: int) -> SourceLayer:
+def _read_zipped_shapefile(path: Path, *, layer: str | None, max_features: int, max_vertices: int) -> SourceLayer:
     berkas = path.name
     with tempfile.TemporaryDirectory(prefix="ilp-batas-") as folder:
         files = extract_zip(path, Path(folder))
@@ -521,6 +521,9 @@ def _read_zipped_shapefile(path: Path, *, layer: str | None, max_features: int) 
             raise InputError(msg)
         shapefile = _choose_shapefile(shapefiles, layer=layer, berkas=berkas)
         _check_shapefile_parts(shapefile, berkas=berkas)
+        estimate = shapefile.stat().st_size // _WKB_BYTES_PER_VERTEX  # .shp: two doubles per vertex, plus headers
+        if estimate > max_vertices:
+            raise InputError(_too_many_vertices(berkas, estimate, max_vertices=max_vertices))
         source = _read_ogr(shapefile, layer=None, berkas=berkas, max_features=max_features)
     notes = (f"Arsip {berkas} berisi {len(shapefiles)} Shapefile; yang dibaca {shapefile.name}.",)
     return SourceLayer(source.frame, shapefile.stem, notes if len(shapefiles) > 1 else ())

@@ -242,3 +242,21 @@ def test_xxe_and_billion_laughs_in_kml_stay_refused(tmp_path: Path) -> None:
             continue
         names = " ".join(str(v) for v in frame.get("Name", []))
         assert "RAHASIA" not in names and len(names) < 10_000
+
+
+def test_zipped_shapefile_vertices_estimated_before_gdal_reads(tmp_path: Path) -> None:
+    import geopandas as gpd
+    import pyogrio
+
+    ring = gpd.GeoSeries.from_file(many_vertices_geojson(tmp_path, vertices=2000)).geometry
+    parts = tmp_path / "shp"
+    parts.mkdir()
+    frame = gpd.GeoDataFrame({"kode_desa": ["52.71.01.1004"]}, geometry=list(ring), crs="EPSG:4326")
+    pyogrio.write_dataframe(frame, parts / "desa.shp", driver="ESRI Shapefile")
+    archive = tmp_path / "desa.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in sorted(parts.iterdir()):
+            zf.write(part, part.name)
+    with pytest.raises(InputError, match=r"desa\.zip berisi sekitar 2\.\d{3} titik sudut .*batasnya 1\.000 .*sebelum"):
+        read_boundary_file(archive, max_vertices=1000)
+    assert len(read_boundary_file(archive, max_vertices=3000).frame) == 1
