@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from geo.rules import Rules
 from loaders.exceptions import PetaIlpError
-from ui import data, navigation, session
+from ui import data, navigation, session, upload_folder
 from ui.state import FilterOptions, ViewState
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ def prepare(*, report_notes: bool) -> PageContext:
     data (:func:`ui.session.reconcile_with_data`; notes only when
     ``report_notes``), and makes the context available to :func:`current`.
     """
+    upload_folder.sweep_once()  # the first run of a server deletes upload folders of dead servers
     source = data.active_source()
     rules = session.rules()
     options: FilterOptions | None = None

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +42,7 @@ from loaders.prepared import PreparedImport, commit_prepared
 from loaders.store import Store
 from loaders.tables import ROW_COLUMN, read_tables, sheet_names
 from ui import column_mapping as cm
-from ui import session
+from ui import session, upload_folder
 from ui.fmt import fmt_int
 from ui.i18n import t
 from ui.table_format import column_title, labelled, plain_markdown, text_or_dash
@@ -149,7 +148,7 @@ def saved_upload(uploaded: UploadedFile) -> tuple[str, Path]:
     if saved is not None and saved[0] == file_id and Path(saved[1]).is_file():
         return file_id, Path(saved[1])
     _forget_saved()
-    folder = Path(tempfile.mkdtemp(prefix="ilp_impor_"))
+    folder = upload_folder.new_upload_folder()  # deleted with the session (ui.upload_folder)
     path = folder / safe_name(uploaded.name)
     path.write_bytes(uploaded.getvalue())
     st.session_state[K_SAVED] = (file_id, str(path))
