@@ -49,7 +49,7 @@ from ui.i18n import t
 
 if TYPE_CHECKING:
     from geo.engine import Coverage
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
@@ -436,3 +436,87 @@ def test_every_page_renders_offline_without_errors(
     written = {p.name: p.stat().st_size for p in SCREENSHOT_DIR.glob("*.png")}
     assert set(written) == expected
     assert min(written.values()) > 10_000  # not blank images
+
+
+# -- two people saving at once on the Data page ---------------------------------------------------
+SAVE_KAB: Final = "52.71"  # Kota Mataram: 50 desa, small files
+
+
+@pytest.fixture(scope="module")
+def writable_store(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of its own (Kota Mataram's desa only), for the tests that write."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"reference data {SHARED_DATA} is absent (CI puts shared/ beside the checkout)")
+    from loaders.importing import run_import
+    from loaders.store import Store
+
+    store = Store(tmp_path_factory.mktemp("browser_save") / "ilp.gpkg")
+    run_import("boundaries", SHARED_DATA / "boundaries" / f"desa_{SAVE_KAB}.geojson", store=store)
+    return store.path
+
+
+@pytest.fixture(scope="module")
+def writable_server(writable_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server on :func:`writable_store`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ILP_", "STREAMLIT_"))}
+    env.update({"ILP_STORE": str(writable_store), "PYTHONUNBUFFERED": "1"})
+    log_path = tmp_path_factory.mktemp("browser_save_server") / "streamlit.log"
+    with streamlit_server(PROJECT_DIR, env=env, log_path=log_path) as running:
+        yield running
+
+
+def _upload_facilities(page: Page, server: Server, source: Path) -> None:
+    """Choose 'Fasilitas', upload ``source`` and wait for its preview with the save button."""
+    page.locator("[data-testid='stMain'] button", has_text=t("impor.kind.facilities", lang="id")).first.click()
+    assert wait_app_idle(page), server.log_tail()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(source))
+    _save_button(page).wait_for(timeout=60_000)
+    assert wait_app_idle(page), server.log_tail()
+
+
+def _save_button(page: Page) -> Locator:
+    return page.locator("button", has_text=t("impor.simpan", lang="id"))
+
+
+def _alerts(page: Page) -> str:
+    return "\n".join(page.locator("[data-testid='stAlert']").all_inner_texts())
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_two_sessions_saving_at_once_both_changes_survive(
+    browser: Browser, writable_server: Server, writable_store: Path, guard: RequestGuard
+) -> None:
+    from loaders.store import Store
+
+    store = Store(writable_store)
+    files = {"pustu": SHARED_DATA / "fasilitas" / f"pustu_{SAVE_KAB}.csv"}
+    files["posyandu"] = SHARED_DATA / "fasilitas" / f"posyandu_{SAVE_KAB}.csv"
+    ctx = _guarded_context(browser, guard)
+    try:
+        pages = {kind: _open(ctx, writable_server, guard, "data") for kind in files}
+        for kind, page in pages.items():
+            _upload_facilities(page, writable_server, files[kind])
+        assert store.version() == 1
+        buttons = [_save_button(page) for page in pages.values()]
+        for button in buttons:  # both clicks sent before either session has answered
+            button.click(no_wait_after=True)
+        for page in pages.values():
+            assert wait_app_idle(page, timeout=90), writable_server.log_tail()
+        saved = {kind for kind, page in pages.items() if "tersimpan sebagai versi data" in _alerts(page)}
+        refused = {kind for kind, page in pages.items() if "Data berubah sejak pratinjau" in _alerts(page)}
+        assert saved | refused == set(files) and not saved & refused, {k: _alerts(p) for k, p in pages.items()}
+        assert saved, "neither save went through"
+        for kind in refused:  # the refused session shows a fresh preview: saving it now keeps both changes
+            _save_button(pages[kind]).click()
+            assert wait_app_idle(pages[kind], timeout=90), writable_server.log_tail()
+            assert "tersimpan sebagai versi data 3" in _alerts(pages[kind])
+        print(f"\nconcurrent save: saved at once {sorted(saved)}, refused then saved {sorted(refused)}")
+    finally:
+        ctx.close()
+    log = store.read_log()
+    assert log["versi"].astype(int).tolist() == [1, 2, 3]
+    kinds = store.read_fasilitas()["jenis"].value_counts()
+    assert kinds.get("pustu", 0) > 0 and kinds.get("posyandu", 0) > 0
+    assert not guard.offending, guard.report()
+
