@@ -208,7 +208,7 @@ def _column_notes(match: ColumnMatch, *, berkas: str) -> tuple[str, ...]:
 
 
 def _findings(issues: Sequence[RowIssue], *, store: Store, kabupaten: set[str]) -> pd.DataFrame:
-    """Return the findings for the data-quality table: this file's, plus earlier boundary findings of other districts."""
+    """Return findings for the data-quality table: this file's, plus earlier boundary findings of other districts."""
     fresh = pd.DataFrame(
         [
             {
