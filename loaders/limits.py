@@ -76,3 +76,14 @@ STORE_LOCK_SECONDS: Final = 120
 """How long a write waits for another write (import, restore) to finish before it gives up."""
 SPARE_BYTES: Final = 1 * MEGABYTE
 """Room a write keeps free beyond its two copies of the store (staging and snapshot) before it starts."""
+
+# -- the address (URL) of a page ----------------------------------------------------------------
+MAX_URL_PARAMS: Final = 100
+"""URL parameters read from one address; the rest are only counted (Streamlit itself drops an address
+with more than 1,000 parameters or 512 Ki characters before the app sees it)."""
+MAX_URL_VALUE_CHARS: Final = 2_000
+"""Characters in one URL parameter value (a longer value is not valid)."""
+MAX_URL_VALUES: Final = 100
+"""Values read for one URL parameter (repeats and comma-separated items together)."""
+MAX_URL_NOTES: Final = 8
+"""Notes listed about ignored URL parameters; the rest are counted in one more line."""

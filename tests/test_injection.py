@@ -152,10 +152,11 @@ def test_desa_page_every_desa_name(hostile_store: Store, kode: str) -> None:
 
 
 def test_url_parameter_echoed_inert(hostile_store: Store) -> None:
-    at = run_page("pages/ringkasan.py", {PAYLOADS[0]: PAYLOADS[1], "desa": PAYLOADS[4]})
+    at = run_page("pages/ringkasan.py", {PAYLOADS[0]: PAYLOADS[1], "desa": PAYLOADS[4], "bulan": list(PAYLOADS[:2])})
     assert_inert(at, "URL note")
     note = at.main.warning[0].value
     assert f"`{plain_code(PAYLOADS[0])}`" in note and f"`desa={plain_code(PAYLOADS[4])}`" in note
+    assert f"(`{plain_code(','.join(PAYLOADS[:2]), max_chars=60)}`)" in note  # the repeated values, in a code span
 
 
 def test_data_page_upload_names_and_headers_inert(hostile_store: Store) -> None:

@@ -106,8 +106,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "note.tidak_dikenal": ("`{key}` bukan parameter yang dikenal", "`{key}` is not a known parameter"),
     "note.tidak_sah": ("`{key}={value}` tidak sah", "`{key}={value}` is not valid"),
     "note.berulang": (
-        "`{key}` diberikan beberapa kali ({value}); dipakai nilai terakhir",
-        "`{key}` was given several times ({value}); the last value is used",
+        "`{key}` diberikan beberapa kali (`{value}`); dipakai nilai terakhir",
+        "`{key}` was given several times (`{value}`); the last value is used",
     ),
     "note.tidak_ada_di_data": (
         "`{key}={value}` tidak ada di data",
@@ -119,6 +119,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "`{key}={value}` is not used: the posyandu minimum months open (`min_bulan`, default 10) cannot exceed "
         "the window (`jendela`, default 12); both keep their defaults",
     ),
+    "note.lainnya": ("… dan {value} lagi yang diabaikan", "… and {value} more ignored"),
     "note.dismiss": ("Tutup pesan", "Dismiss"),
     # -- statuses -------------------------------------------------------------------
     "status.lengkap": ("Lengkap", "Complete"),

@@ -51,11 +51,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Final
 
 from geo.rules import Rules
 from loaders.exceptions import InputError
-from ui.fmt import parse_month
+from loaders.limits import MAX_URL_NOTES, MAX_URL_PARAMS, MAX_URL_VALUE_CHARS, MAX_URL_VALUES
+from ui.fmt import fmt_int, parse_month
 from ui.palette import STATUS_ORDER
 
 STATUSES: Final = STATUS_ORDER  # the statuses, in the one display order (filter, legends, charts)
@@ -120,6 +122,8 @@ MALFORMED: Final = "tidak_sah"
 REPEATED: Final = "berulang"
 NOT_IN_DATA: Final = "tidak_ada_di_data"
 RULES_CONFLICT: Final = "aturan_bentrok"
+MORE: Final = "lainnya"  # the notes (and unread parameters) beyond MAX_URL_NOTES, counted in ``value``
+CUT: Final = "…"  # ends a value cut at MAX_URL_VALUE_CHARS (never valid, so it is reported)
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,9 @@ class Note:
     times; the last value is used), ``aturan_bentrok`` (a well-formed rule
     that contradicts another: minimum months above the window) or
     ``tidak_ada_di_data`` (a well-formed code that the loaded data does not
-    contain).
+    contain). ``lainnya`` closes a long list: ``value`` counts the notes not
+    listed and the parameters not read (:data:`~loaders.limits.MAX_URL_NOTES`,
+    :data:`~loaders.limits.MAX_URL_PARAMS`); its ``key`` is empty.
     """
 
     kind: str
@@ -218,17 +224,24 @@ class FilterOptions:
 
 
 # -- parsing -------------------------------------------------------------------
+def _bounded(text: object) -> str:
+    """``text`` cut at :data:`~loaders.limits.MAX_URL_VALUE_CHARS` (ending in "…", so never valid)."""
+    value = str(text)
+    return value if len(value) <= MAX_URL_VALUE_CHARS else value[:MAX_URL_VALUE_CHARS] + CUT
+
+
 def _values(raw: str | Sequence[str]) -> list[str]:
-    """Every value of one parameter: repeated occurrences and comma lists, stripped."""
-    occurrences = [raw] if isinstance(raw, str) else list(raw)
+    """The values of one parameter: repeated occurrences and comma lists, stripped (at most MAX_URL_VALUES)."""
     values: list[str] = []
-    for occurrence in occurrences:
-        values.extend(part.strip() for part in str(occurrence).split(","))
-    return values
+    for occurrence in _occurrences(raw):
+        values.extend(part.strip() for part in occurrence.split(",", MAX_URL_VALUES)[:MAX_URL_VALUES])
+    return values[:MAX_URL_VALUES]
 
 
 def _occurrences(raw: str | Sequence[str]) -> list[str]:
-    return [raw.strip()] if isinstance(raw, str) else [str(v).strip() for v in raw]
+    """The occurrences of one parameter, each bounded and stripped (at most MAX_URL_VALUES)."""
+    given = [raw] if isinstance(raw, str) else list(islice(raw, MAX_URL_VALUES))
+    return [_bounded(v).strip() for v in given]
 
 
 def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
@@ -304,16 +317,23 @@ def parse_query(params: Mapping[str, str | Sequence[str]]) -> ParseResult:
     ParseResult
         The state (defaults where a parameter is absent, empty or invalid)
         and one :class:`Note` per ignored key or value, in URL order, then
-        the notes on rules that contradict each other.
+        the notes on rules that contradict each other. At most
+        :data:`~loaders.limits.MAX_URL_NOTES` notes are listed; a last
+        ``lainnya`` note counts the rest, with the parameters after the first
+        :data:`~loaders.limits.MAX_URL_PARAMS` (not read at all).
     """
     notes: list[Note] = []
     values: dict[str, object] = {}
     rules: dict[str, tuple[str, int | float | bool]] = {}
-    for key, raw in params.items():
+    unread = max(len(params) - MAX_URL_PARAMS, 0)  # not read at all, only counted
+    for key, raw in islice(params.items(), MAX_URL_PARAMS):
         if key in IGNORED_KEYS:
             continue
         if key not in URL_KEYS:
-            notes.append(Note(UNKNOWN_KEY, key, ",".join(_occurrences(raw))))
+            if len(notes) < MAX_URL_NOTES:
+                notes.append(Note(UNKNOWN_KEY, _bounded(key), _bounded(",".join(_occurrences(raw)))))
+            else:  # only counted: its value is never read
+                unread += 1
             continue
         if key in MULTI_KEYS:
             good = [v for v in _values(raw) if v and _valid_multi(key, v)]
@@ -324,7 +344,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]]) -> ParseResult:
         if not given:
             continue
         if len(set(given)) > 1:
-            notes.append(Note(REPEATED, key, ",".join(given)))
+            notes.append(Note(REPEATED, key, _bounded(",".join(given))))
         value = given[-1]
         rule = _rule_value(key, value) if key in RULE_KEYS else None
         if rule is not None:
@@ -334,7 +354,16 @@ def parse_query(params: Mapping[str, str | Sequence[str]]) -> ParseResult:
         else:
             notes.append(Note(MALFORMED, key, value))
     aturan, conflicts = _rules_from(rules)
-    return ParseResult(ViewState(**values, aturan=aturan), (*notes, *conflicts))  # type: ignore[arg-type]
+    listed = _listed((*notes, *conflicts), unread=unread)
+    return ParseResult(ViewState(**values, aturan=aturan), listed)  # type: ignore[arg-type]
+
+
+def _listed(notes: Sequence[Note], *, unread: int) -> tuple[Note, ...]:
+    """The first MAX_URL_NOTES notes, then one ``lainnya`` note counting the rest and the unread parameters."""
+    rest = max(len(notes) - MAX_URL_NOTES, 0) + unread
+    if not rest:
+        return tuple(notes)
+    return (*notes[:MAX_URL_NOTES], Note(MORE, "", fmt_int(rest)))
 
 
 def serialise(state: ViewState) -> dict[str, str]:
