@@ -13,18 +13,21 @@ hold no unescaped image, link, HTML, directive or bare URL.
 
 from __future__ import annotations
 
+import html
 import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+import pandas as pd
 import pytest
 from google.protobuf.message import Message
 from page_support import DATA_PAGE, DESA_PAGE, PUSKESMAS_PAGE, assert_no_exception, run_page, tiny_store
 from streamlit.testing.v1 import AppTest
 
 from loaders.store import ChangeRecord, Store
+from ui.charts import STATUS_COUNT_COLUMNS, gap_bar_chart
 from ui.table_format import WORD_JOINER, plain_code, plain_markdown
 
 HOST: Final = "198.51.100.7"
@@ -35,6 +38,7 @@ PAYLOADS: Final = (
     "www.example.com",
     f"<img src=http://{HOST}/c.png>",
     ":red[x]",
+    f'<a href="http://{HOST}/d">tautan</a>',
 )
 COMBINED: Final = " ".join(PAYLOADS)  # every payload in one name
 KODE_KABUPATEN: Final = "99.01"
@@ -60,10 +64,9 @@ def _uploads_in_tmp_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
 
 
-@pytest.fixture
-def hostile_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Store:
-    """The tiny store with every name replaced by a payload; ``ILP_STORE`` points at it."""
-    store = tiny_store(tmp_path / "store" / "ilp.gpkg")
+def write_hostile_store(path: Path) -> Store:
+    """The tiny store (``page_support.tiny_store``) at ``path`` with every name replaced by a payload."""
+    store = tiny_store(path)
     desa = store.read_desa()
     desa["nama_desa"] = [*PAYLOADS[:4], f"Desa {COMBINED}"]
     desa["nama_kecamatan"] = f"Kec {COMBINED}"
@@ -75,6 +78,13 @@ def hostile_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Store:
         layers={"desa": desa, "fasilitas": fasilitas},
         record=ChangeRecord(jenis_impor="demo", keterangan=f"nama berbahaya {COMBINED}"),
     )
+    return store
+
+
+@pytest.fixture
+def hostile_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Store:
+    """:func:`write_hostile_store` in a fresh folder; ``ILP_STORE`` points at it."""
+    store = write_hostile_store(tmp_path / "store" / "ilp.gpkg")
     monkeypatch.setenv("ILP_STORE", str(store.path))
     return store
 
@@ -171,6 +181,16 @@ def test_data_page_upload_names_and_headers_inert(hostile_store: Store) -> None:
     assert PAYLOADS[0] in refusal and PAYLOADS[4] in refusal  # the message quotes the headers, inert
     labels = [s.label for s in at.main.selectbox]
     assert plain_markdown(PAYLOADS[0]) in labels  # the mapping form labels each column by its header
+
+
+def test_bar_chart_labels_show_names_as_typed() -> None:
+    """Plotly reads <a href>, <b>, <br> in labels: names reach it HTML-escaped (it shows the entities as text)."""
+    groups = pd.DataFrame(
+        {"nama": [PAYLOADS[-1], PAYLOADS[4]], "desa": [2, 1], **{c: [1, 0] for c in STATUS_COUNT_COLUMNS.values()}}
+    )
+    labels = [y for trace in gap_bar_chart(groups).data for y in trace.y]
+    assert labels and not any("<" in y for y in labels)
+    assert html.unescape(labels[0]) in PAYLOADS
 
 
 # -- the helper ------------------------------------------------------------------------------------

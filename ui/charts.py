@@ -7,6 +7,7 @@ pre-formatted with :mod:`ui.fmt`. Status colours are those of the map.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Collection, Sequence
 from typing import Final
 
@@ -84,7 +85,9 @@ def gap_bar_chart(
     frame = sort_by_gaps(indicators)
     if limit is not None:
         frame = frame.head(limit)
-    names = frame["nama"].astype("object").fillna(t("status.unknown")).astype(str).tolist()
+    # Plotly reads a little HTML in labels (<a href>, <b>, <br>): a name is escaped so it shows as typed.
+    raw_names = frame["nama"].astype("object").fillna(t("status.unknown")).astype(str)
+    names = [html.escape(name, quote=False) for name in raw_names]
     fig = go.Figure()
     for status in STATUS_ORDER:
         column = STATUS_COUNT_COLUMNS[status]
