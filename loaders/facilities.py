@@ -28,14 +28,15 @@ from loaders.columns import FACILITY_TARGETS, guess_facility_kind, normalise_hea
 from loaders.coordinates import DesaIndex, parse_lat_lon, parse_pair, resolve_swaps
 from loaders.exceptions import InputError
 from loaders.import_report import DIPERBAIKI, DITOLAK, PERINGATAN
+from loaders.limits import MAX_BYTES_TABEL
 from loaders.prepared import PreparedImport
 from loaders.store import Store
 from loaders.tables import (
-    MAX_BYTES_TABEL,
     NOTES_ATTR,
     ROW_COLUMN,
     IssueLog,
     MappedSheet,
+    check_name_lengths,
     map_sheets,
     parse_counts,
     prepared_table_import,
@@ -73,6 +74,8 @@ _TEXT_FIELDS: Final = (
     "nama_kecamatan",
 )
 _COUNT_FIELDS: Final = ("jumlah_kader", "perawat", "bidan")
+# Names longer than MAX_NAME_LENGTH reject their row (a name is never cut).
+_NAME_FIELDS: Final = ("nama", "nama_puskesmas_induk", "nama_desa", "nama_kecamatan")
 
 
 def prepare_facilities(
@@ -244,6 +247,15 @@ def _parse_sheet(sheet: MappedSheet, *, source: str, several: bool, issues: Issu
     lat, lon = _coordinates(frame, by_field, subjects=subjects, prefix=prefix, issues=issues)
     out["lat"], out["lon"] = lat, lon
     out["ok_"] = _required_present(out, kind=kind, prefix=prefix, issues=issues)
+    names = {name: out[name].where(out["ok_"]) for name in _NAME_FIELDS}
+    too_long = check_name_lengths(
+        names,
+        rows=out["baris_sumber"].to_numpy(),
+        columns={name: by_field.get(name) for name in _NAME_FIELDS},
+        prefix=prefix,
+        issues=issues,
+    )
+    out["ok_"] = out["ok_"] & ~too_long
     return out
 
 
@@ -263,8 +275,10 @@ def _kode_desa(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: 
         values=raw,
         jenis="kode_desa_tidak_sah",
         column=column,
-        reason=lambda value: f"{prefix}kode desa '{value}' bukan kode Kemendagri (contoh: 32.06.01.2001); "
-        "fasilitas diimpor tanpa kode desa.",
+        reason=lambda value: (
+            f"{prefix}kode desa '{value}' bukan kode Kemendagri (contoh: 32.06.01.2001); "
+            "fasilitas diimpor tanpa kode desa."
+        ),
         issues=issues,
     )
     return codes
@@ -292,8 +306,10 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
         values=raw,
         jenis="status_tidak_dikenal",
         column=column,
-        reason=lambda value: f"{prefix}status '{value}' tidak dikenal "
-        "(isi Aktif atau Tidak aktif); status dikosongkan sehingga tidak dihitung aktif.",
+        reason=lambda value: (
+            f"{prefix}status '{value}' tidak dikenal "
+            "(isi Aktif atau Tidak aktif); status dikosongkan sehingga tidak dihitung aktif."
+        ),
         issues=issues,
     )
     _warn_cells(
@@ -302,8 +318,9 @@ def _status(frame: pd.DataFrame, column: str | None, *, kind: str, prefix: str, 
         values=raw,
         jenis="status_kosong",
         column=column,
-        reason=lambda _value: f"{prefix}kolom '{column}' kosong; status pustu tidak diketahui "
-        "sehingga tidak dihitung aktif.",
+        reason=lambda _value: (
+            f"{prefix}kolom '{column}' kosong; status pustu tidak diketahui sehingga tidak dihitung aktif."
+        ),
         issues=issues,
     )
     return status

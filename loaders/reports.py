@@ -23,10 +23,10 @@ from loaders import model
 from loaders.columns import FIELDS, LAPORAN
 from loaders.exceptions import InputError
 from loaders.import_report import DITOLAK, PERINGATAN, RowIssue
+from loaders.limits import MAX_BYTES_LAPORAN
 from loaders.prepared import PreparedImport
 from loaders.store import Store
 from loaders.tables import (
-    MAX_BYTES_LAPORAN,
     NOTES_ATTR,
     ROW_COLUMN,
     IssueLog,

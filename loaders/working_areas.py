@@ -23,13 +23,14 @@ from loaders import model
 from loaders.columns import WILAYAH_KERJA, normalise_header
 from loaders.exceptions import InputError
 from loaders.import_report import DITOLAK, PERINGATAN
+from loaders.limits import MAX_BYTES_TABEL
 from loaders.prepared import PreparedImport
 from loaders.store import Store
 from loaders.tables import (
-    MAX_BYTES_TABEL,
     NOTES_ATTR,
     ROW_COLUMN,
     IssueLog,
+    check_name_lengths,
     map_sheets,
     prepared_table_import,
     read_tables,
@@ -162,11 +163,14 @@ def prepare_working_areas(
     )
     several = len(sheets) > 1
     issues = IssueLog()
-    parts = [_canonical(s.frame, s.mapping, sheet=s.name, several=several) for s in sheets]
+    parts = [
+        _without_long_names(_canonical(s.frame, s.mapping, sheet=s.name, several=several), s.mapping, issues=issues)
+        for s in sheets
+    ]
     for s in sheets:
         notes += s.frame.attrs.get(NOTES_ATTR, [])
     rows = pd.concat(parts, ignore_index=True)
-    read_count = len(rows)
+    read_count = len(rows) + sum(1 for i in issues.items if i.jenis == "nama_terlalu_panjang")
     rows = _resolve_desa(rows, desa=desa, issues=issues)
     rows = _resolve_puskesmas(rows, fasilitas=store.read_fasilitas(), issues=issues)
     rows = _drop_duplicates(rows, issues=issues)
@@ -206,6 +210,22 @@ def _canonical(frame: pd.DataFrame, mapping: Mapping[str, str], *, sheet: str, s
     out["kolom_desa"] = by_field.get("kode_desa") or by_field.get("nama_desa")
     out["prefix"] = sheet_prefix(sheet, several=several)
     return out
+
+
+def _without_long_names(rows: pd.DataFrame, mapping: Mapping[str, str], *, issues: IssueLog) -> pd.DataFrame:
+    """Drop the rows whose desa, kecamatan or puskesmas name is too long (each reported as rejected)."""
+    if rows.empty:
+        return rows
+    by_field = {field: column for column, field in mapping.items()}
+    fields = ("nama_desa", "nama_kecamatan", "nama_puskesmas")
+    too_long = check_name_lengths(
+        {name: rows[name] for name in fields},
+        rows=rows["baris"].to_numpy(),
+        columns={name: by_field.get(name) for name in fields},
+        prefix=str(rows["prefix"].iloc[0]),
+        issues=issues,
+    )
+    return rows[~too_long]
 
 
 def _resolve_desa(rows: pd.DataFrame, *, desa: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
