@@ -220,3 +220,24 @@ def test_data_page_upload_with_payload_name_and_headers(
         assert PAYLOADS[5] in text
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_address_too_long_for_streamlit_still_gets_its_note(
+    context: BrowserContext, server: Server, guard: RequestGuard
+) -> None:
+    """Streamlit drops an address with over 1,000 parameters; the page shortens it, then names a few and counts."""
+    flood = "&".join(f"p{i}=x" for i in range(1500))
+    page = context.new_page()
+    page.on("websocket", lambda ws: guard.record_websocket(ws.url))
+    try:
+        with page.expect_navigation(url=lambda u: "diabaikan=" in u, timeout=60_000):
+            page.goto(f"{server.base_url}/?{flood}&bulan=2026-09&{PAYLOADS[2]}=1", wait_until="domcontentloaded")
+        assert wait_app_idle(page), server.log_tail()
+        text = _check(page, guard, "url_flood")
+        assert t("note.title", lang="id") in text
+        assert t("note.tidak_dikenal", key="p0", value="x", lang="id").replace("`", "") in text
+        assert t("note.lainnya", value="1.493", lang="id") in text  # 1,501 unknown: 8 named, the rest counted
+        assert "September 2026" in text  # the known parameter was kept
+    finally:
+        page.close()

@@ -17,7 +17,7 @@ from page_support import run_page
 from loaders.limits import MAX_URL_NOTES, MAX_URL_PARAMS, MAX_URL_VALUE_CHARS, MAX_URL_VALUES
 from ui.fmt import fmt_int
 from ui.i18n import t
-from ui.state import CUT, MALFORMED, MORE, REPEATED, UNKNOWN_KEY, Note, ViewState, parse_query
+from ui.state import CUT, KEY_IGNORED, MALFORMED, MORE, REPEATED, UNKNOWN_KEY, Note, ViewState, parse_query
 
 S = ViewState
 LONG: Final = MAX_URL_VALUE_CHARS + 3000
@@ -57,6 +57,13 @@ PARSE_CASES = [
         (*_listed_unknown(MAX_URL_NOTES), Note(MORE, "", fmt_int(MAX_URL_PARAMS - MAX_URL_NOTES + 1))),
         id="parameters-after-the-limit-are-not-read",
     ),
+    pytest.param(
+        {**_unknown(MAX_URL_NOTES), KEY_IGNORED: "1492", "lang": "en"},
+        S(lang="en"),
+        (*_listed_unknown(MAX_URL_NOTES), Note(MORE, "", "1.492")),
+        id="count-left-by-the-browser-for-an-address-too-long-for-streamlit",
+    ),
+    pytest.param({KEY_IGNORED: "dua"}, S(), (Note(MALFORMED, KEY_IGNORED, "dua"),), id="count-not-a-number"),
     pytest.param(
         {"bulan": "2" * LONG},
         S(),

@@ -10,16 +10,18 @@ area or raising.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from typing import Final
 
 import streamlit as st
 
+from loaders.limits import MAX_URL_NOTES, MAX_URL_PARAMS, MAX_URL_VALUE_CHARS
 from ui import rules_form, session
 from ui.context import PageContext
 from ui.fmt import fmt_month
 from ui.i18n import get_language, status_label, t
-from ui.state import Note
+from ui.state import KEY_IGNORED, URL_KEYS, Note
 from ui.table_format import plain_code, plain_markdown
 from ui.uploader_css import uploader_css
 
@@ -72,14 +74,57 @@ MAX_LISTED_NAMES: Final = 3
 NOTE_VALUE_MAX: Final = 60
 
 
+# Streamlit drops a whole address with more than 1,000 parameters or 512 Ki characters before the app
+# sees it (streamlit.runtime.state.query_params.sanitize_query_string), so no note could say why the
+# view ignored it. This fixed script (no user data in it) shortens such an address in the browser: the
+# known parameters stay, the first few unknown ones stay (to be named), the rest are counted in
+# ``diabaikan=N``; the page then loads once more with it and the URL note names and counts them.
+STREAMLIT_MAX_QUERY_FIELDS: Final = 1000
+STREAMLIT_MAX_QUERY_CHARS: Final = 512 * 1024
+ADDRESS_GUARD_JS: Final = rf"""
+<script id="ilp-alamat">
+(() => {{
+  // The address the page was opened with: the app may already have rewritten the address bar.
+  const opened = performance.getEntriesByType('navigation')[0];
+  const url = new URL(opened ? opened.name : window.location.href);
+  const search = url.search.slice(1);
+  const parts = search ? search.split('&') : [];
+  if (parts.length <= {STREAMLIT_MAX_QUERY_FIELDS} && search.length <= {STREAMLIT_MAX_QUERY_CHARS}) return;
+  const known = new Set({json.dumps(list(URL_KEYS))});
+  const kept = [];
+  let named = 0, ignored = 0;
+  for (const part of parts) {{
+    const key = part.split('=', 1)[0];
+    let name = null;
+    try {{ name = decodeURIComponent(key.replace(/\+/g, ' ')); }} catch (e) {{ name = null; }}
+    const short = part.length <= {MAX_URL_VALUE_CHARS};
+    if (name !== null && short && known.has(name) && kept.length < {MAX_URL_PARAMS}) {{ kept.push(part); continue; }}
+    if (name !== null && short && named < {MAX_URL_NOTES}) {{ kept.push(part); named += 1; continue; }}
+    ignored += 1;
+  }}
+  kept.push('{KEY_IGNORED}=' + ignored);
+  window.location.replace(url.pathname + '?' + kept.join('&') + url.hash);
+}})();
+</script>
+"""
+
+
 def apply_base_style() -> None:
     """Compact page furniture of every page (normal mode; presentation mode adds its own)."""
     st.html(BASE_CSS + _uploader_style(large=False))
+    _address_guard()
 
 
 def apply_presentation_mode() -> None:
     """Hide the sidebar and controls, enlarge type (presentation mode)."""
     st.html(PRESENTATION_CSS + _uploader_style(large=True))
+    _address_guard()
+
+
+def _address_guard() -> None:
+    """:data:`ADDRESS_GUARD_JS` in the sidebar (mounted in presentation mode too, where it is hidden)."""
+    with st.sidebar:
+        st.html(ADDRESS_GUARD_JS, unsafe_allow_javascript=True)
 
 
 def _uploader_style(*, large: bool) -> str:

@@ -110,6 +110,9 @@ URL_KEYS: Final = (*VIEW_KEYS, *RULE_KEYS)
 MULTI_KEYS: Final = frozenset({KEY_KECAMATAN, KEY_STATUS})
 # Streamlit's own parameters: passed through silently, never reported.
 IGNORED_KEYS: Final = frozenset({"embed", "embed_options"})
+# How many parameters the browser left out of an address too long for Streamlit (ui.layout.ADDRESS_GUARD_JS).
+KEY_IGNORED: Final = "diabaikan"
+_COUNT_RE: Final = re.compile(r"^[0-9]{1,9}$")
 
 # Codes: Kemendagri dotted codes, BPS digits, puskesmas codes like P3206190201.
 _CODE_RE: Final = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
@@ -328,6 +331,13 @@ def parse_query(params: Mapping[str, str | Sequence[str]]) -> ParseResult:
     unread = max(len(params) - MAX_URL_PARAMS, 0)  # not read at all, only counted
     for key, raw in islice(params.items(), MAX_URL_PARAMS):
         if key in IGNORED_KEYS:
+            continue
+        if key == KEY_IGNORED:
+            count = _occurrences(raw)[-1] if _occurrences(raw) else ""
+            if _COUNT_RE.match(count):
+                unread += int(count)
+            else:
+                notes.append(Note(MALFORMED, key, count))
             continue
         if key not in URL_KEYS:
             if len(notes) < MAX_URL_NOTES:
