@@ -42,7 +42,10 @@ MAX_KML_BYTES: Final = 50 * MEGABYTE
 """One KML document (plain, or the documents inside a KMZ), checked before parsing. GDAL's KML reader
 holds about ten times the document in memory (Jawa Barat's 5,957 desa: 25 MB of KML, 266 MB peak)."""
 MAX_XLSX_SHEET_XML_BYTES: Final = 200 * MEGABYTE
-"""One worksheet's uncompressed XML inside an XLSX (the zipped file can be far smaller)."""
+"""One worksheet's uncompressed XML inside an XLSX (the zipped file can be far smaller); also any other part."""
+MAX_XLSX_PART_XML_BYTES: Final = 20 * MEGABYTE
+"""One XLSX part read whole into a tree by openpyxl (content types, workbook, its relationships, styles); sheets and
+shared strings are streamed and bounded by MAX_XLSX_SHEET_XML_BYTES instead."""
 
 # -- tables ------------------------------------------------------------------------------------
 MAX_ROWS: Final = 1_000_000

@@ -71,11 +71,13 @@ from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
-from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+from openpyxl.packaging.relationship import get_rels_path
+from openpyxl.reader.excel import ExcelReader, _find_workbook_part
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS
 
 from loaders import model
 from loaders.columns import (
@@ -101,6 +103,7 @@ from loaders.limits import (
     MAX_ROWS,
     MAX_TABLE_CELLS,
     MAX_UNCOMPRESSED_BYTES,
+    MAX_XLSX_PART_XML_BYTES,
     MAX_XLSX_SHEET_XML_BYTES,
     MAX_ZIP_ENTRIES,
     MEGABYTE,
@@ -158,6 +161,7 @@ _XLSX_ERRORS: Final = (
     InvalidFileException,
     ParseError,
     EOFError,
+    OverflowError,
     expat.ExpatError,
 )
 
@@ -567,9 +571,13 @@ class _XlsxBook:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                reader = ExcelReader(path, read_only=True, data_only=True)
+                reader = ExcelReader(path, read_only=True, data_only=True, keep_links=False)
                 self._reader = reader
+                self._check_tree_part(ARC_CONTENT_TYPES)
                 reader.read_manifest()
+                workbook_part = _find_workbook_part(reader.package).PartName[1:]
+                self._check_tree_part(workbook_part)
+                self._check_tree_part(get_rels_path(workbook_part))
                 reader.read_workbook()
                 self.sheets = [
                     _SheetPart(sheet.name, rel.target.lstrip("/"))
@@ -581,6 +589,7 @@ class _XlsxBook:
                     part = reader.package.find(SHARED_STRINGS)
                     if part is not None:
                         self.strings = _read_shared_strings(self.archive, part.PartName[1:], source=path.name)
+                    self._check_tree_part(ARC_STYLE)
                     apply_stylesheet(reader.archive, reader.wb)
         except InputError:
             self.close()
@@ -592,6 +601,21 @@ class _XlsxBook:
                 "Buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx, kemudian impor lagi."
             )
             raise InputError(msg) from exc
+
+    def _check_tree_part(self, member: str) -> None:
+        """Refuse a part that openpyxl would read whole into a tree when it is over MAX_XLSX_PART_XML_BYTES."""
+        try:
+            size = self.archive.getinfo(member).file_size
+        except KeyError:
+            return
+        if size > MAX_XLSX_PART_XML_BYTES:
+            msg = (
+                f"Berkas {self.source}: bagian '{member}' di dalamnya berukuran {ukuran(size)} setelah diekstrak, "
+                f"melebihi batas {ukuran(MAX_XLSX_PART_XML_BYTES)} untuk bagian ini (di XLSX yang wajar hanya "
+                "beberapa KB). Berkas ditolak sebagai pengaman; buka di Excel/LibreOffice lalu simpan ulang sebagai "
+                ".xlsx, kemudian impor lagi."
+            )
+            raise InputError(msg)
 
     @property
     def names(self) -> list[str]:
@@ -989,7 +1013,7 @@ class _SheetStream:
         else:
             try:
                 number = int(float(declared))
-            except ValueError:
+            except (ValueError, OverflowError):
                 number = -1
             if number < 1:
                 msg = (

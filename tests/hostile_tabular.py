@@ -14,7 +14,7 @@ force_zip64=True)``).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -75,6 +75,7 @@ def write_xlsx(
     workbook: str | None = None,
     shared_strings: Iterable[bytes] | None = None,
     extra_entries: int = 0,
+    parts: Mapping[str, Iterable[bytes]] | None = None,
 ) -> Path:
     """Write a minimal XLSX whose one sheet's XML is streamed from ``sheet_xml`` (chunks of bytes).
 
@@ -92,6 +93,8 @@ def write_xlsx(
         The shared strings part, in chunks; none when omitted.
     extra_entries
         Number of additional tiny entries (``xl/media/pad_N.bin``).
+    parts
+        More parts (name -> chunks), e.g. ``xl/styles.xml``.
     """
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         archive.writestr("[Content_Types].xml", _content_types(shared_strings=shared_strings is not None))
@@ -104,6 +107,10 @@ def write_xlsx(
         if shared_strings is not None:
             with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
                 for chunk in shared_strings:
+                    member.write(chunk)
+        for name, chunks in (parts or {}).items():
+            with archive.open(name, "w", force_zip64=True) as member:
+                for chunk in chunks:
                     member.write(chunk)
         for number in range(extra_entries):
             archive.writestr(f"xl/media/pad_{number}.bin", b"")
@@ -168,6 +175,17 @@ def xlsx_shared_strings_bomb(folder: Path) -> Path:
         yield b"</sst>"
 
     return write_xlsx(folder / "posyandu_sst.xlsx", facility_sheet(3), shared_strings=strings())
+
+
+def xlsx_styles_bomb(folder: Path) -> Path:
+    """A normal sheet whose styles part (which openpyxl reads whole into a tree) inflates to 30 MB."""
+
+    def styles() -> Iterator[bytes]:
+        yield f'<?xml version="1.0" encoding="UTF-8"?>\n<styleSheet xmlns="{MAIN_NS}">'.encode()
+        yield from _repeat(b"<numFmts/>" * (MIB // 10), 30 * MIB)
+        yield b"</styleSheet>"
+
+    return write_xlsx(folder / "posyandu_gaya.xlsx", facility_sheet(3), parts={"xl/styles.xml": styles()})
 
 
 def xlsx_million_rows(folder: Path) -> Path:
@@ -342,6 +360,7 @@ Make = Callable[[Path], Path]
 CASES: Final[list[tuple[str, str, Make, str]]] = [
     ("xlsx_sheet_bomb", "facilities", xlsx_sheet_bomb, "melebihi batas 200 MB per bagian"),
     ("xlsx_shared_strings_bomb", "facilities", xlsx_shared_strings_bomb, "melebihi batas 200 MB per bagian"),
+    ("xlsx_styles_bomb", "facilities", xlsx_styles_bomb, "melebihi batas 20 MB untuk bagian ini"),
     ("xlsx_million_rows", "facilities", xlsx_million_rows, "melebihi batas 1.000.000 baris data"),
     ("xlsx_million_rows_no_dimension", "facilities", xlsx_million_rows_no_dimension, "lebih dari 1.000.000 baris"),
     ("xlsx_lying_dimension", "facilities", xlsx_lying_dimension, "(ada baris 1.048.576)"),

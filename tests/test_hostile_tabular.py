@@ -166,6 +166,34 @@ def test_xlsx_formula_text_does_not_count_as_a_long_value(tmp_path: Path) -> Non
     assert frame["Jumlah Kader"].tolist() == ["4001"]
 
 
+@pytest.mark.parametrize(
+    ("row", "cell", "message"),
+    [
+        ('<row r="inf">', '<c r="A2"><v>1</v></c>', r"rusak: nomor baris 'inf' tidak sah"),
+        ('<row r="nan">', '<c r="A2"><v>1</v></c>', r"rusak: nomor baris 'nan' tidak sah"),
+        ('<row r="2">', '<c r="ZZZZ2"><v>1</v></c>', r"rusak: sheet tidak dapat dibaca \(ValueError\)"),
+        ('<row r="2">', '<c r="XFD2"><v>1</v></c>', r"berisi sel sampai kolom ke-16\.384, melebihi batas 500 kolom"),
+        ('<row r="2">', '<c r="A2" t="s"><v>7</v></c>', r"rusak: sheet tidak dapat dibaca \(IndexError\)"),
+        ('<row r="2">', '<c r="A2" t="n"><v>1e999999</v></c>', None),
+    ],
+)
+def test_odd_row_and_cell_references_are_messages(row: str, cell: str, message: str | None, tmp_path: Path) -> None:
+    from hostile_tabular import SHEET_START
+
+    xml = [
+        SHEET_START + b"<sheetData>",
+        inline_row(1, "Kode Posyandu", "Nama Posyandu").encode(),
+        f"{row}{cell}</row>".encode(),
+        b"</sheetData></worksheet>",
+    ]
+    path = write_xlsx(tmp_path / "posyandu.xlsx", xml)
+    if message is None:
+        assert read_tables(path)["Posyandu"]["Kode Posyandu"].tolist() == ["inf"]
+        return
+    with pytest.raises(InputError, match=message):
+        read_tables(path)
+
+
 # -- CSV decoding -------------------------------------------------------------------------------------
 def test_mixed_utf8_and_cp1252_lines_keep_their_text_and_warn(tmp_path: Path) -> None:
     data = (
