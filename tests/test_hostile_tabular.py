@@ -370,3 +370,36 @@ def test_reference_csv_files_read_as_pandas_reads_them(shared_data: Path) -> Non
         assert len(frame) == len(expected), path.name
         for column in expected.columns:
             assert frame[column.strip()].tolist() == expected[column].tolist(), (path.name, column)
+
+
+# -- the Data page shows the message, not an exception ------------------------------------------------
+PAGE_CASES = ["xlsx_malformed_workbook", "xlsx_xxe", "xlsx_lying_dimension", "csv_nul_byte", "xlsx_many_entries"]
+
+
+@pytest.mark.parametrize("name", PAGE_CASES)
+def test_data_page_shows_the_refusal(
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None
+) -> None:
+    import tempfile
+
+    from page_support import DATA_PAGE, assert_no_exception, run_page, texts, tiny_store
+
+    from loaders.store import file_sha256
+
+    folder = tmp_path / "unggahan"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    _, kind, make, fragment = next(case for case in CASES if case[0] == name)
+    hostile = make(tmp_path)
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    before = file_sha256(store.path)
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    at = run_page(DATA_PAGE)
+    at.segmented_control(key="ilp_w_impor_jenis").set_value(kind).run()
+    at.file_uploader[0].set_value((hostile.name, hostile.read_bytes(), "application/octet-stream")).run()
+    assert_no_exception(at)
+    errors = texts(at.main.error)
+    assert errors.startswith("Berkas tidak dapat diimpor: "), errors
+    assert hostile.name in errors and fragment in errors, errors
+    assert not [b for b in at.main.button if b.key == "ilp_imp_simpan"]
+    assert file_sha256(store.path) == before
