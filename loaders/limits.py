@@ -46,6 +46,8 @@ MAX_XLSX_SHEET_XML_BYTES: Final = 200 * MEGABYTE
 MAX_XLSX_PART_XML_BYTES: Final = 20 * MEGABYTE
 """One XLSX part read whole into a tree by openpyxl (content types, workbook, its relationships, styles); sheets and
 shared strings are streamed and bounded by MAX_XLSX_SHEET_XML_BYTES instead."""
+MAX_XLSX_SHARED_STRINGS: Final = 2_000_000
+"""Different texts in one XLSX's shared strings (a kabupaten's tables hold tens of thousands; each costs ~70 bytes)."""
 
 # -- tables ------------------------------------------------------------------------------------
 MAX_ROWS: Final = 1_000_000

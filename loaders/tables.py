@@ -104,6 +104,7 @@ from loaders.limits import (
     MAX_TABLE_CELLS,
     MAX_UNCOMPRESSED_BYTES,
     MAX_XLSX_PART_XML_BYTES,
+    MAX_XLSX_SHARED_STRINGS,
     MAX_XLSX_SHEET_XML_BYTES,
     MAX_ZIP_ENTRIES,
     MEGABYTE,
@@ -658,12 +659,24 @@ _T: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}t"
 _RPH: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}rPh"
 
 
+def _refuse_shared_strings(source: str, count: int) -> None:
+    msg = (
+        f"Berkas {source} berisi lebih dari {angka(MAX_XLSX_SHARED_STRINGS)} teks berbeda (daftar teks bersama, "
+        f"sedikitnya {angka(count)}), melebihi batas per berkas. Pecah berkas (misalnya per kecamatan atau per "
+        "tahun) lalu impor lagi."
+    )
+    raise InputError(msg)
+
+
 def _read_shared_strings(archive: zipfile.ZipFile, member: str, *, source: str) -> list[str]:
-    """Read the shared strings part as a stream: at most MAX_TABLE_CELLS strings of bounded length.
+    """Read the shared strings part as a stream: at most MAX_XLSX_SHARED_STRINGS strings of bounded length.
 
     Same text as openpyxl's ``read_string_table`` (text runs ``<t>`` of each
     ``<si>`` outside phonetic runs, ``x005F_`` escapes removed).
     """
+    declared = _count_tags(archive, member, _SI_TAG_RE, stop=MAX_XLSX_SHARED_STRINGS)
+    if declared > MAX_XLSX_SHARED_STRINGS:
+        _refuse_shared_strings(source, declared)
     strings: list[str] = []
     parts: list[str] = []
     state = {"in_si": False, "in_t": False, "phonetic": 0, "chars": 0}
@@ -681,12 +694,8 @@ def _read_shared_strings(archive: zipfile.ZipFile, member: str, *, source: str) 
         if name == _SI:
             state["in_si"] = False
             strings.append("".join(parts).replace("x005F_", ""))
-            if len(strings) > MAX_TABLE_CELLS:
-                msg = (
-                    f"Berkas {source} berisi lebih dari {angka(MAX_TABLE_CELLS)} teks berbeda (shared strings), "
-                    "melebihi batas sel per tabel. Pecah berkas lalu impor lagi."
-                )
-                raise InputError(msg)
+            if len(strings) > MAX_XLSX_SHARED_STRINGS:
+                _refuse_shared_strings(source, len(strings))
         elif name == _RPH:
             state["phonetic"] -= 1
         elif name == _T:
@@ -1136,10 +1145,16 @@ class _SheetStream:
 
 
 _ROW_TAG_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_SI_TAG_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 
 
 def _count_row_tags(archive: zipfile.ZipFile, member: str) -> int:
     """Count the ``<row`` start tags of a sheet XML, stopping past the row limit."""
+    return _count_tags(archive, member, _ROW_TAG_RE, stop=MAX_ROWS + 1)
+
+
+def _count_tags(archive: zipfile.ZipFile, member: str, pattern: re.Pattern[bytes], *, stop: int) -> int:
+    """Count the start tags ``pattern`` finds in a part, in chunks, stopping once past ``stop``."""
     count = 0
     tail = b""
     with archive.open(member) as xml:
@@ -1148,10 +1163,10 @@ def _count_row_tags(archive: zipfile.ZipFile, member: str) -> int:
             # A tag cut by the chunk end is counted in the next round: keep its start.
             cut = data.rfind(b"<", max(0, len(data) - 64))
             body, tail = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
-            count += len(_ROW_TAG_RE.findall(body))
-            if count > MAX_ROWS + 1:
+            count += len(pattern.findall(body))
+            if count > stop:
                 return count
-    return count + len(_ROW_TAG_RE.findall(tail))
+    return count + len(pattern.findall(tail))
 
 
 def _et_tag(name: str) -> str:

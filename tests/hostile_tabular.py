@@ -188,6 +188,19 @@ def xlsx_styles_bomb(folder: Path) -> Path:
     return write_xlsx(folder / "posyandu_gaya.xlsx", facility_sheet(3), parts={"xl/styles.xml": styles()})
 
 
+def xlsx_many_shared_strings(folder: Path) -> Path:
+    """2,000,001 different shared strings (~5 MB on disk): each would cost memory when read."""
+
+    def strings() -> Iterator[bytes]:
+        yield f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{MAIN_NS}">'.encode()
+        for start in range(0, 2_000_001, 100_000):
+            stop = min(start + 100_000, 2_000_001)
+            yield "".join(f"<si><t>T{i}</t></si>" for i in range(start, stop)).encode()
+        yield b"</sst>"
+
+    return write_xlsx(folder / "posyandu_teks.xlsx", facility_sheet(3), shared_strings=strings())
+
+
 def xlsx_million_rows(folder: Path) -> Path:
     """1,048,576 rows (Excel's maximum) with the dimension Excel writes."""
     return write_xlsx(folder / "posyandu_sejuta.xlsx", facility_sheet(1_048_575))
@@ -361,6 +374,7 @@ CASES: Final[list[tuple[str, str, Make, str]]] = [
     ("xlsx_sheet_bomb", "facilities", xlsx_sheet_bomb, "melebihi batas 200 MB per bagian"),
     ("xlsx_shared_strings_bomb", "facilities", xlsx_shared_strings_bomb, "melebihi batas 200 MB per bagian"),
     ("xlsx_styles_bomb", "facilities", xlsx_styles_bomb, "melebihi batas 20 MB untuk bagian ini"),
+    ("xlsx_many_shared_strings", "facilities", xlsx_many_shared_strings, "lebih dari 2.000.000 teks berbeda"),
     ("xlsx_million_rows", "facilities", xlsx_million_rows, "melebihi batas 1.000.000 baris data"),
     ("xlsx_million_rows_no_dimension", "facilities", xlsx_million_rows_no_dimension, "lebih dari 1.000.000 baris"),
     ("xlsx_lying_dimension", "facilities", xlsx_lying_dimension, "(ada baris 1.048.576)"),
