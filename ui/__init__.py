@@ -33,6 +33,15 @@ A page in ``pages/`` typically reads::
         st.stop()
     table = data.group_indicators(ctx.source, ctx.rules, ctx.month, by="puskesmas", kode_desa=kode)
 
+User text (names, file names, column headers, messages quoting them) goes
+through :func:`ui.table_format.plain_markdown` wherever Streamlit reads
+Markdown (markdown, captions, alerts, headings, labels, help, tabs, expander
+and metric labels, radio/segmented-control options); inside a code span use
+:func:`ui.table_format.plain_code`. Selectbox/multiselect options and
+dataframe cells are plain text: no escaping there. Plotly labels get
+``html.escape``. Uploads are saved with :func:`ui.upload_folder.new_upload_folder`
+(deleted with the session).
+
 Presentation mode (1280x720 projector): ``views.presentation_view`` draws the
 key cards beside a tall map; a page with a picker draws it first into
 ``views.presentation_columns()`` (the map then loses ``layout.PICKER_PX``).
