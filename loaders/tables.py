@@ -374,7 +374,7 @@ def _read_csv(path: Path) -> dict[str, pd.DataFrame | None]:
             "Periksa tanda kutip dan pemisah di baris itu, atau simpan ulang dari Excel."
         )
         raise InputError(msg) from exc
-    del decoded.text
+    decoded.text = ""  # pandas holds the cells now
     grid.index = np.arange(1, len(grid) + 1)
     _check_cell_lengths(grid, source=path.name)
     frame = _build_frame(grid, sheet=path.stem, source=path.name, merges=())
@@ -406,9 +406,9 @@ def _decode_csv(path: Path) -> _DecodedText:
                 if undefined:
                     shown = ", ".join(f"0x{byte:02X}" for byte in undefined)
                     msg = (
-                        f"Berkas {path.name} baris {number} bukan teks UTF-8 maupun Windows-1252 (byte {shown} tidak "
-                        "bermakna di keduanya); pengodean berkas tidak dikenali. Buka di Excel lalu simpan sebagai "
-                        "'CSV UTF-8 (Comma delimited)', kemudian impor lagi."
+                        f"Berkas {path.name} baris {angka(number)} bukan teks UTF-8 maupun Windows-1252 (byte "
+                        f"{shown} tidak bermakna di keduanya); pengodean berkas tidak dikenali. Buka di Excel lalu "
+                        "simpan sebagai 'CSV UTF-8 (Comma delimited)', kemudian impor lagi."
                     )
                     raise InputError(msg) from None
                 line = raw.decode("cp1252")
@@ -858,10 +858,13 @@ def _read_xlsx(path: Path, *, sheet: str | None) -> dict[str, pd.DataFrame | Non
     with _open_xlsx(path) as book:
         try:
             wanted = _select_sheets(book.names, sheet=sheet, source=path.name)
+            _check_cell_tags(book, [part for part in book.sheets if part.name in wanted], source=path.name)
             frames: dict[str, pd.DataFrame | None] = {}
+            budget = MAX_TABLE_CELLS  # for all sheets together: many sheets may not add up to more
             for part in book.sheets:
                 if part.name in wanted and part.name not in frames:
-                    frames[part.name] = _read_sheet(book, part, source=path.name)
+                    frames[part.name], used = _read_sheet(book, part, source=path.name, budget=budget)
+                    budget -= used
         except InputError:
             raise
         except _XLSX_ERRORS as exc:
@@ -871,6 +874,32 @@ def _read_xlsx(path: Path, *, sheet: str | None) -> dict[str, pd.DataFrame | Non
             )
             raise InputError(msg) from exc
     return frames
+
+
+def _check_cell_tags(book: _XlsxBook, parts: Sequence[_SheetPart], *, source: str) -> None:
+    """Refuse, before parsing any sheet, sheets sharing one part or holding more cells together than allowed.
+
+    A quick byte count of ``<c`` tags over the sheets to read (each part at
+    most once; the container check bounds their total size) makes a workbook
+    of many large sheets fail in seconds rather than after minutes of parsing.
+    """
+    members = [part.member for part in parts]
+    if len(set(members)) < len(members):
+        msg = (
+            f"Berkas {source} rusak: beberapa sheet menunjuk ke isi yang sama. "
+            "Buka di Excel/LibreOffice lalu simpan ulang sebagai .xlsx, kemudian impor lagi."
+        )
+        raise InputError(msg)
+    cells = 0
+    for member in members:
+        cells += _count_tags(book.archive, member, _CELL_TAG_RE, stop=MAX_TABLE_CELLS - cells)
+        if cells > MAX_TABLE_CELLS:
+            msg = (
+                f"Berkas {source} berisi lebih dari {angka(MAX_TABLE_CELLS)} sel berisi (semua sheet yang dibaca), "
+                "melebihi batas sel per tabel. Pecah berkas (misalnya per kecamatan atau per tahun) atau hapus kolom "
+                "yang tidak diperlukan, lalu impor lagi."
+            )
+            raise InputError(msg)
 
 
 def _select_sheets(names: Sequence[str], *, sheet: str | None, source: str) -> list[str]:
@@ -883,14 +912,15 @@ def _select_sheets(names: Sequence[str], *, sheet: str | None, source: str) -> l
     return wanted[:1]
 
 
-def _read_sheet(book: _XlsxBook, part: _SheetPart, *, source: str) -> pd.DataFrame | None:
-    stream = _SheetStream(book.cell_parser(), sheet=part.name, source=source)
+def _read_sheet(book: _XlsxBook, part: _SheetPart, *, source: str, budget: int) -> tuple[pd.DataFrame | None, int]:
+    """One sheet as a frame (None when it has no cells) and the number of cells it used of ``budget``."""
+    stream = _SheetStream(book.cell_parser(), sheet=part.name, source=source, budget=budget)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         stream.read(book.archive, part.member)
     grid = stream.grid()
     if grid is None:
-        return None
+        return None, 0
     frame = _build_frame(grid, sheet=part.name, source=source, merges=stream.merges)
     if frame is not None and stream.formulas:
         empty_formulas = [ref for ref in stream.formulas if _cell_is_empty(grid, ref)]
@@ -901,7 +931,7 @@ def _read_sheet(book: _XlsxBook, part: _SheetPart, *, source: str) -> pd.DataFra
                 f"Sheet '{part.name}': {len(empty_formulas)} sel berisi rumus tanpa nilai tersimpan ({shown}) "
                 "dan dibaca kosong. Buka berkas di Excel/LibreOffice lalu simpan ulang agar nilainya ikut tersimpan.",
             ]
-    return frame
+    return frame, int(grid.size)
 
 
 _MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -925,8 +955,9 @@ class _SheetStream:
     openpyxl does); finished rows are kept as lists of strings.
     """
 
-    def __init__(self, cells: WorkSheetParser, *, sheet: str, source: str) -> None:
+    def __init__(self, cells: WorkSheetParser, *, sheet: str, source: str, budget: int = MAX_TABLE_CELLS) -> None:
         self.cells = cells
+        self.budget = budget
         self.sheet = sheet
         self.source = source
         self.rows: dict[int, list[str]] = {}
@@ -1052,7 +1083,7 @@ class _SheetStream:
             return
         if column > self._width:
             self._width = column
-        if self._row_number * self._width > MAX_TABLE_CELLS:
+        if self._row_number * self._width > self.budget:
             self._refuse_total()
         text = _cell_text(cell["value"])
         where = f"Sheet '{self.sheet}' di berkas {self.source}, baris {angka(self._row_number)} kolom "
@@ -1079,8 +1110,9 @@ class _SheetStream:
     def _refuse_total(self) -> None:
         msg = (
             f"Sheet '{self.sheet}' di berkas {self.source} berisi lebih dari {angka(MAX_TABLE_CELLS)} sel "
-            f"(baris x kolom; sudah {angka(self._row_number)} baris x {angka(self._width)} kolom). Hapus kolom atau "
-            "baris yang tidak diperlukan, atau pecah berkas, lalu impor lagi."
+            f"(baris x kolom, semua sheet yang dibaca; sheet ini sudah {angka(self._row_number)} baris x "
+            f"{angka(self._width)} kolom). Hapus kolom atau baris yang tidak diperlukan, atau pecah berkas, lalu "
+            "impor lagi."
         )
         raise InputError(msg)
 
@@ -1146,6 +1178,7 @@ class _SheetStream:
 
 _ROW_TAG_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _SI_TAG_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+_CELL_TAG_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 
 
 def _count_row_tags(archive: zipfile.ZipFile, member: str) -> int:

@@ -201,6 +201,45 @@ def xlsx_many_shared_strings(folder: Path) -> Path:
     return write_xlsx(folder / "posyandu_teks.xlsx", facility_sheet(3), shared_strings=strings())
 
 
+def xlsx_many_sheets(folder: Path) -> Path:
+    """Three sheets of 39,000 rows x 500 empty cells: each sheet within the limits, together over the cells."""
+    path = folder / "posyandu_banyak_sheet.xlsx"
+    count = 3
+    sheets = "".join(f'<sheet name="Posyandu {i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, count + 1))
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, count + 1)
+    )
+    types = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_SHEET_CT}"/>' for i in range(1, count + 1)
+    )
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            _content_types(shared_strings=False).replace("</Types>", types + "</Types>"),
+        )
+        archive.writestr("_rels/.rels", _package_rels())
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN_NS}" '
+            f'xmlns:r="{_REL_NS}"><sheets>{sheets}</sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
+            f"{rels}</Relationships>",
+        )
+        header = SHEET_START + b"<sheetData>" + inline_row(1, "Kode Posyandu", "Nama Posyandu").encode()
+        rows = (b"<row>" + b"<c/>" * 500 + b"</row>") * 1000
+        for i in range(1, count + 1):
+            with archive.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as member:
+                member.write(header)
+                for _ in range(39):
+                    member.write(rows)
+                member.write(b"</sheetData></worksheet>")
+    return path
+
+
 def xlsx_million_rows(folder: Path) -> Path:
     """1,048,576 rows (Excel's maximum) with the dimension Excel writes."""
     return write_xlsx(folder / "posyandu_sejuta.xlsx", facility_sheet(1_048_575))
@@ -375,6 +414,7 @@ CASES: Final[list[tuple[str, str, Make, str]]] = [
     ("xlsx_shared_strings_bomb", "facilities", xlsx_shared_strings_bomb, "melebihi batas 200 MB per bagian"),
     ("xlsx_styles_bomb", "facilities", xlsx_styles_bomb, "melebihi batas 20 MB untuk bagian ini"),
     ("xlsx_many_shared_strings", "facilities", xlsx_many_shared_strings, "lebih dari 2.000.000 teks berbeda"),
+    ("xlsx_many_sheets", "facilities", xlsx_many_sheets, "lebih dari 20.000.000 sel berisi (semua sheet"),
     ("xlsx_million_rows", "facilities", xlsx_million_rows, "melebihi batas 1.000.000 baris data"),
     ("xlsx_million_rows_no_dimension", "facilities", xlsx_million_rows_no_dimension, "lebih dari 1.000.000 baris"),
     ("xlsx_lying_dimension", "facilities", xlsx_lying_dimension, "(ada baris 1.048.576)"),
