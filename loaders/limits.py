@@ -57,8 +57,8 @@ MAX_COLUMNS: Final = 500
 MAX_CELL_CHARS: Final = 10_000
 """Characters in one cell (Excel itself stops at 32,767)."""
 MAX_TABLE_CELLS: Final = 20_000_000
-"""Cells (rows x columns, empty ones included) of one CSV file or one XLSX sheet, so rows and columns cannot both be
-at their maximum."""
+"""Cells (rows x columns, empty ones included) of one CSV file, or of all sheets read from one XLSX, so rows and
+columns cannot both be at their maximum."""
 MAX_LINE_BYTES: Final = 1 * MEGABYTE
 """Bytes in one CSV line."""
 MAX_NAME_LENGTH: Final = 200

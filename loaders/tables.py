@@ -40,11 +40,20 @@ Bounds, checked before or while reading (never after loading everything):
   (:data:`~loaders.limits.MAX_UNCOMPRESSED_BYTES`); every XML part's prolog is
   checked for a DTD (``<!DOCTYPE``/``<!ENTITY``: XXE and "billion laughs"),
   which no real XLSX has.
-* XLSX sheets are streamed with expat (no tree of the whole sheet): the
-  ``<dimension>`` is checked before the first row, then rows, cells per row,
-  columns, cells in total, characters per cell and NUL characters are counted
-  as they arrive. Only one cell is held as an element at a time; its values
-  are converted by openpyxl's own cell parser.
+* Parts openpyxl reads whole into a tree (content types, workbook, its
+  relationships, styles) are capped at :data:`~loaders.limits.MAX_XLSX_PART_XML_BYTES`;
+  :func:`openpyxl.load_workbook` itself is not used (in read-only mode it scans
+  every sheet without a ``<dimension>`` to its end while opening).
+* Before any sheet is parsed, quick byte counts of ``<c`` tags (all sheets to
+  read) and ``<si`` tags (shared strings) refuse files far over
+  :data:`~loaders.limits.MAX_TABLE_CELLS` or
+  :data:`~loaders.limits.MAX_XLSX_SHARED_STRINGS` in seconds.
+* XLSX sheets and shared strings are streamed with expat (no tree of the
+  whole part): the ``<dimension>`` is checked before the first row, a quick
+  count of ``<row`` tags follows, then rows, cells per row, columns, cells
+  (one budget for all sheets of the file), characters per cell and NUL
+  characters are counted as they arrive. Only one cell is held as an element
+  at a time; its value is converted by openpyxl's own cell parser.
 * CSV lines are read in chunks; a line longer than
   :data:`~loaders.limits.MAX_LINE_BYTES` is refused before it is decoded, and
   rows, columns, cells and cell length are bounded before pandas parses.
