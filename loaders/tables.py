@@ -130,6 +130,7 @@ __all__ = [
     "ROW_COLUMN",
     "IssueLog",
     "MappedSheet",
+    "angka",
     "catatan_frame",
     "check_name_lengths",
     "map_sheets",
@@ -140,6 +141,7 @@ __all__ = [
     "sheet_names",
     "sheet_prefix",
     "text_values",
+    "ukuran",
 ]
 
 ROW_COLUMN: Final = "__baris__"
