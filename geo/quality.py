@@ -44,6 +44,7 @@ from geo.metric import point_xy, to_metric
 from geo.placement import Placement
 from geo.rules import Rules
 from loaders import model
+from loaders.numbers import angka
 
 TINGGI: Final = "tinggi"
 SEDANG: Final = "sedang"
@@ -111,32 +112,24 @@ def findings(inputs: QualityInputs) -> pd.DataFrame:
     recorded = _from_catatan(inputs, engine)
     table = pd.concat([engine, recorded], ignore_index=True) if not recorded.empty else engine
     rank = table["tingkat"].map(TINGKAT_ORDER).fillna(3)
-    order = np.lexsort((table["subjek"].fillna("").to_numpy(dtype=object).astype(str),
-                        table["jenis"].fillna("").to_numpy(dtype=object).astype(str),
-                        rank.to_numpy()))
+    order = np.lexsort(
+        (
+            table["subjek"].fillna("").to_numpy(dtype=object).astype(str),
+            table["jenis"].fillna("").to_numpy(dtype=object).astype(str),
+            rank.to_numpy(),
+        )
+    )
     return table.iloc[order].reset_index(drop=True)
 
 
 def empty() -> pd.DataFrame:
-    """An empty findings table."""
+    """Return an empty findings table."""
     return pd.DataFrame({c: pd.Series(dtype="string") for c in COLUMNS})
 
 
 def _frame(**columns: object) -> pd.DataFrame:
     frame = pd.DataFrame({c: columns[c] for c in COLUMNS})
     return frame.astype("string")
-
-
-def angka(value: float, decimals: int = 0) -> str:
-    """Format a number the Indonesian way: ``1234.5`` -> ``'1.234,5'``.
-
-    Examples
-    --------
-    >>> angka(1234.5, 1)
-    '1.234,5'
-    """
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 # -- facility findings ---------------------------------------------------------------
@@ -276,7 +269,7 @@ def _duplicate_code(inputs: QualityInputs) -> pd.DataFrame:
 
 
 def _duplicate_name(inputs: QualityInputs) -> pd.DataFrame:
-    """Same kind and name, different identity, points within ``duplikat_radius_m`` (one bulk dwithin query)."""
+    """Find same kind and name, different identity, points within ``duplikat_radius_m`` (one bulk dwithin query)."""
     fac, p = inputs.facilities, inputs.placement
     rows = np.flatnonzero(p.has_point & fac["nama"].notna().to_numpy())
     if rows.size < 2:

@@ -24,12 +24,11 @@ from typing import BinaryIO, Final
 from loaders.exceptions import InputError
 from loaders.limits import (
     COMPRESSION_RATIO_FROM_BYTES,
-    GIGABYTE,
     MAX_COMPRESSION_RATIO,
     MAX_UNCOMPRESSED_BYTES,
     MAX_ZIP_ENTRIES,
-    MEGABYTE,
 )
+from loaders.numbers import angka, ukuran
 
 _CHUNK: Final = 1 << 20
 _ENCRYPTED_FLAG: Final = 0x1
@@ -182,20 +181,6 @@ def extract_members(
     except _TooBig as exc:
         raise InputError(_members_too_big(path, infos, max_bytes=max_bytes, what=what, size=None)) from exc
     return written
-
-
-def angka(value: int) -> str:
-    """``200000`` -> ``"200.000"`` (Indonesian thousands separator)."""
-    return f"{value:,}".replace(",", ".")
-
-
-def ukuran(size: int) -> str:
-    """Write a byte count as Indonesian text: ``"100 MB"``, ``"1 GB"``, ``"419,4 MB"``, ``"2.048 byte"``."""
-    for unit, name in ((GIGABYTE, "GB"), (MEGABYTE, "MB")):
-        if size >= unit:
-            text = f"{size / unit:.1f}".replace(".", ",").removesuffix(",0")
-            return f"{text} {name}"
-    return f"{angka(size)} byte"
 
 
 class _TooBig(InputError):

@@ -14,6 +14,8 @@ import math
 import re
 from typing import Final
 
+from loaders.numbers import angka
+
 MISSING: Final = "–"
 
 _MONTHS_ID: Final = (
@@ -50,7 +52,7 @@ _MONTH_RE: Final = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def is_missing(value: object) -> bool:
-    """True for None, NaN, pandas NA/NaT and other values that are not numbers."""
+    """Return True for None, NaN, pandas NA/NaT and other values that are not numbers."""
     if value is None:
         return True
     try:
@@ -82,8 +84,7 @@ def fmt_num(value: object, *, decimals: int = 0) -> str:
     number = round(float(value), decimals)  # type: ignore[arg-type]
     if number == 0:
         number = 0.0  # no "-0"
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return angka(number, decimals)
 
 
 def fmt_int(value: object) -> str:
@@ -145,7 +146,7 @@ def fmt_month(value: object, *, lang: str = "id", short: bool = False) -> str:
 
 
 def previous_month(month: str, months: tuple[str, ...] | list[str]) -> str | None:
-    """The month just before ``month`` among ``months`` (sorted ascending), or None."""
+    """Return the month just before ``month`` among ``months`` (sorted ascending), or None."""
     ordered = sorted(months)
     if month not in ordered:
         return None
