@@ -3,7 +3,8 @@
 From a desa table (:meth:`geo.engine.Coverage.desa_table`):
 
 * ``desa``: number of desa; ``desa_<status>`` and ``pct_<status>``: desa per
-  status and their share of ``desa``;
+  status and their share of ``desa``, for each status of :mod:`geo.statuses`
+  in its display order;
 * ``desa_pustu_aktif`` / ``desa_posyandu_aktif``: desa with >= 1 active
   pustu / posyandu, and their share of ``desa``;
 * ``posyandu_total``, ``posyandu_aktif`` (``pct_posyandu_aktif`` = aktif /
@@ -23,7 +24,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from geo.status import LENGKAP, TANPA_KEDUANYA, TANPA_POSYANDU_AKTIF, TANPA_PUSTU
+from geo.statuses import STATUSES
 from loaders.exceptions import EngineError, InputError
 
 GROUPS: Final = {
@@ -37,14 +38,8 @@ INDICATOR_COLUMNS: Final = (
     "kode",
     "nama",
     "desa",
-    "desa_lengkap",
-    "desa_tanpa_pustu",
-    "desa_tanpa_posyandu_aktif",
-    "desa_tanpa_keduanya",
-    "pct_lengkap",
-    "pct_tanpa_pustu",
-    "pct_tanpa_posyandu_aktif",
-    "pct_tanpa_keduanya",
+    *(s.count_column for s in STATUSES),
+    *(s.pct_column for s in STATUSES),
     "desa_pustu_aktif",
     "pct_desa_pustu_aktif",
     "desa_posyandu_aktif",
@@ -60,10 +55,7 @@ INDICATOR_COLUMNS: Final = (
 )
 # percentage column -> (numerator, denominator)
 PERCENTAGES: Final = {
-    "pct_lengkap": ("desa_lengkap", "desa"),
-    "pct_tanpa_pustu": ("desa_tanpa_pustu", "desa"),
-    "pct_tanpa_posyandu_aktif": ("desa_tanpa_posyandu_aktif", "desa"),
-    "pct_tanpa_keduanya": ("desa_tanpa_keduanya", "desa"),
+    **{s.pct_column: (s.count_column, "desa") for s in STATUSES},
     "pct_desa_pustu_aktif": ("desa_pustu_aktif", "desa"),
     "pct_desa_posyandu_aktif": ("desa_posyandu_aktif", "desa"),
     "pct_posyandu_aktif": ("posyandu_aktif", "posyandu_total"),
@@ -131,10 +123,7 @@ def _desa_counts(desa_table: pd.DataFrame, kode_col: str, nama_col: str) -> pd.D
             "kode": desa_table[kode_col].to_numpy(dtype=object, na_value=None),
             "nama": desa_table[nama_col].to_numpy(dtype=object, na_value=None),
             "desa": np.ones(len(desa_table), dtype="int64"),
-            "desa_lengkap": (status == LENGKAP).astype("int64"),
-            "desa_tanpa_pustu": (status == TANPA_PUSTU).astype("int64"),
-            "desa_tanpa_posyandu_aktif": (status == TANPA_POSYANDU_AKTIF).astype("int64"),
-            "desa_tanpa_keduanya": (status == TANPA_KEDUANYA).astype("int64"),
+            **{s.count_column: (status == s.code).astype("int64") for s in STATUSES},
             "desa_pustu_aktif": (desa_table["pustu_aktif"].to_numpy() > 0).astype("int64"),
             "desa_posyandu_aktif": (desa_table["posyandu_aktif"].to_numpy() > 0).astype("int64"),
             "posyandu_total": desa_table["posyandu_total"].to_numpy(dtype="int64"),

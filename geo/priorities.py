@@ -1,7 +1,9 @@
 """What to fix first in a working area: the ranked "Prioritas perbaikan" list (pure pandas).
 
-Only desa with a gap are listed. They are ranked by class, then by the size
-of the gap inside the class:
+Only desa with a gap are listed. They are ranked by class (the status's
+``priority_class`` in :mod:`geo.statuses`), then by the size of the gap
+inside the class (distance when it lacks a pustu, inactive posyandu when it
+lacks a posyandu):
 
 1. ``tanpa_keduanya`` (neither an active pustu nor an active posyandu):
    farther from the nearest active pustu first (no active pustu anywhere
@@ -12,8 +14,8 @@ of the gap inside the class:
    people.
 
 Ties are broken by desa name, then code, so the order is deterministic. The
-result says what to do (``tindakan``): ``pustu_dan_posyandu``, ``posyandu``
-or ``pustu``.
+result says what to do (``tindakan``, the status's ``action``):
+``pustu_dan_posyandu``, ``posyandu`` or ``pustu``.
 """
 
 from __future__ import annotations
@@ -23,16 +25,13 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-TANPA_KEDUANYA: Final = "tanpa_keduanya"
-TANPA_POSYANDU_AKTIF: Final = "tanpa_posyandu_aktif"
-TANPA_PUSTU: Final = "tanpa_pustu"
-# Class of each gap status: lower is more urgent.
-PRIORITY_CLASS: Final[dict[str, int]] = {TANPA_KEDUANYA: 1, TANPA_POSYANDU_AKTIF: 2, TANPA_PUSTU: 3}
-ACTION: Final[dict[str, str]] = {
-    TANPA_KEDUANYA: "pustu_dan_posyandu",
-    TANPA_POSYANDU_AKTIF: "posyandu",
-    TANPA_PUSTU: "pustu",
-}
+from geo.statuses import STATUSES
+
+# Class of each gap status (lower is more urgent) and what to do, from the registry (geo.statuses).
+PRIORITY_CLASS: Final[dict[str, int]] = {s.code: s.priority_class for s in STATUSES if s.priority_class is not None}
+ACTION: Final[dict[str, str]] = {s.code: s.action for s in STATUSES if s.action is not None}
+NEEDS_PUSTU: Final[tuple[str, ...]] = tuple(s.code for s in STATUSES if s.needs_pustu)
+NEEDS_POSYANDU: Final[tuple[str, ...]] = tuple(s.code for s in STATUSES if s.needs_posyandu)
 REQUIRED_COLUMNS: Final = ("kode_desa", "nama_desa", "status", "posyandu_total", "posyandu_aktif", "jarak_pustu_km")
 OUTPUT_COLUMNS: Final = (
     "peringkat",
@@ -91,10 +90,11 @@ def rank_priorities(table: pd.DataFrame) -> pd.DataFrame:
     jarak = _numbers(gaps, "jarak_pustu_km")
     penduduk = _numbers(gaps, "penduduk")
     kelas = status.map(PRIORITY_CLASS).astype("int64")
-    needs_pustu = status.isin([TANPA_KEDUANYA, TANPA_PUSTU])
+    needs_pustu = status.isin(NEEDS_PUSTU)
+    needs_posyandu = status.isin(NEEDS_POSYANDU)
     # Sort keys, ascending: negate "bigger is worse"; no active pustu anywhere = infinitely far.
     key_jarak = np.where(needs_pustu, -jarak.fillna(np.inf), 0.0)
-    key_inactive = np.where(status.ne(TANPA_PUSTU), -inactive, 0.0)
+    key_inactive = np.where(needs_posyandu, -inactive, 0.0)
     key_penduduk = -penduduk.fillna(-1.0)
     keys = pd.DataFrame(
         {

@@ -11,7 +11,8 @@
 * ``jarak_pustu_km``: straight line from the desa's representative point to
   the nearest active pustu anywhere in the data (metric CRS), NaN when there
   is no active pustu at all.
-* ``status``: ``lengkap`` (pustu need met and >= 1 active posyandu),
+* ``status``: one of the registered statuses (:mod:`geo.statuses`), from
+  what the desa lacks: ``lengkap`` (pustu need met and >= 1 active posyandu),
   ``tanpa_pustu``, ``tanpa_posyandu_aktif``, ``tanpa_keduanya``. The pustu
   need is met by ``pustu_aktif > 0``, or by ``ada_puskesmas`` when the rule
   ``puskesmas_sebagai_pustu`` is on.
@@ -24,11 +25,9 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-LENGKAP: Final = "lengkap"
-TANPA_PUSTU: Final = "tanpa_pustu"
-TANPA_POSYANDU_AKTIF: Final = "tanpa_posyandu_aktif"
-TANPA_KEDUANYA: Final = "tanpa_keduanya"
-STATUSES: Final = (LENGKAP, TANPA_PUSTU, TANPA_POSYANDU_AKTIF, TANPA_KEDUANYA)
+from geo import statuses
+
+STATUSES: Final = statuses.CODES  # the registry's codes, in the one display order (geo.statuses)
 
 DESA_STATUS_COLUMNS: Final = (
     "kode_desa",
@@ -67,11 +66,15 @@ def count_per_desa(desa_pos: np.ndarray, n_desa: int, *, mask: np.ndarray | None
 
 
 def classify(*, pustu_ok: np.ndarray, posyandu_ok: np.ndarray) -> np.ndarray:
-    """Status of each desa from its two needs (see the module docstring)."""
+    """Status of each desa from its two needs (see the module docstring).
+
+    Each desa gets the registered status (:data:`geo.statuses.STATUSES`)
+    whose ``needs_pustu``/``needs_posyandu`` say what it lacks.
+    """
     return np.select(
-        [pustu_ok & posyandu_ok, ~pustu_ok & posyandu_ok, pustu_ok & ~posyandu_ok],
-        [LENGKAP, TANPA_PUSTU, TANPA_POSYANDU_AKTIF],
-        default=TANPA_KEDUANYA,
+        [(pustu_ok != s.needs_pustu) & (posyandu_ok != s.needs_posyandu) for s in statuses.STATUSES],
+        list(statuses.CODES),
+        default="",
     )
 
 

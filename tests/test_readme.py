@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import cli
+from geo.statuses import CODES
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
@@ -91,3 +92,9 @@ def test_every_requirement_is_explained() -> None:
 def test_benchmark_commands_exist() -> None:
     for module in re.findall(r"-m (benchmarks\.\w+)", README):
         assert (PROJECT_DIR / (module.replace(".", "/") + ".py")).is_file(), module
+
+
+def test_status_line_lists_the_registered_statuses_in_order() -> None:
+    match = re.search(r"^Status setiap desa pada bulan terpilih.*?\.$", README, flags=re.MULTILINE | re.DOTALL)
+    assert match, "README has no 'Status setiap desa pada bulan terpilih' line"
+    assert tuple(re.findall(r"`([a-z_]+)`", match.group(0))) == CODES

@@ -14,9 +14,10 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from geo.statuses import STATUSES
 from ui.fmt import fmt_int, fmt_month, fmt_pct, parse_month
 from ui.i18n import get_language, status_label, t
-from ui.palette import INDICATOR_COLORS, STATUS_COLORS, STATUS_ORDER
+from ui.palette import INDICATOR_COLORS
 
 SEPARATORS: Final = ",."  # plotly: decimal, thousands
 BAR_HEIGHT_PX: Final = 24
@@ -29,12 +30,6 @@ TREND_INDICATORS: Final = (
 )
 # Trend indicators computed over the posyandu window (blank while the window is incomplete)
 WINDOW_INDICATORS: Final = ("pct_desa_posyandu_aktif", "pct_posyandu_aktif")
-STATUS_COUNT_COLUMNS: Final = {
-    "lengkap": "desa_lengkap",
-    "tanpa_pustu": "desa_tanpa_pustu",
-    "tanpa_posyandu_aktif": "desa_tanpa_posyandu_aktif",
-    "tanpa_keduanya": "desa_tanpa_keduanya",
-}
 
 
 def _base_layout(fig: go.Figure, *, height: int, large: bool) -> go.Figure:
@@ -52,9 +47,11 @@ def _base_layout(fig: go.Figure, *, height: int, large: bool) -> go.Figure:
 
 def sort_by_gaps(indicators: pd.DataFrame) -> pd.DataFrame:
     """Groups ordered by desa with a gap (most first), then by the worst gap, then by name."""
-    frame = indicators.assign(kesenjangan=indicators["desa"] - indicators["desa_lengkap"])
+    worst = STATUSES[0]  # the registry's display order: worst gap first
+    gaps = sum(indicators[s.count_column] for s in STATUSES if s.is_gap)
+    frame = indicators.assign(kesenjangan=gaps)
     return frame.sort_values(
-        ["kesenjangan", "desa_tanpa_keduanya", "nama"], ascending=[False, False, True], kind="stable"
+        ["kesenjangan", worst.count_column, "nama"], ascending=[False, False, True], kind="stable"
     ).reset_index(drop=True)
 
 
@@ -68,7 +65,7 @@ def gap_bar_chart(
 ) -> go.Figure:
     """Stacked horizontal bars: desa per status for each group, sorted by gaps.
 
-    Statuses are stacked and listed in :data:`ui.palette.STATUS_ORDER` (the
+    Statuses are stacked and listed in :data:`geo.statuses.STATUSES` (the
     order of the map legend): worst gap first, at the base of each bar.
 
     Parameters
@@ -89,8 +86,8 @@ def gap_bar_chart(
     raw_names = frame["nama"].astype("object").fillna(t("status.unknown")).astype(str)
     names = [html.escape(name, quote=False) for name in raw_names]
     fig = go.Figure()
-    for status in STATUS_ORDER:
-        column = STATUS_COUNT_COLUMNS[status]
+    for entry in STATUSES:
+        column = entry.count_column
         values = frame[column].astype(int).tolist()
         share = (frame[column] / frame["desa"].where(frame["desa"] > 0) * 100).tolist()
         fig.add_trace(
@@ -98,10 +95,10 @@ def gap_bar_chart(
                 y=names,
                 x=values,
                 orientation="h",
-                name=status_label(status),
-                marker={"color": STATUS_COLORS[status], "line": {"color": "#333333", "width": 0.4}},
+                name=status_label(entry.code),
+                marker={"color": entry.colour, "line": {"color": "#333333", "width": 0.4}},
                 customdata=[[fmt_int(v), fmt_pct(s)] for v, s in zip(values, share)],
-                hovertemplate="%{y}<br>" + status_label(status) + ": %{customdata[0]} desa (%{customdata[1]})"
+                hovertemplate="%{y}<br>" + status_label(entry.code) + ": %{customdata[0]} desa (%{customdata[1]})"
                 "<extra></extra>",
             )
         )

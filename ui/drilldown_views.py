@@ -14,6 +14,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
+from geo import statuses
 from geo.priorities import rank_priorities
 from ui import cards, data, maps, views
 from ui.context import PageContext
@@ -25,13 +26,6 @@ from ui.table_format import column_title, month_text, styled, yes_no
 
 TABLE_HEIGHT = 420
 DESA_MAP_PADDING_PX = 50  # free on every side of the desa map: no symbol cut at the edge or under the scale bar
-# st.badge colours nearest to the status colours of the maps (ui.palette).
-STATUS_BADGE_COLORS = {
-    "lengkap": "green",
-    "tanpa_pustu": "yellow",
-    "tanpa_posyandu_aktif": "blue",
-    "tanpa_keduanya": "red",
-}
 
 
 def area_card_values(
@@ -52,10 +46,11 @@ def area_cards(ctx: PageContext, kode_desa: Sequence[str]) -> None:
 
 def status_badge(status: str) -> None:
     """The desa status as a coloured badge, with its meaning as help."""
+    entry = statuses.BY_CODE.get(status)
     st.badge(
         f"{t('desap.status')}: {status_label(status)}",
-        color=STATUS_BADGE_COLORS.get(status, "gray"),
-        help=t(f"status.{status}.desc") if status in STATUS_BADGE_COLORS else None,
+        color=entry.badge if entry is not None else "gray",
+        help=t(entry.desc_key) if entry is not None else None,
     )
 
 
@@ -63,13 +58,13 @@ def status_badge(status: str) -> None:
 def priority_reason(row: Mapping[str, object]) -> str:
     """Why a desa is on the list, in words (distance, inactive posyandu, population)."""
     parts: list[str] = []
-    status = str(row["status"])
-    if status in ("tanpa_keduanya", "tanpa_pustu"):
+    entry = statuses.BY_CODE.get(str(row["status"]))
+    if entry is not None and entry.needs_pustu:
         jarak = row["jarak_pustu_km"]
         parts.append(
             t("pkm.alasan.tanpa_pustu_data") if pd.isna(jarak) else t("pkm.alasan.jarak", jarak=fmt_km(jarak))
         )
-    if status in ("tanpa_keduanya", "tanpa_posyandu_aktif"):
+    if entry is not None and entry.needs_posyandu:
         total = int(row["posyandu_total"])
         parts.append(
             t("pkm.alasan.tanpa_posyandu")

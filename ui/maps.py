@@ -37,17 +37,11 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.statuses import STATUSES
 from ui.assets import leaflet_urls
 from ui.fmt import MISSING, fmt_int
 from ui.i18n import status_label, t
-from ui.palette import (
-    MAP_BACKGROUND,
-    OUTLINE_COLOR,
-    PUSTU_FILL,
-    STATUS_COLORS,
-    STATUS_ORDER,
-    status_color,
-)
+from ui.palette import MAP_BACKGROUND, OUTLINE_COLOR, PUSTU_FILL, status_color
 
 ENV_TILES: Final = "ILP_TILES"
 ENV_TILES_ATTRIBUTION: Final = "ILP_TILES_ATTRIBUTION"
@@ -502,12 +496,12 @@ class _Legend(MacroElement):
 def legend_html(*, facilities: bool, lang: str | None = None) -> str:
     """HTML of the legend: the four statuses (and the facility symbols)."""
     rows = [f'<div class="ilp-legend-title">{html.escape(t("map.legend.title", lang=lang))}</div>']
-    for status in STATUS_ORDER:
-        label = html.escape(status_label(status, lang=lang))
-        desc = html.escape(t(f"status.{status}.desc", lang=lang))
+    for status in STATUSES:
+        label = html.escape(status_label(status.code, lang=lang))
+        desc = html.escape(t(status.desc_key, lang=lang))
         rows.append(
             f'<div class="ilp-legend-row" title="{desc}"><span class="ilp-sym ilp-swatch" '
-            f'style="background:{STATUS_COLORS[status]}"></span>{label}</div>'
+            f'style="background:{status.colour}"></span>{label}</div>'
         )
     if facilities:
         rows.append(f'<div class="ilp-legend-title">{html.escape(t("map.legend.facilities", lang=lang))}</div>')

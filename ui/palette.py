@@ -1,8 +1,9 @@
 """Colours and map symbols shared by maps, charts and legends (pure).
 
-Status colours come from the Okabe-Ito palette, chosen to stay distinct for
-the common forms of colour blindness (and in greyscale: yellow and sky blue
-are light, green and vermillion darker). Facilities are drawn in
+Status colours are declared with the statuses in :mod:`geo.statuses`
+(Okabe-Ito palette, chosen to stay distinct for the common forms of colour
+blindness, and in greyscale: yellow and sky blue are light, green and
+vermillion darker). Facilities are drawn in
 black/white/purple shapes so they never depend on colour alone.
 """
 
@@ -10,16 +11,13 @@ from __future__ import annotations
 
 from typing import Final
 
-STATUS_COLORS: Final[dict[str, str]] = {
-    "lengkap": "#009E73",  # bluish green
-    "tanpa_pustu": "#F0E442",  # yellow
-    "tanpa_posyandu_aktif": "#56B4E9",  # sky blue
-    "tanpa_keduanya": "#D55E00",  # vermillion
-}
+from geo.statuses import CODES, STATUSES
+
+# Derived from the status registry (geo.statuses), which holds the colours.
+STATUS_COLORS: Final[dict[str, str]] = {s.code: s.colour for s in STATUSES}
 # The one order of the statuses everywhere (map legend, chart stacking and legend,
 # status filter, sorting of gap tables): worst gap first.
-STATUS_ORDER: Final[tuple[str, ...]] = ("tanpa_keduanya", "tanpa_pustu", "tanpa_posyandu_aktif", "lengkap")
-STATUS_SEVERITY: Final[tuple[str, ...]] = STATUS_ORDER  # older name, kept for callers
+STATUS_ORDER: Final[tuple[str, ...]] = CODES
 UNKNOWN_COLOR: Final = "#BBBBBB"
 OUTLINE_COLOR: Final = "#333333"
 MAP_BACKGROUND: Final = "#F2F2EE"

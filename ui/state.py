@@ -54,13 +54,13 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Final
 
+from geo import statuses
 from geo.rules import Rules
 from loaders.exceptions import InputError
 from loaders.limits import MAX_URL_NOTES, MAX_URL_PARAMS, MAX_URL_VALUE_CHARS, MAX_URL_VALUES
 from ui.fmt import fmt_int, parse_month
-from ui.palette import STATUS_ORDER
 
-STATUSES: Final = STATUS_ORDER  # the statuses, in the one display order (filter, legends, charts)
+STATUSES: Final = statuses.CODES  # the status registry's codes, in the one display order (filter, legends, charts)
 LANGUAGES: Final = ("id", "en")
 MODE_NORMAL: Final = "normal"
 MODE_PRESENTASI: Final = "presentasi"

@@ -15,11 +15,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from geo import statuses
 from ui import cards, data, maps
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_km, previous_month
 from ui.i18n import column_label, get_language, status_label, t
-from ui.palette import STATUS_ORDER, status_color
+from ui.palette import status_color
 
 GAP_COLUMNS = (
     "nama_desa",
@@ -139,9 +140,9 @@ def headline_pair(ctx: PageContext) -> tuple[pd.Series, pd.Series | None, str | 
 
 
 def gap_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """Desa with a gap (status other than lengkap), worst status first, then by kecamatan and name."""
-    rank = {status: i for i, status in enumerate(STATUS_ORDER)}
-    gaps = table[table["status"].astype("object") != "lengkap"]
+    """Desa with a gap (a status that ``is_gap``), worst status first, then by kecamatan and name."""
+    rank = {status: i for i, status in enumerate(statuses.CODES)}
+    gaps = table[~table["status"].astype("object").isin([s.code for s in statuses.STATUSES if not s.is_gap])]
     gaps = gaps.assign(_rank=gaps["status"].astype("object").map(rank))
     gaps = gaps.sort_values(["_rank", "nama_kecamatan", "nama_desa"], kind="stable")
     return gaps.drop(columns="_rank").reset_index(drop=True)
