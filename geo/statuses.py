@@ -118,4 +118,3 @@ def status(code: str) -> Status:
         For a code that is not registered.
     """
     return BY_CODE[code]
-
