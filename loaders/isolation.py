@@ -10,10 +10,13 @@ result, or the project's own exception; a child that ran out of memory,
 time, or died is reported as :class:`~loaders.exceptions.ImportCrashError`
 with an Indonesian message.
 
-The child is forked directly when the caller is single-threaded (the CLI:
-cheap, and its memory counts as the CLI's child), and from a clean fork
-server otherwise (the Streamlit server runs many threads, and forking a
-threaded process is unsafe).
+Where the child comes from:
+
+- a single-threaded caller (the CLI) is forked directly: cheap, and the
+  child's memory counts as the caller's child;
+- a many-threaded caller (the Streamlit server) must not fork itself, so the
+  child comes from :mod:`loaders.fork_server`, a clean process started once
+  that has the importers loaded already.
 
 Examples
 --------
@@ -24,15 +27,26 @@ Examples
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
 import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from loaders import fork_server
 from loaders.exceptions import ImportCrashError, PetaIlpError
 from loaders.limits import GIGABYTE, MAX_IMPORT_MEMORY_BYTES, MAX_IMPORT_SECONDS
 
@@ -46,12 +60,13 @@ PRELOAD: Final = (
     "loaders.reports",
     "loaders.working_areas",
 )
+SERVER_START_SECONDS: Final = 60.0
 _OK: Final = "ok"
 _ERROR: Final = "error"
 _MEMORY: Final = "memory"
 _DEFECT: Final = "defect"
-_forkserver_lock = threading.Lock()
-_forkserver_ready = False
+MEMORY_REPLY: Final = (_MEMORY, None)
+Reply = tuple[str, Any]
 
 
 def run_limited(
@@ -91,37 +106,21 @@ def run_limited(
     ImportCrashError
         The child ran out of memory or time, or stopped with a defect.
     """
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child_main,
-        args=(sender, memory_bytes, func, args, kwargs),
-        name="ilp-impor",
-        daemon=True,
-    )
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(seconds):
-            msg = (
-                f"Pemeriksaan {what} dihentikan setelah {seconds:.0f} detik (batas waktu impor). Berkas itu terlalu "
-                "besar atau rumit untuk diperiksa; pecah menjadi beberapa berkas yang lebih kecil lalu impor satu per "
-                "satu. Penyimpanan tidak berubah."
-            )
-            raise ImportCrashError(msg)
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            status, payload = _MEMORY, None  # killed by the kernel before it could say anything
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
+    if threading.active_count() == 1:
+        status, payload = _run_forked(func, args, kwargs, memory_bytes=memory_bytes, seconds=seconds)
+    else:
+        status, payload = _SERVER.run(func, args, kwargs, memory_bytes=memory_bytes, seconds=seconds)
     if status == _OK:
         return payload  # type: ignore[no-any-return]
     if status == _ERROR:
         raise payload
+    if status == "timeout":
+        msg = (
+            f"Pemeriksaan {what} dihentikan setelah {seconds:.0f} detik (batas waktu impor). Berkas itu terlalu "
+            "besar atau rumit untuk diperiksa; pecah menjadi beberapa berkas yang lebih kecil lalu impor satu per "
+            "satu. Penyimpanan tidak berubah."
+        )
+        raise ImportCrashError(msg)
     if status == _MEMORY:
         size = f"{memory_bytes / GIGABYTE:.1f}".replace(".", ",").removesuffix(",0")
         msg = (
@@ -137,50 +136,144 @@ def run_limited(
     raise ImportCrashError(msg)
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Fork when single-threaded; otherwise a fork server started once with :data:`PRELOAD`."""
-    global _forkserver_ready
-    if threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    context = multiprocessing.get_context("forkserver")
-    with _forkserver_lock:
-        if not _forkserver_ready:
-            context.set_forkserver_preload(list(PRELOAD))
-            _forkserver_ready = True
-    return context
+# -- the child -----------------------------------------------------------------------------------
+def child_reply(func: Callable[..., object], args: tuple[object, ...], kwargs: dict[str, object]) -> Reply:
+    """Run ``func`` in the child and say what happened, as a picklable reply."""
+    try:
+        return (_OK, func(*args, **kwargs))
+    except PetaIlpError as exc:
+        return (_ERROR, exc)
+    except MemoryError:
+        return MEMORY_REPLY
+    except Exception as exc:  # noqa: BLE001 - a defect: reported to the parent with its type, never hidden
+        return (_DEFECT, "".join(traceback.format_exception_only(exc)).strip())
 
 
-def _child_main(
+def limit_memory(memory_bytes: int) -> None:
+    """Let this process's address space grow by ``memory_bytes`` beyond its size now."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        pages = int(handle.read().split()[0])
+    ceiling = pages * os.sysconf("SC_PAGE_SIZE") + memory_bytes
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+
+
+# -- a single-threaded caller: fork directly -------------------------------------------------------------
+def _run_forked(
+    func: Callable[..., object],
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+    *,
+    memory_bytes: int,
+    seconds: float,
+) -> Reply:
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_forked_main, args=(sender, memory_bytes, func, args, kwargs), name="ilp-impor", daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            return ("timeout", None)
+        try:
+            return receiver.recv()  # type: ignore[no-any-return]
+        except EOFError:
+            return MEMORY_REPLY  # killed by the kernel before it could say anything
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _forked_main(
     sender: multiprocessing.connection.Connection,
     memory_bytes: int,
     func: Callable[..., object],
     args: tuple[object, ...],
     kwargs: dict[str, object],
 ) -> None:
-    """Body of the child: limit memory, run ``func``, send back what happened."""
-    _limit_memory(memory_bytes)
-    try:
-        reply: tuple[str, object] = (_OK, func(*args, **kwargs))
-    except PetaIlpError as exc:
-        reply = (_ERROR, exc)
-    except MemoryError:
-        reply = (_MEMORY, None)
-    except Exception as exc:  # noqa: BLE001 - a defect: reported to the parent with its type, never hidden
-        reply = (_DEFECT, "".join(traceback.format_exception_only(exc)).strip())
+    limit_memory(memory_bytes)
+    reply = child_reply(func, args, kwargs)
     try:
         sender.send(reply)
     except MemoryError:
-        sender.send((_MEMORY, None))
+        sender.send(MEMORY_REPLY)
     finally:
         sender.close()
 
 
-def _limit_memory(memory_bytes: int) -> None:
-    """Let the address space grow by ``memory_bytes`` beyond its size now."""
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        pages = int(handle.read().split()[0])
-    ceiling = pages * os.sysconf("SC_PAGE_SIZE") + memory_bytes
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        ceiling = min(ceiling, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+# -- a many-threaded caller: children from the fork server ------------------------------------------------
+class _ForkServerClient:
+    """Starts :mod:`loaders.fork_server` on first use and asks it for one child per call."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._folder: Path | None = None
+
+    def run(
+        self,
+        func: Callable[..., object],
+        args: tuple[object, ...],
+        kwargs: dict[str, object],
+        *,
+        memory_bytes: int,
+        seconds: float,
+    ) -> Reply:
+        path = self._socket_path()
+        deadline = time.monotonic() + seconds
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.connect(str(path))
+            stream = connection.makefile("rwb")
+            try:
+                pid = fork_server.read_pid(stream)
+                fork_server.send_frame(stream, (func, args, kwargs, memory_bytes))
+                connection.settimeout(max(0.0, deadline - time.monotonic()))
+                return fork_server.read_frame(stream)  # type: ignore[return-value]
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                return ("timeout", None)
+            except EOFError:
+                return MEMORY_REPLY  # the child died before it could answer
+            finally:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+    def _socket_path(self) -> Path:
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._start()
+            assert self._folder is not None
+            return self._folder / "s"
+
+    def _start(self) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="ilp_fork_"))
+        path = self._folder / "s"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self._process = subprocess.Popen(  # noqa: S603 - our own module with the running interpreter
+            [sys.executable, "-m", "loaders.fork_server", str(path), str(os.getpid())],
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+        atexit.register(self._stop, self._process, self._folder)
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not path.exists():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                msg = "Proses pemeriksa impor tidak dapat dimulai. Muat ulang halaman lalu coba lagi."
+                raise ImportCrashError(msg)
+            time.sleep(0.05)
+
+    @staticmethod
+    def _stop(process: subprocess.Popen[bytes], folder: Path) -> None:
+        process.kill()
+        process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_SERVER: Final = _ForkServerClient()
