@@ -3,6 +3,10 @@
 Run ``python cli.py --help`` (and ``python cli.py COMMAND --help``) for every
 option. Exit codes: 0 success, 2 bad input (the Indonesian message is printed
 on stderr, nothing is written), 1 a store that cannot be read or written.
+
+``gaps``, ``summary`` and ``quality`` take every engine rule as an option,
+generated from :data:`geo.rules.RULES`. Heavy modules (the engine, the store)
+are imported by the command that needs them, so ``--help`` stays quick.
 """
 
 from __future__ import annotations
@@ -12,16 +16,31 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from loaders.exceptions import ImportCrashError, InputError, PetaIlpError, StoreWriteError, VersionNotFoundError
+from geo.rules import RULES, Rules, RuleSpec
+from loaders.exceptions import (
+    ImportCrashError,
+    InputError,
+    NoDesaError,
+    PetaIlpError,
+    StoreWriteError,
+    VersionNotFoundError,
+)
+
+if TYPE_CHECKING:
+    from geo.engine import Coverage
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
 
 IMPORT_KINDS = ("boundaries", "facilities", "reports", "working-areas")
+NO_DESA_HINT = (
+    "Impor batas desa dulu (python cli.py import boundaries BERKAS) atau buat data contoh dengan python cli.py demo."
+)
 
 
 def _store_arg(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +49,64 @@ def _store_arg(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="berkas GeoPackage penyimpanan (bawaan: $ILP_STORE, atau store/ilp.gpkg di folder proyek)",
     )
+
+
+def _rule_args(parser: argparse.ArgumentParser) -> None:
+    """One option per engine rule (:data:`geo.rules.RULES`); the help states the default."""
+    group = parser.add_argument_group("aturan perhitungan (bawaan: geo/rules.py)")
+    for spec in RULES:
+        if spec.kind is bool:
+            group.add_argument(spec.cli_flag, dest=spec.field, action="store_const", const=True, help=_rule_help(spec))
+            continue
+        group.add_argument(spec.cli_flag, dest=spec.field, type=_rule_number(spec), metavar="N", help=_rule_help(spec))
+
+
+def _rule_help(spec: RuleSpec) -> str:
+    """Return the rule's Indonesian help, then its default and range (unless the help states the default)."""
+    text = spec.help.help_id.replace("%", "%%")
+    if "Bawaan" not in text:
+        text += f" (bawaan {_rule_text(spec.default)}"
+        text += f"; {_rule_text(spec.low)} sampai {_rule_text(spec.high)})" if spec.low is not None else ")"
+    return text
+
+
+def _rule_text(value: object) -> str:
+    """Write a rule value as the help shows it: tidak/ya, whole numbers without decimals, decimal comma."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def _rule_number(spec: RuleSpec) -> Callable[[str], int | float]:
+    """Return the argparse ``type`` of a numeric rule: a whole number, or a decimal (comma or point)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            return int(text) if spec.kind is int else float(text.replace(",", "."))
+        except ValueError:
+            kind = "bilangan bulat" if spec.kind is int else "angka"
+            msg = f"{spec.cli_flag} '{text}' tidak sah: isi {kind}, misalnya {_rule_text(spec.default)}."
+            raise argparse.ArgumentTypeError(msg) from None
+
+    parse.__name__ = "int" if spec.kind is int else "float"
+    return parse
+
+
+def rules_from_args(args: argparse.Namespace) -> Rules:
+    """Default rules with the rule options given on the command line (InputError when out of range)."""
+    changes = {spec.field: getattr(args, spec.field) for spec in RULES if getattr(args, spec.field, None) is not None}
+    rules = Rules().replace(**changes)  # the engine's own checks (minimum months within the window, ...)
+    for spec in RULES:
+        value = changes.get(spec.field)
+        if value is not None and not spec.within(value):  # type: ignore[arg-type]
+            msg = (
+                f"{spec.cli_flag} {_rule_text(value)} di luar batas: isi nilai "
+                f"{_rule_text(spec.low)} sampai {_rule_text(spec.high)}."
+            )
+            raise InputError(msg)
+    return rules
 
 
 def _mapping(values: Sequence[str] | None) -> dict[str, str]:
@@ -45,14 +122,17 @@ def _mapping(values: Sequence[str] | None) -> dict[str, str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command (documented in --help)."""
+    """Build the argument parser of every command (documented in --help)."""
     parser = argparse.ArgumentParser(
         prog="python cli.py",
         description=(
             "Peta ILP: pemantauan cakupan pustu dan posyandu per desa (Integrasi Layanan Primer). "
             "Impor data kabupaten/kota ke satu GeoPackage, kelola versinya, dan hitung kesenjangan."
         ),
-        epilog="Kode keluar: 0 berhasil, 2 masukan salah (pesan di stderr, penyimpanan tidak berubah), 1 galat penyimpanan.",
+        epilog=(
+            "Kode keluar: 0 berhasil, 2 masukan salah (pesan di stderr, penyimpanan tidak berubah), "
+            "1 galat penyimpanan."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
@@ -93,7 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo",
         help="buat kabupaten contoh sintetis (deterministik) di penyimpanan",
-        description="Membangun 'Data contoh (sintetis)': sekitar 200 desa, 15 kecamatan, 20 puskesmas, pustu, posyandu dan 22 bulan laporan.",
+        description=(
+            "Membangun 'Data contoh (sintetis)': sekitar 200 desa, 15 kecamatan, 20 puskesmas, pustu, posyandu "
+            "dan 22 bulan laporan."
+        ),
     )
     _store_arg(demo)
     demo.add_argument("--seed", type=int, default=2023, help="benih acak (bawaan 2023)")
@@ -103,11 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     gaps.add_argument("--month", required=True, metavar="YYYY-MM", help="bulan acuan")
     gaps.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="format keluaran (bawaan csv)")
     gaps.add_argument("--out", type=Path, metavar="FILE", help="tulis ke berkas (bawaan: stdout; xlsx wajib --out)")
-    gaps.add_argument(
-        "--posyandu-min-bulan", type=int, metavar="N", help="minimal bulan buka dalam 12 bulan (bawaan 10)"
-    )
-    gaps.add_argument("--posyandu-jendela-bulan", type=int, metavar="N", help="panjang jendela dalam bulan (bawaan 12)")
-    gaps.add_argument("--puskesmas-as-pustu", action="store_true", help="puskesmas di desa dihitung sebagai pustu")
+    _rule_args(gaps)
 
     summ = sub.add_parser("summary", help="indikator per kecamatan, puskesmas atau kabupaten")
     _store_arg(summ)
@@ -115,12 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--by", choices=("kecamatan", "puskesmas", "kabupaten", "provinsi"), default="kecamatan")
     summ.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     summ.add_argument("--out", type=Path, metavar="FILE")
+    _rule_args(summ)
 
     qual = sub.add_parser("quality", help="temuan mutu data (koordinat, duplikat, laporan, wilayah kerja)")
     _store_arg(qual)
     qual.add_argument("--month", metavar="YYYY-MM", help="bulan acuan (bawaan: bulan laporan terakhir)")
     qual.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     qual.add_argument("--out", type=Path, metavar="FILE")
+    _rule_args(qual)
     return parser
 
 
@@ -174,7 +255,7 @@ def _cmd_versions(args: argparse.Namespace) -> int:
 
 
 def _versions_table(log: pd.DataFrame) -> str:
-    """The import log as a narrow text table (checksum shortened, notes cut)."""
+    """Render the import log as a narrow text table (checksum shortened, notes cut)."""
     table = log.assign(
         sha256=log["sha256"].fillna("").str.slice(0, 12),
         keterangan=log["keterangan"].fillna("").map(lambda text: text if len(text) <= 60 else text[:57] + "..."),
@@ -213,22 +294,87 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_gaps(args: argparse.Namespace) -> int:
-    from geo.commands import gaps
+# -- gaps / summary / quality ------------------------------------------------------
+def load_coverage(args: argparse.Namespace) -> Coverage:
+    """Coverage of the store named by ``--store`` (or ``$ILP_STORE``, or the default), under the rule options.
 
-    return gaps(args)
+    Raises
+    ------
+    InputError
+        Invalid rule options, or a store without desa (the message says which command adds them).
+    """
+    from geo.engine import Coverage
+    from loaders.dataset import read_dataset
+    from loaders.store import Store, resolve_store_path
+
+    rules = rules_from_args(args)
+    store = Store(resolve_store_path(getattr(args, "store", None)))
+    try:
+        if store.is_empty():
+            raise NoDesaError
+        return Coverage(read_dataset(store), rules=rules)
+    except NoDesaError as exc:
+        raise InputError(f"{exc} {NO_DESA_HINT}") from exc
+
+
+def _check_output(args: argparse.Namespace) -> str:
+    fmt = getattr(args, "format", None) or "csv"
+    if fmt == "xlsx" and getattr(args, "out", None) is None:
+        msg = "Format xlsx harus ditulis ke berkas: tambahkan --out BERKAS.xlsx."
+        raise InputError(msg)
+    return fmt
+
+
+def _emit(data: bytes, out: Path | None, *, rows: int) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(out).write_bytes(data)
+    except OSError as exc:
+        msg = f"Berkas keluaran {out} tidak dapat ditulis ({exc.strerror}). Periksa folder dan izinnya."
+        raise InputError(msg) from exc
+    print(f"{rows} baris ditulis ke {out}.", file=sys.stderr)
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    """``gaps --month YYYY-MM``: one record per desa with exactly the 12 status fields."""
+    from geo.activity import parse_month
+    from geo.export import frame_to_bytes
+    from geo.status import DESA_STATUS_COLUMNS
+
+    fmt = _check_output(args)
+    parse_month(args.month)
+    table = load_coverage(args).desa_table(args.month).loc[:, list(DESA_STATUS_COLUMNS)]
+    _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+    return EXIT_OK
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from geo.commands import summary
+    """``summary --month YYYY-MM --by kecamatan|puskesmas|kabupaten|provinsi``: indicators."""
+    from geo.activity import parse_month
+    from geo.export import frame_to_bytes
 
-    return summary(args)
+    fmt = _check_output(args)
+    parse_month(args.month)
+    table = load_coverage(args).indicators(args.month, by=getattr(args, "by", None) or "kecamatan")
+    _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+    return EXIT_OK
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
-    from geo.commands import quality
+    """``quality [--month YYYY-MM]``: data-quality findings (default month: latest report month)."""
+    from geo.activity import parse_month
+    from geo.export import frame_to_bytes
 
-    return quality(args)
+    fmt = _check_output(args)
+    month = getattr(args, "month", None)
+    if month is not None:
+        parse_month(month)
+    table = load_coverage(args).quality(month)
+    _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+    return EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -6,10 +6,13 @@ the nearest active pustu, the month-independent desa table) is computed once
 in :class:`Coverage`'s constructor; a month then costs a few array
 subtractions and one ``bincount`` over the posyandu. The rules live in
 :mod:`geo.placement`, :mod:`geo.working_areas`, :mod:`geo.activity`,
-:mod:`geo.status`; the contract is ``notes/engine_api.md``.
+:mod:`geo.status`; the output contract is :data:`geo.status.DESA_STATUS_COLUMNS`
+and the rules are explained in the README section "Aturan".
 
-An empty desa layer raises :class:`~loaders.exceptions.InputError` (import
-boundaries first, or run the demo): there is nothing to compute coverage on.
+:class:`~loaders.dataset.Dataset` (re-exported here) is read from the store by
+:func:`loaders.dataset.read_dataset`; the engine never touches the store.
+An empty desa layer raises :class:`~loaders.exceptions.NoDesaError`, which says
+what is missing; the caller says how to add it (the CLI names the command).
 """
 
 from __future__ import annotations
@@ -33,62 +36,13 @@ from geo.metric import metric_crs, nearest_distance, point_xy, to_metric
 from geo.placement import Placement, complete, declared_distance, place, placement_columns
 from geo.rules import Rules
 from loaders import model
-from loaders.exceptions import InputError
-from loaders.store import Store
+from loaders.dataset import Dataset
+from loaders.exceptions import NoDesaError
 
 STATUSES: Final = st.STATUSES
 METRES_PER_DEGREE: Final = 111_320.0
-EMPTY_STORE_MESSAGE: Final = (
-    "Belum ada batas desa di penyimpanan. Impor batas desa dulu "
-    "(python cli.py import boundaries BERKAS) atau buat data contoh dengan python cli.py demo."
-)
 
 __all__ = ["STATUSES", "Coverage", "Dataset"]
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The five model layers the engine reads (see :mod:`loaders.model`)."""
-
-    desa: gpd.GeoDataFrame
-    fasilitas: gpd.GeoDataFrame
-    laporan: pd.DataFrame
-    wilayah_kerja: pd.DataFrame
-    catatan: pd.DataFrame
-
-    @classmethod
-    def from_store(cls, store: Store) -> Dataset:
-        """Read every layer of ``store`` (already in the model's shape)."""
-        return cls(
-            desa=store.read_desa(),
-            fasilitas=store.read_fasilitas(),
-            laporan=store.read_laporan(),
-            wilayah_kerja=store.read_wilayah_kerja(),
-            catatan=store.read_catatan(),
-        )
-
-    @classmethod
-    def from_frames(
-        cls,
-        *,
-        desa: pd.DataFrame,
-        fasilitas: pd.DataFrame | None = None,
-        laporan: pd.DataFrame | None = None,
-        wilayah_kerja: pd.DataFrame | None = None,
-        catatan: pd.DataFrame | None = None,
-    ) -> Dataset:
-        """Conform partial frames to the model (missing layers empty); handy for tests and the demo."""
-
-        def _layer(frame: pd.DataFrame | None, layer: str) -> pd.DataFrame:
-            return model.empty(layer) if frame is None else model.conform(frame, layer)
-
-        return cls(
-            desa=_layer(desa, model.LAYER_DESA),
-            fasilitas=_layer(fasilitas, model.LAYER_FASILITAS),
-            laporan=_layer(laporan, model.LAYER_LAPORAN),
-            wilayah_kerja=_layer(wilayah_kerja, model.LAYER_WILAYAH_KERJA),
-            catatan=_layer(catatan, model.LAYER_CATATAN),
-        )
 
 
 @dataclass(frozen=True)
@@ -118,8 +72,8 @@ class Coverage:
 
     Raises
     ------
-    InputError
-        When the desa layer is empty.
+    NoDesaError
+        When the desa layer is empty (an :class:`~loaders.exceptions.InputError`).
     """
 
     def __init__(self, dataset: Dataset, *, rules: Rules = Rules()) -> None:
@@ -331,7 +285,7 @@ class Coverage:
         return self._geometry_cache[key].copy()
 
     def posyandu_activity(self, month: str) -> pd.DataFrame:
-        """One row per unique posyandu with its activity for ``month`` (see engine_api.md)."""
+        """One row per unique posyandu with its activity for ``month`` (code, name, desa, activity, point)."""
         _, activity = self._activity(month)
         pos = self._units.posyandu
         fac = self._fac
@@ -430,11 +384,11 @@ class Coverage:
 
 # -- module helpers ----------------------------------------------------------------
 def _sorted_desa(desa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Desa sorted by code (one row per code), without empty geometries; InputError when none."""
+    """Desa sorted by code (one row per code), without empty geometries; NoDesaError when none."""
     geometry = np.asarray(desa.geometry.values, dtype=object)
     keep = desa["kode_desa"].notna().to_numpy() & ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
     if not keep.any():
-        raise InputError(EMPTY_STORE_MESSAGE)
+        raise NoDesaError
     codes = pd.Index(desa["kode_desa"])
     if keep.all() and codes.is_monotonic_increasing and codes.is_unique:
         return desa.reset_index(drop=True)  # already in shape (the store writes it sorted): no copy-sort

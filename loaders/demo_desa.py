@@ -15,7 +15,6 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import Point
 
 from loaders import demo_geometry as geom
 from loaders import model
@@ -110,8 +109,3 @@ def _codes(frame: pd.DataFrame) -> pd.DataFrame:
         nama_provinsi=NAMA_PROVINSI,
         sistem_kode=model.KEMENDAGRI,
     )
-
-
-def centre_point(desa: gpd.GeoDataFrame, kode_desa: str) -> Point:
-    """Return the centroid of the desa with ``kode_desa``."""
-    return desa.loc[desa["kode_desa"] == kode_desa, "geometry"].iloc[0].centroid

@@ -16,6 +16,13 @@ class InputError(PetaIlpError, ValueError):
     """An input file or argument cannot be used (the user can fix it)."""
 
 
+class NoDesaError(InputError):
+    """There are no desa boundaries to compute on; the caller says how to add them (CLI: which command)."""
+
+    def __init__(self, message: str = "Belum ada batas desa di data.") -> None:
+        super().__init__(message)
+
+
 class StoreError(PetaIlpError):
     """The GeoPackage store cannot be read or written."""
 

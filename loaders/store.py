@@ -277,11 +277,6 @@ class Store:
         finally:
             gate.thread_lock.release()
 
-    @property
-    def lock_path(self) -> Path:
-        """The OS lock file beside the store."""
-        return self.path.with_name(self.path.name + ".lock")
-
     def _remove_leftovers(self) -> None:
         """Delete staging and partial files of writes that did not finish (only called under the lock)."""
         leftovers = [*self.path.parent.glob(TEMP_GLOB.format(stem=self.path.stem))]

@@ -16,8 +16,9 @@ import pandas as pd
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
 
-from geo.engine import Coverage, Dataset
+from geo.engine import Coverage
 from loaders import model
+from loaders.dataset import read_dataset
 from loaders.store import ChangeRecord, Store
 
 PROJECT: Final = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def assert_no_exception(at: AppTest) -> None:
 
 def coverage_of(path: Path) -> Coverage:
     """The engine on the store at ``path`` (default rules)."""
-    return Coverage(Dataset.from_store(Store(path)))
+    return Coverage(read_dataset(Store(path)))
 
 
 def texts(elements: Iterable[object]) -> str:

@@ -16,9 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.data
-from geo.engine import Coverage, Dataset
+from geo.engine import Coverage
 from geo.rules import Rules
 from loaders import model
+from loaders.dataset import read_dataset
 from loaders.demo import write_demo
 from loaders.importing import run_import
 from loaders.store import ChangeRecord, Store
@@ -56,7 +57,7 @@ def run_app(query: dict[str, str] | None = None, *, page: str | None = None) -> 
 
 
 def coverage_of(path: Path) -> Coverage:
-    return Coverage(Dataset.from_store(Store(path)))
+    return Coverage(read_dataset(Store(path)))
 
 
 def filtered(cov: Coverage, month: str, *, kecamatan=(), status=()) -> list[str]:
@@ -255,7 +256,7 @@ def test_bad_url_parameters_are_listed_not_fatal(demo_only: Path) -> None:
 
 
 def test_rules_in_url_give_the_engine_figures_under_those_rules(demo_only: Path) -> None:
-    strict = Coverage(Dataset.from_store(Store(demo_only)), rules=Rules(posyandu_min_bulan=9))
+    strict = Coverage(read_dataset(Store(demo_only)), rules=Rules(posyandu_min_bulan=9))
     month = strict.latest_month
     default_cards = expected_cards(coverage_of(demo_only), month, None)
     at = run_app({"min_bulan": "9"})
@@ -283,7 +284,7 @@ def test_contradicting_rules_in_url_are_ignored_with_a_note(demo_only: Path) -> 
     assert "`jarak_km=abc` tidak sah" in warning
     assert at.session_state["ilp_rules"] == {"puskesmas_sebagai_pustu": True}
     assert at.query_params == {"bulan": cov.latest_month, "pkm_pustu": "1"}
-    with_pkm = Coverage(Dataset.from_store(Store(demo_only)), rules=Rules(puskesmas_sebagai_pustu=True))
+    with_pkm = Coverage(read_dataset(Store(demo_only)), rules=Rules(puskesmas_sebagai_pustu=True))
     assert shown_cards(at) == expected_cards(with_pkm, cov.latest_month, None)
 
 

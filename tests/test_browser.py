@@ -112,10 +112,11 @@ def store_path(browser_available: None, tmp_path_factory: pytest.TempPathFactory
 @pytest.fixture(scope="module")
 def engine(store_path: Path) -> Coverage:
     """The coverage engine on the same store, default rules (what the app shows by default)."""
-    from geo.engine import Coverage, Dataset
+    from geo.engine import Coverage
+    from loaders.dataset import read_dataset
     from loaders.store import Store
 
-    return Coverage(Dataset.from_store(Store(store_path)))
+    return Coverage(read_dataset(Store(store_path)))
 
 
 @pytest.fixture(scope="module")

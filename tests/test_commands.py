@@ -1,4 +1,4 @@
-"""CLI handlers gaps / summary / quality (geo/commands.py) on a small store."""
+"""CLI handlers gaps / summary / quality (cli.py) on a small store."""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from reference_districts import DISTRICTS, district_files, not_in_source, read_truth
 
-from geo.engine import Coverage, Dataset
+from geo.engine import Coverage
+from loaders.dataset import read_dataset
 from loaders.importing import run_import
 from loaders.store import Store
 
@@ -59,7 +60,7 @@ def district(request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory
     kode = request.param
     store = _build_store(shared_data, kode, tmp_path_factory.mktemp(f"truth_{kode}"))
     truth = read_truth(shared_data, kode)
-    dataset = Dataset.from_store(store)
+    dataset = read_dataset(store)
     start = time.perf_counter()
     coverage = Coverage(dataset)
     table = coverage.desa_table(MONTH)

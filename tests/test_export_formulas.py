@@ -21,8 +21,9 @@ import pytest
 from cli_support import run_cli
 from page_support import tiny_store
 
-from geo.engine import Coverage, Dataset
+from geo.engine import Coverage
 from geo.export import FORMULA_STARTS, frame_to_bytes, neutralise_text
+from loaders.dataset import read_dataset
 from loaders.store import ChangeRecord, Store
 from ui.quality_view import findings_frame, with_places
 
@@ -116,7 +117,7 @@ def test_summary_xlsx_and_csv(formula_store: Store, tmp_path: Path, by: str) -> 
 
 # -- the Data page's quality download --------------------------------------------------------------
 def test_quality_download_xlsx_and_csv(formula_store: Store) -> None:
-    cov = Coverage(Dataset.from_store(formula_store))
+    cov = Coverage(read_dataset(formula_store))
     shown = with_places(cov.quality(MONTH), cov.dataset.desa)
     table = findings_frame(shown)  # what ui.quality_view.render offers for download
     assert (table == POSYANDU_NAME).any().any(), "the stopped posyandu is a finding"

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 import ui.data
-from geo.engine import Coverage, Dataset
+from geo.engine import Coverage
 from geo.rules import Rules
+from loaders.dataset import read_dataset
 from loaders.exceptions import InputError
 from loaders.import_report import ImportReport, RowIssue
 from loaders.store import Store, file_sha256
@@ -192,7 +193,7 @@ def test_rules_apply_to_every_page(app_on_demo: Path, app_buttons: None) -> None
     assert at.query_params["min_bulan"] == "6"  # a shared link carries the rule
     assert t("aturan.diterapkan") in texts(at.main.success)
     at.switch_page("pages/ringkasan.py").run()
-    strict = Coverage(Dataset.from_store(Store(DEMO)), rules=Rules(posyandu_min_bulan=6))
+    strict = Coverage(read_dataset(Store(DEMO)), rules=Rules(posyandu_min_bulan=6))
     row = strict.indicators(strict.latest_month, by="kabupaten").iloc[0]
     cards = {m.label: m.value for m in at.main.metric}
     assert cards["Posyandu aktif"] == fmt_pct(row["pct_posyandu_aktif"])

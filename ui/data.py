@@ -15,7 +15,7 @@ Caching policy (why it is safe and bounded):
   the filter values / desa codes as tuples of str. Never on a DataFrame.
   A new import or restore changes the version, so stale results are never
   served; old entries fall out through ``max_entries``.
-* :class:`geo.engine.Dataset` (the layers read from the GeoPackage) is kept
+* :class:`loaders.dataset.Dataset` (the layers read from the GeoPackage) is kept
   with ``st.cache_resource`` per (path, version, stamp), and
   :class:`geo.engine.Coverage` per (path, version, stamp, rules): both are
   objects holding frames, built once and shared read-only by every session
@@ -30,9 +30,8 @@ interface language.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -40,18 +39,19 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.rules import Rules
+from geo.rules import RULES, Rules
 from loaders.exceptions import StoreError
 from loaders.store import Store, resolve_store_path
 from ui import filters
 from ui.state import FilterOptions, ViewState
 
 if TYPE_CHECKING:
-    from geo.engine import Coverage, Dataset
+    from geo.engine import Coverage
+    from loaders.dataset import Dataset
 
 PROJECT_DIR: Final = Path(__file__).resolve().parent.parent
 DEMO_STORE: Final = PROJECT_DIR / "data" / "demo.gpkg"
-RulesKey = tuple[int, int, bool, float, int, float]
+RulesKey = tuple[int | float | bool, ...]  # the Rules values in field order (geo.rules.RULES)
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,13 @@ class DataSource:
 
 
 def rules_key(rules: Rules) -> RulesKey:
-    """The rules as a tuple of scalars (a cache key)."""
-    return astuple(rules)  # type: ignore[return-value]
+    """Return the rules as a tuple of scalars (a cache key), in :data:`geo.rules.RULES` order."""
+    return tuple(getattr(rules, spec.field) for spec in RULES)
 
 
 def rules_from_key(key: RulesKey) -> Rules:
     """Inverse of :func:`rules_key`."""
-    return Rules(*key)
+    return Rules(**{spec.field: value for spec, value in zip(RULES, key, strict=True)})
 
 
 def _stamp(path: Path) -> int:
@@ -123,9 +123,9 @@ def active_source(*, demo_store: Path | None = None) -> DataSource:
 # -- engine objects (cache_resource) -------------------------------------------------
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _dataset(path: str, version: int, stamp: int) -> Dataset:
-    from geo.engine import Dataset
+    from loaders.dataset import read_dataset
 
-    return Dataset.from_store(Store(path))
+    return read_dataset(Store(path))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -277,7 +277,3 @@ def display_simplify_m(n_desa: int) -> float:
         return 50.0
     return 120.0
 
-
-def store_label(source: DataSource) -> str:
-    """File name of the store (for captions), never the full path."""
-    return os.path.basename(source.path) if source.path else ""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from geo.indicators import summarise
-from ui.state import FilterOptions, ViewState
+from ui.state import FilterOptions
 
 if TYPE_CHECKING:
     from geo.engine import Coverage
@@ -51,17 +51,6 @@ def select_desa(
     if status:
         keep &= table["status"].astype("object").isin(list(status))
     return tuple(table.loc[keep, "kode_desa"].astype(str))
-
-
-def select_desa_for_state(table: pd.DataFrame, state: ViewState) -> tuple[str, ...]:
-    """:func:`select_desa` with the filters of ``state``."""
-    return select_desa(
-        table,
-        kabupaten=state.kabupaten,
-        kecamatan=state.kecamatan,
-        puskesmas=state.puskesmas,
-        status=state.status,
-    )
 
 
 def options_from_tables(

@@ -1,0 +1,77 @@
+"""The five model layers the coverage engine reads, as one value.
+
+:class:`Dataset` is what :mod:`geo` computes on; :func:`read_dataset` reads it
+from a :class:`~loaders.store.Store`, so the engine never touches the store.
+``from geo.engine import Dataset`` keeps working (the engine re-exports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import pandas as pd
+
+from loaders import model
+
+if TYPE_CHECKING:
+    from loaders.store import Store
+
+__all__ = ["Dataset", "read_dataset"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The five model layers the engine reads (see :mod:`loaders.model`)."""
+
+    desa: gpd.GeoDataFrame
+    fasilitas: gpd.GeoDataFrame
+    laporan: pd.DataFrame
+    wilayah_kerja: pd.DataFrame
+    catatan: pd.DataFrame
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        desa: pd.DataFrame,
+        fasilitas: pd.DataFrame | None = None,
+        laporan: pd.DataFrame | None = None,
+        wilayah_kerja: pd.DataFrame | None = None,
+        catatan: pd.DataFrame | None = None,
+    ) -> Dataset:
+        """Conform partial frames to the model (missing layers empty); handy for tests and the demo."""
+
+        def _layer(frame: pd.DataFrame | None, layer: str) -> pd.DataFrame:
+            return model.empty(layer) if frame is None else model.conform(frame, layer)
+
+        return cls(
+            desa=_layer(desa, model.LAYER_DESA),
+            fasilitas=_layer(fasilitas, model.LAYER_FASILITAS),
+            laporan=_layer(laporan, model.LAYER_LAPORAN),
+            wilayah_kerja=_layer(wilayah_kerja, model.LAYER_WILAYAH_KERJA),
+            catatan=_layer(catatan, model.LAYER_CATATAN),
+        )
+
+
+def read_dataset(store: Store) -> Dataset:
+    """Read every layer the engine needs from ``store`` (already in the model's shape).
+
+    Parameters
+    ----------
+    store
+        The GeoPackage store; an absent store gives empty layers.
+
+    Returns
+    -------
+    Dataset
+        The desa, fasilitas, laporan, wilayah_kerja and catatan layers.
+    """
+    return Dataset(
+        desa=store.read_desa(),
+        fasilitas=store.read_fasilitas(),
+        laporan=store.read_laporan(),
+        wilayah_kerja=store.read_wilayah_kerja(),
+        catatan=store.read_catatan(),
+    )
