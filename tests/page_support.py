@@ -1,8 +1,11 @@
-"""Helpers of the AppTest tests of the Puskesmas, Desa and Data pages (not a test module).
+"""Helpers of the AppTest tests of every page (not a test module).
 
 ``run_page`` starts the whole app (``app.py``, as a browser would) with
-optional URL parameters and switches to a page; ``tiny_store`` writes a
-five-desa store whose priority order is known by construction.
+optional URL parameters and switches to a page; every AppTest test runs its
+pages through it. ``coverage_of`` gives the engine's figures for a store, and
+``tiny_store`` writes a five-desa store whose priority order is known by
+construction. The stores themselves (demo, user, Tasikmalaya) are fixtures
+of ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Final
 
 import geopandas as gpd
 import pandas as pd
+import pytest
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
 
@@ -25,18 +29,23 @@ PROJECT: Final = Path(__file__).resolve().parents[1]
 APP: Final = str(PROJECT / "app.py")
 DEMO: Final = PROJECT / "data" / "demo.gpkg"
 TIMEOUT: Final = 120
+PETA_PAGE: Final = "pages/peta.py"
 PUSKESMAS_PAGE: Final = "pages/puskesmas.py"
 DESA_PAGE: Final = "pages/desa.py"
 DATA_PAGE: Final = "pages/data.py"
 
 
-def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
-    """Run ``app.py`` with ``query`` in the URL, then ``page``; fail on any exception box."""
+def run_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    """Run ``app.py`` with ``query`` in the URL, then switch to ``page``; fail on any exception box.
+
+    ``page=None`` stays on the page ``app.py`` opens (Ringkasan), as a browser at the bare address does.
+    """
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(page).run()
+    if page is not None:
+        at.switch_page(page).run()
     assert_no_exception(at)
     return at
 
@@ -157,3 +166,32 @@ def _facility(
         "bidan": bidan,
         "geometry": Point(lon + dx, lat),
     }
+
+
+def assert_data_page_refuses(case: tuple, *, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Upload the hostile file of ``case`` (name, kind, make, fragment) on the Data page: a message, no exception.
+
+    The error box names the file and carries the case's message fragment, no
+    save button is offered, and the store's bytes are unchanged.
+    """
+    import tempfile
+
+    from loaders.store import file_sha256
+
+    folder = tmp_path / "unggahan"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    _, kind, make, fragment = case
+    hostile = make(tmp_path)
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    before = file_sha256(store.path)
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    at = run_page(DATA_PAGE)
+    at.segmented_control(key="ilp_w_impor_jenis").set_value(kind).run()
+    at.file_uploader[0].set_value((hostile.name, hostile.read_bytes(), "application/octet-stream")).run()
+    assert_no_exception(at)
+    errors = texts(at.main.error)
+    assert errors.startswith("Berkas tidak dapat diimpor: "), errors
+    assert hostile.name in errors and fragment in errors, errors
+    assert not [b for b in at.main.button if b.key == "ilp_imp_simpan"]
+    assert file_sha256(store.path) == before

@@ -380,26 +380,7 @@ PAGE_CASES = ["xlsx_malformed_workbook", "xlsx_xxe", "xlsx_lying_dimension", "cs
 def test_data_page_shows_the_refusal(
     name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None
 ) -> None:
-    import tempfile
+    from page_support import assert_data_page_refuses
 
-    from page_support import DATA_PAGE, assert_no_exception, run_page, texts, tiny_store
-
-    from loaders.store import file_sha256
-
-    folder = tmp_path / "unggahan"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    _, kind, make, fragment = next(case for case in CASES if case[0] == name)
-    hostile = make(tmp_path)
-    store = tiny_store(tmp_path / "ilp.gpkg")
-    before = file_sha256(store.path)
-    monkeypatch.setenv("ILP_STORE", str(store.path))
-    at = run_page(DATA_PAGE)
-    at.segmented_control(key="ilp_w_impor_jenis").set_value(kind).run()
-    at.file_uploader[0].set_value((hostile.name, hostile.read_bytes(), "application/octet-stream")).run()
-    assert_no_exception(at)
-    errors = texts(at.main.error)
-    assert errors.startswith("Berkas tidak dapat diimpor: "), errors
-    assert hostile.name in errors and fragment in errors, errors
-    assert not [b for b in at.main.button if b.key == "ilp_imp_simpan"]
-    assert file_sha256(store.path) == before
+    case = next(case for case in CASES if case[0] == name)
+    assert_data_page_refuses(case, tmp_path=tmp_path, monkeypatch=monkeypatch)
