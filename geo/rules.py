@@ -207,4 +207,3 @@ RULES: Final[tuple[RuleSpec, ...]] = (
 
 RULE_BY_FIELD: Final[dict[str, RuleSpec]] = {spec.field: spec for spec in RULES}
 RULE_BY_URL_KEY: Final[dict[str, RuleSpec]] = {spec.url_key: spec for spec in RULES}
-RULE_HELP: Final[dict[str, RuleHelp]] = {spec.field: spec.help for spec in RULES}

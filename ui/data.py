@@ -276,4 +276,3 @@ def display_simplify_m(n_desa: int) -> float:
     if n_desa <= 2000:
         return 50.0
     return 120.0
-

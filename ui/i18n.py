@@ -23,9 +23,21 @@ from typing import Final
 
 import pandas as pd
 
+from geo.rules import RULE_BY_FIELD
 from ui.state import LANGUAGES
 
 _LANG: contextvars.ContextVar[str] = contextvars.ContextVar("ilp_lang", default="id")
+_MIN_RULE: Final = RULE_BY_FIELD["posyandu_min_bulan"]
+_WINDOW_RULE: Final = RULE_BY_FIELD["posyandu_jendela_bulan"]
+# Placeholders :func:`t` fills itself, from the rule registry (so no default is written here as a literal).
+FIXED_VALUES: Final[dict[str, dict[str, object]]] = {
+    "note.aturan_bentrok": {
+        "min_key": _MIN_RULE.url_key,
+        "min_default": _MIN_RULE.default,
+        "jendela_key": _WINDOW_RULE.url_key,
+        "jendela_default": _WINDOW_RULE.default,
+    },
+}
 
 STRINGS: Final[dict[str, tuple[str, str]]] = {
     # -- application ----------------------------------------------------------
@@ -114,10 +126,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "`{key}={value}` is not in the data",
     ),
     "note.aturan_bentrok": (
-        "`{key}={value}` tidak dipakai: minimal bulan buka posyandu (`min_bulan`, bawaan 10) tidak boleh "
-        "lebih dari jendela (`jendela`, bawaan 12); keduanya memakai nilai bawaan",
-        "`{key}={value}` is not used: the posyandu minimum months open (`min_bulan`, default 10) cannot exceed "
-        "the window (`jendela`, default 12); both keep their defaults",
+        "`{key}={value}` tidak dipakai: minimal bulan buka posyandu (`{min_key}`, bawaan {min_default}) tidak "
+        "boleh lebih dari jendela (`{jendela_key}`, bawaan {jendela_default}); keduanya memakai nilai bawaan",
+        "`{key}={value}` is not used: the posyandu minimum months open (`{min_key}`, default {min_default}) cannot "
+        "exceed the window (`{jendela_key}`, default {jendela_default}); both keep their defaults",
     ),
     "note.lainnya": ("… dan {value} lagi yang diabaikan", "… and {value} more ignored"),
     "note.dismiss": ("Tutup pesan", "Dismiss"),
@@ -767,11 +779,12 @@ def t(key: str, /, *, lang: str | None = None, **fmt: object) -> str:
     lang
         Override the run's language.
     **fmt
-        Values for ``{placeholders}``.
+        Values for ``{placeholders}`` (those of :data:`FIXED_VALUES` are filled in already).
     """
     indonesian, english = STRINGS[key]
     text = english if (lang or _LANG.get()) == "en" else indonesian
-    return text.format(**fmt) if fmt else text
+    values = {**FIXED_VALUES.get(key, {}), **fmt}
+    return text.format(**values) if values else text
 
 
 def has_column_label(column: str) -> bool:

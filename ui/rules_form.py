@@ -5,48 +5,38 @@ The rules (:class:`geo.rules.Rules`) are kept in the session
 run, so every page computes with them. Rules that differ from the defaults
 are also written into the page address (``min_bulan``, ``jendela``, ... see
 :mod:`ui.state`), so a shared link computes with the same rules. Labels and
-help come from :data:`geo.rules.RULE_HELP` in the interface language; the
-input limits are the URL's (:data:`ui.state.RULE_LIMITS`).
+help, the input limits (the URL's too), step and decimals come from the
+rule registry :data:`geo.rules.RULES`; one input per rule, in its order.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Final
 
 import streamlit as st
 
-from geo.rules import RULE_HELP, Rules
+from geo.rules import RULE_BY_FIELD, RULES, Rules
 from loaders.exceptions import InputError
 from ui import session
 from ui.context import PageContext
 from ui.fmt import fmt_num
 from ui.i18n import get_language, t
-from ui.state import RULE_LIMITS
 from ui.table_format import plain_markdown
 
 K_RULES_NOTE: Final = "ilp_rules_note"  # i18n key of the message to show once
 K_RULES_REVISION: Final = "ilp_rules_rev"
-FLOAT_STEPS: Final[dict[str, float]] = {"jarak_maks_pustu_km": 0.5, "duplikat_radius_m": 10.0}
-FLOAT_DECIMALS: Final[dict[str, int]] = {"jarak_maks_pustu_km": 1, "duplikat_radius_m": 0}  # metres: whole
-FLOAT_FORMATS: Final[dict[str, str]] = {name: f"%.{d}f" for name, d in FLOAT_DECIMALS.items()}
-INTEGER_LIMITS: Final[dict[str, tuple[int, int]]] = {
-    name: (int(low), int(high)) for name, (low, high) in RULE_LIMITS.items() if name not in FLOAT_STEPS
-}
-FLOAT_LIMITS: Final[dict[str, tuple[float, float, float]]] = {  # min, max, step
-    name: (float(RULE_LIMITS[name][0]), float(RULE_LIMITS[name][1]), step) for name, step in FLOAT_STEPS.items()
-}
+DEFAULT_DECIMALS: Final = 1  # a decimal rule without its own decimals
 
 
 def rule_label(name: str, *, lang: str | None = None) -> str:
     """Label of a rule in the interface language."""
-    entry = RULE_HELP[name]
+    entry = RULE_BY_FIELD[name].help
     return entry.label_en if (lang or get_language()) == "en" else entry.label_id
 
 
 def rule_help(name: str, *, lang: str | None = None) -> str:
     """Help text of a rule in the interface language."""
-    entry = RULE_HELP[name]
+    entry = RULE_BY_FIELD[name].help
     return entry.help_en if (lang or get_language()) == "en" else entry.help_id
 
 
@@ -56,7 +46,7 @@ def rule_caption(name: str) -> str:
     default_word = t("aturan.bawaan_nilai", nilai="").strip(" .")  # "Bawaan:" / "Default:"
     if default_word in help_text:
         return help_text
-    return f"{help_text} {t('aturan.bawaan_nilai', nilai=rule_value_text(name, getattr(Rules(), name)))}"
+    return f"{help_text} {t('aturan.bawaan_nilai', nilai=rule_value_text(name, RULE_BY_FIELD[name].default))}"
 
 
 def value_text(value: object, *, decimals: int = 1) -> str:
@@ -73,7 +63,8 @@ def rule_value_text(name: str, value: object) -> str:
 
     A value with more decimals than its input shows (e.g. ``duplikat_m=125.5`` from a link) keeps one.
     """
-    decimals = FLOAT_DECIMALS.get(name, 1)
+    spec_decimals = RULE_BY_FIELD[name].decimals
+    decimals = DEFAULT_DECIMALS if spec_decimals is None else spec_decimals
     if isinstance(value, float) and round(value, decimals) != value:
         decimals = max(decimals, 1)
     return value_text(value, decimals=decimals)
@@ -81,8 +72,7 @@ def rule_value_text(name: str, value: object) -> str:
 
 def changed_rules(rules: Rules) -> list[str]:
     """Names of the rules that differ from the defaults."""
-    default = Rules()
-    return [f.name for f in fields(Rules) if getattr(rules, f.name) != getattr(default, f.name)]
+    return [spec.field for spec in RULES if getattr(rules, spec.field) != spec.default]
 
 
 def rules_from_values(values: dict[str, object]) -> Rules:
@@ -105,11 +95,11 @@ def render(ctx: PageContext) -> None:
     with st.form(f"ilp_rules_form_{revision}"):
         values: dict[str, object] = {}
         grid = st.columns(2, gap="large")
-        for i, spec in enumerate(fields(Rules)):
+        for i, spec in enumerate(RULES):
             with grid[i % 2]:
-                key = f"ilp_rule_{spec.name}_{revision}"
-                values[spec.name] = _rule_input(spec.name, getattr(current, spec.name), key=key)
-                st.caption(rule_caption(spec.name))
+                key = f"ilp_rule_{spec.field}_{revision}"
+                values[spec.field] = _rule_input(spec.field, getattr(current, spec.field), key=key)
+                st.caption(rule_caption(spec.field))
         submitted = st.form_submit_button(t("aturan.terapkan"), icon=":material/check:", type="primary")
     st.button(t("aturan.bawaan"), on_click=_reset, disabled=not changed, key="ilp_rules_reset", icon=":material/undo:")
     if not submitted:
@@ -129,15 +119,22 @@ def render(ctx: PageContext) -> None:
 
 
 def _rule_input(name: str, value: object, *, key: str) -> object:
-    """The input widget of one rule; returns its value."""
-    if isinstance(value, bool):
-        return st.toggle(rule_label(name), value=value, key=key)
-    if name in INTEGER_LIMITS:
-        low, high = INTEGER_LIMITS[name]
+    """The input widget of one rule (toggle, whole or decimal number, from its RuleSpec); returns its value."""
+    spec = RULE_BY_FIELD[name]
+    if spec.kind is bool:
+        return st.toggle(rule_label(name), value=bool(value), key=key)
+    assert spec.low is not None and spec.high is not None, name  # every number rule has limits (test_registries)
+    if spec.kind is int:
+        low, high = int(spec.low), int(spec.high)
         return int(st.number_input(rule_label(name), min_value=low, max_value=high, value=int(value), step=1, key=key))
-    low_f, high_f, step = FLOAT_LIMITS[name]
+    decimals = DEFAULT_DECIMALS if spec.decimals is None else spec.decimals
     number = st.number_input(
-        rule_label(name), min_value=low_f, max_value=high_f, value=float(value), step=step, format=FLOAT_FORMATS[name],
+        rule_label(name),
+        min_value=float(spec.low),
+        max_value=float(spec.high),
+        value=float(value),
+        step=spec.step if spec.step is not None else 10.0**-decimals,
+        format=f"%.{decimals}f",
         key=key,
     )
     return float(number)

@@ -18,17 +18,11 @@ URL keys (codes, never names; several values comma separated)::
     mode=presentasi                 presentation mode
 
 Engine rules (:class:`geo.rules.Rules`), only when they differ from the
-defaults::
-
-    min_bulan=9                     posyandu_min_bulan (0-36)
-    jendela=12                      posyandu_jendela_bulan (1-36)
-    pkm_pustu=1                     puskesmas_sebagai_pustu (0 | 1)
-    jarak_km=2.5                    jarak_maks_pustu_km (0.1-100; "2,5" accepted)
-    berhenti=3                      laporan_berhenti_bulan (1-36)
-    duplikat_m=50                   duplikat_radius_m (0-5000)
-
-The limits are those of the Data page's rules form (:data:`RULE_LIMITS`), so
-every rule a link carries can be shown there. The rules are checked together
+defaults: one key per rule, :attr:`geo.rules.RuleSpec.url_key` of
+:data:`geo.rules.RULES` (e.g. ``min_bulan=9``, ``pkm_pustu=1``,
+``jarak_km=2.5``; "2,5" is accepted too). A value must lie within the rule's
+``low``/``high``, the limits of the Data page's rules form, so every rule a
+link carries can be shown there. The rules are checked together
 with :class:`~geo.rules.Rules`: a minimum above the window ignores both
 ``min_bulan`` and ``jendela`` (note ``aturan_bentrok``).
 
@@ -55,7 +49,7 @@ from itertools import islice
 from typing import Final
 
 from geo import statuses
-from geo.rules import Rules
+from geo.rules import RULE_BY_FIELD, RULES, Rules
 from loaders.exceptions import InputError
 from loaders.limits import MAX_URL_NOTES, MAX_URL_PARAMS, MAX_URL_VALUE_CHARS, MAX_URL_VALUES
 from ui.fmt import fmt_int, parse_month
@@ -87,24 +81,13 @@ VIEW_KEYS: Final = (
     KEY_LANG,
     KEY_MODE,
 )
-# Engine rules: URL key -> field of geo.rules.Rules (URL order)
-KEY_MIN_BULAN: Final = "min_bulan"
-KEY_JENDELA: Final = "jendela"
-RULE_KEYS: Final[dict[str, str]] = {
-    KEY_MIN_BULAN: "posyandu_min_bulan",
-    KEY_JENDELA: "posyandu_jendela_bulan",
-    "pkm_pustu": "puskesmas_sebagai_pustu",
-    "jarak_km": "jarak_maks_pustu_km",
-    "berhenti": "laporan_berhenti_bulan",
-    "duplikat_m": "duplikat_radius_m",
-}
-# Rules field -> (lowest, highest) value a URL (and the rules form) accepts
+# Engine rules, derived from the registry geo.rules.RULES: URL key -> field of Rules (URL order)
+KEY_MIN_BULAN: Final = RULE_BY_FIELD["posyandu_min_bulan"].url_key
+KEY_JENDELA: Final = RULE_BY_FIELD["posyandu_jendela_bulan"].url_key
+RULE_KEYS: Final[dict[str, str]] = {spec.url_key: spec.field for spec in RULES}
+# Rules field -> (lowest, highest) value a URL (and the rules form) accepts; yes/no rules have none
 RULE_LIMITS: Final[dict[str, tuple[float, float]]] = {
-    "posyandu_min_bulan": (0, 36),
-    "posyandu_jendela_bulan": (1, 36),
-    "laporan_berhenti_bulan": (1, 36),
-    "jarak_maks_pustu_km": (0.1, 100.0),
-    "duplikat_radius_m": (0.0, 5000.0),
+    spec.field: (spec.low, spec.high) for spec in RULES if spec.low is not None and spec.high is not None
 }
 URL_KEYS: Final = (*VIEW_KEYS, *RULE_KEYS)
 MULTI_KEYS: Final = frozenset({KEY_KECAMATAN, KEY_STATUS})
@@ -271,16 +254,14 @@ def _valid_single(key: str, value: str) -> bool:
 
 def _rule_value(key: str, value: str) -> int | float | bool | None:
     """The value of rule parameter ``key`` (a :data:`RULE_KEYS` key), or None when malformed or out of range."""
-    name = RULE_KEYS[key]
-    default = getattr(Rules(), name)
-    if isinstance(default, bool):
+    spec = RULE_BY_FIELD[RULE_KEYS[key]]
+    if spec.kind is bool:
         return {"0": False, "1": True}.get(value)
-    low, high = RULE_LIMITS[name]
-    if isinstance(default, int):
+    if spec.kind is int:
         number: int | float | None = int(value) if _INT_RE.match(value) else None
     else:
         number = float(value.replace(",", ".")) if _DECIMAL_RE.match(value) else None
-    return number if number is not None and low <= number <= high else None
+    return number if number is not None and spec.within(number) else None
 
 
 def _rules_from(given: Mapping[str, tuple[str, int | float | bool]]) -> tuple[Rules, tuple[Note, ...]]:
