@@ -41,6 +41,7 @@ from loaders.exceptions import NoDesaError
 
 STATUSES: Final = st.STATUSES
 METRES_PER_DEGREE: Final = 111_320.0
+JUDGEMENT_COLUMNS: Final = ("aktif", "dihitung", "sesuai_standar")  # Coverage.facilities, after the placement
 
 __all__ = ["STATUSES", "Coverage", "Dataset"]
 
@@ -95,6 +96,7 @@ class Coverage:
         self._final_kode = pd.Series(_codes_at(self._desa_index, self._placement.final))
         self._fac_x, self._fac_y = self._facility_metric_xy()
         self._units = _unique_units(self._fac, self._final_kode, self._placement)
+        self._judged = _judgements(self._fac, self._units)
         self._matrix = act.build_report_matrix(dataset.laporan, self._units.posyandu_kode)
         self.months: list[str] = self._matrix.months
         self.latest_month: str | None = self.months[-1] if self.months else None
@@ -109,7 +111,15 @@ class Coverage:
 
     @property
     def facilities(self) -> gpd.GeoDataFrame:
-        """``fasilitas`` + ``kode_desa_lokasi, kode_desa_final, cara_penempatan, jarak_deklarasi_m, di_luar_wilayah``.
+        """``fasilitas`` + placement columns + the engine's judgements of each row.
+
+        Placement (:data:`geo.placement.PLACEMENT_COLUMNS`): ``kode_desa_lokasi``, ``kode_desa_final``,
+        ``cara_penempatan``, ``jarak_deklarasi_m``, ``di_luar_wilayah``. Judgements
+        (:data:`JUDGEMENT_COLUMNS`, computed once in the constructor and counted in the desa table):
+        ``aktif`` (boolean; puskesmas and pustu: status ``aktif``; NA for posyandu, whose activity
+        depends on the month: :meth:`posyandu_activity`), ``dihitung`` (bool: the row is the unique
+        unit the engine counts, one per identity) and ``sesuai_standar`` (boolean; pustu: active with
+        >= 1 perawat and >= 1 bidan; NA for other kinds).
 
         Built on first use: locating the points of posyandu with a valid declared desa and their
         distances to it are not needed for the status, so they are computed only here (and for
@@ -117,7 +127,7 @@ class Coverage:
         """
         if self._facilities is None:
             extra = placement_columns(self._located_placement(), self._desa_index, self._declared_distance())
-            frame = pd.concat([pd.DataFrame(self._fac.drop(columns="geometry")), extra], axis=1)
+            frame = pd.concat([pd.DataFrame(self._fac.drop(columns="geometry")), extra, self._judged], axis=1)
             self._facilities = gpd.GeoDataFrame(frame, geometry=self._fac.geometry.values, crs=model.CRS)
         return self._facilities
 
@@ -174,12 +184,9 @@ class Coverage:
         """The month-independent columns of the desa table, one row per desa (sorted by kode)."""
         n = len(self._desa)
         final = self._placement.final
-        fac = self._fac
         pustu = self._units.pustu
-        pustu_active = (fac["status"].iloc[pustu] == model.AKTIF).to_numpy(dtype=bool, na_value=False)
-        staffed = (fac["perawat"].iloc[pustu].fillna(0) >= 1).to_numpy(dtype=bool) & (
-            fac["bidan"].iloc[pustu].fillna(0) >= 1
-        ).to_numpy(dtype=bool)
+        pustu_active = self._judged["aktif"].to_numpy(dtype=bool, na_value=False)[pustu]
+        pustu_standard = self._judged["sesuai_standar"].to_numpy(dtype=bool, na_value=False)[pustu]
         inside_pusk = self._units.inside_puskesmas
         active_pustu = pustu[pustu_active]
         jarak_m = nearest_distance(self._desa_x, self._desa_y, self._fac_x[active_pustu], self._fac_y[active_pustu])
@@ -201,7 +208,7 @@ class Coverage:
                 "kode_provinsi": desa["kode_provinsi"],
                 "nama_provinsi": desa["nama_provinsi"],
                 "pustu_total": st.count_per_desa(final[pustu], n),
-                "pustu_standar": st.count_per_desa(final[pustu], n, mask=pustu_active & staffed),
+                "pustu_standar": st.count_per_desa(final[pustu], n, mask=pustu_standard),
                 "jenis": desa["jenis"],
             }
         )
@@ -442,6 +449,28 @@ def _identity(fac: pd.DataFrame, final_kode: pd.Series, pos: np.ndarray, kind: s
     if key.isna().any():
         key = key.fillna("id:" + _column("id_fasilitas").fillna(""))
     return key
+
+
+def _judgements(fac: gpd.GeoDataFrame, units: _Units) -> pd.DataFrame:
+    """The engine's judgement of each facility row (:data:`JUDGEMENT_COLUMNS`, index 0..n-1).
+
+    ``aktif``: puskesmas and pustu with status ``aktif`` (NA for other kinds: a posyandu's
+    activity depends on the month); ``dihitung``: the row is one of the unique units counted;
+    ``sesuai_standar``: an active pustu with >= 1 perawat and >= 1 bidan (NA for other kinds).
+    """
+    n = len(fac)
+    jenis = fac["jenis"].to_numpy(dtype=object, na_value=None)
+    static = (jenis == model.PUSKESMAS) | (jenis == model.PUSTU)
+    is_pustu = jenis == model.PUSTU
+    active = (fac["status"] == model.AKTIF).to_numpy(dtype=bool, na_value=False)
+    staffed = (fac["perawat"].fillna(0) >= 1).to_numpy(dtype=bool) & (fac["bidan"].fillna(0) >= 1).to_numpy(dtype=bool)
+    counted = np.zeros(n, dtype=bool)
+    counted[np.concatenate([units.posyandu, units.pustu, units.puskesmas])] = True
+    aktif = pd.Series(active, dtype="boolean")
+    aktif[~static] = pd.NA
+    standard = pd.Series(active & staffed, dtype="boolean")
+    standard[~is_pustu] = pd.NA
+    return pd.DataFrame({"aktif": aktif, "dihitung": counted, "sesuai_standar": standard})
 
 
 def _unique_units(fac: gpd.GeoDataFrame, final_kode: pd.Series, placement: Placement) -> _Units:

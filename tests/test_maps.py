@@ -59,6 +59,7 @@ def facilities() -> gpd.GeoDataFrame:
             "jenis": ["puskesmas", "pustu", "pustu", "pustu", "posyandu"],
             "nama": ["Puskesmas Cipatujah", "Pustu A", "Pustu B", "Pustu luar", "Posyandu X"],
             "status": ["aktif", "aktif", "tidak aktif", "aktif", "aktif"],
+            "aktif": pd.array([True, True, False, True, pd.NA], dtype="boolean"),  # the engine's judgement
             "kode_desa_final": ["32.06.01.2002", "32.06.01.2001", "32.06.01.2002", "32.06.02.2001", "32.06.01.2001"],
         },
         geometry=[Point(108.025, -7.495), Point(108.005, -7.495), Point(108.026, -7.494), Point(108.045, -7.495), None],

@@ -119,11 +119,12 @@ def test_unplaceable_and_outside_facilities(side_by_side) -> None:
     assert pd.isna(placed.loc["tanpa titik", "jarak_deklarasi_m"])
 
 
-def test_facilities_keep_their_columns_and_gain_five(side_by_side) -> None:
+def test_facilities_keep_their_columns_and_gain_placement_and_judgements(side_by_side) -> None:
     cov = coverage(side_by_side, [facility(model.PUSTU, "Pustu A", at=point(0.5))])
     facilities = cov.facilities
     added = ["kode_desa_lokasi", "kode_desa_final", "cara_penempatan", "jarak_deklarasi_m", "di_luar_wilayah"]
-    assert list(facilities.columns) == [*model.columns(model.LAYER_FASILITAS), *added, "geometry"]
+    judged = ["aktif", "dihitung", "sesuai_standar"]  # geo.engine.JUDGEMENT_COLUMNS
+    assert list(facilities.columns) == [*model.columns(model.LAYER_FASILITAS), *added, *judged, "geometry"]
     assert str(facilities["jarak_deklarasi_m"].dtype) == "Float64"
     assert facilities["di_luar_wilayah"].dtype == bool
     assert facilities.crs == model.CRS

@@ -81,9 +81,11 @@ def with_penduduk(table: pd.DataFrame, desa: pd.DataFrame) -> pd.DataFrame:
 def pustu_staffing(facilities: pd.DataFrame, kode_desa: Collection[str]) -> pd.DataFrame:
     """Pustu counting in ``kode_desa`` with their staff and the staffing standard.
 
-    One row per pustu (name + desa, as the engine counts them), sorted by desa
-    then name. ``sesuai_standar`` is True for an active pustu with at least
-    one perawat and one bidan (the engine's ``pustu_standar``).
+    Reads the engine's judgements in ``Coverage.facilities``: one row per
+    pustu the engine counts (``dihitung``: one per name + desa), its
+    ``aktif`` and ``sesuai_standar`` (active with at least one perawat and
+    one bidan: the rows behind the desa table's ``pustu_standar``). Sorted
+    by desa then name.
 
     Returns
     -------
@@ -93,21 +95,16 @@ def pustu_staffing(facilities: pd.DataFrame, kode_desa: Collection[str]) -> pd.D
     keep = set(kode_desa)
     jenis = facilities["jenis"].astype("object")
     desa = facilities["kode_desa_final"].astype("object")
-    rows = facilities[(jenis == model.PUSTU) & desa.isin(keep)]
-    key = rows["nama"].astype("object").fillna("").str.strip().str.lower() + "|" + desa[rows.index].astype(str)
-    rows = rows.loc[~key.duplicated(keep="first")]
-    aktif = rows["status"].astype("object").fillna("").str.strip().str.lower().eq(model.AKTIF)
-    perawat = pd.to_numeric(rows["perawat"], errors="coerce").astype("Int64")
-    bidan = pd.to_numeric(rows["bidan"], errors="coerce").astype("Int64")
-    standard = aktif & perawat.fillna(0).ge(1) & bidan.fillna(0).ge(1)
+    counted = facilities["dihitung"].astype(bool)
+    rows = facilities[((jenis == model.PUSTU) & counted & desa.isin(keep)).to_numpy(dtype=bool)]
     out = pd.DataFrame(
         {
             "nama": _text(rows["nama"]),
             "kode_desa": rows["kode_desa_final"].astype("object"),
-            "aktif": aktif.astype(bool),
-            "perawat": perawat,
-            "bidan": bidan,
-            "sesuai_standar": standard.astype(bool),
+            "aktif": rows["aktif"].astype("boolean").fillna(False).astype(bool),
+            "perawat": pd.to_numeric(rows["perawat"], errors="coerce").astype("Int64"),
+            "bidan": pd.to_numeric(rows["bidan"], errors="coerce").astype("Int64"),
+            "sesuai_standar": rows["sesuai_standar"].astype("boolean").fillna(False).astype(bool),
         }
     )
     return out.sort_values(["kode_desa", "nama"], kind="stable", na_position="last").reset_index(drop=True)

@@ -190,7 +190,7 @@ def facility_points(
     ----------
     facilities
         ``Coverage.facilities`` (puskesmas and pustu are taken from it, by
-        ``kode_desa_final``).
+        ``kode_desa_final``; the engine's ``aktif`` decides their symbol).
     posyandu
         ``Coverage.posyandu_activity(month)`` (activity of each posyandu).
     kode_desa
@@ -216,13 +216,13 @@ def facility_points(
         if keep is not None:
             rows = rows[desa_col.isin(keep)]
             desa_col = rows["kode_desa_final"].astype("object")
-        aktif = rows["status"].astype("object").fillna("").str.lower().eq("aktif")
+        aktif = rows["aktif"].astype("boolean").to_numpy(dtype=bool, na_value=False)  # the engine's judgement
         status_text = np.where(aktif, t("map.fac.aktif", lang=lang), t("map.fac.tidak_aktif", lang=lang))
         parts.append(
             pd.DataFrame(
                 {
                     "lapisan": jenis,
-                    "aktif": aktif.to_numpy(dtype=bool),
+                    "aktif": aktif,
                     "nama": rows["nama"].astype("object").to_numpy(),
                     "jenis": t(f"map.layer.{jenis}", lang=lang),
                     "desa": desa_col.map(lambda k: names.get(k, k)).to_numpy(),
