@@ -153,6 +153,10 @@ FACILITIES = pd.DataFrame(
         "status": ["aktif", "aktif", "aktif", "aktif", "tidak aktif"],
         "perawat": [1, 2, 1, None, 1],
         "bidan": [1, 0, 1, None, 1],
+        # the engine's judgements (Coverage.facilities): "pustu satu " is "Pustu Satu" again, not counted
+        "aktif": pd.array([True, True, True, pd.NA, False], dtype="boolean"),
+        "dihitung": [True, True, False, True, True],
+        "sesuai_standar": pd.array([True, False, True, pd.NA, False], dtype="boolean"),
     }
 ).astype({"perawat": "Int64", "bidan": "Int64", "kode": "string", "kode_desa": "string", "kode_desa_final": "string"})
 
