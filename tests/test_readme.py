@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import cli
+from geo.rules import RULES, Rules, RuleSpec
 from geo.statuses import CODES
+from ui.fmt import fmt_int, fmt_num
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
@@ -98,3 +100,56 @@ def test_status_line_lists_the_registered_statuses_in_order() -> None:
     match = re.search(r"^Status setiap desa pada bulan terpilih.*?\.$", README, flags=re.MULTILINE | re.DOTALL)
     assert match, "README has no 'Status setiap desa pada bulan terpilih' line"
     assert tuple(re.findall(r"`([a-z_]+)`", match.group(0))) == CODES
+
+
+# -- rules (geo.rules.RULES) --------------------------------------------------------
+def _rule_text(spec: RuleSpec, value: float | bool) -> str:
+    """A rule value as the README writes it: tidak/ya, Indonesian numbers with the rule's decimals."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if spec.kind is int:
+        return fmt_int(value)
+    return fmt_num(value, decimals=spec.decimals if spec.decimals is not None else 1)
+
+
+def _rules_table() -> list[list[str]]:
+    section = README[README.index("## Aturan") :]
+    header = section.index("| aturan | bawaan | batas | kunci URL | opsi CLI | arti |")
+    rows = []
+    for line in section[header:].splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_rules_table_matches_the_registry() -> None:
+    expected = [
+        [
+            f"`{spec.field}`",
+            _rule_text(spec, spec.default),
+            "ya/tidak" if spec.kind is bool else f"{_rule_text(spec, spec.low)}–{_rule_text(spec, spec.high)}",
+            f"`{spec.url_key}`",
+            f"`{spec.cli_flag}`",
+        ]
+        for spec in RULES
+    ]
+    assert [row[:5] for row in _rules_table()] == expected
+
+
+def test_url_rule_keys_are_the_registered_ones() -> None:
+    match = re.search(r"termasuk aturan yang diubah di halaman Data:(.*?)hanya bila berbeda", README, flags=re.DOTALL)
+    assert match, "README 'Aplikasi' no longer lists the rule keys of the URL"
+    assert re.findall(r"`([a-z_]+)`", match.group(1)) == [spec.url_key for spec in RULES]
+
+
+def test_every_rule_flag_is_documented_and_parses() -> None:
+    flags = re.findall(r"`(--[a-z-]+)`", "\n".join(row[4] for row in _rules_table()))
+    assert flags == [spec.cli_flag for spec in RULES]
+    cli_rows = README[README.index("## Perintah baris (CLI)") : README.index("## Aturan")]
+    for command in ("gaps", "summary", "quality"):
+        row = next(line for line in cli_rows.splitlines() if line.startswith(f"| `{command}` |"))
+        assert "aturan" in row, f"the {command} row does not mention the rule options"
+    example = next(words for words in _cli_examples() if "--laporan-berhenti-bulan" in words)
+    args = cli.build_parser().parse_args(example)
+    assert cli.rules_from_args(args) == Rules(laporan_berhenti_bulan=6, duplikat_radius_m=25.0, jarak_maks_pustu_km=2.5)
