@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pytest
+from page_support import DATA_PAGE, run_page
 
+import cli
 from geo import statuses
 from geo.indicators import INDICATOR_COLUMNS, PERCENTAGES
+from geo.rules import RULES, Rules, RuleSpec
 from geo.status import classify
+from loaders.exceptions import InputError
 from ui import maps
 from ui.i18n import STRINGS, t
 from ui.palette import STATUS_COLORS, STATUS_ORDER
+from ui.rules_form import rule_label
+from ui.state import MALFORMED, RULE_KEYS, VIEW_KEYS, Note, ViewState, parse_query, serialise
 from ui.state import STATUSES as STATE_STATUSES
 
 # -- statuses -----------------------------------------------------------------------------
@@ -65,3 +73,103 @@ def test_classify_yields_exactly_the_registered_codes() -> None:
 def test_ui_lists_read_the_registry() -> None:
     assert STATUS_ORDER == STATE_STATUSES == statuses.CODES
     assert STATUS_COLORS == {s.code: s.colour for s in statuses.STATUSES}
+
+
+# -- rules --------------------------------------------------------------------------------
+RULE_COMMANDS = ("gaps", "summary", "quality")
+
+
+def _other_value(spec: RuleSpec) -> int | float | bool:
+    """A valid value other than the default (keeps the minimum months within the window)."""
+    if spec.kind is bool:
+        return not spec.default
+    lower = spec.default - 1 if spec.kind is int else spec.default / 2
+    return lower if spec.within(lower) else spec.default + 1
+
+
+def _cli_text(value: int | float) -> str:
+    return str(value).replace(".", ",")  # the CLI takes Indonesian decimals too
+
+
+def test_rules_follow_the_dataclass_once() -> None:
+    assert [spec.field for spec in RULES] == [f.name for f in fields(Rules)]
+    assert len({spec.url_key for spec in RULES}) == len(RULES)
+    assert len({spec.cli_flag for spec in RULES}) == len(RULES)
+    assert set(RULE_KEYS) == {spec.url_key for spec in RULES}
+    assert not set(RULE_KEYS) & set(VIEW_KEYS)
+
+
+@pytest.mark.parametrize("spec", RULES, ids=lambda s: s.field)
+def test_rule_default_lies_within_its_limits(spec: RuleSpec) -> None:
+    assert spec.default == getattr(Rules(), spec.field)
+    assert isinstance(spec.default, spec.kind)
+    if spec.kind is bool:
+        assert spec.low is None and spec.high is None and spec.default is False  # a flag can only switch it on
+        return
+    assert spec.low is not None and spec.high is not None
+    assert spec.low <= spec.default <= spec.high
+    assert spec.within(spec.default) and not spec.within(spec.high + 1)
+    assert (spec.step is None) == (spec.decimals is None) == (spec.kind is int)
+
+
+@pytest.mark.parametrize("command", RULE_COMMANDS)
+@pytest.mark.parametrize("spec", RULES, ids=lambda s: s.field)
+def test_every_rule_has_a_cli_flag_that_parses(command: str, spec: RuleSpec) -> None:
+    value = _other_value(spec)
+    words = [command, "--month", "2026-10", spec.cli_flag]
+    args = cli.build_parser().parse_args(words if spec.kind is bool else [*words, _cli_text(value)])
+    assert cli.rules_from_args(args) == Rules().replace(**{spec.field: value})
+    assert cli.rules_from_args(cli.build_parser().parse_args(words[:3])) == Rules()
+
+
+@pytest.mark.parametrize("command", RULE_COMMANDS)
+def test_cli_help_lists_every_rule_with_its_default(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    for spec in RULES:
+        assert spec.cli_flag in help_text
+        words = " ".join(spec.help.help_id.split())
+        assert words in help_text
+        if spec.kind is not bool:
+            assert f"(bawaan {_cli_text(spec.default).removesuffix(',0')};" in help_text
+        else:
+            assert "Bawaan: tidak." in words
+
+
+@pytest.mark.parametrize("spec", [s for s in RULES if s.kind is not bool], ids=lambda s: s.field)
+def test_cli_refuses_a_rule_out_of_range(spec: RuleSpec) -> None:
+    assert spec.high is not None
+    args = cli.build_parser().parse_args(["gaps", "--month", "2026-10", spec.cli_flag, _cli_text(spec.high + 1)])
+    with pytest.raises(InputError, match=str(int(spec.high + 1))) as refused:  # the engine's own message comes first
+        cli.rules_from_args(args)
+    if spec.field not in ("posyandu_min_bulan", "posyandu_jendela_bulan"):
+        assert str(refused.value).startswith(f"{spec.cli_flag} {int(spec.high + 1)} di luar batas: isi nilai ")
+
+
+@pytest.mark.parametrize("spec", RULES, ids=lambda s: s.field)
+def test_every_rule_has_a_url_key_that_round_trips(spec: RuleSpec) -> None:
+    state = ViewState(aturan=Rules().replace(**{spec.field: _other_value(spec)}))
+    params = serialise(state)
+    assert list(params) == [spec.url_key]
+    parsed = parse_query(params)
+    assert parsed.state == state and parsed.notes == ()
+    assert serialise(ViewState()) == {}
+    if spec.kind is not bool:
+        outside = parse_query({spec.url_key: _cli_text(spec.high + 1)})
+        assert outside.state == ViewState()
+        assert outside.notes == (Note(MALFORMED, spec.url_key, _cli_text(spec.high + 1)),)
+
+
+def test_every_rule_has_a_form_field(app_on_demo: Path) -> None:
+    at = run_page(DATA_PAGE)
+    numbers = {n.label: n for n in at.main.number_input}
+    toggles = {w.label: w for w in at.main.toggle}
+    for spec in RULES:
+        label = rule_label(spec.field)
+        if spec.kind is bool:
+            assert toggles[label].value is spec.default
+            continue
+        field = numbers[label]
+        assert (field.min, field.max, field.value) == (spec.low, spec.high, spec.default)
+        assert field.step == (1 if spec.kind is int else spec.step)
