@@ -19,53 +19,52 @@ by declared size, compression ratio and actual bytes
 declared and actual size (:data:`~loaders.limits.MAX_KML_BYTES`), before GDAL
 parses it; a GeoPackage layer must be a table (inspected with :mod:`sqlite3`
 opened read-only before GDAL touches the file: a view can be endless) and its
-row count is checked first; GeoParquet by the row count in its footer. Every
+row count is checked first (:mod:`loaders.gpkg_inspect`); GeoParquet by the
+row count in its footer, its metadata and decoded sizes
+(:mod:`loaders.geoparquet_reader`). Every
 OGR read stops after :data:`~loaders.limits.MAX_FEATURES` + 1 features.
 Right after reading, the vertex count (:data:`~loaders.limits.MAX_VERTICES`),
 the coordinates (finite numbers only) and the length of every text cell
 (:data:`~loaders.limits.MAX_CELL_CHARS`) are checked. The limits are
 keyword-only arguments of :func:`read_boundary_file` so tests can lower them.
+This module holds the format dispatch, the OGR formats (GeoJSON, Shapefile,
+GeoPackage, KML/KMZ) and the checks after reading; shared messages are in
+:mod:`loaders.boundary_messages`.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Mapping, Sequence
-from contextlib import closing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pyogrio
 import pyogrio.errors
-import pyproj
-import shapely
-from pyproj.exceptions import CRSError
-from shapely.errors import GEOSException
 
-from loaders import model
-from loaders.archives import angka, check_zip, extract_members, extract_zip, ukuran
+from loaders.archives import check_zip, extract_members, extract_zip
 from loaders.boundary_geometry import check_coordinates, polygonal_types
+from loaders.boundary_messages import format_hint, short_error, too_many_features, too_many_vertices
 from loaders.exceptions import InputError
+from loaders.geoparquet_reader import WKB_BYTES_PER_VERTEX, read_parquet
+from loaders.gpkg_inspect import check_gpkg_layer, check_gpkg_schema
 from loaders.limits import (
     MAX_BYTES_BATAS,
     MAX_CELL_CHARS,
     MAX_FEATURES,
     MAX_KML_BYTES,
-    MAX_UNCOMPRESSED_BYTES,
     MAX_VERTICES,
 )
+from loaders.numbers import angka, ukuran
+
+__all__ = ["FORMATS", "SUPPORTED", "SourceLayer", "read_boundary_file", "too_many_features"]
 
 FORMATS: Final = {
     ".geojson": "GeoJSON",
@@ -104,32 +103,6 @@ _MAGIC: Final = {
     ".json": (b"{", b"["),
     ".kml": (b"<",),
 }
-_GPKG_CORE: Final = frozenset(
-    {
-        "gpkg_contents",
-        "gpkg_geometry_columns",
-        "gpkg_spatial_ref_sys",
-        "gpkg_extensions",
-        "gpkg_ogr_contents",
-        "gpkg_data_columns",
-        "gpkg_data_column_constraints",
-        "gpkg_metadata",
-        "gpkg_metadata_reference",
-        "gpkg_tile_matrix",
-        "gpkg_tile_matrix_set",
-    }
-)
-"""Tables GDAL reads when it opens a GeoPackage: none of them may be a view."""
-_NATIVE_ENCODINGS: Final = frozenset(
-    {"point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon"}
-)
-_PARQUET_HINT: Final = (
-    "Ekspor ulang dari QGIS (Export > Save Features As > GeoParquet) atau GeoPandas (to_parquet), "
-    "atau kirim GeoJSON/GeoPackage."
-)
-_MAX_ROWS_LISTED: Final = 5
-_WKB_BYTES_PER_VERTEX: Final = 16
-"""A 2D vertex in WKB or a .shp is two doubles; headers make an estimate from the byte count a slight overestimate."""
 _GDAL_OVERLONG: Final = re.compile(r"character (\d+): Too many characters")
 """GDAL's GeoJSON reader refusing a string or number of about ten million characters."""
 _FEATURE_TOKEN: Final = b'"Feature"'
@@ -198,14 +171,14 @@ def read_boundary_file(
     if suffix == ".zip":
         source = _read_zipped_shapefile(path, layer=layer, max_features=max_features, max_vertices=max_vertices)
     elif suffix in (".parquet", ".geoparquet"):
-        source = SourceLayer(_read_parquet(path, max_features=max_features, max_vertices=max_vertices))
+        source = SourceLayer(read_parquet(path, max_features=max_features, max_vertices=max_vertices))
     elif suffix == ".kmz":
         source = _read_kmz(path, layer=layer, max_features=max_features, max_kml_bytes=max_kml_bytes)
     else:
         if suffix == ".shp":
             _check_shapefile_parts(path, berkas=berkas)
         if suffix == ".gpkg":
-            _check_gpkg_schema(path)
+            check_gpkg_schema(path)
         source = _read_ogr(path, layer=layer, berkas=berkas, max_features=max_features)
     _check_content(source.frame, berkas=berkas)
     check_coordinates(source.frame.geometry, berkas=berkas, max_vertices=max_vertices)
@@ -258,27 +231,14 @@ def _sniff(path: Path, suffix: str) -> None:
         raise InputError(msg)
     start = text if suffix in (".geojson", ".json", ".kml") else head
     if not start.startswith(_MAGIC[suffix]):
-        msg = f"Berkas {path.name} bukan {fmt}: isinya tidak sesuai format itu. {_format_hint(suffix)}"
+        msg = f"Berkas {path.name} bukan {fmt}: isinya tidak sesuai format itu. {format_hint(suffix)}"
         raise InputError(msg)
-
-
-def _format_hint(suffix: str) -> str:
-    hints = {
-        ".zip": "Buat ulang arsip .zip berisi .shp, .dbf, .shx dan .prj.",
-        ".kmz": "Simpan ulang sebagai KMZ atau KML dari Google Earth/QGIS.",
-        ".gpkg": "Ekspor ulang dari QGIS sebagai GeoPackage.",
-        ".parquet": "Ekspor ulang sebagai GeoParquet.",
-        ".geoparquet": "Ekspor ulang sebagai GeoParquet.",
-        ".shp": "Kirim Shapefile lengkap dalam satu .zip (.shp, .dbf, .shx, .prj).",
-        ".kml": "Simpan ulang sebagai KML dari Google Earth/QGIS.",
-    }
-    return hints.get(suffix, "Ekspor ulang dari QGIS (Export > Save Features As > GeoJSON).")
 
 
 def _read_ogr(path: Path, *, layer: str | None, berkas: str, max_features: int) -> SourceLayer:
     chosen, notes = _choose_layer(path, layer=layer, berkas=berkas)
     if path.suffix.lower() == ".gpkg":
-        _check_gpkg_layer(path, chosen, max_features=max_features)
+        check_gpkg_layer(path, chosen, max_features=max_features)
     try:
         with warnings.catch_warnings():
             # NaN/Infinity coordinates are refused right after reading, naming their rows (check_coordinates)
@@ -326,110 +286,6 @@ def _locate_token(path: Path, offset: int) -> tuple[int | None, str | None]:
     match = _JSON_KEY.search(window[max(0, quote - 300) : quote]) if quote >= 0 else None
     key = match.group(1).decode("utf-8", "replace") if match else None
     return (features or None), key
-
-
-def too_many_features(berkas: str, *, max_features: int, where: str = "") -> str:
-    """Return the message for a file with more than ``max_features`` features."""
-    return (
-        f"Berkas {berkas}{where} berisi lebih dari {angka(max_features)} fitur; batasnya {angka(max_features)} "
-        "fitur per berkas (seluruh Indonesia sekitar 83.000 desa), diperiksa sebelum semuanya dibaca. Kirim batas desa "
-        "per provinsi atau kabupaten/kota, satu desa satu fitur."
-    )
-
-
-# -- GeoPackage: inspected with sqlite3 before GDAL opens it -------------------------------------
-def _read_only(path: Path) -> closing[sqlite3.Connection]:
-    """Open ``path`` with SQLite read-only (``mode=ro``, ``query_only``, untrusted schema), extensions disabled."""
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    db.execute("PRAGMA query_only = ON")
-    db.execute("PRAGMA trusted_schema = OFF")
-    return closing(db)
-
-
-def _sqlite_objects(path: Path) -> dict[str, tuple[str, str, str]]:
-    """Lower-case name -> (name, type, SQL) of every schema object, read from ``sqlite_master`` read-only.
-
-    The database is opened read-only (``mode=ro``), extension loading stays
-    disabled (the :mod:`sqlite3` default) and nothing but ``sqlite_master`` is
-    read, so no view is evaluated and no trigger can fire.
-    """
-    try:
-        with _read_only(path) as db:
-            rows = db.execute("SELECT name, type, coalesce(sql, '') FROM sqlite_master").fetchall()
-    except sqlite3.Error as exc:
-        msg = (
-            f"Berkas {path.name} bukan GeoPackage yang utuh ({exc}). Berkas itu mungkin rusak atau terpotong; "
-            f"{_format_hint('.gpkg')}"
-        )
-        raise InputError(msg) from exc
-    return {str(name).lower(): (str(name), str(kind), str(sql)) for name, kind, sql in rows}
-
-
-def _check_gpkg_schema(path: Path) -> None:
-    """Refuse a GeoPackage whose core tables or registered layers are views, before GDAL touches it."""
-    objects = _sqlite_objects(path)
-    core_views = sorted(name for key, (name, kind, _) in objects.items() if key in _GPKG_CORE and kind != "table")
-    if core_views:
-        msg = (
-            f"GeoPackage {path.name} ditolak: tabel sistem {', '.join(core_views)} berupa view, bukan tabel. "
-            f"GeoPackage seperti ini tidak aman dibaca. {_format_hint('.gpkg')}"
-        )
-        raise InputError(msg)
-    if "gpkg_contents" not in objects:
-        return
-    try:
-        with _read_only(path) as db:
-            registered = [str(row[0]) for row in db.execute("SELECT table_name FROM gpkg_contents").fetchall()]
-    except sqlite3.Error as exc:
-        msg = (
-            f"Daftar lapisan (gpkg_contents) GeoPackage {path.name} tidak dapat dibaca ({exc}). {_format_hint('.gpkg')}"
-        )
-        raise InputError(msg) from exc
-    views = [name for name in registered if _gpkg_kind(objects, name) == "view"]
-    if views:
-        raise InputError(_gpkg_view_message(path, views[0]))
-
-
-def _gpkg_kind(objects: Mapping[str, tuple[str, str, str]], name: str) -> str | None:
-    found = objects.get(name.lower())
-    if found is None:
-        return None
-    _, kind, sql = found
-    return "virtual" if kind == "table" and sql.lstrip().upper().startswith("CREATE VIRTUAL") else kind
-
-
-def _gpkg_view_message(path: Path, layer: str) -> str:
-    return (
-        f"Lapisan '{layer}' di GeoPackage {path.name} berupa view (kueri SQL), bukan tabel. View dapat berisi kueri "
-        "yang tak berujung, jadi tidak dibaca. Di QGIS, simpan lapisan itu sebagai tabel biasa (klik kanan > Export > "
-        "Save Features As > GeoPackage) lalu unggah berkas barunya."
-    )
-
-
-def _check_gpkg_layer(path: Path, layer: str, *, max_features: int) -> None:
-    """Refuse a chosen layer that is not a plain table, or has more than ``max_features`` rows (counted by SQLite)."""
-    objects = _sqlite_objects(path)
-    kind = _gpkg_kind(objects, layer)
-    if kind == "view":
-        raise InputError(_gpkg_view_message(path, layer))
-    if kind != "table":
-        shown = "tabel virtual" if kind == "virtual" else "tidak ditemukan sebagai tabel"
-        msg = (
-            f"Lapisan '{layer}' di GeoPackage {path.name} {shown}; hanya tabel biasa yang dibaca. "
-            f"{_format_hint('.gpkg')}"
-        )
-        raise InputError(msg)
-    name = objects[layer.lower()][0].replace('"', '""')
-    try:
-        with _read_only(path) as db:
-            count = int(
-                db.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{name}" LIMIT ?)', (max_features + 1,)).fetchone()[0]
-            )
-    except sqlite3.Error as exc:
-        msg = f"Lapisan '{layer}' di GeoPackage {path.name} tidak dapat dibaca ({exc}). {_format_hint('.gpkg')}"
-        raise InputError(msg) from exc
-    if count > max_features:
-        raise InputError(too_many_features(path.name, max_features=max_features, where=f" (lapisan '{layer}')"))
 
 
 def _list_layers(path: Path, *, berkas: str) -> list[tuple[str, str | None]]:
@@ -484,7 +340,7 @@ def _read_kmz(path: Path, *, layer: str | None, max_features: int, max_kml_bytes
     """
     documents = [info for info in check_zip(path) if info.filename.lower().endswith(".kml")]
     if not documents:
-        msg = f"Berkas {path.name} tidak berisi dokumen KML (doc.kml). {_format_hint('.kmz')}"
+        msg = f"Berkas {path.name} tidak berisi dokumen KML (doc.kml). {format_hint('.kmz')}"
         raise InputError(msg)
     main = _main_kml(documents)
     documents = [main, *(info for info in documents if info is not main)]
@@ -521,9 +377,9 @@ def _read_zipped_shapefile(path: Path, *, layer: str | None, max_features: int, 
             raise InputError(msg)
         shapefile = _choose_shapefile(shapefiles, layer=layer, berkas=berkas)
         _check_shapefile_parts(shapefile, berkas=berkas)
-        estimate = shapefile.stat().st_size // _WKB_BYTES_PER_VERTEX  # .shp: two doubles per vertex, plus headers
+        estimate = shapefile.stat().st_size // WKB_BYTES_PER_VERTEX  # .shp: two doubles per vertex, plus headers
         if estimate > max_vertices:
-            raise InputError(_too_many_vertices(berkas, estimate, max_vertices=max_vertices))
+            raise InputError(too_many_vertices(berkas, estimate, max_vertices=max_vertices))
         source = _read_ogr(shapefile, layer=None, berkas=berkas, max_features=max_features)
     notes = (f"Arsip {berkas} berisi {len(shapefiles)} Shapefile; yang dibaca {shapefile.name}.",)
     return SourceLayer(source.frame, shapefile.stem, notes if len(shapefiles) > 1 else ())
@@ -567,255 +423,6 @@ def _check_shapefile_parts(shapefile: Path, *, berkas: str) -> None:
         raise InputError(msg)
 
 
-def _read_parquet(path: Path, *, max_features: int, max_vertices: int) -> gpd.GeoDataFrame:
-    """Read a GeoParquet file, checking its footer, 'geo' metadata and every geometry; every failure is a message.
-
-    Parquet can repeat one value cheaply (dictionary and run-length encoding),
-    so a small file can decode to terabytes. Text and binary columns are
-    therefore read dictionary-encoded and their decoded size is computed
-    before anything is expanded (:data:`~loaders.limits.MAX_UNCOMPRESSED_BYTES`,
-    and about 16 WKB bytes per vertex for :data:`~loaders.limits.MAX_VERTICES`);
-    nested (GeoArrow) columns are bounded by the value counts in the footer.
-    """
-    berkas = path.name
-    try:
-        parquet = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as exc:
-        msg = (
-            f"Berkas {berkas} bukan berkas Parquet yang utuh ({_short(exc, path)}). Berkas itu mungkin rusak atau "
-            f"terpotong saat diunduh. {_PARQUET_HINT}"
-        )
-        raise InputError(msg) from exc
-    with closing(parquet):
-        if parquet.metadata.num_rows > max_features:
-            raise InputError(too_many_features(berkas, max_features=max_features))
-        schema = parquet.schema_arrow
-        column, spec = _geo_column(schema.metadata or {}, berkas=berkas)
-        if column not in schema.names:
-            shown = ", ".join(schema.names) or "(tidak ada)"
-            msg = (
-                f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: metadata 'geo' menyebut kolom geometri "
-                f"'{column}', tetapi kolom itu tidak ada (kolom yang ada: {shown}). {_PARQUET_HINT}"
-            )
-            raise InputError(msg)
-        crs = _parquet_crs(spec, column=column, berkas=berkas)
-        encoding = _parquet_encoding(spec, schema.field(column).type, column=column, berkas=berkas)
-        _check_parquet_values(parquet, column, spec, berkas=berkas, max_vertices=max_vertices)
-        if encoding != "wkb":
-            return _read_native_parquet(path, crs=crs)
-        textual = [f.name for f in schema if _is_bytes_like(f.type)]
-        try:
-            with closing(pq.ParquetFile(path, read_dictionary=textual)) as dictionaries:
-                table = dictionaries.read()
-        except (pa.ArrowException, OSError) as exc:
-            msg = f"Isi berkas {berkas} tidak dapat dibaca sebagai GeoParquet ({_short(exc, path)}). {_PARQUET_HINT}"
-            raise InputError(msg) from exc
-    table = _decoded(table, column, berkas=berkas, max_vertices=max_vertices)
-    shapes = _from_wkb(table.column(column), column=column, berkas=berkas)
-    geo_columns = set(_parquet_geo_columns(schema.metadata or {}))
-    attributes = table.drop_columns([c for c in table.column_names if c in geo_columns or c == column]).to_pandas()
-    geometry = gpd.GeoSeries(shapes, index=attributes.index, crs=crs, name="geometry")
-    return gpd.GeoDataFrame(attributes, geometry=geometry, crs=crs)
-
-
-def _is_bytes_like(kind: pa.DataType) -> bool:
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    return any(
-        check(kind)
-        for check in (pa.types.is_binary, pa.types.is_large_binary, pa.types.is_string, pa.types.is_large_string)
-    )
-
-
-def _check_parquet_values(
-    parquet: pq.ParquetFile, column: str, spec: Mapping[str, Any], *, berkas: str, max_vertices: int
-) -> None:
-    """Bound nested columns by the leaf value counts in the footer, before reading any data page."""
-    metadata = parquet.metadata
-    geometry_values = 0
-    other_values = 0
-    for group in range(metadata.num_row_groups):
-        row_group = metadata.row_group(group)
-        for index in range(row_group.num_columns):
-            chunk = row_group.column(index)
-            if chunk.path_in_schema.split(".")[0] == column:
-                geometry_values += chunk.num_values
-            else:
-                other_values += chunk.num_values
-    types = spec.get("geometry_types")
-    dimensions = 2
-    if isinstance(types, list) and any(isinstance(t, str) and t.endswith(" Z") for t in types):
-        dimensions = 3
-    if pa.types.is_nested(parquet.schema_arrow.field(column).type) and geometry_values // dimensions > max_vertices:
-        raise InputError(_too_many_vertices(berkas, geometry_values // dimensions, max_vertices=max_vertices))
-    if other_values > max_vertices:
-        msg = (
-            f"Berkas {berkas} berisi {angka(other_values)} nilai atribut (batas {angka(max_vertices)}), jauh lebih "
-            f"banyak dari jumlah barisnya; berkas seperti ini tidak dibaca. {_PARQUET_HINT}"
-        )
-        raise InputError(msg)
-
-
-def _too_many_vertices(berkas: str, count: int, *, max_vertices: int) -> str:
-    return (
-        f"Berkas {berkas} berisi sekitar {angka(count)} titik sudut (verteks); batasnya {angka(max_vertices)} "
-        "verteks per berkas, diperiksa sebelum geometrinya diurai. Sederhanakan geometrinya (QGIS: Vector > "
-        "Geometry Tools > Simplify) atau kirim per provinsi/kabupaten, lalu ulangi."
-    )
-
-
-def _decoded(table: pa.Table, column: str, *, berkas: str, max_vertices: int) -> pa.Table:
-    """Expand the dictionary-encoded columns of ``table`` after checking their decoded size."""
-    sizes = {name: _decoded_bytes(table.column(name)) for name in table.column_names}
-    total = sum(sizes.values())
-    if total > MAX_UNCOMPRESSED_BYTES:
-        msg = (
-            f"Isi berkas {berkas} setelah diurai berukuran {ukuran(total)} (batas {ukuran(MAX_UNCOMPRESSED_BYTES)}), "
-            f"padahal berkasnya jauh lebih kecil: ada nilai yang diulang berkali-kali. Berkas ini tidak dibaca. "
-            f"{_PARQUET_HINT}"
-        )
-        raise InputError(msg)
-    estimate = sizes.get(column, 0) // _WKB_BYTES_PER_VERTEX
-    if estimate > max_vertices:
-        raise InputError(_too_many_vertices(berkas, estimate, max_vertices=max_vertices))
-    for index, name in enumerate(table.column_names):
-        values = table.column(name)
-        if pa.types.is_dictionary(values.type):
-            plain = pa.chunked_array([chunk.dictionary_decode() for chunk in values.chunks], values.type.value_type)
-            table = table.set_column(index, name, plain)
-    return table
-
-
-def _decoded_bytes(values: pa.ChunkedArray) -> int:
-    """Bytes of ``values`` once expanded (a dictionary column counts each row's value in full)."""
-    total = 0
-    for chunk in values.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            lengths = pc.binary_length(chunk.dictionary)
-            total += int(pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0)
-        else:
-            total += chunk.nbytes
-    return total
-
-
-def _parquet_geo_columns(metadata: Mapping[bytes, bytes]) -> list[str]:
-    try:
-        columns = json.loads(metadata.get(b"geo", b"{}")).get("columns", {})
-    except (ValueError, AttributeError):
-        return []
-    return [str(c) for c in columns] if isinstance(columns, dict) else []
-
-
-def _geo_column(metadata: Mapping[bytes, bytes], *, berkas: str) -> tuple[str, Mapping[str, Any]]:
-    """Return the primary geometry column and its 'geo' metadata entry."""
-    raw = metadata.get(b"geo")
-    if raw is None:
-        msg = (
-            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: berkas Parquet ini tidak punya metadata "
-            "geometri ('geo'). Berkas Parquet tanpa metadata geometri (GeoParquet) tidak dapat dipakai. "
-            f"{_PARQUET_HINT}"
-        )
-        raise InputError(msg)
-    try:
-        geo = json.loads(raw)
-    except ValueError as exc:
-        msg = (
-            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: metadata 'geo'-nya bukan JSON yang sah ({exc}). "
-            f"{_PARQUET_HINT}"
-        )
-        raise InputError(msg) from exc
-    columns = geo.get("columns") if isinstance(geo, dict) else None
-    primary = geo.get("primary_column") if isinstance(geo, dict) else None
-    if not isinstance(columns, dict) or not isinstance(primary, str) or not isinstance(columns.get(primary), dict):
-        msg = (
-            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: metadata 'geo'-nya tidak lengkap (perlu "
-            f"'primary_column' dan keterangan kolom itu di 'columns'). {_PARQUET_HINT}"
-        )
-        raise InputError(msg)
-    return primary, columns[primary]
-
-
-def _parquet_crs(spec: Mapping[str, Any], *, column: str, berkas: str) -> pyproj.CRS | None:
-    """Return the column's CRS: absent means OGC:CRS84 (the GeoParquet default), null means unknown."""
-    if "crs" not in spec:
-        return pyproj.CRS.from_user_input(model.CRS)
-    value = spec["crs"]
-    if value is None:
-        return None
-    try:
-        return pyproj.CRS.from_user_input(json.dumps(value) if isinstance(value, dict) else value)
-    except (CRSError, TypeError, ValueError) as exc:
-        shown = json.dumps(value, ensure_ascii=False)
-        shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        msg = (
-            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: sistem koordinat (CRS) kolom {column} di metadata "
-            f"'geo' tidak dikenali ({shown}). CRS harus PROJJSON yang sah (atau tidak ditulis untuk WGS 84). Tetapkan "
-            f"CRS yang benar lalu ekspor ulang. {_PARQUET_HINT}"
-        )
-        raise InputError(msg) from exc
-
-
-def _parquet_encoding(spec: Mapping[str, Any], kind: pa.DataType, *, column: str, berkas: str) -> str:
-    """``"wkb"`` or a native (GeoArrow) encoding name, checked against the column's Arrow type."""
-    encoding = spec.get("encoding")
-    text = encoding.lower() if isinstance(encoding, str) else None
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    binary = pa.types.is_binary(kind) or pa.types.is_large_binary(kind)
-    textual = pa.types.is_string(kind) or pa.types.is_large_string(kind)
-    if text == "wkb" and textual:
-        msg = (
-            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: kolom geometri {column} berisi teks (mungkin "
-            f"WKT), padahal metadata 'geo' menyebut encoding WKB (biner). {_PARQUET_HINT}"
-        )
-        raise InputError(msg)
-    if text == "wkb" and binary:
-        return "wkb"
-    if text in _NATIVE_ENCODINGS and not (binary or textual):
-        return text
-    if text == "wkb" or text in _NATIVE_ENCODINGS:
-        msg = (
-            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: kolom geometri {column} bertipe {kind}, tidak "
-            f"cocok dengan encoding '{encoding}' di metadata 'geo'. {_PARQUET_HINT}"
-        )
-        raise InputError(msg)
-    msg = (
-        f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: encoding geometri '{encoding}' di metadata 'geo' "
-        f"tidak dikenal (yang sah: WKB, atau {', '.join(sorted(_NATIVE_ENCODINGS))}). {_PARQUET_HINT}"
-    )
-    raise InputError(msg)
-
-
-def _from_wkb(values: pa.ChunkedArray, *, column: str, berkas: str) -> np.ndarray:
-    """Decode WKB; a row that does not decode is named (1-based, file order)."""
-    raw = np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
-    try:
-        shapes = shapely.from_wkb(raw, on_invalid="ignore")
-    except (GEOSException, TypeError, ValueError) as exc:  # pragma: no cover - on_invalid="ignore" returns None
-        msg = f"Kolom geometri {column} berkas {berkas} tidak dapat dibaca sebagai WKB ({exc}). {_PARQUET_HINT}"
-        raise InputError(msg) from exc
-    broken = np.flatnonzero(pd.notna(raw) & shapely.is_missing(shapes))
-    if broken.size:
-        rows = ", ".join(str(int(p) + 1) for p in broken[:_MAX_ROWS_LISTED])
-        more = f" dan {angka(broken.size - _MAX_ROWS_LISTED)} baris lain" if broken.size > _MAX_ROWS_LISTED else ""
-        msg = (
-            f"Berkas {berkas} tidak dapat dibaca sebagai GeoParquet: geometri di kolom {column} baris {rows}{more} "
-            f"bukan WKB yang sah (rusak, atau berisi teks seperti WKT). {_PARQUET_HINT}"
-        )
-        raise InputError(msg)
-    return shapes
-
-
-def _read_native_parquet(path: Path, *, crs: pyproj.CRS | None) -> gpd.GeoDataFrame:
-    """GeoArrow (native) encodings, decoded by GeoPandas after the metadata checks above."""
-    try:
-        frame = gpd.read_parquet(path)
-    except (ValueError, TypeError, OSError, pa.ArrowException, GEOSException, CRSError) as exc:
-        msg = f"Berkas {path.name} tidak dapat dibaca sebagai GeoParquet ({_short(exc, path)}). {_PARQUET_HINT}"
-        raise InputError(msg) from exc
-    return frame if frame.crs == crs else frame.set_crs(crs, allow_override=True)
-
-
 def _unreadable_message(path: Path, exc: Exception, *, berkas: str) -> str:
     fmt = FORMATS.get(path.suffix.lower(), "data geografis")
     overlong = _GDAL_OVERLONG.search(str(exc))
@@ -827,14 +434,8 @@ def _unreadable_message(path: Path, exc: Exception, *, berkas: str) -> str:
             "atau Feature dengan geometri, atau isinya rusak/terpotong. Ekspor ulang dari QGIS (Export > Save "
             "Features As > GeoJSON)."
         )
-    detail = _short(exc, path)
+    detail = short_error(exc, path)
     return f"Berkas {berkas} tidak dapat dibaca sebagai {fmt} ({detail}). Periksa berkasnya atau ekspor ulang."
-
-
-def _short(exc: Exception, path: Path) -> str:
-    """Return the first sentence of a library error, without temporary folder names."""
-    text = " ".join(str(exc).replace(str(path), path.name).split()).split(";")[0].strip()
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _need_polygons() -> str:
