@@ -17,11 +17,9 @@ Run from the checkout's root::
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -31,6 +29,7 @@ if str(PROJECT_DIR) not in sys.path:  # run as a script
 import geopandas as gpd  # noqa: E402
 import pyogrio  # noqa: E402
 
+from benchmarks.timing import median_time  # noqa: E402
 from loaders import model  # noqa: E402
 from loaders.store import ChangeRecord, Store  # noqa: E402
 
@@ -54,17 +53,6 @@ def load_store(path: Path, *, source: Path = SOURCE) -> tuple[str, float]:
         )
         how = "model.conform + Store.commit (importir batas belum ada)"
     return how, time.perf_counter() - started
-
-
-def median_time(action: Callable[[], object], *, repeat: int) -> tuple[float, object]:
-    """Median wall time of ``repeat`` calls, and the last result."""
-    times = []
-    result: object = None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def main(argv: list[str] | None = None) -> int:

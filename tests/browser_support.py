@@ -1,4 +1,9 @@
-"""Helpers of the browser test (tests/test_browser.py): server, request guard, page waits.
+"""Helpers of the browser tests (test_browser.py, test_browser_injection.py): server, request guard, page waits.
+
+Their shared fixtures (``browser_available``, ``browser``, ``guard``) are in
+``tests/conftest.py`` and build on :func:`browser_missing`,
+:func:`launch_chromium`, :class:`RequestGuard`, :func:`guarded_context` and
+:func:`store_server` here.
 
 Nothing here downloads a browser: the test drives Debian's ``/usr/bin/chromium``
 through Playwright's bundled driver (``executable_path``), with flags that
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Frame, Page, Route
+    from playwright.sync_api import Browser, BrowserContext, Frame, Page, Route
 
 CHROMIUM: Final = Path("/usr/bin/chromium")
 CHROMIUM_ARGS: Final = (
@@ -37,6 +42,7 @@ CHROMIUM_ARGS: Final = (
     "--disable-sync",
     "--disable-dev-shm-usage",
 )
+VIEWPORT: Final = (1280, 720)  # width, height of a new context
 LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 SERVER_START_TIMEOUT_S: Final = 60.0
 SERVER_STOP_TIMEOUT_S: Final = 10.0
@@ -129,6 +135,43 @@ class RequestGuard:
         return "requests leaving localhost (aborted):\n" + "\n".join(f"  {u}" for u in unique)
 
 
+# -- the browser ----------------------------------------------------------------------------------
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here (None when they can)."""
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is absent (Debian: apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed (pip install -r requirements.txt)"
+    return None
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright's bundled driver (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True, timeout=60_000
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def guarded_context(browser: Browser, guard: RequestGuard, *, viewport: tuple[int, int] = VIEWPORT) -> BrowserContext:
+    """A new context (Indonesian locale, Jakarta time) whose requests all go through ``guard``."""
+    width, height = viewport
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID", timezone_id="Asia/Jakarta")
+    ctx.set_default_timeout(30_000)
+    ctx.set_default_navigation_timeout(30_000)
+    ctx.route("**/*", guard.handle)
+    return ctx
+
+
 # -- the Streamlit server --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Server:
@@ -207,6 +250,18 @@ def streamlit_server(
         yield server
     finally:
         _stop(process)
+
+
+@contextmanager
+def store_server(app_dir: Path, store: Path, folder: Path, **extra_env: str) -> Iterator[Server]:
+    """:func:`streamlit_server` reading the store at ``store`` (``ILP_STORE``), its log in ``folder``.
+
+    The test process's own ``ILP_*`` and ``STREAMLIT_*`` variables are left out; ``extra_env`` is added.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ILP_", "STREAMLIT_"))}
+    env.update({"ILP_STORE": str(store), "PYTHONUNBUFFERED": "1", **extra_env})
+    with streamlit_server(app_dir, env=env, log_path=folder / "streamlit.log") as running:
+        yield running
 
 
 # -- waiting in the page ----------------------------------------------------------------------

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
 import pytest
+from browser_support import RequestGuard, browser_missing, launch_chromium
+from reference_districts import district_files
 
 from loaders.store import Store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -32,26 +41,58 @@ def tmp_store(tmp_path: Path) -> Store:
     return Store(tmp_path / "store" / "ilp.gpkg")
 
 
-# -- shared by the AppTest page tests (Puskesmas, Desa, Data) -----------------------------------
-TASIKMALAYA_IMPORTS = (
-    ("boundaries", "boundaries/desa_32.06.geojson"),
-    ("facilities", "fasilitas/fasilitas_32.06.xlsx"),
-    ("working-areas", "fasilitas/wilayah_kerja_32.06.csv"),
-    ("reports", "fasilitas/laporan_posyandu_32.06.csv"),
-)
+# -- stores shared by the AppTest page tests and the browser tests ------------------------------
+TASIKMALAYA: Final = "32.06"  # Kabupaten Tasikmalaya: 351 desa in 39 kecamatan
 
 
-@pytest.fixture(scope="module")
-def tasikmalaya_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Kabupaten Tasikmalaya imported from ``../shared/data`` into a fresh store, once per module."""
+@pytest.fixture(scope="session")
+def tasikmalaya_store_path(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Kabupaten Tasikmalaya imported from ``../shared/data`` into a fresh store, once per test session.
+
+    The files and their order are those of :func:`reference_districts.district_files`.
+    Read only: a test that writes takes :func:`tasikmalaya_copy` instead.
+    """
     from loaders.importing import run_import
 
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"reference data {SHARED_DATA} is absent (CI puts shared/ beside the checkout)")
-    path = tmp_path_factory.mktemp("tasikmalaya") / "ilp.gpkg"
-    for kind, source in TASIKMALAYA_IMPORTS:
-        run_import(kind, SHARED_DATA / source, store=Store(path))
+    store = Store(tmp_path_factory.mktemp("tasikmalaya") / "ilp.gpkg")
+    for kind, source in district_files(shared_data, TASIKMALAYA):
+        run_import(kind, source, store=store)
+    return store.path
+
+
+@pytest.fixture
+def app_on_tasikmalaya(monkeypatch: pytest.MonkeyPatch, tasikmalaya_store_path: Path) -> Path:
+    """``ILP_STORE`` points at the session's Tasikmalaya store (read only); returns its path."""
+    monkeypatch.setenv("ILP_STORE", str(tasikmalaya_store_path))
+    return tasikmalaya_store_path
+
+
+@pytest.fixture
+def tasikmalaya_copy(tasikmalaya_store_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the session's Tasikmalaya store (the ``.gpkg`` and its ``.versi`` snapshots), to write to."""
+    source = Store(tasikmalaya_store_path)
+    copy = Store(tmp_path / "tasikmalaya" / "ilp.gpkg")
+    copy.path.parent.mkdir(parents=True)
+    shutil.copy2(source.path, copy.path)
+    shutil.copytree(source.snapshot_dir, copy.snapshot_dir)
+    return copy.path
+
+
+@pytest.fixture(scope="session")
+def user_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A user store written by the demo generator with another seed than the embedded demo (read only)."""
+    from loaders.demo import write_demo
+
+    path = tmp_path_factory.mktemp("pengguna") / "ilp.gpkg"
+    write_demo(Store(path), seed=11)
     return path
+
+
+@pytest.fixture
+def user_store(monkeypatch: pytest.MonkeyPatch, user_store_path: Path) -> Path:
+    """``ILP_STORE`` points at :func:`user_store_path`; returns that path."""
+    monkeypatch.setenv("ILP_STORE", str(user_store_path))
+    return user_store_path
 
 
 @pytest.fixture
@@ -81,3 +122,28 @@ def app_buttons(monkeypatch: pytest.MonkeyPatch) -> None:
             PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(app_test_module, "PagesManager", _SteadyPagesManager)
+
+
+# -- the browser tests (test_browser.py, test_browser_injection.py) --------------------------------
+@pytest.fixture(scope="session")
+def browser_available() -> None:
+    """Skip without Chromium/Playwright, but fail on CI (CI=true), which must run the browser tests."""
+    reason = browser_missing()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"browser test cannot run on CI: {reason}")
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def browser(browser_available: None) -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright's bundled driver (no browser download)."""
+    with launch_chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def guard() -> RequestGuard:
+    """Every request leaving localhost, over the whole test module."""
+    return RequestGuard()

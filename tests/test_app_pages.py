@@ -2,8 +2,10 @@
 
 Stores: the embedded demo (``ILP_STORE`` pointing at a missing file), a user
 store written by the demo generator with another seed, a store without
-reports, and Kabupaten Tasikmalaya imported from ``../shared/data`` (skipped
-when absent). Expected figures come straight from the engine.
+reports, and Kabupaten Tasikmalaya imported from ``../shared/data`` once per
+session (skipped when absent); the shared ones are fixtures of
+``tests/conftest.py``, and every page runs through ``page_support.run_page``.
+Expected figures come straight from the engine.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_support import DEMO, PETA_PAGE, coverage_of, run_page, texts
 from streamlit.testing.v1 import AppTest
 
 import ui.data
@@ -20,18 +23,10 @@ from geo.engine import Coverage
 from geo.rules import Rules
 from loaders import model
 from loaders.dataset import read_dataset
-from loaders.demo import write_demo
-from loaders.importing import run_import
 from loaders.store import ChangeRecord, Store
 from ui.fmt import fmt_delta, fmt_int, fmt_pct, previous_month
 from ui.state import ViewState, serialise
 
-PROJECT = Path(__file__).resolve().parents[1]
-APP = str(PROJECT / "app.py")
-DEMO = PROJECT / "data" / "demo.gpkg"
-SHARED = PROJECT.parent / "shared" / "data"
-PETA = "pages/peta.py"
-TIMEOUT = 90
 CARD_COLUMNS = (
     ("desa", False),
     ("pct_desa_pustu_aktif", True),
@@ -45,21 +40,6 @@ STATUS_LABELS = ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", 
 
 
 # -- helpers -----------------------------------------------------------------------------
-def run_app(query: dict[str, str] | None = None, *, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def coverage_of(path: Path) -> Coverage:
-    return Coverage(read_dataset(Store(path)))
-
-
 def filtered(cov: Coverage, month: str, *, kecamatan=(), status=()) -> list[str]:
     table = cov.desa_table(month)
     keep = pd.Series(True, index=table.index)
@@ -96,58 +76,10 @@ def shown_cards(at: AppTest) -> list[tuple[str, str | None]]:
     return [(m.value, m.delta or None) for m in at.main.metric]
 
 
-def texts(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
-
-
-# -- stores ------------------------------------------------------------------------------
-@pytest.fixture
-def demo_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No user store: the app shows the embedded demo."""
-    monkeypatch.setenv("ILP_STORE", str(tmp_path / "belum_ada" / "ilp.gpkg"))
-    return DEMO
-
-
-@pytest.fixture(scope="module")
-def user_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pengguna") / "ilp.gpkg"
-    write_demo(Store(path), seed=11)
-    return path
-
-
-@pytest.fixture
-def user_store(monkeypatch: pytest.MonkeyPatch, user_store_path: Path) -> Path:
-    monkeypatch.setenv("ILP_STORE", str(user_store_path))
-    return user_store_path
-
-
-@pytest.fixture(scope="module")
-def tasikmalaya_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SHARED.is_dir():
-        pytest.skip(f"reference data {SHARED} is absent")
-    path = tmp_path_factory.mktemp("tasik") / "ilp.gpkg"
-    store = Store(path)
-    sources = (
-        ("boundaries", SHARED / "boundaries" / "desa_32.06.geojson"),
-        ("facilities", SHARED / "fasilitas" / "fasilitas_32.06.xlsx"),
-        ("working-areas", SHARED / "fasilitas" / "wilayah_kerja_32.06.csv"),
-        ("reports", SHARED / "fasilitas" / "laporan_posyandu_32.06.csv"),
-    )
-    for kind, source in sources:
-        run_import(kind, source, store=store)
-    return path
-
-
-@pytest.fixture
-def tasikmalaya(monkeypatch: pytest.MonkeyPatch, tasikmalaya_path: Path) -> Path:
-    monkeypatch.setenv("ILP_STORE", str(tasikmalaya_path))
-    return tasikmalaya_path
-
-
 # -- Ringkasan -----------------------------------------------------------------------------
-def test_ringkasan_cards_equal_engine_figures_on_demo(demo_only: Path) -> None:
-    cov = coverage_of(demo_only)
-    at = run_app()
+def test_ringkasan_cards_equal_engine_figures_on_demo(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
+    at = run_page()
     assert [m.label for m in at.main.metric] == [
         "Jumlah desa",
         "Desa dengan pustu aktif",
@@ -168,11 +100,11 @@ def _figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
-def test_ringkasan_top_gap_bars_then_all_and_blank_trend_months(demo_only: Path) -> None:
-    cov = coverage_of(demo_only)
+def test_ringkasan_top_gap_bars_then_all_and_blank_trend_months(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
     by_kecamatan = cov.indicators(cov.latest_month, by="kecamatan")
     assert len(by_kecamatan) == 15 and cov.months[0] == "2025-01"
-    at = run_app()
+    at = run_page()
     bars, trend = _figures(at)
     assert [trace["name"] for trace in bars["data"]] == STATUS_LABELS  # stacked and listed like the map legend
     gaps = (by_kecamatan["desa"] - by_kecamatan["desa_lengkap"]).sort_values(ascending=False)
@@ -203,7 +135,7 @@ def test_url_filters_give_session_state_and_engine_figures(user_store: Path) -> 
     kecamatan = sorted(cov.desa_table(month)["kode_kecamatan"].astype(str).unique())[:3]
     status = ["tanpa_pustu", "lengkap"]
     query = {"kecamatan": ",".join(kecamatan), "status": ",".join(status), "bulan": month, "kelompok": "puskesmas"}
-    at = run_app(query)
+    at = run_page(query=query)
     assert at.session_state["ilp_kecamatan"] == kecamatan
     assert at.session_state["ilp_status"] == status
     assert at.session_state["ilp_bulan"] == month
@@ -219,10 +151,10 @@ def test_url_filters_give_session_state_and_engine_figures(user_store: Path) -> 
 
 def test_state_survives_reruns_and_page_switch(user_store: Path) -> None:
     state = ViewState(kecamatan=("99.01.02",), status=("tanpa_pustu", "tanpa_keduanya"), bulan="2026-09")
-    at = run_app(serialise(state))
+    at = run_page(query=serialise(state))
     at.run()
     assert at.query_params == serialise(state)
-    at.switch_page(PETA).run()
+    at.switch_page(PETA_PAGE).run()
     assert not at.exception
     assert at.query_params == serialise(state)
     assert at.session_state["ilp_status"] == ["tanpa_pustu", "tanpa_keduanya"]
@@ -236,15 +168,15 @@ def test_deltas_compare_with_previous_month_under_same_filters(user_store: Path)
     now_desa = filtered(cov, month, status=["tanpa_pustu"])
     before_desa = filtered(cov, before, status=["tanpa_pustu"])
     assert len(now_desa) != len(before_desa)  # the status filter selects other desa last month
-    at = run_app({"status": "tanpa_pustu"})
+    at = run_page(query={"status": "tanpa_pustu"})
     assert shown_cards(at) == expected_cards(cov, month, now_desa, kode_before=before_desa)
     assert shown_cards(at)[0] == (fmt_int(len(now_desa)), fmt_delta(len(now_desa) - len(before_desa)))
 
 
-def test_bad_url_parameters_are_listed_not_fatal(demo_only: Path) -> None:
-    cov = coverage_of(demo_only)
+def test_bad_url_parameters_are_listed_not_fatal(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
     kecamatan = str(cov.desa_table(cov.latest_month)["kode_kecamatan"].iloc[0])
-    at = run_app({"foo": "bar", "bulan": "2026-13", "kecamatan": f"{kecamatan},99.99.99", "status": "rusak"})
+    at = run_page(query={"foo": "bar", "bulan": "2026-13", "kecamatan": f"{kecamatan},99.99.99", "status": "rusak"})
     warning = texts(at.warning)
     assert "diabaikan" in warning
     for fragment in ("`foo`", "`bulan=2026-13`", "`kecamatan=99.99.99`", "`status=rusak`"):
@@ -255,18 +187,18 @@ def test_bad_url_parameters_are_listed_not_fatal(demo_only: Path) -> None:
     assert len(at.main.metric) == 6
 
 
-def test_rules_in_url_give_the_engine_figures_under_those_rules(demo_only: Path) -> None:
-    strict = Coverage(read_dataset(Store(demo_only)), rules=Rules(posyandu_min_bulan=9))
+def test_rules_in_url_give_the_engine_figures_under_those_rules(app_on_demo: Path) -> None:
+    strict = Coverage(read_dataset(Store(DEMO)), rules=Rules(posyandu_min_bulan=9))
     month = strict.latest_month
-    default_cards = expected_cards(coverage_of(demo_only), month, None)
-    at = run_app({"min_bulan": "9"})
+    default_cards = expected_cards(coverage_of(DEMO), month, None)
+    at = run_page(query={"min_bulan": "9"})
     assert shown_cards(at) == expected_cards(strict, month, None)
     assert shown_cards(at) != default_cards  # the rule changes the figures on this data
     assert at.session_state["ilp_rules"] == {"posyandu_min_bulan": 9}
     assert at.query_params == {"bulan": month, "min_bulan": "9"}  # written back, defaults left out
     assert "aturan: Minimal bulan buka 9" in texts(at.main.caption)  # the scope line says so
     assert not at.warning
-    at.switch_page(PETA).run()
+    at.switch_page(PETA_PAGE).run()
     assert at.query_params == {"bulan": month, "min_bulan": "9"}
     assert "aturan: Minimal bulan buka 9" in texts(at.main.caption)
     at.switch_page("pages/data.py").run()
@@ -275,21 +207,21 @@ def test_rules_in_url_give_the_engine_figures_under_those_rules(demo_only: Path)
     assert form["Minimal bulan buka"] == 9 and form["Jendela (bulan)"] == 12
 
 
-def test_contradicting_rules_in_url_are_ignored_with_a_note(demo_only: Path) -> None:
-    cov = coverage_of(demo_only)
-    at = run_app({"min_bulan": "11", "jendela": "6", "jarak_km": "abc", "pkm_pustu": "1"})
+def test_contradicting_rules_in_url_are_ignored_with_a_note(app_on_demo: Path) -> None:
+    cov = coverage_of(DEMO)
+    at = run_page(query={"min_bulan": "11", "jendela": "6", "jarak_km": "abc", "pkm_pustu": "1"})
     warning = texts(at.warning)
     assert "`min_bulan=11` tidak dipakai: minimal bulan buka posyandu" in warning
     assert "`jendela=6` tidak dipakai" in warning
     assert "`jarak_km=abc` tidak sah" in warning
     assert at.session_state["ilp_rules"] == {"puskesmas_sebagai_pustu": True}
     assert at.query_params == {"bulan": cov.latest_month, "pkm_pustu": "1"}
-    with_pkm = Coverage(read_dataset(Store(demo_only)), rules=Rules(puskesmas_sebagai_pustu=True))
+    with_pkm = Coverage(read_dataset(Store(DEMO)), rules=Rules(puskesmas_sebagai_pustu=True))
     assert shown_cards(at) == expected_cards(with_pkm, cov.latest_month, None)
 
 
-def test_unknown_desa_in_url_is_dropped_with_a_note(demo_only: Path) -> None:
-    at = run_app({"desa": "99.99.99.9999"}, page=PETA)
+def test_unknown_desa_in_url_is_dropped_with_a_note(app_on_demo: Path) -> None:
+    at = run_page(PETA_PAGE, {"desa": "99.99.99.9999"})
     assert "`desa=99.99.99.9999` tidak ada di data" in texts(at.warning)
     assert at.session_state["ilp_desa"] is None
 
@@ -300,8 +232,8 @@ def test_filter_matching_nothing_is_explained(user_store: Path) -> None:
     counts = table.groupby("kode_kecamatan")["status"].apply(lambda s: (s == "tanpa_keduanya").sum())
     empty_kecamatan = str(counts[counts == 0].index[0])
     query = {"kecamatan": empty_kecamatan, "status": "tanpa_keduanya"}
-    for page in (None, PETA):
-        at = run_app(query, page=page)
+    for page in (None, PETA_PAGE):
+        at = run_page(page, query)
         assert "Tidak ada desa yang cocok dengan filter ini." in texts(at.info)
         assert len(at.main.metric) == 0
         assert "Hapus filter" in [b.label for b in at.main.button]
@@ -310,8 +242,8 @@ def test_filter_matching_nothing_is_explained(user_store: Path) -> None:
 def test_no_data_at_all(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ILP_STORE", str(tmp_path / "a" / "ilp.gpkg"))
     monkeypatch.setattr(ui.data, "DEMO_STORE", tmp_path / "b" / "demo.gpkg")
-    for page in (None, PETA):
-        at = run_app(page=page)
+    for page in (None, PETA_PAGE):
+        at = run_page(page)
         assert "Belum ada data" in texts(at.info)
         assert len(at.sidebar.multiselect) == 0
         assert len(at.main.metric) == 0
@@ -321,8 +253,8 @@ def test_store_without_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     path = tmp_path / "batas" / "ilp.gpkg"
     Store(path).commit(layers={model.LAYER_DESA: Store(DEMO).read_desa()}, record=ChangeRecord(jenis_impor="batas"))
     monkeypatch.setenv("ILP_STORE", str(path))
-    for page in (None, PETA):
-        at = run_app(page=page)
+    for page in (None, PETA_PAGE):
+        at = run_page(page)
         assert "Belum ada laporan bulanan posyandu" in texts(at.info)
         assert at.session_state["ilp_bulan"] is None
 
@@ -332,7 +264,7 @@ def test_peta_table_lists_the_gap_desa(user_store: Path) -> None:
     cov = coverage_of(user_store)
     month = cov.latest_month
     kecamatan = sorted(cov.desa_table(month)["kode_kecamatan"].astype(str).unique())[:4]
-    at = run_app({"kecamatan": ",".join(kecamatan)}, page=PETA)
+    at = run_page(PETA_PAGE, {"kecamatan": ",".join(kecamatan)})
     table = cov.desa_table(month)
     table = table[table["kode_kecamatan"].isin(kecamatan)]
     gaps = table[table["status"] != "lengkap"]
@@ -345,17 +277,17 @@ def test_peta_table_lists_the_gap_desa(user_store: Path) -> None:
     assert "Data contoh (sintetis)" not in texts(at.main.markdown)
 
 
-def test_peta_on_demo_shows_label(demo_only: Path) -> None:
-    at = run_app(page=PETA)
+def test_peta_on_demo_shows_label(app_on_demo: Path) -> None:
+    at = run_page(PETA_PAGE)
     assert at.main.title[0].value == "Peta Kesenjangan"
     assert "Data contoh (sintetis)" in texts(at.main.markdown)
     assert len(at.main.dataframe) == 1
 
 
 # -- modes ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("page", "cards"), [(None, 4), (PETA, 4)])
-def test_presentation_mode_hides_sidebar_and_controls(demo_only: Path, page: str | None, cards: int) -> None:
-    at = run_app({"mode": "presentasi"}, page=page)
+@pytest.mark.parametrize(("page", "cards"), [(None, 4), (PETA_PAGE, 4)])
+def test_presentation_mode_hides_sidebar_and_controls(app_on_demo: Path, page: str | None, cards: int) -> None:
+    at = run_page(page, {"mode": "presentasi"})
     css = "".join(h.proto.body for h in at.get("html"))
     assert 'id="ilp-presentasi"' in css
     assert '[data-testid="stSidebar"]' in css and "display: none" in css
@@ -366,17 +298,17 @@ def test_presentation_mode_hides_sidebar_and_controls(demo_only: Path, page: str
     assert "Keluar dari mode presentasi" in [b.label for b in at.main.button]
 
 
-def test_normal_mode_has_no_presentation_css(demo_only: Path) -> None:
-    at = run_app()
+def test_normal_mode_has_no_presentation_css(app_on_demo: Path) -> None:
+    at = run_page()
     assert all("ilp-presentasi" not in h.proto.body for h in at.get("html"))
 
 
-def test_english_interface(demo_only: Path) -> None:
-    at = run_app({"lang": "en"})
+def test_english_interface(app_on_demo: Path) -> None:
+    at = run_page(query={"lang": "en"})
     assert at.main.title[0].value == "Overview"
     assert at.main.metric[1].label == "Desa with an active pustu"
     assert "Sample data (synthetic)" in texts(at.main.markdown)
-    at.switch_page(PETA).run()
+    at.switch_page(PETA_PAGE).run()
     assert at.main.title[0].value == "Gap Map"
     assert "Status" in list(at.main.dataframe[0].value.columns)
     assert at.query_params["lang"] == "en"
@@ -384,16 +316,16 @@ def test_english_interface(demo_only: Path) -> None:
 
 # -- real district ------------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_tasikmalaya_cards_and_map_page(tasikmalaya: Path) -> None:
-    cov = coverage_of(tasikmalaya)
+def test_tasikmalaya_cards_and_map_page(app_on_tasikmalaya: Path) -> None:
+    cov = coverage_of(app_on_tasikmalaya)
     month = cov.latest_month
     kecamatan = ["32.06.01", "32.06.02"]
-    at = run_app()
+    at = run_page()
     assert shown_cards(at) == expected_cards(cov, month, None)
     assert shown_cards(at)[0][0] == "351"
-    at = run_app({"kecamatan": ",".join(kecamatan)})
+    at = run_page(query={"kecamatan": ",".join(kecamatan)})
     assert shown_cards(at) == expected_cards(cov, month, filtered(cov, month, kecamatan=kecamatan))
-    at.switch_page(PETA).run()
+    at.switch_page(PETA_PAGE).run()
     assert not at.exception
     gaps = [k for k in filtered(cov, month, kecamatan=kecamatan) if k]
     table = cov.desa_table(month)

@@ -4,13 +4,13 @@ Each district is re-exported as (a) a BIG RBI zipped Shapefile, (b) an OCHA/HDX
 COD-AB GeoJSON, (c) a KML as QGIS writes it (``Name``/``Description`` plus
 ExtendedData) and (d) a KML with every attribute in ExtendedData (LIBKML); each
 must import to the same desa: same count, same 10-digit codes, same names, and
-areas within 1 %. The district counts and the province GeoParquet (5,957 desa,
-read back from the store in under 2 s) are checked here too.
+areas within 1 %. The district counts and the province GeoParquet (5,957 desa
+in 627 kecamatan, read back from the store) are checked here too; how fast the
+store gives them back is measured by ``python -m benchmarks.store_load``.
 """
 
 from __future__ import annotations
 
-import time
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -167,13 +167,11 @@ def test_five_districts_fill_one_store(shared_data: Path, tmp_store: Store) -> N
 
 
 @pytest.mark.slow
-def test_province_geoparquet_and_read_time(shared_data: Path, tmp_store: Store) -> None:
+def test_province_geoparquet_reads_back(shared_data: Path, tmp_store: Store) -> None:
+    """The read time of this province is measured by ``python -m benchmarks.store_load``, not here."""
     path = shared_data / "boundaries" / "desa_prov_32.parquet"
     report = commit_prepared(tmp_store, prepare_boundaries(path, store=tmp_store))
     assert (report.baris_dibaca, report.diterima) == (5957, 5957)
-    start = time.perf_counter()
     desa = tmp_store.read_desa()
-    elapsed = time.perf_counter() - start
     assert len(desa) == 5957
     assert desa["kode_kecamatan"].nunique() == 627
-    assert elapsed < 2.0, f"Store.read_desa() took {elapsed:.2f} s for 5,957 desa"

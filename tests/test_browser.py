@@ -20,7 +20,6 @@ missing, except on CI (``CI=true``), where a missing browser is a failure.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,42 +28,35 @@ from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 import pytest
-
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    VIEWPORT,
     RequestGuard,
     Server,
     card_values,
     exception_texts,
     folium_frames,
+    guarded_context,
     is_local_url,
     screenshot,
-    streamlit_server,
+    store_server,
     wait_app_idle,
     wait_map_desa,
 )
+
 from ui.fmt import fmt_int, fmt_pct
 from ui.i18n import t
 
 if TYPE_CHECKING:
-    from geo.engine import Coverage
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
+
+    from geo.engine import Coverage
 
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
-SHARED_DATA: Final = PROJECT_DIR.parent / "shared" / "data"
 SCREENSHOT_DIR: Final = PROJECT_DIR / "test-artifacts" / "screenshots"
 KABUPATEN: Final = "32.06"  # Kabupaten Tasikmalaya: 351 desa in 39 kecamatan
 KABUPATEN_DESA: Final = 351
-IMPORTS: Final = (
-    ("boundaries", "boundaries/desa_32.06.geojson"),
-    ("facilities", "fasilitas/fasilitas_32.06.xlsx"),
-    ("reports", "fasilitas/laporan_posyandu_32.06.csv"),
-    ("working-areas", "fasilitas/wilayah_kerja_32.06.csv"),
-)
 Viewport = tuple[int, int]  # width, height
-VIEWPORT: Final[Viewport] = (1280, 720)
 VIEWPORT_LARGE: Final[Viewport] = (1920, 1080)
 TABS_AT_ONCE: Final = 2  # views loaded in parallel (separate sessions) to keep the test short
 PAGES: Final = ("ringkasan", "peta", "puskesmas", "desa", "data")  # url path: "" for ringkasan
@@ -72,41 +64,11 @@ PAGES_WITH_DESA_MAP: Final = frozenset({"ringkasan", "peta"})
 MAP_TIMEOUT_S: Final = 40.0
 
 
-# -- fixtures -----------------------------------------------------------------------------------
-def _browser_missing() -> str | None:
-    """Why the browser test cannot run here (None when it can)."""
-    if not CHROMIUM.is_file():
-        return f"{CHROMIUM} is absent (Debian: apt-get install -y chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the Python package playwright is not installed (pip install -r requirements.txt)"
-    return None
-
-
+# -- fixtures (browser_available, browser, guard and the Tasikmalaya store: tests/conftest.py) -----
 @pytest.fixture(scope="module")
-def browser_available() -> None:
-    """Skip without Chromium/Playwright, but fail on CI (CI=true), which must run this test."""
-    reason = _browser_missing()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"browser test cannot run on CI: {reason}")
-    pytest.skip(f"browser test skipped: {reason}")
-
-
-@pytest.fixture(scope="module")
-def store_path(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with Kabupaten Tasikmalaya imported from ../shared/data (boundaries, facilities, reports, areas)."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"reference data {SHARED_DATA} is absent (CI puts shared/ beside the checkout)")
-    from loaders.importing import run_import
-    from loaders.store import Store
-
-    store = Store(tmp_path_factory.mktemp("browser_store") / "ilp.gpkg")
-    for kind, relative in IMPORTS:
-        run_import(kind, SHARED_DATA / relative, store=store)
-    return store.path
+def store_path(browser_available: None, tasikmalaya_store_path: Path) -> Path:
+    """The session's Tasikmalaya store (``tests/conftest.py``), once the browser is known to be there."""
+    return tasikmalaya_store_path
 
 
 @pytest.fixture(scope="module")
@@ -129,49 +91,14 @@ def desa_table(engine: Coverage) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def server(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``streamlit run app.py`` on a free loopback port, reading the test store, no basemap tiles."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ILP_", "STREAMLIT_"))}
-    env.update({"ILP_STORE": str(store_path), "PYTHONUNBUFFERED": "1"})
-    log_path = tmp_path_factory.mktemp("browser_server") / "streamlit.log"
-    with streamlit_server(PROJECT_DIR, env=env, log_path=log_path) as running:
+    with store_server(PROJECT_DIR, store_path, tmp_path_factory.mktemp("browser_server")) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def guard() -> RequestGuard:
-    """Every request leaving localhost, over the whole module."""
-    return RequestGuard()
-
-
-@pytest.fixture(scope="module")
-def browser(browser_available: None) -> Iterator[Browser]:
-    """Debian's Chromium, headless, through Playwright's bundled driver (no browser download)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True, timeout=60_000
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _guarded_context(browser: Browser, guard: RequestGuard) -> BrowserContext:
-    width, height = VIEWPORT
-    ctx = browser.new_context(
-        viewport={"width": width, "height": height}, locale="id-ID", timezone_id="Asia/Jakarta"
-    )
-    ctx.set_default_timeout(30_000)
-    ctx.set_default_navigation_timeout(30_000)
-    ctx.route("**/*", guard.handle)
-    return ctx
 
 
 @pytest.fixture(scope="module")
 def context(browser: Browser, server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
     """A context (1280x720, Indonesian locale) whose requests all go through the guard."""
-    ctx = _guarded_context(browser, guard)
+    ctx = guarded_context(browser, guard)
     yield ctx
     ctx.close()
 
@@ -264,7 +191,7 @@ def test_is_local_url(url: str, local: bool) -> None:
 @pytest.mark.browser
 def test_request_guard_aborts_and_lists_off_host_requests(browser: Browser) -> None:
     guard = RequestGuard()
-    ctx = _guarded_context(browser, guard)
+    ctx = guarded_context(browser, guard)
     page = ctx.new_page()
     page.set_content(
         '<img src="https://tiles.example.invalid/1/2/3.png">'
@@ -342,7 +269,7 @@ def _desa_to_show(table: pd.DataFrame) -> str:
     """A desa with a gap and the most posyandu (its page then has tables and a chart to look at)."""
     rows = table[(table["status"].astype(str) != "lengkap") & (table["posyandu_total"] > 0)]
     rows = rows if len(rows) else table
-    ranked = sorted(zip(-rows["posyandu_total"].astype(int), rows["kode_desa"].astype(str)))
+    ranked = sorted(zip(-rows["posyandu_total"].astype(int), rows["kode_desa"].astype(str), strict=True))
     return ranked[0][1]
 
 
@@ -428,7 +355,7 @@ def test_every_page_renders_offline_without_errors(
     for first in range(0, len(views), TABS_AT_ONCE):
         batch = views[first : first + TABS_AT_ONCE]
         pages = [_start(context, server, guard, view.url, viewport=view.viewport) for view in batch]
-        for view, page in zip(batch, pages):
+        for view, page in zip(batch, pages, strict=True):
             problems.extend(_check_and_shoot(_ready(page, server), view))
             page.close()
     assert not problems, "\n".join(problems)
@@ -444,25 +371,20 @@ SAVE_KAB: Final = "52.71"  # Kota Mataram: 50 desa, small files
 
 
 @pytest.fixture(scope="module")
-def writable_store(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def writable_store(browser_available: None, shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of its own (Kota Mataram's desa only), for the tests that write."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"reference data {SHARED_DATA} is absent (CI puts shared/ beside the checkout)")
     from loaders.importing import run_import
     from loaders.store import Store
 
     store = Store(tmp_path_factory.mktemp("browser_save") / "ilp.gpkg")
-    run_import("boundaries", SHARED_DATA / "boundaries" / f"desa_{SAVE_KAB}.geojson", store=store)
+    run_import("boundaries", shared_data / "boundaries" / f"desa_{SAVE_KAB}.geojson", store=store)
     return store.path
 
 
 @pytest.fixture(scope="module")
 def writable_server(writable_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server on :func:`writable_store`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ILP_", "STREAMLIT_"))}
-    env.update({"ILP_STORE": str(writable_store), "PYTHONUNBUFFERED": "1"})
-    log_path = tmp_path_factory.mktemp("browser_save_server") / "streamlit.log"
-    with streamlit_server(PROJECT_DIR, env=env, log_path=log_path) as running:
+    with store_server(PROJECT_DIR, writable_store, tmp_path_factory.mktemp("browser_save_server")) as running:
         yield running
 
 
@@ -486,14 +408,14 @@ def _alerts(page: Page) -> str:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_two_sessions_saving_at_once_both_changes_survive(
-    browser: Browser, writable_server: Server, writable_store: Path, guard: RequestGuard
+    browser: Browser, writable_server: Server, writable_store: Path, guard: RequestGuard, shared_data: Path
 ) -> None:
     from loaders.store import Store
 
     store = Store(writable_store)
-    files = {"pustu": SHARED_DATA / "fasilitas" / f"pustu_{SAVE_KAB}.csv"}
-    files["posyandu"] = SHARED_DATA / "fasilitas" / f"posyandu_{SAVE_KAB}.csv"
-    ctx = _guarded_context(browser, guard)
+    files = {"pustu": shared_data / "fasilitas" / f"pustu_{SAVE_KAB}.csv"}
+    files["posyandu"] = shared_data / "fasilitas" / f"posyandu_{SAVE_KAB}.csv"
+    ctx = guarded_context(browser, guard)
     try:
         pages = {kind: _open(ctx, writable_server, guard, "data") for kind in files}
         for kind, page in pages.items():
@@ -520,4 +442,3 @@ def test_two_sessions_saving_at_once_both_changes_survive(
     kinds = store.read_fasilitas()["jenis"].value_counts()
     assert kinds.get("pustu", 0) > 0 and kinds.get("posyandu", 0) > 0
     assert not guard.offending, guard.report()
-

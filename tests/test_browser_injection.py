@@ -18,19 +18,17 @@ Skips when Chromium or Playwright is missing, except on CI (``CI=true``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     RequestGuard,
     Server,
     exception_texts,
-    streamlit_server,
+    guarded_context,
+    store_server,
     wait_app_idle,
 )
 from test_injection import (
@@ -89,59 +87,22 @@ JS_HOST_ATTRIBUTES: Final = r"""
 JS_TEXT: Final = "() => document.body ? document.body.innerText : ''"
 
 
-# -- fixtures -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser_available() -> None:
-    """Skip without Chromium/Playwright, but fail on CI (CI=true), which must run this test."""
-    reason = None
-    if not CHROMIUM.is_file():
-        reason = f"{CHROMIUM} is absent (Debian: apt-get install -y chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the Python package playwright is not installed (pip install -r requirements.txt)"
-    if reason is None:
-        return
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"browser test cannot run on CI: {reason}")
-    pytest.skip(f"browser test skipped: {reason}")
-
-
+# -- fixtures (browser_available, browser and guard: tests/conftest.py) -------------------------
 @pytest.fixture(scope="module")
 def server(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``streamlit run app.py`` on the hostile store."""
     store = write_hostile_store(tmp_path_factory.mktemp("injection_store") / "ilp.gpkg")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ILP_", "STREAMLIT_"))}
-    env.update({"ILP_STORE": str(store.path), "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp_path_factory.mktemp("tmp"))})
-    log_path = tmp_path_factory.mktemp("injection_server") / "streamlit.log"
-    with streamlit_server(PROJECT_DIR, env=env, log_path=log_path) as running:
+    tmp = str(tmp_path_factory.mktemp("tmp"))
+    with store_server(PROJECT_DIR, store.path, tmp_path_factory.mktemp("injection_server"), TMPDIR=tmp) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def guard() -> RequestGuard:
-    """Every request leaving localhost, over the whole module."""
-    return RequestGuard()
-
-
-@pytest.fixture(scope="module")
-def context(browser_available: None, server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
-    """Debian's Chromium (no download), one context whose requests all go through the guard."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser: Browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True, timeout=60_000
-        )
-        try:
-            ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-            ctx.set_default_timeout(30_000)
-            ctx.route("**/*", guard.handle)
-            yield ctx
-            ctx.close()
-        finally:
-            browser.close()
+def context(browser: Browser, server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
+    """One context (1280x900, Indonesian locale) whose requests all go through the guard."""
+    ctx = guarded_context(browser, guard, viewport=(1280, 900))
+    yield ctx
+    ctx.close()
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -26,8 +26,9 @@ from google.protobuf.message import Message
 from page_support import DATA_PAGE, DESA_PAGE, PUSKESMAS_PAGE, assert_no_exception, run_page, tiny_store
 from streamlit.testing.v1 import AppTest
 
+from geo.statuses import STATUSES
 from loaders.store import ChangeRecord, Store
-from ui.charts import STATUS_COUNT_COLUMNS, gap_bar_chart
+from ui.charts import gap_bar_chart
 from ui.table_format import WORD_JOINER, plain_code, plain_markdown
 
 HOST: Final = "198.51.100.7"
@@ -186,7 +187,7 @@ def test_data_page_upload_names_and_headers_inert(hostile_store: Store) -> None:
 def test_bar_chart_labels_show_names_as_typed() -> None:
     """Plotly reads <a href>, <b>, <br> in labels: names reach it HTML-escaped (it shows the entities as text)."""
     groups = pd.DataFrame(
-        {"nama": [PAYLOADS[-1], PAYLOADS[4]], "desa": [2, 1], **{c: [1, 0] for c in STATUS_COUNT_COLUMNS.values()}}
+        {"nama": [PAYLOADS[-1], PAYLOADS[4]], "desa": [2, 1], **{s.count_column: [1, 0] for s in STATUSES}}
     )
     labels = [y for trace in gap_bar_chart(groups).data for y in trace.y]
     assert labels and not any("<" in y for y in labels)

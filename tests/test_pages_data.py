@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_support import DATA_PAGE, DEMO, assert_no_exception, coverage_of, run_page, texts, tiny_store
 
 import ui.data
 from geo.engine import Coverage
@@ -17,7 +18,6 @@ from loaders.import_report import ImportReport, RowIssue
 from loaders.store import Store, file_sha256
 from loaders.tables import ROW_COLUMN
 from loaders.templates import TEMPLATE_KINDS, boundary_example_geojson, template_bytes, template_filename
-from page_support import DATA_PAGE, DEMO, assert_no_exception, coverage_of, run_page, texts, tiny_store
 from ui import column_mapping as cm
 from ui.fmt import fmt_int, fmt_pct
 from ui.history import log_view
@@ -30,10 +30,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_CSV = b"\x00\x01\x02\xff\xfe garbage \x00" * 40
 # Monthly reports for the tiny store, with headers the detector does not know.
 ODD_REPORTS = (
-    "Nomor Posyandu;Periode Laporan;Hadir Kegiatan;Balita\n"
-    "PSY-B1;2026-11;ya;12\n"
-    "PSY-B2;2026-11;ya;7\n"
-).encode()
+    b"Nomor Posyandu;Periode Laporan;Hadir Kegiatan;Balita\n"
+    b"PSY-B1;2026-11;ya;12\n"
+    b"PSY-B2;2026-11;ya;7\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -216,9 +216,8 @@ def test_english_interface(app_on_demo: Path) -> None:
     assert "Minimum months open" in [n.label for n in at.main.number_input]
 
 
-def test_tasikmalaya_quality_table(monkeypatch: pytest.MonkeyPatch, tasikmalaya_store_path: Path) -> None:
-    monkeypatch.setenv("ILP_STORE", str(tasikmalaya_store_path))
-    cov = coverage_of(tasikmalaya_store_path)
+def test_tasikmalaya_quality_table(app_on_tasikmalaya: Path) -> None:
+    cov = coverage_of(app_on_tasikmalaya)
     at = run_page(DATA_PAGE)
     table = next(f.value for f in at.main.dataframe if "Temuan" in f.value.columns)
     assert len(table) == len(cov.quality(cov.latest_month))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_support import DEMO, DESA_PAGE, coverage_of, metric_values, run_page, texts, tiny_store
 
 from loaders.model import KELOMPOK_SIKLUS_HIDUP
 from loaders.store import ChangeRecord
-from page_support import DEMO, DESA_PAGE, coverage_of, metric_values, run_page, texts, tiny_store
 from ui import drilldown
 from ui.activity_chart import group_label
 from ui.drilldown_views import posyandu_styler
@@ -128,9 +128,8 @@ def test_english_interface(app_on_demo: Path) -> None:
     assert "Posyandu activity per month" in texts(at.main.subheader)
 
 
-def test_tasikmalaya_desa_with_planted_defects(monkeypatch: pytest.MonkeyPatch, tasikmalaya_store_path: Path) -> None:
-    monkeypatch.setenv("ILP_STORE", str(tasikmalaya_store_path))
-    cov = coverage_of(tasikmalaya_store_path)
+def test_tasikmalaya_desa_with_planted_defects(app_on_tasikmalaya: Path) -> None:
+    cov = coverage_of(app_on_tasikmalaya)
     month = cov.latest_month
     kode = _desa_with_most_notes(cov)
     notes = drilldown.desa_quality(cov.quality(month), cov.facilities, kode)

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from geo.priorities import rank_priorities
 from page_support import (
+    DEMO,
     PUSKESMAS_PAGE,
     TINY_PRIORITY,
     coverage_of,
@@ -19,6 +18,8 @@ from page_support import (
     texts,
     tiny_store,
 )
+
+from geo.priorities import rank_priorities
 from ui import drilldown
 from ui.drilldown_views import priority_reason
 from ui.fmt import fmt_int, fmt_pct
@@ -26,13 +27,12 @@ from ui.i18n import t
 from ui.layout import PICKER_PX, PRESENTATION_MAP_HEIGHT
 from ui.state import ViewState, serialise
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo.gpkg"
 NAN = float("nan")
 
 
 def _puskesmas_by_name(cov) -> list[tuple[str, str]]:
     wa = cov.working_areas.dropna(subset=["kode_puskesmas"]).drop_duplicates("kode_puskesmas")
-    return sorted(zip(wa["nama_puskesmas"].astype(str), wa["kode_puskesmas"].astype(str)))
+    return sorted(zip(wa["nama_puskesmas"].astype(str), wa["kode_puskesmas"].astype(str), strict=True))
 
 
 def _tab_labels(at) -> list[str]:
@@ -177,9 +177,8 @@ def test_english_labels(app_on_demo: Path) -> None:
     assert _tab_labels(at)[3].startswith("Stopped reporting (")
 
 
-def test_tasikmalaya_largest_working_area(monkeypatch: pytest.MonkeyPatch, tasikmalaya_store_path: Path) -> None:
-    monkeypatch.setenv("ILP_STORE", str(tasikmalaya_store_path))
-    cov = coverage_of(tasikmalaya_store_path)
+def test_tasikmalaya_largest_working_area(app_on_tasikmalaya: Path) -> None:
+    cov = coverage_of(app_on_tasikmalaya)
     month = cov.latest_month
     counts = cov.working_areas["kode_puskesmas"].value_counts()
     kode, n_desa = str(counts.index[0]), int(counts.iloc[0])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import numpy as np
@@ -191,7 +190,8 @@ def test_report_headers_by_synonym_and_xlsx_dates(tmp_path: Path) -> None:
     }
 
 
-def test_sixty_thousand_rows_well_under_five_seconds(tmp_path: Path, store_with_posyandu: Store) -> None:
+def test_sixty_thousand_rows_are_all_accepted(tmp_path: Path, store_with_posyandu: Store) -> None:
+    """Their speed is measured by ``python -m benchmarks.import_reports``, not here."""
     rng = np.random.default_rng(7)
     n_posyandu, months = 2800, pd.period_range("2025-01", periods=22, freq="M").astype(str)
     codes = np.repeat([f"PSY-{i:05d}" for i in range(n_posyandu)], len(months))[:60000]
@@ -208,12 +208,9 @@ def test_sixty_thousand_rows_well_under_five_seconds(tmp_path: Path, store_with_
     )
     path = tmp_path / "besar.csv"
     frame.to_csv(path, sep=";", index=False)
-    start = time.perf_counter()
     prepared = prepare_reports(path, store=store_with_posyandu)
-    elapsed = time.perf_counter() - start
     assert prepared.report.diterima == 60000
     assert len(prepared.layers["laporan"]) == 60000
-    assert elapsed < 5.0, f"prepare_reports took {elapsed:.2f} s"
 
 
 def test_only_invalid_rows_is_an_error(tmp_path: Path) -> None:

@@ -8,10 +8,11 @@ warnings, and preparing them writes nothing either.
 
 from __future__ import annotations
 
+import builtins
 import io
+import os
 import re
 import shutil
-import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -285,8 +286,18 @@ def test_every_refused_input_exits_2_from_the_cli(
     assert store_state(store) == before
 
 
-def test_hundred_megabyte_csv_is_refused_quickly(tmp_path: Path, store: Store) -> None:
+def test_hundred_megabyte_csv_is_refused_before_reading(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size check comes first: the file is never opened, not even for its first bytes."""
     path = tmp_path / "posyandu_besar.csv"
+    real_open = builtins.open
+
+    def guarded_open(file: object, *args: object, **kwargs: object) -> object:
+        if isinstance(file, str | os.PathLike) and Path(file).resolve() == path.resolve():
+            raise AssertionError(f"{path.name} was opened before it was refused")
+        return real_open(file, *args, **kwargs)
+
     line = b"PSY-3206-00001;Posyandu Mawar 1;32.06.01.2001;-7.45;108.05;Madya;5\n"
     chunk = line * (MEGABYTE // len(line) + 1)
     with open(path, "wb") as handle:
@@ -295,10 +306,12 @@ def test_hundred_megabyte_csv_is_refused_quickly(tmp_path: Path, store: Store) -
             handle.write(chunk)
     assert path.stat().st_size > 100 * MEGABYTE > MAX_BYTES_TABEL
     before = store_state(store)
-    start = time.perf_counter()
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(io, "open", guarded_open)  # pathlib and zipfile open through io.open
+    with pytest.raises(AssertionError, match="was opened"):  # the guard sees every way of opening it
+        path.read_bytes()
     with pytest.raises(InputError, match=r"posyandu_besar\.csv berukuran 100 MB, melebihi batas 50 MB.*Pecah berkas"):
         prepare_facilities(path, store=store)
-    assert time.perf_counter() - start < 1.0
     assert store_state(store) == before
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_app_pages import coverage_of, run_app, user_store, user_store_path  # noqa: F401 - fixtures
+from page_support import coverage_of, run_page
 
 PAGES = ("pages/ringkasan.py", "pages/peta.py", "pages/puskesmas.py", "pages/desa.py", "pages/data.py")
 
 
 @pytest.fixture(scope="module")
-def query(user_store_path: Path) -> dict[str, str]:  # noqa: F811 - the fixture imported above
+def query(user_store_path: Path) -> dict[str, str]:
     cov = coverage_of(user_store_path)
     month = cov.months[-2]
     table = cov.desa_table(month)
@@ -26,8 +26,8 @@ def query(user_store_path: Path) -> dict[str, str]:  # noqa: F811 - the fixture 
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_same_url_same_state_on_every_page(page: str, query: dict[str, str], user_store: Path) -> None:  # noqa: F811
-    at = run_app(query, page=page)
+def test_same_url_same_state_on_every_page(page: str, query: dict[str, str], user_store: Path) -> None:
+    at = run_page(page, query)
     assert not at.exception
     assert at.session_state["ilp_kecamatan"] == query["kecamatan"].split(",")
     assert at.session_state["ilp_puskesmas"] == query["puskesmas"]
