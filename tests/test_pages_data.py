@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_support import store_state
 from page_support import DATA_PAGE, DEMO, assert_no_exception, coverage_of, run_page, texts, tiny_store
 
 import ui.data
@@ -29,11 +30,7 @@ from ui.upload import issues_table, safe_name
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_CSV = b"\x00\x01\x02\xff\xfe garbage \x00" * 40
 # Monthly reports for the tiny store, with headers the detector does not know.
-ODD_REPORTS = (
-    b"Nomor Posyandu;Periode Laporan;Hadir Kegiatan;Balita\n"
-    b"PSY-B1;2026-11;ya;12\n"
-    b"PSY-B2;2026-11;ya;7\n"
-)
+ODD_REPORTS = b"Nomor Posyandu;Periode Laporan;Hadir Kegiatan;Balita\nPSY-B1;2026-11;ya;12\nPSY-B2;2026-11;ya;7\n"
 
 
 @pytest.fixture(autouse=True)
@@ -226,6 +223,17 @@ def test_tasikmalaya_quality_table(app_on_tasikmalaya: Path) -> None:
     assert log["Versi"].tolist() == [4, 3, 2, 1]
 
 
+def test_tasikmalaya_copy_takes_the_writes(tasikmalaya_copy: Path, tasikmalaya_store_path: Path) -> None:
+    """A test that writes gets its own copy (file and snapshots); the session's store stays as built."""
+    shared = Store(tasikmalaya_store_path)
+    before = store_state(shared)
+    copy = Store(tasikmalaya_copy)
+    assert copy.snapshot_versions() == shared.snapshot_versions() == [1, 2, 3, 4]
+    assert copy.restore(1) == 5
+    assert len(copy.read_fasilitas()) == 0 and len(copy.read_desa()) == len(shared.read_desa())
+    assert store_state(shared) == before
+
+
 # -- pure helpers of the Data page ------------------------------------------------------------------------
 def _frames(columns_by_sheet: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
     return {
@@ -299,7 +307,6 @@ def test_history_and_rules_helpers() -> None:
     with pytest.raises(InputError, match="Jendela posyandu aktif harus 1 sampai 36 bulan"):
         rules_from_values({"posyandu_jendela_bulan": 40})
     assert rule_label("jarak_maks_pustu_km", lang="en") == "Maximum distance to a pustu (km)"
-
 
 
 @pytest.mark.parametrize(

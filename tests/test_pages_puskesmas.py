@@ -194,18 +194,33 @@ def test_tasikmalaya_largest_working_area(app_on_tasikmalaya: Path) -> None:
     ("row", "expected"),
     [
         (
-            {"status": "tanpa_keduanya", "jarak_pustu_km": NAN, "posyandu_total": 0, "posyandu_tidak_aktif": 0,
-             "penduduk": 12345.0},
+            {
+                "status": "tanpa_keduanya",
+                "jarak_pustu_km": NAN,
+                "posyandu_total": 0,
+                "posyandu_tidak_aktif": 0,
+                "penduduk": 12345.0,
+            },
             "belum ada pustu aktif di data; belum ada posyandu; 12.345 penduduk",
         ),
         (
-            {"status": "tanpa_posyandu_aktif", "jarak_pustu_km": 0.0, "posyandu_total": 3, "posyandu_tidak_aktif": 3,
-             "penduduk": NAN},
+            {
+                "status": "tanpa_posyandu_aktif",
+                "jarak_pustu_km": 0.0,
+                "posyandu_total": 3,
+                "posyandu_tidak_aktif": 3,
+                "penduduk": NAN,
+            },
             "3 dari 3 posyandu tidak aktif",
         ),
         (
-            {"status": "tanpa_pustu", "jarak_pustu_km": 7.25, "posyandu_total": 2, "posyandu_tidak_aktif": 1,
-             "penduduk": 800.0},
+            {
+                "status": "tanpa_pustu",
+                "jarak_pustu_km": 7.25,
+                "posyandu_total": 2,
+                "posyandu_tidak_aktif": 1,
+                "penduduk": 800.0,
+            },
             "pustu aktif terdekat 7,2 km; 800 penduduk",
         ),
     ],
