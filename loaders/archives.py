@@ -121,16 +121,7 @@ def extract_zip(
         decompress (corrupt data, unsupported compression method).
     """
     entries = check_zip(path, max_bytes=max_bytes, max_entries=max_entries)
-    root = dest.resolve()
-    written: list[Path] = []
-    budget = max_bytes
-    with _open_zip(path) as archive:
-        for info in entries:
-            target = _target_path(path, root, info.filename)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            budget -= _copy_entry(path, archive, info, target, budget=budget)
-            written.append(target)
-    return written
+    return _extract(path, entries, dest, budget=max_bytes)
 
 
 def extract_members(
@@ -168,23 +159,27 @@ def extract_members(
     declared = sum(info.file_size for info in infos)
     if declared > max_bytes:
         raise InputError(_members_too_big(path, infos, max_bytes=max_bytes, what=what, size=declared))
-    root = dest.resolve()
-    written: list[Path] = []
-    budget = max_bytes
     try:
-        with _open_zip(path) as archive:
-            for info in infos:
-                target = _target_path(path, root, info.filename)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                budget -= _copy_entry(path, archive, info, target, budget=budget)
-                written.append(target)
+        return _extract(path, infos, dest, budget=max_bytes)
     except _TooBig as exc:
         raise InputError(_members_too_big(path, infos, max_bytes=max_bytes, what=what, size=None)) from exc
-    return written
 
 
 class _TooBig(InputError):
     """The bytes actually decompressed passed the budget."""
+
+
+def _extract(path: Path, infos: Sequence[zipfile.ZipInfo], dest: Path, *, budget: int) -> list[Path]:
+    """Write the entries ``infos`` of ``path`` below ``dest``; raise :class:`_TooBig` past ``budget`` bytes."""
+    root = dest.resolve()
+    written: list[Path] = []
+    with _open_zip(path) as archive:
+        for info in infos:
+            target = _target_path(path, root, info.filename)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            budget -= _copy_entry(path, archive, info, target, budget=budget)
+            written.append(target)
+    return written
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
