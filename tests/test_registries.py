@@ -16,8 +16,9 @@ from geo import statuses
 from geo.indicators import INDICATOR_COLUMNS, PERCENTAGES
 from geo.rules import RULES, Rules, RuleSpec
 from geo.status import classify
+from loaders import model
 from loaders.exceptions import InputError
-from ui import maps
+from ui import layers, maps
 from ui.i18n import STRINGS, t
 from ui.palette import STATUS_COLORS, STATUS_ORDER
 from ui.rules_form import rule_label
@@ -173,3 +174,39 @@ def test_every_rule_has_a_form_field(app_on_demo: Path) -> None:
         field = numbers[label]
         assert (field.min, field.max, field.value) == (spec.low, spec.high, spec.default)
         assert field.step == (1 if spec.kind is int else spec.step)
+
+
+# -- map layers ---------------------------------------------------------------------------
+@pytest.mark.parametrize("layer", layers.FACILITY_LAYERS, ids=lambda layer: layer.code)
+def test_map_layer_has_words_legend_and_css(layer: layers.MapLayer) -> None:
+    indonesian, english = STRINGS[layer.label_key]
+    assert indonesian.strip() and english.strip()
+    assert layer.legend
+    for css, key in layer.legend:
+        assert all(STRINGS[key]), key
+        assert (css, key) in layers.LEGEND_ROWS
+    css_rules = re.findall(r"\.(ilp-[a-z-]+)", maps.SYMBOL_CSS)
+    for symbol in (layer.on, layer.off):
+        for css in symbol.css.split():
+            assert css in css_rules, css
+        assert symbol.circle == (symbol.fill is not None)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_map_layer_is_in_the_legend_top_layer_first(lang: str) -> None:
+    legend = maps.legend_html(facilities=True, lang=lang)
+    rows = re.findall(r'<span class="ilp-sym ([^"]+)"></span>([^<]*)</div>', legend)
+    expected = [
+        (css, html.escape(t(key, lang=lang))) for layer in reversed(layers.FACILITY_LAYERS) for css, key in layer.legend
+    ]
+    assert rows == expected
+
+
+def test_map_layers_are_unique_and_open_as_today() -> None:
+    assert len(set(layers.CODES)) == len(layers.CODES) == len(maps.FACILITY_LAYERS)
+    assert layers.DEFAULT_ON == ("puskesmas", "pustu")
+    assert {layer.jenis for layer in layers.FACILITY_LAYERS} == set(model.JENIS_FASILITAS)
+    for jenis in model.JENIS_FASILITAS:  # every row of a kind lands in exactly one layer, active or not
+        for aktif in (True, False):
+            hits = [layer for layer in layers.FACILITY_LAYERS if layer.jenis == jenis and layer.aktif in (None, aktif)]
+            assert len(hits) == 1, (jenis, aktif)

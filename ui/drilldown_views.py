@@ -20,7 +20,7 @@ from ui import cards, data, maps, views
 from ui.context import PageContext
 from ui.drilldown import posyandu_rows, pustu_staffing, with_penduduk
 from ui.fmt import fmt_int, fmt_km, previous_month
-from ui.i18n import get_language, status_label, t
+from ui.i18n import status_label, t
 from ui.palette import status_color
 from ui.table_format import column_title, month_text, styled, yes_no
 
@@ -213,50 +213,22 @@ def show_table(
 def desa_map(ctx: PageContext, kode_desa: str, *, kode_puskesmas: str | None, large: bool = False) -> folium.Map:
     """The desa (status colour) with its own facilities and its puskesmas, fitted to all of them."""
     assert ctx.month is not None and ctx.options is not None
-    cov = ctx.coverage()
-    table = views.status_table(ctx, [kode_desa])
-    geometries = data.desa_geometries(ctx.source, ctx.rules, simplify_m=data.display_simplify_m(1))
-    lang = get_language()
-    features = maps.desa_features(geometries, table, lang=lang)
-    facilities = cov.facilities
+    facilities = ctx.coverage().facilities
     own = facilities["kode_desa_final"].astype("object").eq(kode_desa)
     if kode_puskesmas:
         code = facilities["kode"].astype("object").fillna(facilities["kode_puskesmas"].astype("object"))
         own |= facilities["jenis"].astype("object").eq("puskesmas") & code.eq(kode_puskesmas)
     activity = data.posyandu_activity(ctx.source, ctx.rules, ctx.month)
-    names = dict(zip(table["kode_desa"].astype(str), table["nama_desa"].astype(str), strict=True))
-    points = maps.facility_points(
-        facilities[own.fillna(False).to_numpy(dtype=bool)],
-        activity[activity["kode_desa"].astype("object").eq(kode_desa).fillna(False).to_numpy(dtype=bool)],
-        kode_desa=None,
-        desa_names=names,
-        lang=lang,
-    )
     # The shell's status map, every facility layer on (they are this desa's own), fitted to the
     # desa and its puskesmas with room at the edges for the symbols and outline.
-    return maps.status_map(
-        features,
-        points,
-        tiles=maps.tiles_from_env(),
-        large_legend=large,
+    return views.build_map(
+        ctx,
+        [kode_desa],
+        facilities=facilities[own.fillna(False).to_numpy(dtype=bool)],
+        posyandu=activity[activity["kode_desa"].astype("object").eq(kode_desa).fillna(False).to_numpy(dtype=bool)],
+        simplify_m=data.display_simplify_m(1),
         show=maps.FACILITY_LAYERS,
-        bounds=_union_bounds(features, points),
+        fit_facilities=True,
         padding=DESA_MAP_PADDING_PX,
-        lang=lang,
-    )
-
-
-def _union_bounds(features: pd.DataFrame, points: pd.DataFrame) -> tuple[float, float, float, float] | None:
-    boxes = []
-    if len(features):
-        boxes.append(tuple(float(v) for v in features.total_bounds))
-    if len(points):
-        boxes.append((points["lon"].min(), points["lat"].min(), points["lon"].max(), points["lat"].max()))
-    if not boxes:
-        return None
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
+        large=large,
     )

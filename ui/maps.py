@@ -38,6 +38,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.statuses import STATUSES
+from ui import layers
 from ui.assets import leaflet_urls
 from ui.fmt import MISSING, fmt_int
 from ui.i18n import status_label, t
@@ -50,12 +51,8 @@ COORD_DECIMALS: Final = 5  # ~1 m: enough for display, keeps the page small
 LEGEND_CLEARANCE_PX: Final = {False: 175, True: 225}
 FIT_MAX_ZOOM_LOSS: Final = 0.3  # zoom levels (~20 % smaller) worth giving up to keep the legend off the data
 
-# Facility layers, in drawing order (later ones on top)
-LAYER_POSYANDU_TIDAK_AKTIF: Final = "posyandu_tidak_aktif"
-LAYER_POSYANDU_AKTIF: Final = "posyandu_aktif"
-LAYER_PUSTU: Final = "pustu"
-LAYER_PUSKESMAS: Final = "puskesmas"
-FACILITY_LAYERS: Final = (LAYER_POSYANDU_TIDAK_AKTIF, LAYER_POSYANDU_AKTIF, LAYER_PUSTU, LAYER_PUSKESMAS)
+# Facility layer codes, in drawing order (later ones on top): declared in ui.layers
+FACILITY_LAYERS: Final = layers.CODES
 
 DESA_PROPERTIES: Final = ("kode_desa", "desa", "kecamatan", "puskesmas", "status", "status_label", "pustu", "posyandu")
 TOOLTIP_FIELDS: Final = ("desa", "kecamatan", "puskesmas", "status_label", "pustu", "posyandu")
@@ -210,57 +207,54 @@ def facility_points(
     names = dict(desa_names or {})
     keep = None if kode_desa is None else set(kode_desa)
     parts: list[pd.DataFrame] = []
-    for jenis in (LAYER_PUSKESMAS, LAYER_PUSTU):
-        rows = facilities[facilities["jenis"].astype("object") == jenis]
-        desa_col = rows["kode_desa_final"].astype("object")
+    # One part per facility kind, top layer's kind first; each row goes to the layer of its kind
+    # whose ``aktif`` filter it passes (the engine's judgement, never recomputed here).
+    for jenis in dict.fromkeys(layer.jenis for layer in reversed(layers.FACILITY_LAYERS)):
+        of_kind = [layer for layer in layers.FACILITY_LAYERS if layer.jenis == jenis]
+        monthly = of_kind[0].monthly
+        rows = posyandu if monthly else facilities[facilities["jenis"].astype("object") == jenis]
+        desa_column = "kode_desa" if monthly else "kode_desa_final"
         if keep is not None:
-            rows = rows[desa_col.isin(keep)]
-            desa_col = rows["kode_desa_final"].astype("object")
-        aktif = rows["aktif"].astype("boolean").to_numpy(dtype=bool, na_value=False)  # the engine's judgement
-        status_text = np.where(aktif, t("map.fac.aktif", lang=lang), t("map.fac.tidak_aktif", lang=lang))
+            rows = rows[rows[desa_column].astype("object").isin(keep)]
+        desa_col = rows[desa_column].astype("object")
+        aktif = rows["aktif"].astype("boolean").to_numpy(dtype=bool, na_value=False)
+        lapisan = _layer_of(of_kind, aktif)
+        if monthly:
+            keterangan = [f"{t('map.tip.bulan_buka', lang=lang)}: {fmt_int(b)}" for b in rows["bulan_buka"]]
+            lat = pd.to_numeric(rows["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            lon = pd.to_numeric(rows["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        else:
+            keterangan = np.where(aktif, t("map.fac.aktif", lang=lang), t("map.fac.tidak_aktif", lang=lang))
+            lat, lon = _point_coord(rows, "y"), _point_coord(rows, "x")
+        labels = {layer.code: t(layer.label_key, lang=lang) for layer in of_kind}
         parts.append(
             pd.DataFrame(
                 {
-                    "lapisan": jenis,
+                    "lapisan": lapisan,
                     "aktif": aktif,
                     "nama": rows["nama"].astype("object").to_numpy(),
-                    "jenis": t(f"map.layer.{jenis}", lang=lang),
+                    "jenis": [labels[code] for code in lapisan],
                     "desa": desa_col.map(lambda k: names.get(k, k)).to_numpy(),
-                    "keterangan": status_text,
-                    "lat": _point_coord(rows, "y"),
-                    "lon": _point_coord(rows, "x"),
+                    "keterangan": keterangan,
+                    "lat": lat,
+                    "lon": lon,
                 }
             )
         )
-    pos = posyandu
-    if keep is not None:
-        pos = pos[pos["kode_desa"].astype("object").isin(keep)]
-    aktif = pos["aktif"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    parts.append(
-        pd.DataFrame(
-            {
-                "lapisan": np.where(aktif, LAYER_POSYANDU_AKTIF, LAYER_POSYANDU_TIDAK_AKTIF),
-                "aktif": aktif,
-                "nama": pos["nama"].astype("object").to_numpy(),
-                "jenis": np.where(
-                    aktif,
-                    t("map.layer.posyandu_aktif", lang=lang),
-                    t("map.layer.posyandu_tidak_aktif", lang=lang),
-                ),
-                "desa": pos["kode_desa"].astype("object").map(lambda k: names.get(k, k)).to_numpy(),
-                "keterangan": [
-                    f"{t('map.tip.bulan_buka', lang=lang)}: {fmt_int(b)}" for b in pos["bulan_buka"]
-                ],
-                "lat": pd.to_numeric(pos["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
-                "lon": pd.to_numeric(pos["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
-            }
-        )
-    )
     points = pd.concat(parts, ignore_index=True)
     points = points[points["lat"].notna() & points["lon"].notna()].reset_index(drop=True)
     for column in ("nama", "desa", "keterangan", "jenis"):
         points[column] = _escaped(points[column])
     return points
+
+
+def _layer_of(of_kind: Sequence[layers.MapLayer], aktif: np.ndarray) -> np.ndarray:
+    """Code of the layer each row belongs to: the first of ``of_kind`` whose ``aktif`` filter it passes."""
+    codes = np.full(len(aktif), "", dtype=object)
+    for layer in reversed(of_kind):
+        passes = np.ones(len(aktif), dtype=bool) if layer.aktif is None else aktif == layer.aktif
+        codes[passes] = layer.code
+    return codes
 
 
 def _point_coord(rows: pd.DataFrame, axis: str) -> np.ndarray:
@@ -401,44 +395,33 @@ def _points_geojson(points: pd.DataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _facility_marker(layer: str, *, aktif: bool, small: bool = False) -> folium.Marker | folium.CircleMarker:
+def _facility_marker(
+    layer: layers.MapLayer, *, aktif: bool, small: bool = False
+) -> folium.Marker | folium.CircleMarker:
+    """The marker of the layer's symbol for an active or inactive row (:mod:`ui.layers`)."""
+    symbol = layer.symbol(aktif=aktif)
+    size = symbol.small_size if small else symbol.size
+    if symbol.circle:
+        return folium.CircleMarker(
+            radius=size, color="#111111", weight=1.2, fill=True, fill_color=symbol.fill, fill_opacity=1.0
+        )
     # Leaflet positions a DivIcon with a CSS transform on its element, so the
     # shape (which may itself be rotated) is an inner element.
-    size_class = " ilp-s" if small else ""
-    if layer == LAYER_PUSKESMAS:
-        side = 10 if small else 14
-        icon = folium.DivIcon(
-            html=f'<div class="ilp-sym ilp-pkm{size_class}"></div>',
-            icon_size=(side, side),
-            icon_anchor=(side // 2, side // 2),
-            class_name="ilp-icon",
-        )
-        return folium.Marker(icon=icon)
-    if layer == LAYER_PUSTU:
-        css = "ilp-sym ilp-pustu" + ("" if aktif else " ilp-off") + size_class
-        side = 8 if small else 12
-        icon = folium.DivIcon(
-            html=f'<div class="{css}"></div>',
-            icon_size=(side, side),
-            icon_anchor=(side // 2, side // 2),
-            class_name="ilp-icon",
-        )
-        return folium.Marker(icon=icon)
-    return folium.CircleMarker(
-        radius=2.5 if small else 3.5,
-        color="#111111",
-        weight=1.2,
-        fill=True,
-        fill_color="#111111" if aktif else "#ffffff",
-        fill_opacity=1.0,
+    side = int(size)
+    icon = folium.DivIcon(
+        html=f'<div class="ilp-sym {symbol.css}{" ilp-s" if small else ""}"></div>',
+        icon_size=(side, side),
+        icon_anchor=(side // 2, side // 2),
+        class_name="ilp-icon",
     )
+    return folium.Marker(icon=icon)
 
 
 def add_facility_layers(
     fmap: folium.Map,
     points: pd.DataFrame,
     *,
-    show: Collection[str] = (LAYER_PUSKESMAS, LAYER_PUSTU),
+    show: Collection[str] = layers.DEFAULT_ON,
     small: bool = False,
     lang: str | None = None,
 ) -> list[folium.FeatureGroup]:
@@ -449,9 +432,9 @@ def add_facility_layers(
     """
     aliases = [html.escape(t(k, lang=lang)) for k in ("map.tip.nama", "map.tip.jenis", "col.desa", "map.tip.status")]
     groups: list[folium.FeatureGroup] = []
-    for layer in FACILITY_LAYERS:
-        rows = points[points["lapisan"] == layer]
-        group = folium.FeatureGroup(name=html.escape(t(f"map.layer.{layer}", lang=lang)), show=layer in show)
+    for layer in layers.FACILITY_LAYERS:
+        rows = points[points["lapisan"] == layer.code]
+        group = folium.FeatureGroup(name=html.escape(t(layer.label_key, lang=lang)), show=layer.code in show)
         for aktif in (True, False):
             subset = rows[rows["aktif"] == aktif]
             if subset.empty:
@@ -505,14 +488,7 @@ def legend_html(*, facilities: bool, lang: str | None = None) -> str:
         )
     if facilities:
         rows.append(f'<div class="ilp-legend-title">{html.escape(t("map.legend.facilities", lang=lang))}</div>')
-        symbols = (
-            ("ilp-pkm", "map.layer.puskesmas"),
-            ("ilp-pustu", "map.layer.pustu"),
-            ("ilp-pustu ilp-off", "map.pustu_tidak_aktif"),
-            ("ilp-dot", "map.layer.posyandu_aktif"),
-            ("ilp-dot ilp-off", "map.layer.posyandu_tidak_aktif"),
-        )
-        for css, key in symbols:
+        for css, key in layers.LEGEND_ROWS:
             rows.append(
                 f'<div class="ilp-legend-row"><span class="ilp-sym {css}"></span>{html.escape(t(key, lang=lang))}</div>'
             )
@@ -531,7 +507,7 @@ def status_map(
     tiles: TileConfig | None = None,
     large_legend: bool = False,
     small_symbols: bool = False,
-    show: Collection[str] = (LAYER_PUSKESMAS, LAYER_PUSTU),
+    show: Collection[str] = layers.DEFAULT_ON,
     bounds: Sequence[float] | None = None,
     padding: int = 0,
     leaflet_js: str | None = None,
