@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import pandas as pd
 import streamlit as st
-from openpyxl.utils.exceptions import InvalidFileException
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from loaders import model
@@ -58,7 +56,6 @@ LAYER_OF: Final = {
 }
 XLSX_SUFFIXES: Final = (".xlsx", ".xlsm")
 LAYER_SUFFIXES: Final = (".gpkg", ".kml", ".kmz", ".zip")
-XLSX_OPEN_ERRORS: Final = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError)
 PREVIEW_ROWS: Final = 10
 ISSUE_ROWS_SHOWN: Final = 1000
 K_NONCE: Final = "ilp_imp_nonce"  # bumped after a commit: a fresh, empty uploader
