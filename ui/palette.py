@@ -28,7 +28,7 @@ INDICATOR_COLORS: Final[dict[str, str]] = {
     "pct_desa_posyandu_aktif": "#009E73",
     "pct_posyandu_aktif": "#CC79A7",
     "pct_kelengkapan_laporan": "#E69F00",
-    "pct_tanpa_keduanya": "#D55E00",
+    **{s.pct_column: s.colour for s in STATUSES[:1]},  # the worst gap's share, in its map colour
 }
 
 PUSTU_FILL: Final = "#CC79A7"  # reddish purple
