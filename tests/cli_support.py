@@ -45,34 +45,49 @@ class MeasuredRun(subprocess.CompletedProcess):  # type: ignore[type-arg]
     peak_rss_bytes: int
 
 
-def run_cli_measured(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> MeasuredRun:
-    """Run ``python cli.py *args`` like :func:`run_cli`, and measure it.
+# A lean launcher: a fresh interpreter starts the CLI and writes "exit-code peak-rss-kb" to a file. A child
+# forked straight from a large test process starts with that process's resident pages counted in its peak.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
 
-    The peak RSS comes from ``wait4`` of the CLI process, which on Linux is the
-    largest of the process and its waited-for children (the import child).
+
+def run_cli_measured(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> MeasuredRun:
+    """Run ``python cli.py *args`` like :func:`run_cli`, and measure its wall time and peak RSS.
+
+    The peak RSS is ``wait4``'s for the CLI process, which on Linux is the
+    largest of the process and its waited-for children (the import child),
+    measured from a lean launcher so the caller's own memory does not count.
     """
     import os
+    import signal
     import tempfile
     import time
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    command = [sys.executable, "cli.py", *args]
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "rusage.txt"
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "cli.py", *args], cwd=PROJECT_DIR, stdout=out, stderr=err, env=env)
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
+        launcher = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, str(report), *command],
+            cwd=PROJECT_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = launcher.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            stdout, stderr = launcher.communicate()
         seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        result = MeasuredRun(proc.args, proc.returncode, out.read().decode(), err.read().decode())
+        code, peak_kb = report.read_text().split() if report.exists() else ("-9", "0")
+    result = MeasuredRun(command, int(code), stdout.decode(), stderr.decode())
     result.seconds = seconds
-    result.peak_rss_bytes = usage.ru_maxrss * 1024
+    result.peak_rss_bytes = int(peak_kb) * 1024
     return result
