@@ -21,22 +21,15 @@ Usage (from the checkout's root, ``../shared/data`` beside it)::
 
 from __future__ import annotations
 
-import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
-sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "tests")]
-
-from reference_districts import DISTRICTS, district_files  # noqa: E402
-
-from benchmarks.timing import median_time, ratio  # noqa: E402
-from geo.engine import Coverage  # noqa: E402
-from loaders.dataset import read_dataset  # noqa: E402
-from loaders.importing import run_import  # noqa: E402
-from loaders.store import Store  # noqa: E402
+from benchmarks.reference import SHARED_DATA, district_arguments, district_files
+from benchmarks.timing import median_time, ratio
+from geo.engine import Coverage
+from loaders.dataset import read_dataset
+from loaders.importing import run_import
+from loaders.store import Store
 
 MONTH = "2026-10"
 OLD_BOUND_S = 2.0
@@ -51,17 +44,8 @@ def build_store(kode: str, folder: Path) -> Store:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print one line per district; exit 1 when the reference data is absent."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("districts", nargs="*", default=list(DISTRICTS), help="district codes (default: all five)")
-    parser.add_argument("--repeat", type=int, default=5, help="calls per measurement (median), default 5")
-    args = parser.parse_args(argv)
-    if not SHARED_DATA.is_dir():
-        print(f"Data acuan tidak ada: {SHARED_DATA} (letakkan shared/ di samping checkout).", file=sys.stderr)
-        return 1
-    unknown = sorted(set(args.districts) - set(DISTRICTS))
-    if unknown:
-        parser.error(f"unknown district(s) {', '.join(unknown)}; known: {', '.join(DISTRICTS)}")
+    """Print one line per district (exit 1 when the reference data is absent)."""
+    args = district_arguments(argv, description=__doc__.splitlines()[0], repeat=5)
     print(f"median of {args.repeat} calls; engine = Coverage(dataset) + desa_table({MONTH}), default rules")
     print(f"{'district':<9} {'desa':>5} {'facilities':>10} {'reports':>8} {'read s':>8} {'engine s':>9} {'x read':>7}")
     slowest = 0.0

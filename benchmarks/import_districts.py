@@ -20,25 +20,19 @@ Usage (from the checkout's root, ``../shared/data`` beside it)::
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
-sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "tests")]
+import pandas as pd
+import pyogrio
 
-import pandas as pd  # noqa: E402
-import pyogrio  # noqa: E402
-from reference_districts import DISTRICTS, district_files  # noqa: E402
-
-from benchmarks.timing import median_time, ratio  # noqa: E402
-from loaders.importing import run_import  # noqa: E402
-from loaders.store import Store  # noqa: E402
+from benchmarks.reference import SHARED_DATA, district_arguments, district_files
+from benchmarks.timing import median_time, ratio
+from loaders.importing import run_import
+from loaders.store import Store
 
 OLD_BOUND_S = 5.0
 
@@ -65,17 +59,8 @@ def import_times(kode: str, folder: Path, *, repeat: int) -> dict[Path, list[flo
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print one line per imported file; exit 1 when the reference data is absent."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("districts", nargs="*", default=list(DISTRICTS), help="district codes (default: all five)")
-    parser.add_argument("--repeat", type=int, default=3, help="imports per file (median), default 3")
-    args = parser.parse_args(argv)
-    if not SHARED_DATA.is_dir():
-        print(f"Data acuan tidak ada: {SHARED_DATA} (letakkan shared/ di samping checkout).", file=sys.stderr)
-        return 1
-    unknown = sorted(set(args.districts) - set(DISTRICTS))
-    if unknown:
-        parser.error(f"unknown district(s) {', '.join(unknown)}; known: {', '.join(DISTRICTS)}")
+    """Print one line per imported file (exit 1 when the reference data is absent)."""
+    args = district_arguments(argv, description=__doc__.splitlines()[0], repeat=3)
     print(f"median of {args.repeat}; import = run_import (read, validate, commit); raw = read with no checks")
     print(f"{'district':<9} {'kind':<14} {'file':<30} {'MB':>5} {'raw s':>7} {'import s':>9} {'x raw':>7}")
     slowest = 0.0
