@@ -110,7 +110,7 @@ BY_CODE: Final[dict[str, Status]] = {s.code: s for s in STATUSES}
 
 
 def status(code: str) -> Status:
-    """The registered status ``code``.
+    """Return the registered status ``code``.
 
     Raises
     ------

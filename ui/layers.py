@@ -69,7 +69,7 @@ class MapLayer:
         return f"map.layer.{self.code}"
 
     def symbol(self, *, aktif: bool) -> Symbol:
-        """The symbol of an active or inactive row."""
+        """Return the symbol of an active or inactive row."""
         return self.on if aktif else self.off
 
 
