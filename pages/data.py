@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from loaders.store import Store, resolve_store_path
 from ui import context, history, layout, quality_view, rules_form, template_downloads, upload
+from ui.data import user_store
 from ui.fmt import fmt_int
 from ui.i18n import t
 from ui.table_format import plain_code, plain_markdown
 
 ctx = context.current()
 layout.page_header(ctx, t("page.data"))
-target = Store(resolve_store_path())
+target = user_store()
 if ctx.error:
     st.error(t("data.error", pesan=plain_markdown(ctx.error)), icon=":material/error:")
 elif ctx.is_demo:

@@ -111,6 +111,11 @@ def _source_for(path: Path, *, is_demo: bool) -> DataSource | None:
     return DataSource(path=str(path), version=version, stamp=stamp, is_demo=is_demo)
 
 
+def user_store() -> Store:
+    """The user's own store (``ILP_STORE`` or ``store/ilp.gpkg``): where imports and restores write, never the demo."""
+    return Store(resolve_store_path())
+
+
 def active_source(*, demo_store: Path | None = None) -> DataSource:
     """The user's store when it has desa, else the embedded demo (:data:`DEMO_STORE`), else no data."""
     source = _source_for(resolve_store_path(), is_demo=False)
