@@ -97,7 +97,7 @@ def gap_bar_chart(
                 orientation="h",
                 name=status_label(entry.code),
                 marker={"color": entry.colour, "line": {"color": "#333333", "width": 0.4}},
-                customdata=[[fmt_int(v), fmt_pct(s)] for v, s in zip(values, share)],
+                customdata=[[fmt_int(v), fmt_pct(s)] for v, s in zip(values, share, strict=True)],
                 hovertemplate="%{y}<br>" + status_label(entry.code) + ": %{customdata[0]} desa (%{customdata[1]})"
                 "<extra></extra>",
             )

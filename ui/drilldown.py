@@ -42,8 +42,11 @@ def working_area_desa(working_areas: pd.DataFrame, kode_puskesmas: str) -> list[
 
 
 def working_area_source(working_areas: pd.DataFrame, kode_puskesmas: str) -> str | None:
-    """``tabel`` when every desa of the working area comes from the imported table, ``turunan``
-    when every one was derived, ``campuran`` for a mix, None for a puskesmas without desa."""
+    """Where the desa of a working area come from.
+
+    ``tabel`` when every desa of the working area comes from the imported table, ``turunan``
+    when every one was derived, ``campuran`` for a mix, None for a puskesmas without desa.
+    """
     rows = working_areas[working_areas["kode_puskesmas"].astype("object") == kode_puskesmas]
     sources = set(rows["sumber"].dropna().astype(str))
     if not sources:
@@ -127,9 +130,12 @@ def stopped_reporting(posyandu: pd.DataFrame) -> pd.DataFrame:
     """Rows of :func:`posyandu_rows` that stopped reporting, longest silence first."""
     stopped = posyandu[posyandu["berhenti_lapor"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
     last = stopped["laporan_terakhir"].astype("object").fillna("")
-    return stopped.assign(_last=last.to_numpy()).sort_values(["_last", "nama"], kind="stable").drop(
-        columns="_last"
-    ).reset_index(drop=True)
+    return (
+        stopped.assign(_last=last.to_numpy())
+        .sort_values(["_last", "nama"], kind="stable")
+        .drop(columns="_last")
+        .reset_index(drop=True)
+    )
 
 
 def desa_facility_keys(facilities: pd.DataFrame, kode_desa: str) -> set[str]:

@@ -61,9 +61,7 @@ def priority_reason(row: Mapping[str, object]) -> str:
     entry = statuses.BY_CODE.get(str(row["status"]))
     if entry is not None and entry.needs_pustu:
         jarak = row["jarak_pustu_km"]
-        parts.append(
-            t("pkm.alasan.tanpa_pustu_data") if pd.isna(jarak) else t("pkm.alasan.jarak", jarak=fmt_km(jarak))
-        )
+        parts.append(t("pkm.alasan.tanpa_pustu_data") if pd.isna(jarak) else t("pkm.alasan.jarak", jarak=fmt_km(jarak)))
     if entry is not None and entry.needs_posyandu:
         total = int(row["posyandu_total"])
         parts.append(

@@ -149,8 +149,19 @@ def desa_features(
         Indexed by kode_desa, columns :data:`DESA_PROPERTIES` + geometry.
     """
     merged = geometries.loc[:, ["kode_desa", "geometry"]].merge(
-        status.loc[:, ["kode_desa", "nama_desa", "nama_kecamatan", "puskesmas", "status", "pustu_aktif",
-                       "posyandu_aktif", "posyandu_total"]],
+        status.loc[
+            :,
+            [
+                "kode_desa",
+                "nama_desa",
+                "nama_kecamatan",
+                "puskesmas",
+                "status",
+                "pustu_aktif",
+                "posyandu_aktif",
+                "posyandu_total",
+            ],
+        ],
         on="kode_desa",
         how="inner",
     )
@@ -165,7 +176,8 @@ def desa_features(
             "status_label": merged["status"].map(lambda s: html.escape(status_label(s, lang=lang))),
             "pustu": merged["pustu_aktif"].map(fmt_int),
             "posyandu": [
-                f"{fmt_int(a)} / {fmt_int(n)}" for a, n in zip(merged["posyandu_aktif"], merged["posyandu_total"])
+                f"{fmt_int(a)} / {fmt_int(n)}"
+                for a, n in zip(merged["posyandu_aktif"], merged["posyandu_total"], strict=True)
             ],
         }
     )
@@ -258,7 +270,7 @@ def _layer_of(of_kind: Sequence[layers.MapLayer], aktif: np.ndarray) -> np.ndarr
 
 
 def _point_coord(rows: pd.DataFrame, axis: str) -> np.ndarray:
-    """x (lon) or y (lat) of the point geometry; NaN for missing or empty points."""
+    """Longitude (``x``) or latitude (``y``) of the point geometry; NaN for missing or empty points."""
     if not isinstance(rows, gpd.GeoDataFrame) or rows.empty:
         column = "lon" if axis == "x" else "lat"
         return pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -367,8 +379,14 @@ def add_desa_layer(fmap: folium.Map, features: gpd.GeoDataFrame, *, lang: str | 
     data = json.loads(features.loc[:, [*DESA_PROPERTIES, "geometry"]].to_json(drop_id=False))
     aliases = [
         html.escape(t(key, lang=lang))
-        for key in ("col.nama_desa", "col.nama_kecamatan", "col.puskesmas", "map.tip.status", "col.pustu_aktif",
-                    "map.tip.posyandu")
+        for key in (
+            "col.nama_desa",
+            "col.nama_kecamatan",
+            "col.puskesmas",
+            "map.tip.status",
+            "col.pustu_aktif",
+            "map.tip.posyandu",
+        )
     ]
     layer = folium.GeoJson(
         data,

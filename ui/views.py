@@ -255,7 +255,7 @@ def gap_table_styler(gaps: pd.DataFrame) -> pd.io.formats.style.Styler:
     display is formatted.
     """
     shown = gaps.loc[:, list(GAP_COLUMNS)].assign(status=gaps["status"].map(status_label))
-    colours = dict(zip(shown["status"], gaps["status"].map(status_color)))
+    colours = dict(zip(shown["status"], gaps["status"].map(status_color), strict=True))
     label_of = gap_table_labels()
     labelled = shown.rename(columns=label_of)
     formats = {label_of[c]: fmt_int for c in ("pustu_aktif", "posyandu_aktif")}
