@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo.rules import RULES, Rules, RuleSpec
+from loaders import kinds
 from loaders.exceptions import (
     ImportCrashError,
     InputError,
@@ -37,7 +38,6 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
 
-IMPORT_KINDS = ("boundaries", "facilities", "reports", "working-areas")
 NO_DESA_HINT = (
     "Impor batas desa dulu (python cli.py import boundaries BERKAS) atau buat data contoh dengan python cli.py demo."
 )
@@ -139,25 +139,23 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser(
         "import",
         help="impor batas desa, fasilitas, laporan posyandu, atau wilayah kerja",
-        description=(
-            "Impor satu berkas ke penyimpanan. boundaries: GeoJSON, Shapefile (.zip atau .shp), GeoPackage, KML, "
-            "GeoParquet. facilities: XLSX (semua sheet; nama sheet Puskesmas/Pustu/Posyandu menentukan jenis) "
-            "atau CSV. reports: laporan bulanan posyandu (CSV/XLSX, format panjang). working-areas: desa -> puskesmas."
-        ),
+        description=f"Impor satu berkas ke penyimpanan. {kinds.formats_text()}",
     )
-    imp.add_argument("kind", choices=IMPORT_KINDS, help="jenis data yang diimpor")
+    imp.add_argument("kind", choices=kinds.CODES, help="jenis data yang diimpor")
     imp.add_argument("file", type=Path, metavar="FILE", help="berkas sumber")
     _store_arg(imp)
-    imp.add_argument("--sheet", metavar="NAME", help="hanya sheet ini dari berkas XLSX")
-    imp.add_argument("--layer", metavar="NAME", help="lapisan GeoPackage yang dibaca (bawaan: dideteksi)")
+    imp.add_argument(kinds.OPTION_FLAGS["sheet"], metavar="NAME", help="hanya sheet ini dari berkas XLSX")
     imp.add_argument(
-        "--type",
+        kinds.OPTION_FLAGS["layer"], metavar="NAME", help="lapisan GeoPackage yang dibaca (bawaan: dideteksi)"
+    )
+    imp.add_argument(
+        kinds.OPTION_FLAGS["jenis"],
         dest="jenis",
-        choices=("puskesmas", "pustu", "posyandu"),
+        choices=kinds.FACILITY_KINDS,
         help="jenis fasilitas bila tidak terbaca dari nama sheet/berkas",
     )
     imp.add_argument(
-        "--map",
+        kinds.OPTION_FLAGS["mapping"],
         action="append",
         metavar="COLUMN=FIELD",
         help='pemetaan kolom manual, boleh berulang, misalnya --map "Nama Faskes=nama"',

@@ -5,15 +5,9 @@ here. :func:`prepare_import` reads and validates a file without writing
 anything (the Data page previews the result); :func:`run_import` also commits
 it to the store, atomically.
 
-Kinds and the importer each dispatches to (imported lazily, so a broken or
-missing importer only affects its own kind):
-
-- ``boundaries``: :func:`loaders.boundaries.prepare_boundaries`; option ``layer``.
-- ``facilities``: :func:`loaders.facilities.prepare_facilities`; options ``sheet``,
-  ``jenis``, ``mapping``.
-- ``reports``: :func:`loaders.reports.prepare_reports`; options ``sheet``, ``mapping``.
-- ``working-areas``: :func:`loaders.working_areas.prepare_working_areas`; options
-  ``sheet``, ``mapping``.
+The kinds, their importers (imported lazily, so a broken or missing importer
+only affects its own kind) and their options are declared once, in
+:data:`loaders.kinds.KINDS` (re-exported here as :data:`KINDS`).
 """
 
 from __future__ import annotations
@@ -22,40 +16,16 @@ import dataclasses
 import functools
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 from loaders.exceptions import InputError
 from loaders.import_report import ImportReport
 from loaders.isolation import run_limited
+from loaders.kinds import KINDS, OPTION_FLAGS, ImportKind, import_kind
 from loaders.prepared import PreparedImport, commit_prepared
 from loaders.store import Store
 
-
-@dataclass(frozen=True)
-class ImportKind:
-    """How one kind of import is dispatched."""
-
-    label: str  # Indonesian name of the data, for messages
-    module: str
-    function: str
-    options: frozenset[str]  # keyword options the importer accepts
-
-
-KINDS: Final[dict[str, ImportKind]] = {
-    "boundaries": ImportKind("batas desa", "loaders.boundaries", "prepare_boundaries", frozenset({"layer"})),
-    "facilities": ImportKind(
-        "fasilitas", "loaders.facilities", "prepare_facilities", frozenset({"sheet", "jenis", "mapping"})
-    ),
-    "reports": ImportKind("laporan posyandu", "loaders.reports", "prepare_reports", frozenset({"sheet", "mapping"})),
-    "working-areas": ImportKind(
-        "wilayah kerja", "loaders.working_areas", "prepare_working_areas", frozenset({"sheet", "mapping"})
-    ),
-}
-
-# Option name -> how the user gives it (CLI flag / Data page field)
-_OPTION_FLAGS: Final = {"sheet": "--sheet", "layer": "--layer", "jenis": "--type", "mapping": "--map"}
+__all__ = ["KINDS", "ImportKind", "prepare_import", "run_import"]
 
 
 def prepare_import(
@@ -74,7 +44,7 @@ def prepare_import(
     Parameters
     ----------
     kind
-        ``boundaries``, ``facilities``, ``reports`` or ``working-areas``.
+        A code of :data:`loaders.kinds.KINDS` (``boundaries``, ``facilities``, ...).
     path
         The source file.
     store
@@ -102,7 +72,7 @@ def prepare_import(
     ImportCrashError
         With ``isolated``: the reading ran out of memory or time.
     """
-    spec = _kind(kind)
+    spec = import_kind(kind)
     source = _existing_file(Path(path))
     given = {"sheet": sheet, "layer": layer, "jenis": jenis, "mapping": dict(mapping) if mapping else None}
     options = {name: value for name, value in given.items() if value is not None}
@@ -153,14 +123,6 @@ def run_import(
     return commit_prepared(store, prepare(), revalidate=prepare)
 
 
-def _kind(kind: str) -> ImportKind:
-    try:
-        return KINDS[kind]
-    except KeyError:
-        msg = f"Jenis impor '{kind}' tidak dikenal. Pilih salah satu: {', '.join(KINDS)}."
-        raise InputError(msg) from None
-
-
 def _existing_file(path: Path) -> Path:
     if not path.exists():
         msg = f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya."
@@ -174,8 +136,8 @@ def _existing_file(path: Path) -> Path:
 def _check_options(kind: str, spec: ImportKind, options: Mapping[str, object]) -> None:
     unused = [name for name in options if name not in spec.options]
     if unused:
-        flags = ", ".join(_OPTION_FLAGS[name] for name in unused)
-        allowed = ", ".join(_OPTION_FLAGS[name] for name in sorted(spec.options)) or "tidak ada"
+        flags = ", ".join(OPTION_FLAGS[name] for name in unused)
+        allowed = ", ".join(OPTION_FLAGS[name] for name in sorted(spec.options)) or "tidak ada"
         msg = (
             f"Opsi {flags} tidak berlaku untuk impor {spec.label} ({kind}). "
             f"Opsi yang berlaku: {allowed}. Hapus opsi itu lalu ulangi."

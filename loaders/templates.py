@@ -5,7 +5,7 @@ Indonesian column names (recognised by :func:`loaders.columns.detect_mapping`)
 and one example row, and a ``Petunjuk`` sheet explaining every column (help
 text from :data:`loaders.columns.FIELDS`). A filled-in template imports as is.
 
-Kinds (those of :data:`loaders.importing.KINDS`):
+Kinds (those of :data:`loaders.kinds.KINDS`):
 
 - ``facilities``: sheets Puskesmas, Pustu, Posyandu (the sheet name tells the kind);
 - ``reports``: sheet Laporan (one row per posyandu per month);
@@ -33,12 +33,9 @@ import xlsxwriter
 
 from loaders.columns import FIELDS, LAPORAN, POSYANDU, PUSKESMAS, PUSTU, REQUIRED_GROUPS, WILAYAH_KERJA
 from loaders.exceptions import InputError
+from loaders.kinds import BOUNDARIES, CODES, FACILITIES, REPORTS, WORKING_AREAS
 
-BOUNDARIES: Final = "boundaries"
-FACILITIES: Final = "facilities"
-REPORTS: Final = "reports"
-WORKING_AREAS: Final = "working-areas"
-TEMPLATE_KINDS: Final = (BOUNDARIES, FACILITIES, REPORTS, WORKING_AREAS)
+TEMPLATE_KINDS: Final = CODES  # one template per import kind, in the registry's order
 PETUNJUK: Final = "Petunjuk"
 BOUNDARY_TARGET: Final = "batas_desa"
 FIXED_TIME: Final = datetime(2026, 1, 1)  # workbook metadata, so the bytes do not change run to run

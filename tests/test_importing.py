@@ -36,7 +36,8 @@ def _fake_prepared(path: Path) -> PreparedImport:
 def fake_importers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Path, dict]]:
     """Replace every importer module by a fake that records its calls."""
     calls: list[tuple[str, Path, dict]] = []
-    for kind, spec in KINDS.items():
+    for spec in KINDS:
+        kind = spec.code
 
         def prepare(path: Path, *, store: Store, kind: str = kind, **options: object) -> PreparedImport:
             assert isinstance(store, Store)

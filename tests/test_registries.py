@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import html
+import importlib
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -16,14 +18,19 @@ from geo import statuses
 from geo.indicators import INDICATOR_COLUMNS, PERCENTAGES
 from geo.rules import RULES, Rules, RuleSpec
 from geo.status import classify
-from loaders import model
+from loaders import importing, kinds, model
+from loaders.columns import FIELDS
 from loaders.exceptions import InputError
+from loaders.limits import MAX_BYTES_LAPORAN
+from loaders.templates import TEMPLATE_KINDS, template
 from ui import layers, maps
+from ui.column_mapping import is_tabular
 from ui.i18n import STRINGS, t
 from ui.palette import STATUS_COLORS, STATUS_ORDER
 from ui.rules_form import rule_label
 from ui.state import MALFORMED, RULE_KEYS, VIEW_KEYS, Note, ViewState, parse_query, serialise
 from ui.state import STATUSES as STATE_STATUSES
+from ui.uploader_css import KIND_LIMITS
 
 # -- statuses -----------------------------------------------------------------------------
 BADGE_COLOURS = ("red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary")  # st.badge
@@ -210,3 +217,39 @@ def test_map_layers_are_unique_and_open_as_today() -> None:
         for aktif in (True, False):
             hits = [layer for layer in layers.FACILITY_LAYERS if layer.jenis == jenis and layer.aktif in (None, aktif)]
             assert len(hits) == 1, (jenis, aktif)
+
+
+# -- import kinds -------------------------------------------------------------------------
+def _cli_actions(command: str) -> dict[str, argparse.Action]:
+    """The argparse actions of one CLI command, by destination."""
+    sub = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {action.dest: action for action in sub.choices[command]._actions}
+
+
+@pytest.mark.parametrize("spec", kinds.KINDS, ids=lambda k: k.code)
+def test_import_kind_has_template_words_importer_layer_and_cli_choice(spec: kinds.ImportKind) -> None:
+    assert template(spec.code).kind == spec.code
+    for key in (spec.label_key, spec.help_key, spec.effect_key):
+        indonesian, english = STRINGS[key]
+        assert indonesian.strip() and english.strip(), key
+    assert callable(getattr(importlib.import_module(spec.module), spec.function))
+    assert spec.layer in model.SCHEMAS
+    assert spec.code in _cli_actions("import")["kind"].choices
+    assert spec.options and spec.options <= set(kinds.OPTION_FLAGS)
+    assert spec.tabular == ("sheet" in spec.options) == is_tabular(spec.code)
+    assert spec.mapping_target is None or spec.mapping_target in FIELDS
+    assert spec.max_bytes is None or spec.max_bytes <= MAX_BYTES_LAPORAN
+    assert spec.formats.strip() and f"{spec.code}: {spec.formats}" in kinds.formats_text()
+
+
+def test_import_kinds_are_listed_once_in_one_order() -> None:
+    codes = [spec.code for spec in kinds.KINDS]
+    assert codes == ["boundaries", "facilities", "reports", "working-areas"]  # the README's (lead's) order
+    assert list(_cli_actions("import")["kind"].choices) == codes == list(TEMPLATE_KINDS) == list(KIND_LIMITS)
+    assert importing.KINDS is kinds.KINDS
+    assert tuple(_cli_actions("import")["jenis"].choices) == kinds.FACILITY_KINDS == model.JENIS_FASILITAS
+    assert {action.option_strings[0] for action in _cli_actions("import").values() if action.option_strings} >= set(
+        kinds.OPTION_FLAGS.values()
+    )
+    with pytest.raises(InputError, match="Jenis impor 'desa' tidak dikenal. Pilih salah satu: boundaries, facilities"):
+        kinds.import_kind("desa")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from loaders.kinds import CODES
 from loaders.tables import MAX_BYTES_LAPORAN, MAX_BYTES_TABEL, MEGABYTE
-from ui.upload import KINDS
 from ui.uploader_css import (
     BUTTON_TEXT,
     DRAG_TEXT,
@@ -30,7 +30,7 @@ def _server_limit_mb() -> int:
 
 def test_server_upload_limit_is_the_largest_importer_cap() -> None:
     assert _server_limit_mb() * MEGABYTE == MAX_BYTES_LAPORAN == 200 * 1024 * 1024
-    assert set(KIND_LIMITS) == set(KINDS)  # every kind of import has its stated limit
+    assert set(KIND_LIMITS) == set(CODES)  # every kind of import has its stated limit
 
 
 @pytest.mark.parametrize(

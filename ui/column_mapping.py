@@ -27,21 +27,19 @@ import streamlit as st
 
 from loaders.columns import (
     FIELDS,
-    LAPORAN,
     REQUIRED_GROUPS,
-    WILAYAH_KERJA,
     detect_mapping,
     guess_facility_kind,
     override_applies,
 )
 from loaders.facilities import kind_from_name
+from loaders.kinds import import_kind
 from loaders.tables import ROW_COLUMN
 from loaders.templates import column_header
 from ui.i18n import t
 from ui.table_format import plain_markdown
 
 NOT_USED: Final = ""
-TABULAR_KINDS: Final = ("facilities", "reports", "working-areas")
 FORM_COLUMNS: Final = 3
 
 
@@ -85,10 +83,9 @@ class SheetMapping:
 
 def sheet_target(kind: str, sheet: str, columns: Sequence[str], *, jenis: str | None, several: bool) -> str | None:
     """Import target of one sheet, as the importers decide it."""
-    if kind == "reports":
-        return LAPORAN
-    if kind == "working-areas":
-        return WILAYAH_KERJA
+    target = import_kind(kind).mapping_target
+    if target is not None:
+        return target
     by_name = kind_from_name(sheet)
     if by_name:
         return by_name
@@ -216,5 +213,5 @@ def _target_text(target: str | None) -> str:
 
 def is_tabular(kind: str) -> bool:
     """True for the kinds whose columns are mapped (not boundaries)."""
-    return kind in TABULAR_KINDS
+    return import_kind(kind).tabular
 

@@ -35,7 +35,8 @@ from loaders import model
 from loaders.exceptions import InputError, PetaIlpError, StaleImportError, StoreError
 from loaders.import_report import ImportReport
 from loaders.importing import prepare_import
-from loaders.limits import MAX_BYTES_LAPORAN, MAX_BYTES_TABEL
+from loaders.kinds import CODES, FACILITY_KINDS, import_kind
+from loaders.limits import MAX_BYTES_TABEL
 from loaders.prepared import PreparedImport, commit_prepared
 from loaders.store import Store
 from loaders.tables import ROW_COLUMN, read_tables, sheet_names
@@ -46,14 +47,6 @@ from ui.i18n import t
 from ui.table_format import column_title, labelled, plain_markdown, text_or_dash
 from ui.uploader_css import UPLOADER_KEY_PREFIX
 
-KINDS: Final = ("boundaries", "facilities", "working-areas", "reports")
-FACILITY_KINDS: Final = ("puskesmas", "pustu", "posyandu")
-LAYER_OF: Final = {
-    "boundaries": model.LAYER_DESA,
-    "facilities": model.LAYER_FASILITAS,
-    "working-areas": model.LAYER_WILAYAH_KERJA,
-    "reports": model.LAYER_LAPORAN,
-}
 XLSX_SUFFIXES: Final = (".xlsx", ".xlsm")
 LAYER_SUFFIXES: Final = (".gpkg", ".kml", ".kmz", ".zip")
 PREVIEW_ROWS: Final = 10
@@ -190,16 +183,16 @@ def render(store: Store) -> None:
         st.success(plain_markdown(done), icon=":material/task_alt:")
     if st.session_state.pop(K_STALE, False):
         st.warning(t("impor.berubah"), icon=":material/sync_problem:")
-    kind_key, kind_changed = session.page_widget_key("impor_jenis", KINDS[0])
+    kind_key, kind_changed = session.page_widget_key("impor_jenis", CODES[0])
     kind = st.segmented_control(
         t("impor.jenis"),
-        options=list(KINDS),
-        format_func=lambda k: t(f"impor.kind.{k}"),
+        options=list(CODES),
+        format_func=lambda k: t(import_kind(k).label_key),
         key=kind_key,
         on_change=kind_changed,
         required=True,
-    ) or KINDS[0]
-    st.caption(t(f"impor.kind_help.{kind}"))
+    ) or CODES[0]
+    st.caption(t(import_kind(kind).help_key))
     nonce = int(st.session_state.get(K_NONCE, 0))
     uploaded = st.file_uploader(
         t("impor.berkas"), key=f"{UPLOADER_KEY_PREFIX}{kind}_{nonce}", help=t("impor.berkas_help")
@@ -231,22 +224,23 @@ def render(store: Store) -> None:
 
 def _options(kind: str, path: Path, file_id: str) -> Options:
     """Importer options (sheet, layer, facility kind) chosen next to the upload."""
+    spec = import_kind(kind)
     sheet = layer = jenis = None
     left, right = st.columns(2)
-    if cm.is_tabular(kind) and path.suffix.lower() in XLSX_SUFFIXES:
+    if "sheet" in spec.options and path.suffix.lower() in XLSX_SUFFIXES:
         names = _sheet_names(path)
         if len(names) > 1:
             sheet = left.selectbox(
                 t("impor.sheet"), [None, *names], format_func=lambda s: t("impor.sheet_semua") if s is None else s,
                 key=f"ilp_imp_sheet_{file_id}",
             )
-    if kind == "facilities":
+    if "jenis" in spec.options:
         jenis = right.selectbox(
             t("impor.jenis_fasilitas"), [None, *FACILITY_KINDS],
             format_func=lambda k: t("impor.jenis_otomatis") if k is None else t(f"kualitas.fasilitas.{k}"),
             key=f"ilp_imp_jenis_{file_id}", help=t("impor.jenis_fasilitas_help"),
         )
-    if kind == "boundaries" and path.suffix.lower() in LAYER_SUFFIXES:
+    if "layer" in spec.options and path.suffix.lower() in LAYER_SUFFIXES:
         typed = left.text_input(t("impor.layer"), key=f"ilp_imp_layer_{file_id}", help=t("impor.layer_help"))
         layer = typed.strip() or None
     return Options(sheet=sheet, layer=layer, jenis=jenis)
@@ -262,7 +256,7 @@ def _sheet_names(path: Path) -> list[str]:
 
 def _preview(kind: str, path: Path, file_id: str, options: Options, prepared: PreparedImport | None) -> None:
     with st.expander(t("impor.pratinjau"), expanded=True):
-        if kind == "boundaries":
+        if import_kind(kind).layer == model.LAYER_DESA:
             if prepared is None:
                 st.caption(t("impor.pratinjau_none"))
                 return
@@ -300,7 +294,7 @@ def _tables(kind: str, path: Path, file_id: str, options: Options) -> dict[str, 
     memo = st.session_state.get(K_TABLES)
     if memo is not None and memo[0] == key:
         return memo[1]
-    limit = MAX_BYTES_LAPORAN if kind == "reports" else MAX_BYTES_TABEL
+    limit = import_kind(kind).max_bytes or MAX_BYTES_TABEL
     try:
         frames = read_tables(path, sheet=options.sheet, max_bytes=limit)
     except InputError:
@@ -382,13 +376,14 @@ def _report(report: ImportReport) -> None:
 
 
 def _effect(kind: str, prepared: PreparedImport, store: Store) -> None:
-    layer = LAYER_OF[kind]
+    spec = import_kind(kind)
+    layer = spec.layer
     try:
         before = len(store.read_layer(layer))
     except StoreError:
         before = 0
     after = len(prepared.layers.get(layer, ()))
-    st.caption(t(f"impor.efek.{kind}", sebelum=fmt_int(before), sesudah=fmt_int(after)))
+    st.caption(t(spec.effect_key, sebelum=fmt_int(before), sesudah=fmt_int(after)))
 
 
 def _commit_button(prepared: PreparedImport, store: Store) -> None:

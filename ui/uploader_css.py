@@ -6,12 +6,12 @@ and a red file chip whose reason ("File must be ... or smaller.") only shows
 in an English tooltip. The shell (:func:`ui.layout.apply_base_style` and
 :func:`ui.layout.apply_presentation_mode`) adds :func:`uploader_css`, which
 hides those texts and draws texts of :mod:`ui.i18n` in their place, with the
-size limit that really applies to each kind of import:
+size limit that really applies to each kind of import (``max_bytes`` of
+:data:`loaders.kinds.KINDS`, capped by the server's ``server.maxUploadSize``
+in ``.streamlit/config.toml``, 200 MB):
 
-* reports (``loaders.tables.MAX_BYTES_LAPORAN``) and boundaries: the
-  server's ``server.maxUploadSize`` (``.streamlit/config.toml``, the same
-  200 MB);
-* facilities and working areas (``loaders.tables.MAX_BYTES_TABEL``, 50 MB):
+* reports (``loaders.limits.MAX_BYTES_LAPORAN``) and boundaries: 200 MB;
+* facilities and working areas (``loaders.limits.MAX_BYTES_TABEL``, 50 MB):
   the importer refuses larger tables with its own Indonesian message.
 
 The selectors were checked against the DOM Streamlit 1.67 renders
@@ -23,17 +23,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from loaders.tables import MAX_BYTES_LAPORAN, MAX_BYTES_TABEL, MEGABYTE
+from loaders.kinds import KINDS
+from loaders.limits import MEGABYTE
 from ui.i18n import t
 
 UPLOADER_KEY_PREFIX: Final = "ilp_imp_file_"  # ui.upload keys its uploader "ilp_imp_file_<kind>_<nonce>"
 # Kind of import -> byte limit of its importer (None: only the server's upload limit applies)
-KIND_LIMITS: Final[dict[str, int | None]] = {
-    "boundaries": None,
-    "facilities": MAX_BYTES_TABEL,
-    "working-areas": MAX_BYTES_TABEL,
-    "reports": MAX_BYTES_LAPORAN,
-}
+KIND_LIMITS: Final[dict[str, int | None]] = {kind.code: kind.max_bytes for kind in KINDS}
 STYLE_ID: Final = "ilp-unggah"
 TEXT_SIZE: Final = {False: "0.875rem", True: "1.05rem"}  # Streamlit's small text; presentation mode
 
