@@ -23,10 +23,10 @@ from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from loaders.archives import angka
 from loaders.exceptions import InputError
 from loaders.import_report import DIPERBAIKI, DITOLAK
 from loaders.limits import MAX_VERTICES
+from loaders.numbers import angka
 
 _POLYGONAL: Final = frozenset({"Polygon", "MultiPolygon"})
 _COORDINATE_BATCH: Final = 10_000

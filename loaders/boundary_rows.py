@@ -16,11 +16,11 @@ from typing import Final
 import pandas as pd
 
 from loaders import model
-from loaders.archives import angka
 from loaders.boundary_columns import ColumnMatch, parse_kode_bps, text_values
 from loaders.exceptions import InputError
 from loaders.import_report import DITOLAK, PERINGATAN, RowIssue
 from loaders.limits import MAX_NAME_LENGTH
+from loaders.numbers import angka
 
 NAME_FIELDS: Final = ("nama_desa", "nama_kecamatan", "nama_kabupaten", "nama_provinsi")
 REGION_FIELDS: Final = ("kode_kecamatan", "kode_kabupaten", "kode_provinsi")

@@ -39,14 +39,11 @@ Indonesian sentences).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import pandas as pd
 
-from loaders import csv_reader
-from loaders.csv_reader import detect_separator, read_csv
+from loaders.csv_reader import read_csv
 from loaders.exceptions import InputError
 from loaders.limits import MAX_BYTES_LAPORAN, MAX_BYTES_TABEL, MEGABYTE
 from loaders.numbers import angka, ukuran
@@ -63,9 +60,9 @@ from loaders.table_import import (
     sheet_prefix,
     text_values,
 )
-from loaders.table_sniff import CHUNK_BYTES, ZIP_MAGIC, check_file, sniff
+from loaders.table_sniff import ZIP_MAGIC, check_file, sniff
 from loaders.xlsx_book import open_xlsx
-from loaders.xlsx_reader import SheetStream, cell_text, read_xlsx
+from loaders.xlsx_reader import read_xlsx
 
 __all__ = [
     "HEADER_SCAN_ROWS",
@@ -89,13 +86,6 @@ __all__ = [
     "text_values",
     "ukuran",
 ]
-
-# Internals of the readers under their former names here, for tests/test_hostile_tabular.py.
-_CHUNK = CHUNK_BYTES
-_cell_text = cell_text
-_detect_separator = detect_separator
-_open_xlsx = open_xlsx
-_SheetStream = SheetStream
 
 
 def read_tables(path: Path, *, sheet: str | None = None, max_bytes: int = MAX_BYTES_TABEL) -> dict[str, pd.DataFrame]:
@@ -161,8 +151,3 @@ def sheet_names(path: Path) -> list[str]:
         return []
     with open_xlsx(path, contents=False) as book:
         return book.names
-
-
-def _raw_lines(handle: IO[bytes], *, source: str) -> Iterator[bytes]:
-    """:func:`loaders.csv_reader.raw_lines` reading ``_CHUNK`` bytes at a time (a test varies ``_CHUNK``)."""
-    return csv_reader.raw_lines(handle, source=source, chunk_bytes=_CHUNK)

@@ -33,11 +33,12 @@ from hostile_geo import (
     recursive_gpkg_view,
 )
 
-from loaders.archives import check_zip, extract_members, ukuran
+from loaders.archives import check_zip, extract_members
 from loaders.boundaries import prepare_boundaries
 from loaders.boundary_reader import read_boundary_file
 from loaders.exceptions import InputError
 from loaders.limits import MEGABYTE
+from loaders.numbers import ukuran
 from loaders.store import Store
 
 GIB = 1024**3

@@ -21,7 +21,7 @@ from cli_support import run_cli_measured, store_state
 from hostile_tabular import CASES, FACILITY_HEADER, facility_sheet, inline_row, write_xlsx
 from tabular_fixtures import store_with_desa, write_text
 
-from loaders import tables
+from loaders import csv_reader, xlsx_book, xlsx_reader
 from loaders.exceptions import InputError
 from loaders.facilities import prepare_facilities
 from loaders.limits import GIGABYTE, MAX_LINE_BYTES, MAX_NAME_LENGTH
@@ -275,8 +275,7 @@ def test_line_ends_split_across_chunks(ending: bytes, monkeypatch: pytest.Monkey
     lines = [b"Kode;Nama", b"A;" + b"x" * 13, b"", b"B;y", b"C;\xc3\x91"]
     data = ending.join(lines) + ending
     for chunk in range(1, 12):
-        monkeypatch.setattr(tables, "_CHUNK", chunk)
-        assert list(tables._raw_lines(io.BytesIO(data), source="t.csv")) == lines, chunk
+        assert list(csv_reader.raw_lines(io.BytesIO(data), source="t.csv", chunk_bytes=chunk)) == lines, chunk
 
 
 def test_line_just_over_the_limit_is_refused(tmp_path: Path) -> None:
@@ -337,7 +336,7 @@ def _openpyxl_grid(path: Path, sheet: str) -> pd.DataFrame:
     try:
         worksheet = book[sheet]
         worksheet.reset_dimensions()
-        rows = [[tables._cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+        rows = [[xlsx_reader.cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
     finally:
         book.close()
     width = max(len(r) for r in rows)
@@ -348,9 +347,9 @@ def test_reference_xlsx_files_read_exactly_as_openpyxl_reads_them(shared_data: P
     files = sorted((shared_data / "fasilitas").glob("*.xlsx"))
     assert files
     for path in files:
-        with tables._open_xlsx(path) as book:
+        with xlsx_book.open_xlsx(path) as book:
             for part in book.sheets:
-                stream = tables._SheetStream(book.cell_parser(), sheet=part.name, source=path.name)
+                stream = xlsx_reader.SheetStream(book.cell_parser(), sheet=part.name, source=path.name)
                 stream.read(book.archive, part.member)
                 ours = stream.grid()
                 expected = _openpyxl_grid(path, part.name)
@@ -364,7 +363,7 @@ def test_reference_csv_files_read_as_pandas_reads_them(shared_data: Path) -> Non
     assert files
     for path in files:
         (frame,) = read_tables(path, max_bytes=200 * 1024 * 1024).values()
-        separator = tables._detect_separator(path.read_text(encoding="utf-8-sig").splitlines(keepends=True)[:200])[0]
+        separator = csv_reader.detect_separator(path.read_text(encoding="utf-8-sig").splitlines(keepends=True)[:200])[0]
         expected = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         assert frame.attrs.get(NOTES_ATTR, []) == [], path.name
         assert len(frame) == len(expected), path.name

@@ -9,8 +9,9 @@ import pytest
 from engine_fixtures import cell, coverage, desa_layer, facility, point, reports
 from shapely.geometry import Point
 
-from geo.quality import COLUMNS, angka
+from geo.quality import COLUMNS
 from loaders import model
+from loaders.numbers import angka
 
 D1, D2, D3 = "11.01.01.2001", "11.01.01.2002", "11.01.01.2003"
 TEN_METRES = 10 / 111_320 / 0.01  # in grid units
