@@ -29,6 +29,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+
 from geo.lookup import dictionary_encode, lookup_positions
 from geo.rules import Rules
 from loaders.exceptions import InputError

@@ -349,9 +349,7 @@ class Coverage:
 
     def indicator_trend(self, *, by: str, kode_desa: Sequence[str] | None = None) -> pd.DataFrame:
         """Indicators for every month in :attr:`months`, with a leading ``bulan`` column."""
-        frames = [
-            self.indicators(month, by=by, kode_desa=kode_desa).assign(bulan=month) for month in self.months
-        ]
+        frames = [self.indicators(month, by=by, kode_desa=kode_desa).assign(bulan=month) for month in self.months]
         if not frames:
             empty = summarise(self.desa_table("2000-01", kode_desa=[]), by=by).assign(bulan=pd.Series(dtype="string"))
             frames = [empty]

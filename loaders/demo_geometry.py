@@ -108,9 +108,7 @@ def farthest_point_seeds(points: np.ndarray, rng: np.random.Generator, *, count:
     return chosen
 
 
-def grow_groups(
-    points: np.ndarray, neighbours: list[set[int]], seeds: list[int], weights: np.ndarray
-) -> np.ndarray:
+def grow_groups(points: np.ndarray, neighbours: list[set[int]], seeds: list[int], weights: np.ndarray) -> np.ndarray:
     """Partition the cells into contiguous groups grown from ``seeds``.
 
     At each step the group that is smallest relative to its weight takes its

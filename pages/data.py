@@ -29,8 +29,13 @@ else:
     st.caption(t("dataimp.store", path=plain_code(target.path), versi=fmt_int(ctx.source.version)))
 
 tab_impor, tab_riwayat, tab_templat, tab_kualitas, tab_aturan = st.tabs(
-    [t("dataimp.tab.impor"), t("dataimp.tab.riwayat"), t("dataimp.tab.templat"), t("dataimp.tab.kualitas"),
-     t("dataimp.tab.aturan")]
+    [
+        t("dataimp.tab.impor"),
+        t("dataimp.tab.riwayat"),
+        t("dataimp.tab.templat"),
+        t("dataimp.tab.kualitas"),
+        t("dataimp.tab.aturan"),
+    ]
 )
 with tab_impor:
     upload.render(target)

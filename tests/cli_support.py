@@ -1,4 +1,4 @@
-"""Running ``cli.py`` in a subprocess and fingerprinting a store, for the CLI and bad-input tests (not a test module)."""
+"""Running ``cli.py`` in a subprocess and fingerprinting a store (CLI and bad-input tests; not a test module)."""
 
 from __future__ import annotations
 

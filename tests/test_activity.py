@@ -154,8 +154,17 @@ def test_posyandu_activity_columns() -> None:
     )
     table = cov.posyandu_activity("2026-10")
     assert list(table.columns) == [
-        "kode", "nama", "kode_desa", "status", "bulan_buka", "aktif", "lapor_bulan_ini",
-        "laporan_terakhir", "berhenti_lapor", "lat", "lon",
+        "kode",
+        "nama",
+        "kode_desa",
+        "status",
+        "bulan_buka",
+        "aktif",
+        "lapor_bulan_ini",
+        "laporan_terakhir",
+        "berhenti_lapor",
+        "lat",
+        "lon",
     ]
     assert table["kode"].tolist() == ["Y1", "Y2"]
     assert table["lat"].iloc[0] == pytest.approx(-5.995)

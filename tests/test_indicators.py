@@ -43,15 +43,30 @@ def test_kecamatan_indicators_hand_computed() -> None:
     alfa = table.set_index("kode").loc["11.01.01"]
     assert alfa["nama"] == "Alfa"
     expected_counts = {
-        "desa": 4, "desa_lengkap": 2, "desa_tanpa_pustu": 1, "desa_tanpa_posyandu_aktif": 0, "desa_tanpa_keduanya": 1,
-        "desa_pustu_aktif": 2, "desa_posyandu_aktif": 3, "posyandu_total": 9, "posyandu_aktif": 6,
-        "posyandu_lapor": 8, "pustu_total": 4, "pustu_standar": 2,
+        "desa": 4,
+        "desa_lengkap": 2,
+        "desa_tanpa_pustu": 1,
+        "desa_tanpa_posyandu_aktif": 0,
+        "desa_tanpa_keduanya": 1,
+        "desa_pustu_aktif": 2,
+        "desa_posyandu_aktif": 3,
+        "posyandu_total": 9,
+        "posyandu_aktif": 6,
+        "posyandu_lapor": 8,
+        "pustu_total": 4,
+        "pustu_standar": 2,
     }
     assert {k: int(alfa[k]) for k in expected_counts} == expected_counts
     expected_pct = {
-        "pct_lengkap": 50.0, "pct_tanpa_pustu": 25.0, "pct_tanpa_posyandu_aktif": 0.0, "pct_tanpa_keduanya": 25.0,
-        "pct_desa_pustu_aktif": 50.0, "pct_desa_posyandu_aktif": 75.0, "pct_posyandu_aktif": 100 * 6 / 9,
-        "pct_kelengkapan_laporan": 100 * 8 / 9, "pct_pustu_standar": 100 * 2 / 3,
+        "pct_lengkap": 50.0,
+        "pct_tanpa_pustu": 25.0,
+        "pct_tanpa_posyandu_aktif": 0.0,
+        "pct_tanpa_keduanya": 25.0,
+        "pct_desa_pustu_aktif": 50.0,
+        "pct_desa_posyandu_aktif": 75.0,
+        "pct_posyandu_aktif": 100 * 6 / 9,
+        "pct_kelengkapan_laporan": 100 * 8 / 9,
+        "pct_pustu_standar": 100 * 2 / 3,
     }
     assert {k: float(alfa[k]) for k in expected_pct} == pytest.approx(expected_pct)
 

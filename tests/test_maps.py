@@ -221,9 +221,7 @@ def test_status_map_options_for_one_desa(geometries, status, facilities, posyand
     points = maps.facility_points(facilities, posyandu, kode_desa=list(status["kode_desa"]))
     default = _shown_layers(maps.status_map(features, points))
     assert default == {"Posyandu tidak aktif": False, "Posyandu aktif": False, "Pustu": True, "Puskesmas": True}
-    fmap = maps.status_map(
-        features, points, show=maps.FACILITY_LAYERS, bounds=(107.9, -7.6, 108.1, -7.4), padding=50
-    )
+    fmap = maps.status_map(features, points, show=maps.FACILITY_LAYERS, bounds=(107.9, -7.6, 108.1, -7.4), padding=50)
     assert set(_shown_layers(fmap).values()) == {True}
     script = streamlit_folium.generate_leaflet_string(fmap)
     assert "L.latLngBounds([[-7.6, 107.9], [-7.4, 108.1]])" in script  # the given bounds, not the desa's

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from engine_fixtures import cell, coverage, desa_layer, facility, months, point, reports
 
-from geo.engine import STATUSES, Dataset, Coverage
+from geo.engine import STATUSES, Coverage, Dataset
 from geo.rules import Rules
 from geo.status import DESA_STATUS_COLUMNS, DESA_TABLE_COLUMNS
 from loaders import model
@@ -61,8 +61,18 @@ def test_desa_status_has_exactly_the_twelve_fields(desa) -> None:
     status = cov.desa_status("2026-10")
     assert list(status.columns) == list(DESA_STATUS_COLUMNS)
     assert list(DESA_STATUS_COLUMNS) == [
-        "kode_desa", "nama_desa", "kode_kecamatan", "nama_kecamatan", "puskesmas", "pustu_aktif",
-        "ada_puskesmas", "posyandu_total", "posyandu_aktif", "posyandu_lapor", "jarak_pustu_km", "status",
+        "kode_desa",
+        "nama_desa",
+        "kode_kecamatan",
+        "nama_kecamatan",
+        "puskesmas",
+        "pustu_aktif",
+        "ada_puskesmas",
+        "posyandu_total",
+        "posyandu_aktif",
+        "posyandu_lapor",
+        "jarak_pustu_km",
+        "status",
     ]
     assert status["pustu_aktif"].dtype == np.int64
     assert status["ada_puskesmas"].dtype == bool
@@ -125,7 +135,10 @@ def test_month_before_any_report_makes_every_posyandu_inactive(desa) -> None:
     assert table["posyandu_aktif"].sum() == 0
     assert table["posyandu_lapor"].sum() == 0
     assert table["status"].to_dict() == {
-        D1: "tanpa_posyandu_aktif", D2: "tanpa_keduanya", D3: "tanpa_posyandu_aktif", D4: "tanpa_keduanya",
+        D1: "tanpa_posyandu_aktif",
+        D2: "tanpa_keduanya",
+        D3: "tanpa_posyandu_aktif",
+        D4: "tanpa_keduanya",
     }
 
 

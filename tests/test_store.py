@@ -11,7 +11,8 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import MultiPolygon, Point, Polygon
 
-from loaders import model, store as store_module
+from loaders import model
+from loaders import store as store_module
 from loaders.exceptions import StoreError, VersionNotFoundError
 from loaders.store import DEFAULT_STORE, ChangeRecord, Store, file_sha256, resolve_store_path
 

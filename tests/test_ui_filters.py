@@ -199,7 +199,13 @@ def test_gap_table_short_headers_and_widths() -> None:
     gaps = gap_rows(TABLE.assign(jarak_pustu_km=[0.0, 3.25, 1.5, 0.0]))
     styled = gap_table_styler(gaps).data
     assert list(styled.columns) == [
-        "Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu"
+        "Desa",
+        "Status",
+        "Kecamatan",
+        "Puskesmas",
+        "Pustu aktif",
+        "Posyandu aktif",
+        "Jarak pustu",
     ]
     config = gap_table_columns()
     assert list(config) == list(styled.columns)

@@ -92,9 +92,7 @@ def card_values(
             value = fmt_int(now)
             delta = fmt_delta(change)
         unchanged = change is not None and round(change, 1 if card.percent else 0) == 0
-        help_text = t(
-            f"metric.{card.column}.help", min=rules.posyandu_min_bulan, jendela=rules.posyandu_jendela_bulan
-        )
+        help_text = t(f"metric.{card.column}.help", min=rules.posyandu_min_bulan, jendela=rules.posyandu_jendela_bulan)
         values.append(
             CardValue(
                 column=card.column,
@@ -123,7 +121,7 @@ def render_cards(values: Sequence[CardValue], *, per_row: int = 3, key: str = CA
     with st.container(key=key):
         for start in range(0, len(values), per_row):
             columns = st.columns(per_row, border=True)
-            for column, card in zip(columns, values[start : start + per_row]):
+            for column, card in zip(columns, values[start : start + per_row], strict=False):  # last row may be short
                 with column:
                     st.metric(
                         card.label,

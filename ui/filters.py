@@ -69,12 +69,16 @@ def options_from_tables(
     months
         ``Coverage.months``.
     """
-    kab = desa.loc[:, ["kode_kabupaten", "nama_kabupaten"]].dropna(subset=["kode_kabupaten"]).drop_duplicates(
-        "kode_kabupaten"
+    kab = (
+        desa.loc[:, ["kode_kabupaten", "nama_kabupaten"]]
+        .dropna(subset=["kode_kabupaten"])
+        .drop_duplicates("kode_kabupaten")
     )
-    kec = desa.loc[:, ["kode_kecamatan", "nama_kecamatan", "kode_kabupaten"]].dropna(
-        subset=["kode_kecamatan"]
-    ).drop_duplicates("kode_kecamatan")
+    kec = (
+        desa.loc[:, ["kode_kecamatan", "nama_kecamatan", "kode_kabupaten"]]
+        .dropna(subset=["kode_kecamatan"])
+        .drop_duplicates("kode_kecamatan")
+    )
     served = working_areas.loc[:, ["kode_desa", "kode_puskesmas", "nama_puskesmas"]].dropna(subset=["kode_puskesmas"])
     served = served.merge(desa.loc[:, ["kode_desa", "kode_kabupaten"]], on="kode_desa", how="left")
     puskesmas: dict[str, tuple[str, tuple[str, ...]]] = {}
