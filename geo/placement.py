@@ -42,6 +42,7 @@ import shapely
 from geo.lookup import lookup_positions, map_distinct
 from geo.metric import to_metric
 from loaders import model
+from loaders.exceptions import NoDesaError
 
 DEKLARASI: Final = "deklarasi"
 TITIK: Final = "titik"
@@ -82,6 +83,56 @@ class Placement:
     def outside(self) -> np.ndarray:
         """Rows whose point lies in no desa polygon (pending rows excluded)."""
         return self.has_point & (self.located < 0) & ~self.pending
+
+
+def sorted_desa(desa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Desa sorted by code (one row per code), without empty geometries: the polygon order the rule needs.
+
+    Both the engine and the facility importer place points in this order, so
+    "ties go to the smallest code" means the same to both.
+
+    Raises
+    ------
+    NoDesaError
+        No desa with a code and a geometry.
+    """
+    geometry = np.asarray(desa.geometry.values, dtype=object)
+    keep = desa["kode_desa"].notna().to_numpy() & ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+    if not keep.any():
+        raise NoDesaError
+    codes = pd.Index(desa["kode_desa"])
+    if keep.all() and codes.is_monotonic_increasing and codes.is_unique:
+        return desa.reset_index(drop=True)  # already in shape (the store writes it sorted): no copy-sort
+    usable = desa[keep].drop_duplicates("kode_desa").sort_values("kode_desa", kind="stable")
+    return usable.reset_index(drop=True)
+
+
+def point_codes(points: np.ndarray, desa: gpd.GeoDataFrame, *, declared: pd.Series | None = None) -> np.ndarray:
+    """``kode_desa`` of the desa each point is located in by the rule above (None: no point, or in no desa).
+
+    This is the engine's ``kode_desa_lokasi``; the facility importer asks it
+    too (ids, ``desa_berbeda``), so both always agree.
+
+    Parameters
+    ----------
+    points
+        Shapely points (missing or empty ones get None).
+    desa
+        Desa layer, in any order (:func:`sorted_desa` orders it).
+    declared
+        Per point, the declared ``kode_desa`` (chosen whenever its polygon covers the point), or None.
+    """
+    result = np.full(len(points), None, dtype=object)
+    try:
+        ordered = sorted_desa(desa)
+    except NoDesaError:
+        return result
+    codes = ordered["kode_desa"].to_numpy(dtype=object)
+    preferred = None if declared is None else declared_positions(declared.reset_index(drop=True), pd.Index(codes))
+    located = locate_points(points, np.asarray(ordered.geometry.values, dtype=object), preferred=preferred)
+    found = located >= 0
+    result[found] = codes[located[found]]
+    return result
 
 
 def declared_positions(kode_desa: pd.Series, desa_index: pd.Index) -> np.ndarray:

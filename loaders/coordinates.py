@@ -289,7 +289,11 @@ def resolve_swaps(
 
 
 class DesaIndex:
-    """Point-in-desa lookups over the desa polygons (an STRtree).
+    """Is a point in any desa? (an STRtree over the desa polygons; swap detection).
+
+    Which desa a point is placed in is the engine's rule alone
+    (:func:`geo.placement.point_codes`); "in some desa" does not depend on
+    that rule, so this index only answers that.
 
     Parameters
     ----------
@@ -320,12 +324,3 @@ class DesaIndex:
         mask = np.zeros(len(np.asarray(lat)), dtype=bool)
         mask[positions] = True
         return mask
-
-    def first_code(self, lat: np.ndarray, lon: np.ndarray, *, prefer: np.ndarray | None = None) -> np.ndarray:
-        """kode_desa containing each point (None outside); ``prefer`` wins when it is among the hits."""
-        positions, codes = self.hits(lat, lon)
-        result = np.full(len(np.asarray(lat)), None, dtype=object)
-        for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
-            if result[position] is None or (prefer is not None and prefer[position] == code):
-                result[position] = code
-        return result

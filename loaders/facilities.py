@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.placement import point_codes
 from loaders import model
 from loaders.columns import FACILITY_TARGETS, guess_facility_kind, normalise_header
 from loaders.coordinates import DesaIndex, parse_lat_lon, parse_pair, resolve_swaps
@@ -132,13 +133,13 @@ def prepare_facilities(
         raise InputError(msg)
     desa = store.read_desa()
     index = DesaIndex(desa.geometry.to_numpy(), desa["kode_desa"].to_numpy()) if not desa.empty else None
-    rows = _place_points(rows, index=index)
+    rows = _place_points(rows, index=index, desa=desa)
     rows = _fill_kode_desa_from_names(rows, desa=desa, issues=issues)
     rows = _assign_ids(rows, issues=issues)
     _point_findings(rows, desa=desa, issues=issues)
     existing = store.read_fasilitas()
     rows = _fill_induk_codes(rows, existing=existing)
-    layer, replaced = _merge(rows, existing=existing, desa=desa, index=index)
+    layer, replaced = _merge(rows, existing=existing, desa=desa)
     if replaced:
         notes.append(f"{replaced} fasilitas lama dengan jenis dan kabupaten yang sama diganti oleh isi berkas ini.")
     return prepared_table_import(
@@ -425,12 +426,27 @@ def _required_present(out: pd.DataFrame, *, kind: str, prefix: str, issues: Issu
 
 
 # -- points, desa and ids --------------------------------------------------------------
-def _place_points(rows: pd.DataFrame, *, index: DesaIndex | None) -> pd.DataFrame:
+def point_desa(
+    lat: np.ndarray, lon: np.ndarray, *, desa: gpd.GeoDataFrame, declared: pd.Series | None = None
+) -> np.ndarray:
+    """``kode_desa`` each point lies in by the engine's rule (:func:`geo.placement.point_codes`); None: in no desa.
+
+    The declared desa wins when its polygon covers the point; else the desa
+    the point lies deepest in, ties to the smallest code. NaN coordinates give None.
+    """
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    points = np.full(len(lat), None, dtype=object)
+    valid = ~(np.isnan(lat) | np.isnan(lon))
+    points[valid] = shapely.points(lon[valid], lat[valid])
+    return point_codes(points, desa, declared=declared)
+
+
+def _place_points(rows: pd.DataFrame, *, index: DesaIndex | None, desa: gpd.GeoDataFrame) -> pd.DataFrame:
     lat_in = rows["lat"].to_numpy(dtype=float)
     lon_in = rows["lon"].to_numpy(dtype=float)
     lat, lon, swapped, outside = resolve_swaps(lat_in, lon_in, inside=index.inside if index else None)
-    declared = rows["kode_desa"].astype(object).where(rows["kode_desa"].notna(), None).to_numpy()
-    point_desa = index.first_code(lat, lon, prefer=declared) if index else np.full(len(rows), None, dtype=object)
+    located = point_desa(lat, lon, desa=desa, declared=rows["kode_desa"])
     return rows.assign(
         lat=lat,
         lon=lon,
@@ -438,7 +454,7 @@ def _place_points(rows: pd.DataFrame, *, index: DesaIndex | None) -> pd.DataFram
         lon_asli_=lon_in,
         koordinat_ditukar=swapped,
         di_luar_=outside,
-        desa_titik_=pd.Series(point_desa, index=rows.index, dtype=model.STR),
+        desa_titik_=pd.Series(located, index=rows.index, dtype=model.STR),
     )
 
 
@@ -588,9 +604,7 @@ def _kabupaten(kode_desa: pd.Series, fallback: pd.Series) -> pd.Series:
     return code.map(lambda c: pd.NA if pd.isna(c) else model.kode_kabupaten_of(str(c))).astype(model.STR)
 
 
-def _merge(
-    rows: pd.DataFrame, *, existing: gpd.GeoDataFrame, desa: gpd.GeoDataFrame, index: DesaIndex | None
-) -> tuple[gpd.GeoDataFrame, int]:
+def _merge(rows: pd.DataFrame, *, existing: gpd.GeoDataFrame, desa: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     located = rows["lat"].notna() & rows["lon"].notna()
     geometry = gpd.GeoSeries.from_xy(rows["lon"], rows["lat"], crs=model.CRS).where(located.to_numpy(), None)
     new = model.conform(gpd.GeoDataFrame(rows, geometry=geometry, crs=model.CRS), model.LAYER_FASILITAS)
@@ -602,9 +616,8 @@ def _merge(
     else:
         file_kabs = set(_kabupaten(rows["kode_desa"], rows["desa_titik_"]).dropna())
         lat, lon = _point_xy(existing.geometry.to_numpy())
-        point_desa = pd.Series(index.first_code(lat, lon), index=existing.index, dtype=model.STR) if index else None
-        fallback = point_desa if point_desa is not None else existing["kode_desa"]
-        existing_kab = _kabupaten(existing["kode_desa"], fallback)
+        located = point_desa(lat, lon, desa=desa, declared=existing["kode_desa"])
+        existing_kab = _kabupaten(existing["kode_desa"], pd.Series(located, index=existing.index, dtype=model.STR))
         replace = same_kind & existing_kab.isin(file_kabs)
     replace = replace | existing["id_fasilitas"].isin(set(new["id_fasilitas"]))
     kept = existing[~replace.to_numpy()]
