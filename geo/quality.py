@@ -1,31 +1,35 @@
 """Data-quality findings: one table, Indonesian messages, severity tinggi/sedang/rendah.
 
+Every kind and its severity are declared once, in :data:`loaders.findings.FINDINGS`
+(the lower severity where noted below is the kind's documented ``lower``).
 Kinds (``jenis``) found by the engine:
 
-==========================  =======  =====================================================
-jenis                       tingkat  what
-==========================  =======  =====================================================
-di_luar_wilayah             tinggi   point in no desa polygon (puskesmas: tinggi, excluded
-                            /sedang  from the working areas; pustu/posyandu: sedang)
-koordinat_ditukar           rendah   lat/lon were swapped in the source (fixed on import)
-tanpa_koordinat             sedang   no point
-desa_berbeda                sedang   point lies in another desa than the declared one
-                            /rendah  (with the distance in metres to the declared desa;
-                                     rendah when closer than 100 m: border noise)
-kode_desa_tidak_dikenal     sedang   declared kode_desa not in the desa layer
-duplikat_kode               sedang   one code on several rows (counted once)
-duplikat_nama               rendah   same kind and name within ``duplikat_radius_m``
-berhenti_lapor              sedang   posyandu without report in the last
-                                     ``laporan_berhenti_bulan`` months up to the month
-laporan_kode_tidak_dikenal  sedang   report rows for a code that is no posyandu
-laporan_duplikat            rendah   several report rows for one posyandu and month
-desa_tanpa_wilayah_kerja    sedang   no puskesmas at all for the desa (rendah: missing
-                            /rendah  from the given table, a derived one is used)
-puskesmas_tanpa_desa        sedang   a puskesmas inside the district serves no desa
-==========================  =======  =====================================================
+==========================  =====================================================
+jenis                       what
+==========================  =====================================================
+di_luar_wilayah             point in no desa polygon (puskesmas: excluded from the
+                            working areas; pustu/posyandu: the lower severity)
+koordinat_ditukar           lat/lon were swapped in the source (fixed on import)
+tanpa_koordinat             no point
+desa_berbeda                point lies in another desa than the declared one
+                            (with the distance in metres to the declared desa;
+                            lower severity when closer than 100 m: border noise)
+kode_desa_tidak_dikenal     declared kode_desa not in the desa layer
+duplikat_kode               one code on several rows (counted once)
+duplikat_nama               same kind and name within ``duplikat_radius_m``
+berhenti_lapor              posyandu without report in the last
+                            ``laporan_berhenti_bulan`` months up to the month
+laporan_kode_tidak_dikenal  report rows for a code that is no posyandu
+laporan_duplikat            several report rows for one posyandu and month
+desa_tanpa_wilayah_kerja    no puskesmas at all for the desa (lower severity:
+                            missing from the given table, a derived one is used)
+puskesmas_tanpa_desa        a puskesmas inside the district serves no desa
+==========================  =====================================================
 
-Findings recorded by imports (layer ``catatan_impor``) are added unless the
-engine found the same (jenis, subjek) itself.
+Findings recorded by imports (layer ``catatan_impor``) are added, with the
+registry's severity and older codes mapped to their kind, unless their kind
+is one the engine recomputes (``by_engine``: an old store's copy is stale) or
+the engine found the same (jenis, subjek) itself.
 """
 
 from __future__ import annotations
@@ -43,23 +47,13 @@ from geo.activity import MonthActivity, ReportMatrix, month_label
 from geo.metric import point_xy, to_metric
 from geo.placement import Placement
 from geo.rules import Rules
+from loaders import findings as fnd
 from loaders import model
+from loaders.findings import SEDANG, TINGKAT_ORDER
 from loaders.numbers import angka
 
-TINGGI: Final = "tinggi"
-SEDANG: Final = "sedang"
-RENDAH: Final = "rendah"
-TINGKAT_ORDER: Final = {TINGGI: 0, SEDANG: 1, RENDAH: 2}
 NEAR_BORDER_M: Final = 100.0  # desa_berbeda closer than this to the declared desa: rendah (border noise)
 COLUMNS: Final = ("jenis", "tingkat", "jenis_fasilitas", "subjek", "nama", "kode_desa", "pesan")
-# Codes some importers use for a kind the engine names differently.
-JENIS_ALIASES: Final = {
-    "duplikat_laporan": "laporan_duplikat",
-    "laporan_ganda": "laporan_duplikat",
-    "kode_posyandu_tidak_dikenal": "laporan_kode_tidak_dikenal",
-    "luar_wilayah": "di_luar_wilayah",
-    "koordinat_tertukar": "koordinat_ditukar",
-}
 CODE_MONTH: Final = r"^(\S+)\s+\d{4}-\d{2}$"
 LABEL_JENIS: Final = {model.PUSKESMAS: "Puskesmas", model.PUSTU: "Pustu", model.POSYANDU: "Posyandu"}
 
@@ -195,8 +189,10 @@ def _outside(inputs: QualityInputs) -> pd.DataFrame:
         else:
             consequence = "tidak dihitung di desa mana pun. Perbaiki koordinat atau isi Kode Desa."
         messages.append(f"{where}; {consequence}")
-    tingkat = np.where(jenis == model.PUSKESMAS, TINGGI, SEDANG)
-    return _facility_frame(inputs, rows, "di_luar_wilayah", tingkat, messages)
+    severity = np.where(
+        jenis == model.PUSKESMAS, fnd.tingkat("di_luar_wilayah"), fnd.tingkat("di_luar_wilayah", lower=True)
+    )
+    return _facility_frame(inputs, rows, "di_luar_wilayah", severity, messages)
 
 
 def _swapped(inputs: QualityInputs) -> pd.DataFrame:
@@ -207,7 +203,7 @@ def _swapped(inputs: QualityInputs) -> pd.DataFrame:
         "Perbaiki juga di berkas sumber."
         for label in _label(fac, rows)
     ]
-    return _facility_frame(inputs, rows, "koordinat_ditukar", RENDAH, messages)
+    return _facility_frame(inputs, rows, "koordinat_ditukar", fnd.tingkat("koordinat_ditukar"), messages)
 
 
 def _without_point(inputs: QualityInputs) -> pd.DataFrame:
@@ -219,7 +215,7 @@ def _without_point(inputs: QualityInputs) -> pd.DataFrame:
         + " Lengkapi Latitude/Longitude."
         for label, declared in zip(_label(fac, rows), p.declared[rows], strict=True)
     ]
-    return _facility_frame(inputs, rows, "tanpa_koordinat", SEDANG, messages)
+    return _facility_frame(inputs, rows, "tanpa_koordinat", fnd.tingkat("tanpa_koordinat"), messages)
 
 
 def _other_desa(inputs: QualityInputs) -> pd.DataFrame:
@@ -236,8 +232,10 @@ def _other_desa(inputs: QualityInputs) -> pd.DataFrame:
             f"dinyatakan {names[dec]} ({codes[dec]}); dihitung di desa yang dinyatakan. Periksa koordinat "
             "atau Kode Desa."
         )
-    tingkat = np.where(inputs.distance_m[rows] < NEAR_BORDER_M, RENDAH, SEDANG)
-    return _facility_frame(inputs, rows, "desa_berbeda", tingkat, messages)
+    severity = np.where(
+        inputs.distance_m[rows] < NEAR_BORDER_M, fnd.tingkat("desa_berbeda", lower=True), fnd.tingkat("desa_berbeda")
+    )
+    return _facility_frame(inputs, rows, "desa_berbeda", severity, messages)
 
 
 def _unknown_desa_code(inputs: QualityInputs) -> pd.DataFrame:
@@ -249,7 +247,7 @@ def _unknown_desa_code(inputs: QualityInputs) -> pd.DataFrame:
         + ("ditempatkan menurut titiknya." if loc >= 0 else "tidak dapat ditempatkan di desa mana pun.")
         for label, code, loc in zip(_label(fac, rows), declared, p.located[rows], strict=True)
     ]
-    return _facility_frame(inputs, rows, "kode_desa_tidak_dikenal", SEDANG, messages)
+    return _facility_frame(inputs, rows, "kode_desa_tidak_dikenal", fnd.tingkat("kode_desa_tidak_dikenal"), messages)
 
 
 def _duplicate_code(inputs: QualityInputs) -> pd.DataFrame:
@@ -265,7 +263,7 @@ def _duplicate_code(inputs: QualityInputs) -> pd.DataFrame:
         f"Kode {kode} muncul {n} kali dalam daftar {jenis}; dihitung sekali. Hapus baris gandanya di berkas sumber."
         for (jenis, kode), n in counts.items()
     ]
-    return _facility_frame(inputs, rows, "duplikat_kode", SEDANG, messages)
+    return _facility_frame(inputs, rows, "duplikat_kode", fnd.tingkat("duplikat_kode"), messages)
 
 
 def _duplicate_name(inputs: QualityInputs) -> pd.DataFrame:
@@ -291,7 +289,7 @@ def _duplicate_name(inputs: QualityInputs) -> pd.DataFrame:
         "mungkin fasilitas yang sama tercatat dua kali."
         for subject, name, d in zip(_subject(fac, a), _values(fac, "nama", a), dist, strict=True)
     ]
-    return _facility_frame(inputs, b, "duplikat_nama", RENDAH, messages)
+    return _facility_frame(inputs, b, "duplikat_nama", fnd.tingkat("duplikat_nama"), messages)
 
 
 # -- report findings -------------------------------------------------------------------
@@ -308,7 +306,7 @@ def _stopped_reporting(inputs: QualityInputs) -> pd.DataFrame:
         + "). Tanyakan ke kader atau puskesmas pembina."
         for last in activity.laporan_terakhir[units]
     ]
-    return _facility_frame(inputs, rows, "berhenti_lapor", SEDANG, messages)
+    return _facility_frame(inputs, rows, "berhenti_lapor", fnd.tingkat("berhenti_lapor"), messages)
 
 
 def _unknown_report_codes(inputs: QualityInputs) -> pd.DataFrame:
@@ -316,7 +314,7 @@ def _unknown_report_codes(inputs: QualityInputs) -> pd.DataFrame:
     n = len(unknown)
     return _frame(
         jenis=["laporan_kode_tidak_dikenal"] * n,
-        tingkat=[SEDANG] * n,
+        tingkat=[fnd.tingkat("laporan_kode_tidak_dikenal")] * n,
         jenis_fasilitas=[model.POSYANDU] * n,
         subjek=unknown["kode_posyandu"].to_numpy(dtype=object),
         nama=[None] * n,
@@ -342,7 +340,7 @@ def _duplicate_reports(inputs: QualityInputs) -> pd.DataFrame:
     desa = np.where(rows >= 0, _values(fac, "kode_desa_final", np.clip(rows, 0, None)), None) if n else []
     return _frame(
         jenis=["laporan_duplikat"] * n,
-        tingkat=[RENDAH] * n,
+        tingkat=[fnd.tingkat("laporan_duplikat")] * n,
         jenis_fasilitas=[model.POSYANDU] * n,
         subjek=dup["kode_posyandu"].to_numpy(dtype=object),
         nama=nama,
@@ -373,7 +371,9 @@ def _desa_without_area(inputs: QualityInputs) -> pd.DataFrame:
     ]
     return _frame(
         jenis=["desa_tanpa_wilayah_kerja"] * len(rows),
-        tingkat=np.where(missing[rows], SEDANG, RENDAH),
+        tingkat=np.where(
+            missing[rows], fnd.tingkat("desa_tanpa_wilayah_kerja"), fnd.tingkat("desa_tanpa_wilayah_kerja", lower=True)
+        ),
         jenis_fasilitas=[None] * len(rows),
         subjek=desa["kode_desa"].to_numpy(dtype=object)[rows],
         nama=names[rows],
@@ -393,7 +393,7 @@ def _puskesmas_without_desa(inputs: QualityInputs) -> pd.DataFrame:
         + " Periksa tabel wilayah kerja."
         for label in _label(fac, rows)
     ]
-    return _facility_frame(inputs, rows, "puskesmas_tanpa_desa", SEDANG, messages)
+    return _facility_frame(inputs, rows, "puskesmas_tanpa_desa", fnd.tingkat("puskesmas_tanpa_desa"), messages)
 
 
 # -- findings recorded by imports ----------------------------------------------------------
@@ -402,7 +402,13 @@ def _from_catatan(inputs: QualityInputs, engine: pd.DataFrame) -> pd.DataFrame:
     if catatan.empty:
         return empty()
     catatan = catatan.reset_index(drop=True)
-    jenis = catatan["jenis"].astype("string").replace(JENIS_ALIASES)
+    jenis = catatan["jenis"].astype("string").replace(fnd.ALIASES)
+    current = ~jenis.isin(fnd.BY_ENGINE).to_numpy()  # the engine's own kinds: stored copies are stale
+    if not current.any():
+        return empty()
+    catatan = catatan[current].reset_index(drop=True)
+    jenis = jenis[current].reset_index(drop=True)
+    registered = jenis.map({f.code: f.tingkat for f in fnd.FINDINGS})  # NA: a kind no longer registered
     fac = inputs.facilities
     by_code = fac[fac["kode"].notna()].drop_duplicates("kode").set_index("kode")
     # reports findings may name "CODE YYYY-MM": the subject is the posyandu code (the month stays in pesan)
@@ -410,7 +416,7 @@ def _from_catatan(inputs: QualityInputs, engine: pd.DataFrame) -> pd.DataFrame:
     keys = subjek.to_numpy(dtype=object)
     frame = _frame(
         jenis=jenis,
-        tingkat=catatan["tingkat"].astype("string").fillna(SEDANG),
+        tingkat=registered.astype("string").fillna(catatan["tingkat"].astype("string")).fillna(SEDANG),
         jenis_fasilitas=[_kind_of_source(v) for v in catatan["sumber"].to_numpy(dtype=object, na_value="")],
         subjek=subjek,
         nama=by_code["nama"].reindex(keys).to_numpy(dtype=object, na_value=None),

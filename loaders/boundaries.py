@@ -34,13 +34,13 @@ from loaders.boundary_reader import read_boundary_file
 from loaders.boundary_rows import RowResult, build_attributes
 from loaders.crs import to_wgs84
 from loaders.exceptions import InputError
-from loaders.import_report import DIPERBAIKI, DITOLAK, ImportReport, RowIssue
+from loaders.findings import persisted_by, tingkat
+from loaders.import_report import DITOLAK, ImportReport, RowIssue
 from loaders.prepared import PreparedImport
 from loaders.store import Store, file_sha256
 
 JENIS_IMPOR: Final = "batas"
 CATATAN_SUMBER: Final = "batas"
-_TINGKAT: Final = {DITOLAK: "sedang", DIPERBAIKI: "rendah"}
 _MAX_REASONS: Final = 3
 
 
@@ -213,12 +213,13 @@ def _findings(issues: Sequence[RowIssue], *, store: Store, kabupaten: set[str]) 
         [
             {
                 "jenis": i.jenis,
-                "tingkat": _TINGKAT.get(i.tindakan, "rendah"),
+                "tingkat": tingkat(i.jenis),
                 "subjek": i.subjek,
                 "pesan": i.alasan,
                 "baris": i.baris,
             }
             for i in issues
+            if i.jenis in persisted_by(JENIS_IMPOR)
         ],
         columns=["jenis", "tingkat", "subjek", "pesan", "baris"],
     )

@@ -28,6 +28,7 @@ from loaders import model
 from loaders.columns import FACILITY_TARGETS, guess_facility_kind, normalise_header
 from loaders.coordinates import DesaIndex, parse_lat_lon, parse_pair, resolve_swaps
 from loaders.exceptions import InputError
+from loaders.findings import persisted_by
 from loaders.import_report import DIPERBAIKI, DITOLAK, PERINGATAN
 from loaders.limits import MAX_BYTES_TABEL
 from loaders.prepared import PreparedImport
@@ -48,14 +49,6 @@ from loaders.tables import (
 from loaders.working_areas import match_desa_names
 
 JENIS_IMPOR: Final = "fasilitas"
-# Findings kept for the data-quality table, with their severity.
-TINGKAT: Final = {
-    "di_luar_wilayah": "tinggi",
-    "duplikat_kode": "sedang",
-    "koordinat_ditukar": "sedang",
-    "tanpa_koordinat": "sedang",
-    "koordinat_tidak_sah": "sedang",
-}
 STRATA: Final = ("pratama", "madya", "purnama", "mandiri")
 _STATUS: Final = {
     **dict.fromkeys(("aktif", "ya", "y", "1", "true", "buka", "beroperasi", "operasional", "active"), model.AKTIF),
@@ -152,7 +145,7 @@ def prepare_facilities(
         diterima=len(rows),
         issues=issues,
         notes=notes,
-        tingkat=TINGKAT,
+        persisted=persisted_by(JENIS_IMPOR),
         catatan_sumber=f"{JENIS_IMPOR}:" + "+".join(sorted(set(rows["jenis"]))),
     )
 
@@ -551,7 +544,7 @@ def _desa_findings(row: object, *, names: Mapping[str, str], where: str, issues:
     if declared not in names:
         issues.add(
             PERINGATAN,
-            "desa_tidak_dikenal",
+            "kode_desa_tidak_dikenal",
             f"{where}kode desa {declared} tidak ada di batas desa yang tersimpan.",
             baris=row.baris_sumber,
             subjek=row.id_dasar_,
@@ -616,8 +609,8 @@ def _merge(rows: pd.DataFrame, *, existing: gpd.GeoDataFrame, desa: gpd.GeoDataF
     else:
         file_kabs = set(_kabupaten(rows["kode_desa"], rows["desa_titik_"]).dropna())
         lat, lon = _point_xy(existing.geometry.to_numpy())
-        located = point_desa(lat, lon, desa=desa, declared=existing["kode_desa"])
-        existing_kab = _kabupaten(existing["kode_desa"], pd.Series(located, index=existing.index, dtype=model.STR))
+        point_kode = point_desa(lat, lon, desa=desa, declared=existing["kode_desa"])
+        existing_kab = _kabupaten(existing["kode_desa"], pd.Series(point_kode, index=existing.index, dtype=model.STR))
         replace = same_kind & existing_kab.isin(file_kabs)
     replace = replace | existing["id_fasilitas"].isin(set(new["id_fasilitas"]))
     kept = existing[~replace.to_numpy()]

@@ -22,6 +22,7 @@ import pandas as pd
 from loaders import model
 from loaders.columns import FIELDS, LAPORAN
 from loaders.exceptions import InputError
+from loaders.findings import persisted_by
 from loaders.import_report import DITOLAK, PERINGATAN, RowIssue
 from loaders.limits import MAX_BYTES_LAPORAN
 from loaders.prepared import PreparedImport
@@ -43,11 +44,6 @@ JENIS_IMPOR: Final = "laporan"
 CATATAN_SUMBER: Final = "laporan"
 KEY: Final = ["kode_posyandu", "bulan"]
 COUNT_FIELDS: Final = ("kader_hadir", *model.KELOMPOK_SIKLUS_HIDUP)
-TINGKAT: Final = {
-    "laporan_duplikat": "rendah",
-    "laporan_kode_tidak_dikenal": "sedang",
-    "laporan_kode_belum_diperiksa": "rendah",
-}
 BUKA_YA: Final = frozenset({"ya", "y", "yes", "1", "1.0", "true", "buka", "b", "iya"})
 BUKA_TIDAK: Final = frozenset({"tidak", "tdk", "no", "n", "0", "0.0", "false", "tutup", "tidak buka"})
 _MONTH_NAMES: Final = {
@@ -223,7 +219,7 @@ def prepare_reports(
         diterima=len(final),
         issues=issues,
         notes=notes,
-        tingkat=TINGKAT,
+        persisted=persisted_by(JENIS_IMPOR),
         catatan_sumber=CATATAN_SUMBER,
     )
 

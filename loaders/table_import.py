@@ -9,7 +9,7 @@ columns, :func:`check_name_lengths` rejects rows with over-long names,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -20,6 +20,7 @@ import pandas as pd
 from loaders import model
 from loaders.columns import FIELDS, check_override_fields, check_required, detect_mapping, override_applies
 from loaders.exceptions import InputError
+from loaders.findings import tingkat
 from loaders.import_report import DITOLAK, ImportReport, RowIssue
 from loaders.limits import MAX_NAME_LENGTH
 from loaders.numbers import angka
@@ -85,20 +86,21 @@ def _sentence(text: str) -> str:
     return text[:start] + text[start : start + 1].upper() + text[start + 1 :]
 
 
-def catatan_frame(issues: Iterable[RowIssue], *, tingkat: Mapping[str, str]) -> pd.DataFrame:
-    """Return the findings whose ``jenis`` is in ``tingkat``, in the model's ``catatan_impor`` shape.
+def catatan_frame(issues: Iterable[RowIssue], *, kinds: Collection[str]) -> pd.DataFrame:
+    """Return the findings whose ``jenis`` is in ``kinds``, in the model's ``catatan_impor`` shape.
 
     Parameters
     ----------
     issues
         Findings of the import.
-    tingkat
-        Finding kind -> severity (``tinggi`` | ``sedang`` | ``rendah``); other kinds are left out.
+    kinds
+        The finding kinds the importer stores (:func:`loaders.findings.persisted_by`); each gets its
+        registered severity (:data:`loaders.findings.FINDINGS`). Other kinds are left out.
     """
     rows = [
-        {"jenis": i.jenis, "tingkat": tingkat[i.jenis], "subjek": i.subjek, "pesan": i.alasan, "baris": i.baris}
+        {"jenis": i.jenis, "tingkat": tingkat(i.jenis), "subjek": i.subjek, "pesan": i.alasan, "baris": i.baris}
         for i in issues
-        if i.jenis in tingkat
+        if i.jenis in kinds
     ]
     frame = pd.DataFrame(rows, columns=["jenis", "tingkat", "subjek", "pesan", "baris"])
     return model.conform(frame, model.LAYER_CATATAN)
@@ -285,7 +287,7 @@ def prepared_table_import(
     diterima: int,
     issues: IssueLog,
     notes: Sequence[str],
-    tingkat: Mapping[str, str],
+    persisted: Collection[str],
     catatan_sumber: str,
 ) -> PreparedImport:
     """Return the :class:`PreparedImport` of a tabular import: its report, one layer, mapping and findings.
@@ -306,8 +308,8 @@ def prepared_table_import(
         Findings of the import.
     notes
         File-level notes, in order.
-    tingkat
-        Finding kind -> severity of the findings kept in the store (see :func:`catatan_frame`).
+    persisted
+        Finding kinds kept in the store (see :func:`catatan_frame`).
     catatan_sumber
         Key under which the findings replace those of an earlier import of the same kind.
     """
@@ -324,6 +326,6 @@ def prepared_table_import(
         report=report,
         layers={layer: content},
         mapping=mapping_for_report(sheets),
-        catatan=catatan_frame(issues.items, tingkat=tingkat),
+        catatan=catatan_frame(issues.items, kinds=persisted),
         catatan_sumber=catatan_sumber,
     )

@@ -22,6 +22,7 @@ import pandas as pd
 from loaders import model
 from loaders.columns import WILAYAH_KERJA, normalise_header
 from loaders.exceptions import InputError
+from loaders.findings import persisted_by
 from loaders.import_report import DITOLAK, PERINGATAN
 from loaders.limits import MAX_BYTES_TABEL
 from loaders.prepared import PreparedImport
@@ -40,7 +41,6 @@ from loaders.tables import (
 
 JENIS_IMPOR: Final = "wilayah_kerja"
 CATATAN_SUMBER: Final = "wilayah_kerja"
-TINGKAT: Final = {"wilayah_duplikat": "rendah", "puskesmas_tidak_dikenal": "sedang"}
 _DESA_PREFIX: Final = re.compile(r"^(desa|kelurahan|kel|ds|des)\b\.?\s*", re.IGNORECASE)
 _KEC_PREFIX: Final = re.compile(r"^(kecamatan|kec)\b\.?\s*", re.IGNORECASE)
 
@@ -196,7 +196,7 @@ def prepare_working_areas(
         diterima=len(rows),
         issues=issues,
         notes=notes,
-        tingkat=TINGKAT,
+        persisted=persisted_by(JENIS_IMPOR),
         catatan_sumber=CATATAN_SUMBER,
     )
 

@@ -89,15 +89,10 @@ def test_posyandu_csv_values_and_findings(tmp_path: Path, store: Store) -> None:
 
     catatan = prepared.catatan
     assert prepared.catatan_sumber == "fasilitas:posyandu"
-    assert catatan[["jenis", "subjek", "baris"]].values.tolist() == [
-        ["koordinat_tidak_sah", "PSY-4", 5],
-        ["duplikat_kode", "PSY-1", 6],
-        ["koordinat_ditukar", "PSY-2", 3],
-        ["tanpa_koordinat", "PSY-3", 4],
-        ["tanpa_koordinat", "PSY-4", 5],
-        ["di_luar_wilayah", "PSY-5", 7],
+    # only what the engine cannot recompute from the stored layers (loaders.findings): the unreadable coordinate
+    assert catatan[["jenis", "tingkat", "subjek", "baris"]].values.tolist() == [
+        ["koordinat_tidak_sah", "sedang", "PSY-4", 5]
     ]
-    assert dict(zip(catatan["jenis"], catatan["tingkat"], strict=False))["di_luar_wilayah"] == "tinggi"
     assert prepared.mapping["Kode Posyandu"] == "kode" and prepared.mapping["Latitude"] == "lat"
 
 
@@ -111,7 +106,7 @@ def test_committed_layer_keeps_text_verbatim(tmp_path: Path, store: Store) -> No
     assert stored.loc["PSY-3"].geometry is None or stored.loc["PSY-3"].geometry.is_empty
     catatan = store.read_catatan()
     assert set(catatan["sumber"]) == {"fasilitas:posyandu"} and set(catatan["versi"]) == {2}
-    assert len(catatan) == 6
+    assert catatan["jenis"].tolist() == ["koordinat_tidak_sah"]
 
 
 PUSTU_CSV = """Nama Pustu,Kode Desa,Puskesmas Induk,Latitude,Longitude,Perawat,Bidan,Status
@@ -252,6 +247,14 @@ def test_kode_desa_filled_from_desa_and_kecamatan_names(tmp_path: Path, store: S
     codes = prepared.layers["fasilitas"]["kode_desa"].tolist()
     assert codes[0] == "32.06.02.2001" and pd.isna(codes[1])  # the second name is ambiguous
     assert issues_by(prepared.report, "kode_desa_dari_nama") == [(2, None)]
+
+
+def test_unknown_declared_desa_is_the_engines_kode_desa_tidak_dikenal(tmp_path: Path, store: Store) -> None:
+    path = write_text(tmp_path / "posyandu.csv", "Kode Posyandu;Nama Posyandu;Kode Desa\nPSY-9;Melati;32.06.01.9999\n")
+    report = prepare_facilities(path, store=store).report
+    assert issues_by(report, "kode_desa_tidak_dikenal") == [(2, "PSY-9")]  # one name with the engine's finding
+    reasons = {issue.jenis: issue.alasan for issue in report.masalah}
+    assert reasons["kode_desa_tidak_dikenal"] == "Kode desa 32.06.01.9999 tidak ada di batas desa yang tersimpan."
 
 
 def test_replaces_same_kind_in_same_kabupaten_only(tmp_path: Path) -> None:

@@ -10,20 +10,22 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from engine_fixtures import cell, coverage, desa_layer
 from page_support import DATA_PAGE, run_page
 
 import cli
-from geo import statuses
+from geo import quality, statuses
 from geo.indicators import INDICATOR_COLUMNS, PERCENTAGES
 from geo.rules import RULES, Rules, RuleSpec
 from geo.status import classify
-from loaders import importing, kinds, model
+from loaders import findings, importing, kinds, model
 from loaders.columns import FIELDS
 from loaders.exceptions import InputError
 from loaders.limits import MAX_BYTES_LAPORAN
 from loaders.templates import TEMPLATE_KINDS, template
-from ui import layers, maps
+from ui import layers, maps, quality_view
 from ui.column_mapping import is_tabular
 from ui.i18n import STRINGS, t
 from ui.palette import STATUS_COLORS, STATUS_ORDER
@@ -253,3 +255,68 @@ def test_import_kinds_are_listed_once_in_one_order() -> None:
     )
     with pytest.raises(InputError, match="Jenis impor 'desa' tidak dikenal. Pilih salah satu: boundaries, facilities"):
         kinds.import_kind("desa")
+
+
+# -- findings -----------------------------------------------------------------------------
+IMPORTER_MODULES = {  # importer -> the modules whose findings it stores
+    findings.FASILITAS: ("loaders/facilities.py",),
+    findings.LAPORAN: ("loaders/reports.py",),
+    findings.WILAYAH_KERJA: ("loaders/working_areas.py",),
+    findings.BATAS: ("loaders/boundary_rows.py", "loaders/boundary_geometry.py"),
+}
+
+
+@pytest.mark.parametrize("entry", findings.FINDINGS, ids=lambda f: f.code)
+def test_finding_has_one_severity_a_source_and_words(entry: findings.Finding) -> None:
+    assert entry.tingkat in findings.TINGKAT
+    if entry.lower is not None:  # the documented lower severity is lower
+        assert findings.TINGKAT_ORDER[entry.lower] > findings.TINGKAT_ORDER[entry.tingkat]
+    assert entry.by_engine != (entry.persisted_by is not None)  # recomputed, or stored by exactly one importer
+    for lang in ("id", "en"):
+        assert STRINGS[entry.label_key][0 if lang == "id" else 1].strip()
+    assert findings.finding(entry.code) is entry
+    assert all(findings.finding(alias) is entry and findings.canonical(alias) == entry.code for alias in entry.aliases)
+
+
+def test_findings_are_declared_once() -> None:
+    codes = [f.code for f in findings.FINDINGS]
+    aliases = [a for f in findings.FINDINGS for a in f.aliases]
+    assert len(set(codes)) == len(codes) and len(set(aliases)) == len(aliases) and not set(codes) & set(aliases)
+    assert quality_view.TINGKAT == findings.TINGKAT == ("tinggi", "sedang", "rendah")
+    assert quality.TINGKAT_ORDER is findings.TINGKAT_ORDER
+
+
+@pytest.mark.parametrize("importer", IMPORTER_MODULES)
+def test_every_finding_an_importer_stores_is_registered(importer: str, project_dir: Path) -> None:
+    emitted: set[str] = set()
+    for module in IMPORTER_MODULES[importer]:
+        source = (project_dir / module).read_text(encoding="utf-8")
+        emitted |= set(re.findall(r'(?:DITOLAK|DIPERBAIKI|PERINGATAN|_rejected\(\w+),\s*"([a-z_]+)"', source))
+    stored = findings.persisted_by(importer)
+    assert stored and stored <= emitted  # every kind registered for the importer is one it emits
+    if importer == findings.BATAS:  # the boundary importer stores every finding it has
+        assert emitted == stored
+    assert not stored & findings.BY_ENGINE
+
+
+def test_engine_kinds_are_registered_and_catatan_copies_of_them_are_dropped() -> None:
+    engine_codes = set(re.findall(r'fnd\.tingkat\("([a-z_]+)"', Path(quality.__file__).read_text(encoding="utf-8")))
+    assert engine_codes == findings.BY_ENGINE | {"laporan_duplikat"}
+    desa = desa_layer([("11.01.01.2001", cell(0, 1))])
+    catatan = pd.DataFrame(
+        {
+            "sumber": ["fasilitas:pustu", "fasilitas:pustu", "laporan", "batas"],
+            "versi": [1, 1, 2, 3],
+            "jenis": ["koordinat_ditukar", "luar_wilayah", "duplikat_laporan", "geometri_diperbaiki"],
+            "tingkat": ["sedang", "tinggi", "sedang", "sedang"],  # stored severities of an older version
+            "subjek": ["X1", "X2", "Y1 2026-01", "11.01.01.2001"],
+            "pesan": ["tertukar", "di luar", "ganda", "diperbaiki"],
+            "baris": [2, 3, 4, 5],
+        }
+    )
+    table = coverage(desa, [], catatan=catatan).quality()
+    table = table[table["jenis"] != "desa_tanpa_wilayah_kerja"]  # the engine's own: no puskesmas here
+    assert table[["jenis", "tingkat", "subjek"]].values.tolist() == [
+        ["geometri_diperbaiki", "rendah", "11.01.01.2001"],
+        ["laporan_duplikat", "rendah", "Y1"],
+    ]

@@ -141,7 +141,8 @@ def test_reports_values_duplicates_and_unknown_codes(tmp_path: Path, store_with_
     assert "Nilai buka 'barangkali' tidak dikenal (isi ya/tidak" in rejected[9]
 
     assert prepared.catatan_sumber == "laporan"
-    assert sorted(prepared.catatan["jenis"]) == ["laporan_duplikat", "laporan_kode_tidak_dikenal"]
+    # the unknown code stays in the laporan layer: the engine finds it there (loaders.findings, by_engine)
+    assert sorted(prepared.catatan["jenis"]) == ["laporan_duplikat"]
     assert prepared.catatan.set_index("jenis").loc["laporan_duplikat", "subjek"] == "PSY-1 2026-10"
 
 

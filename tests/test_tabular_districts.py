@@ -17,7 +17,9 @@ import geopandas as gpd
 import pytest
 from reference_districts import DISTRICTS, FACILITY_FILES, not_in_source, read_truth
 
-from loaders import model
+from geo.engine import Coverage
+from loaders import findings, model
+from loaders.dataset import read_dataset
 from loaders.facilities import prepare_facilities
 from loaders.import_report import ImportReport
 from loaders.prepared import PreparedImport, commit_prepared
@@ -130,9 +132,11 @@ def test_report_defects_are_reported(run: DistrictRun) -> None:
     assert (laporan["bulan"].min(), laporan["bulan"].max()) == tuple(run.truth["months"])
 
 
-def test_findings_reach_the_store(run: DistrictRun) -> None:
-    catatan = run.store.read_catatan()
-    kinds = set(catatan["jenis"])
+def test_findings_reach_the_quality_table(run: DistrictRun) -> None:
+    stored = set(run.store.read_catatan()["jenis"])
+    assert "laporan_duplikat" in stored  # the store keeps one report per month: only the import saw the duplicates
+    assert not stored & findings.BY_ENGINE  # the engine recomputes those: importers do not store them
+    kinds = set(Coverage(read_dataset(run.store)).quality()["jenis"])
     assert {
         "koordinat_ditukar",
         "tanpa_koordinat",

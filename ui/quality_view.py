@@ -16,12 +16,12 @@ import pandas as pd
 import streamlit as st
 
 from geo.export import frame_to_bytes
+from loaders.findings import TINGKAT  # severities, most severe first
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_month
 from ui.i18n import STRINGS, get_language, t
 from ui.table_format import labelled, text_or_dash
 
-TINGKAT: Final = ("tinggi", "sedang", "rendah")
 FINDING_COLUMNS: Final = (
     "tingkat",
     "jenis",
