@@ -33,11 +33,10 @@ from geo import working_areas as wa
 from geo.indicators import summarise
 from geo.lookup import first_occurrence, map_distinct
 from geo.metric import metric_crs, nearest_distance, point_xy, to_metric
-from geo.placement import Placement, complete, declared_distance, place, placement_columns
+from geo.placement import Placement, complete, declared_distance, place, placement_columns, sorted_desa
 from geo.rules import Rules
 from loaders import model
 from loaders.dataset import Dataset
-from loaders.exceptions import NoDesaError
 
 STATUSES: Final = st.STATUSES
 METRES_PER_DEGREE: Final = 111_320.0
@@ -80,7 +79,7 @@ class Coverage:
     def __init__(self, dataset: Dataset, *, rules: Rules = Rules()) -> None:
         self.rules = rules
         self.dataset = dataset
-        self._desa = _sorted_desa(dataset.desa)
+        self._desa = sorted_desa(dataset.desa)
         self._desa_index = pd.Index(self._desa["kode_desa"].to_numpy(dtype=object))
         self._polygons = np.asarray(self._desa.geometry.values, dtype=object)
         self._crs = metric_crs(self._desa.total_bounds)
@@ -388,19 +387,6 @@ class Coverage:
 
 
 # -- module helpers ----------------------------------------------------------------
-def _sorted_desa(desa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Desa sorted by code (one row per code), without empty geometries; NoDesaError when none."""
-    geometry = np.asarray(desa.geometry.values, dtype=object)
-    keep = desa["kode_desa"].notna().to_numpy() & ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
-    if not keep.any():
-        raise NoDesaError
-    codes = pd.Index(desa["kode_desa"])
-    if keep.all() and codes.is_monotonic_increasing and codes.is_unique:
-        return desa.reset_index(drop=True)  # already in shape (the store writes it sorted): no copy-sort
-    usable = desa[keep].drop_duplicates("kode_desa").sort_values("kode_desa", kind="stable")
-    return usable.reset_index(drop=True)
-
-
 def _normalised_facilities(fasilitas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Facilities with ``jenis`` and ``status`` lower-cased and stripped, index reset (input untouched)."""
     out = fasilitas.reset_index(drop=True)

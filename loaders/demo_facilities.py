@@ -195,7 +195,7 @@ def swap_notes(posyandu: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "jenis": "koordinat_ditukar",
-            "tingkat": "sedang",
+            "tingkat": "sedang",  # as written into data/demo.gpkg; the engine recomputes this kind (by_engine)
             "subjek": swapped["kode"].to_numpy(),
             "pesan": [
                 f"Lintang dan bujur {n} ({k}) tertukar di berkas sumber (baris {b}); sudah ditukar kembali. "

@@ -106,7 +106,7 @@ def run_limited(
     ImportCrashError
         The child ran out of memory or time, or stopped with a defect.
     """
-    if threading.active_count() == 1:
+    if _single_threaded():
         status, payload = _run_forked(func, args, kwargs, memory_bytes=memory_bytes, seconds=seconds)
     else:
         status, payload = _SERVER.run(func, args, kwargs, memory_bytes=memory_bytes, seconds=seconds)
@@ -134,6 +134,11 @@ def run_limited(
         "pengelola aplikasi dan sertakan berkasnya."
     )
     raise ImportCrashError(msg)
+
+
+def _single_threaded() -> bool:
+    """True when this process runs no other thread, so forking it is safe."""
+    return threading.active_count() == 1
 
 
 # -- the child -----------------------------------------------------------------------------------

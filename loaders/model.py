@@ -135,7 +135,7 @@ SCHEMAS: Final[dict[str, dict[str, str]]] = {
         "sumber": STR,  # which import wrote it, e.g. "fasilitas:posyandu"; replaced by the next one
         "versi": INT,
         "jenis": STR,  # finding kind code, e.g. "duplikat_laporan"
-        "tingkat": STR,  # tinggi | sedang | rendah
+        "tingkat": STR,  # one of loaders.findings.TINGKAT
         "subjek": STR,  # facility code / id or kode_desa
         "pesan": STR,  # Indonesian message
         "baris": INT,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from loaders import isolation
 from loaders.exceptions import ImportCrashError, InputError
 from loaders.isolation import run_limited
 from loaders.limits import MEGABYTE
@@ -52,10 +53,14 @@ def _defect() -> None:
 
 
 @pytest.fixture(params=["single-threaded", "threaded"])
-def caller(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the test body with no other thread, or with one other thread alive (as in the Streamlit server)."""
+def caller(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Take the direct-fork path (the CLI) or the fork-server path (the Streamlit server, with other threads).
+
+    In a full test run other tests leave threads behind, so the direct-fork path
+    is chosen here explicitly rather than by counting threads.
+    """
     if request.param == "single-threaded":
-        assert threading.active_count() == 1
+        monkeypatch.setattr(isolation, "_single_threaded", lambda: True)
         yield request.param
         return
     stop = threading.Event()

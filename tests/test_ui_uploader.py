@@ -45,9 +45,7 @@ def test_effective_limit_per_kind(server_mb: int, expected: dict[str, int]) -> N
     assert effective_limits(server_mb) == expected
 
 
-@pytest.mark.parametrize(
-    ("limit", "mb"), [(MAX_BYTES_TABEL, 50), (MAX_BYTES_LAPORAN, 200), (MEGABYTE // 2, 1), (1, 1)]
-)
+@pytest.mark.parametrize(("limit", "mb"), [(MAX_BYTES_TABEL, 50), (MAX_BYTES_LAPORAN, 200), (MEGABYTE // 2, 1), (1, 1)])
 def test_megabytes(limit: int, mb: int) -> None:
     assert megabytes(limit) == mb
 

@@ -210,8 +210,6 @@ def _target_text(target: str | None) -> str:
     return t(f"peta_kolom.target.{target}") if target else t("peta_kolom.target.none")
 
 
-
 def is_tabular(kind: str) -> bool:
     """True for the kinds whose columns are mapped (not boundaries)."""
     return import_kind(kind).tabular
-

@@ -369,7 +369,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "This choice also becomes the puskesmas filter in the side panel and is kept in the page address.",
     ),
     "pkm.none": (
-        "Belum ada puskesmas dengan wilayah kerja di data ini. Impor data puskesmas (dan wilayah kerja) di halaman Data.",
+        "Belum ada puskesmas dengan wilayah kerja di data ini. Impor data puskesmas (dan wilayah kerja) di "
+        "halaman Data.",
         "There is no puskesmas with a working area in this data yet. Import puskesmas (and working areas) "
         "on the Data page.",
     ),
@@ -390,7 +391,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "working area partly from the table, partly derived",
     ),
     "pkm.filter_note": (
-        "Halaman ini menampilkan seluruh wilayah kerja; filter kecamatan dan status di panel samping tidak dipakai di sini.",
+        "Halaman ini menampilkan seluruh wilayah kerja; filter kecamatan dan status di panel samping tidak "
+        "dipakai di sini.",
         "This page shows the whole working area; the kecamatan and status filters of the side panel do not apply here.",
     ),
     "pkm.map": ("Wilayah kerja", "Working area"),
@@ -471,7 +473,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Kunjungan per kelompok siklus hidup (batang, bertumpuk) dan banyaknya posyandu yang buka (garis).",
         "Visits per life-cycle group (stacked bars) and the number of posyandu that opened (line).",
     ),
-    "desap.chart_none": ("Belum ada laporan posyandu untuk desa ini.", "There are no posyandu reports for this desa yet."),
+    "desap.chart_none": (
+        "Belum ada laporan posyandu untuk desa ini.",
+        "There are no posyandu reports for this desa yet.",
+    ),
     "desap.chart.kunjungan": ("Kunjungan", "Visits"),
     "desap.chart.buka": ("Posyandu buka", "Posyandu open"),
     "desap.kualitas": ("Catatan kualitas data ({n})", "Data-quality notes ({n})"),
@@ -484,7 +489,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Yang tampil sekarang adalah data contoh (sintetis). Impor pertama membuat penyimpanan baru di `{path}`; "
         "data contoh tidak diubah. Urutan yang disarankan: batas desa, fasilitas, wilayah kerja, laporan posyandu.",
         "The dashboard now shows sample (synthetic) data. The first import creates a new store at `{path}`; "
-        "the sample data stays untouched. Suggested order: desa boundaries, facilities, working areas, posyandu reports.",
+        "the sample data stays untouched. Suggested order: desa boundaries, facilities, working areas, "
+        "posyandu reports.",
     ),
     "dataimp.store": ("Penyimpanan: `{path}` · versi data {versi}", "Store: `{path}` · data version {versi}"),
     "dataimp.tab.impor": ("Impor data", "Import data"),
@@ -601,7 +607,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Saving failed; the data is unchanged: {pesan}",
     ),
     "impor.sukses": (
-        "{berkas} tersimpan sebagai versi data {versi} ({diterima} baris diterima). Semua halaman kini memakai data ini.",
+        "{berkas} tersimpan sebagai versi data {versi} ({diterima} baris diterima). Semua halaman kini "
+        "memakai data ini.",
         "{berkas} was saved as data version {versi} ({diterima} rows accepted). Every page now uses this data.",
     ),
     "peta_kolom.judul": ("Pemetaan kolom", "Column mapping"),
@@ -654,9 +661,15 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Current data version: {versi}. Every import and restore adds one version ({n} so far).",
     ),
     "riwayat.pulihkan": ("Pulihkan versi sebelumnya", "Restore an earlier version"),
-    "riwayat.satu_versi": ("Baru ada satu versi; belum ada yang dapat dipulihkan.", "There is only one version; nothing to restore yet."),
+    "riwayat.satu_versi": (
+        "Baru ada satu versi; belum ada yang dapat dipulihkan.",
+        "There is only one version; nothing to restore yet.",
+    ),
     "riwayat.pilih": ("Versi yang dipulihkan", "Version to restore"),
-    "riwayat.pilihan": ("Versi {versi} · {jenis} · {berkas} · {waktu}", "Version {versi} · {jenis} · {berkas} · {waktu}"),
+    "riwayat.pilihan": (
+        "Versi {versi} · {jenis} · {berkas} · {waktu}",
+        "Version {versi} · {jenis} · {berkas} · {waktu}",
+    ),
     "riwayat.yakin": (
         "Saya yakin: isi versi {versi} menjadi data aktif sebagai versi baru {baru} (riwayat tidak dihapus).",
         "I am sure: the content of version {versi} becomes the active data as new version {baru} (history is kept).",
@@ -687,7 +700,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "GeoJSON example imports as is.",
     ),
     "templat.isi.facilities": (
-        "Sheet Puskesmas, Pustu dan Posyandu: kode, nama, desa, koordinat, status, tenaga (pustu), strata dan kader (posyandu).",
+        "Sheet Puskesmas, Pustu dan Posyandu: kode, nama, desa, koordinat, status, tenaga (pustu), strata "
+        "dan kader (posyandu).",
         "Sheets Puskesmas, Pustu and Posyandu: code, name, desa, coordinates, status, staff (pustu), strata and "
         "cadres (posyandu).",
     ),

@@ -120,12 +120,18 @@ def render(ctx: PageContext) -> None:
         t("kualitas.filter.jenis"), kinds, format_func=jenis_label, placeholder=t("kualitas.semua"), key="ilp_q_jenis"
     )
     chosen_tingkat = col_tingkat.multiselect(
-        t("kualitas.filter.tingkat"), list(TINGKAT), format_func=tingkat_label, placeholder=t("kualitas.semua"),
+        t("kualitas.filter.tingkat"),
+        list(TINGKAT),
+        format_func=tingkat_label,
+        placeholder=t("kualitas.semua"),
         key="ilp_q_tingkat",
     )
     chosen_kec = col_kec.multiselect(
-        t("kualitas.filter.kecamatan"), list(kec_names), format_func=lambda k: kec_names.get(k, k),
-        placeholder=t("kualitas.semua"), key="ilp_q_kecamatan",
+        t("kualitas.filter.kecamatan"),
+        list(kec_names),
+        format_func=lambda k: kec_names.get(k, k),
+        placeholder=t("kualitas.semua"),
+        key="ilp_q_kecamatan",
     )
     shown = filter_findings(findings, jenis=chosen_jenis, tingkat=chosen_tingkat, kecamatan=chosen_kec)
     counts = shown["tingkat"].astype("object").value_counts()
@@ -144,10 +150,18 @@ def render(ctx: PageContext) -> None:
     csv_col, xlsx_col, _ = st.columns([1, 1, 3])
     # Bytes are made only when a button is pressed (deferred), not on every rerun of the page.
     csv_col.download_button(
-        t("kualitas.unduh_csv"), lambda: frame_to_bytes(table, "csv"), file_name=f"{DOWNLOAD_NAME}.csv",
-        mime="text/csv", key="ilp_q_csv", icon=":material/download:",
+        t("kualitas.unduh_csv"),
+        lambda: frame_to_bytes(table, "csv"),
+        file_name=f"{DOWNLOAD_NAME}.csv",
+        mime="text/csv",
+        key="ilp_q_csv",
+        icon=":material/download:",
     )
     xlsx_col.download_button(
-        t("kualitas.unduh_xlsx"), lambda: frame_to_bytes(table, "xlsx"), file_name=f"{DOWNLOAD_NAME}.xlsx",
-        mime=XLSX_MIME, key="ilp_q_xlsx", icon=":material/download:",
+        t("kualitas.unduh_xlsx"),
+        lambda: frame_to_bytes(table, "xlsx"),
+        file_name=f"{DOWNLOAD_NAME}.xlsx",
+        mime=XLSX_MIME,
+        key="ilp_q_xlsx",
+        icon=":material/download:",
     )

@@ -184,14 +184,17 @@ def render(store: Store) -> None:
     if st.session_state.pop(K_STALE, False):
         st.warning(t("impor.berubah"), icon=":material/sync_problem:")
     kind_key, kind_changed = session.page_widget_key("impor_jenis", CODES[0])
-    kind = st.segmented_control(
-        t("impor.jenis"),
-        options=list(CODES),
-        format_func=lambda k: t(import_kind(k).label_key),
-        key=kind_key,
-        on_change=kind_changed,
-        required=True,
-    ) or CODES[0]
+    kind = (
+        st.segmented_control(
+            t("impor.jenis"),
+            options=list(CODES),
+            format_func=lambda k: t(import_kind(k).label_key),
+            key=kind_key,
+            on_change=kind_changed,
+            required=True,
+        )
+        or CODES[0]
+    )
     st.caption(t(import_kind(kind).help_key))
     nonce = int(st.session_state.get(K_NONCE, 0))
     uploaded = st.file_uploader(
@@ -231,14 +234,18 @@ def _options(kind: str, path: Path, file_id: str) -> Options:
         names = _sheet_names(path)
         if len(names) > 1:
             sheet = left.selectbox(
-                t("impor.sheet"), [None, *names], format_func=lambda s: t("impor.sheet_semua") if s is None else s,
+                t("impor.sheet"),
+                [None, *names],
+                format_func=lambda s: t("impor.sheet_semua") if s is None else s,
                 key=f"ilp_imp_sheet_{file_id}",
             )
     if "jenis" in spec.options:
         jenis = right.selectbox(
-            t("impor.jenis_fasilitas"), [None, *FACILITY_KINDS],
+            t("impor.jenis_fasilitas"),
+            [None, *FACILITY_KINDS],
             format_func=lambda k: t("impor.jenis_otomatis") if k is None else t(f"kualitas.fasilitas.{k}"),
-            key=f"ilp_imp_jenis_{file_id}", help=t("impor.jenis_fasilitas_help"),
+            key=f"ilp_imp_jenis_{file_id}",
+            help=t("impor.jenis_fasilitas_help"),
         )
     if "layer" in spec.options and path.suffix.lower() in LAYER_SUFFIXES:
         typed = left.text_input(t("impor.layer"), key=f"ilp_imp_layer_{file_id}", help=t("impor.layer_help"))
@@ -265,7 +272,8 @@ def _preview(kind: str, path: Path, file_id: str, options: Options, prepared: Pr
             st.caption(t("impor.pratinjau_batas", n=fmt_int(len(desa))))
             st.dataframe(
                 labelled(desa.head(PREVIEW_ROWS), columns).astype("object").map(text_or_dash),
-                hide_index=True, width="stretch",
+                hide_index=True,
+                width="stretch",
             )
             return
         tables = _tables(kind, path, file_id, options)

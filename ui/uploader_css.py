@@ -93,7 +93,7 @@ def uploader_css(*, server_limit_mb: int, lang: str | None = None, large: bool =
         _replace(DRAG_TEXT, t("unggah.lepas", lang=lang), size=size),
         f'{CHIPS}:has([aria-invalid="true"]) {{ flex-wrap: wrap; }}\n'
         f'{CHIPS}:has([aria-invalid="true"])::after {{ content: '
-        f'{css_string(t("unggah.ditolak", lang=lang, mb=server_limit_mb))}; flex-basis: 100%; '
+        f"{css_string(t('unggah.ditolak', lang=lang, mb=server_limit_mb))}; flex-basis: 100%; "
         f"font-size: {size}; color: #b42318; }}\n",
     ]
     parts.extend(_kind_rules(limits, server_limit_mb, lang=lang))
