@@ -147,3 +147,24 @@ def browser(browser_available: None) -> Iterator[Browser]:
 def guard() -> RequestGuard:
     """Every request leaving localhost, over the whole test module."""
     return RequestGuard()
+
+
+# -- a small store with desa, one posyandu and one report month (the tabular bad-input tests) -------------
+@pytest.fixture(scope="session")
+def small_store_template(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """Built once: three desa, posyandu PSY-1 and its report for 2026-10 (data version 3)."""
+    from tabular_fixtures import small_store
+
+    return small_store(tmp_path_factory.mktemp("small_store"))
+
+
+@pytest.fixture
+def small_store(small_store_template: Store, tmp_path: Path) -> Store:
+    """A private copy of :func:`small_store_template` (file and version snapshots)."""
+    import shutil
+
+    folder = tmp_path / "store"
+    shutil.copytree(small_store_template.path.parent, folder)
+    store = Store(folder / small_store_template.path.name)
+    assert store.version() == 3
+    return store

@@ -54,3 +54,22 @@ def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
 def issues_by(report: ImportReport, jenis: str) -> list[tuple[int | None, str | None]]:
     """(row, subject) of the report's findings of one kind, in order."""
     return [(i.baris, i.subjek) for i in report.masalah if i.jenis == jenis]
+
+
+REPORT_HEADER = "kode_posyandu;bulan;buka;kader_hadir;balita;ibu_hamil;usia_sekolah_remaja;usia_produktif;lansia\n"
+
+
+def small_store(folder: Path) -> Store:
+    """A store in ``folder`` with the three 32.06 desa, posyandu PSY-1 and its report for 2026-10 (version 3)."""
+    from loaders.facilities import prepare_facilities
+    from loaders.prepared import commit_prepared
+    from loaders.reports import prepare_reports
+
+    store = store_with_desa(folder / "store" / "ilp.gpkg")
+    posyandu = write_text(
+        folder / "ada_posyandu.csv", "Kode Posyandu;Nama Posyandu;Kode Desa\nPSY-1;Mawar;32.06.01.2001\n"
+    )
+    commit_prepared(store, prepare_facilities(posyandu, store=store))
+    report = write_text(folder / "ada_laporan.csv", REPORT_HEADER + "PSY-1;2026-10;ya;1;1;1;1;1;1\n")
+    commit_prepared(store, prepare_reports(report, store=store))
+    return store

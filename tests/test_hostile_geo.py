@@ -261,17 +261,3 @@ def test_zipped_shapefile_vertices_estimated_before_gdal_reads(tmp_path: Path) -
     with pytest.raises(InputError, match=r"desa\.zip berisi sekitar 2\.\d{3} titik sudut .*batasnya 1\.000 .*sebelum"):
         read_boundary_file(archive, max_vertices=1000)
     assert len(read_boundary_file(archive, max_vertices=3000).frame) == 1
-
-
-# -- the Data page shows the message, not an exception ------------------------------------------------
-PAGE_CASES = ["gpkg_recursive_view", "zip_bomb", "kmz_bomb", "parquet_random_wkb", "geojson_nan_row"]
-
-
-@pytest.mark.parametrize("name", PAGE_CASES)
-def test_data_page_shows_the_refusal(
-    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None
-) -> None:
-    from page_support import assert_data_page_refuses
-
-    case = next(case for case in CASES if case[0] == name)
-    assert_data_page_refuses(case, tmp_path=tmp_path, monkeypatch=monkeypatch)

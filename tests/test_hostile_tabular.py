@@ -11,7 +11,6 @@ limit) are tested directly.
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -19,41 +18,24 @@ import pandas as pd
 import pytest
 from cli_support import run_cli_measured, store_state
 from hostile_tabular import CASES, FACILITY_HEADER, facility_sheet, inline_row, write_xlsx
-from tabular_fixtures import store_with_desa, write_text
+from tabular_fixtures import write_text
 
 from loaders import csv_reader, xlsx_book, xlsx_reader
 from loaders.exceptions import InputError
 from loaders.facilities import prepare_facilities
 from loaders.limits import GIGABYTE, MAX_LINE_BYTES, MAX_NAME_LENGTH
-from loaders.prepared import commit_prepared
-from loaders.reports import prepare_reports
 from loaders.store import Store
 from loaders.tables import NOTES_ATTR, ROW_COLUMN, read_tables, sheet_names
 from loaders.working_areas import prepare_working_areas
 
-REPORT_HEADER = "kode_posyandu;bulan;buka;kader_hadir;balita;ibu_hamil;usia_sekolah_remaja;usia_produktif;lansia\n"
 HANG_GUARD_SECONDS = 60
 MIXED = "Ñusa – Café"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """A store with desa, one posyandu and one report month, built once."""
-    folder = tmp_path_factory.mktemp("template")
-    store = store_with_desa(folder / "store" / "ilp.gpkg")
-    posyandu = write_text(folder / "posyandu.csv", FACILITY_HEADER + "PSY-1;Mawar;32.06.01.2001\n")
-    commit_prepared(store, prepare_facilities(posyandu, store=store))
-    report = write_text(folder / "laporan.csv", REPORT_HEADER + "PSY-1;2026-10;ya;1;1;1;1;1;1\n")
-    commit_prepared(store, prepare_reports(report, store=store))
-    return store
-
-
 @pytest.fixture
-def store(template: Store, tmp_path: Path) -> Store:
-    """A private copy of the template store."""
-    folder = tmp_path / "store"
-    shutil.copytree(template.path.parent, folder)
-    return Store(folder / template.path.name)
+def store(small_store: Store) -> Store:
+    """A private copy of the small tabular store (conftest)."""
+    return small_store
 
 
 # -- every hostile file through the CLI ----------------------------------------------------------
@@ -369,17 +351,3 @@ def test_reference_csv_files_read_as_pandas_reads_them(shared_data: Path) -> Non
         assert len(frame) == len(expected), path.name
         for column in expected.columns:
             assert frame[column.strip()].tolist() == expected[column].tolist(), (path.name, column)
-
-
-# -- the Data page shows the message, not an exception ------------------------------------------------
-PAGE_CASES = ["xlsx_malformed_workbook", "xlsx_xxe", "xlsx_lying_dimension", "csv_nul_byte", "xlsx_many_entries"]
-
-
-@pytest.mark.parametrize("name", PAGE_CASES)
-def test_data_page_shows_the_refusal(
-    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None
-) -> None:
-    from page_support import assert_data_page_refuses
-
-    case = next(case for case in CASES if case[0] == name)
-    assert_data_page_refuses(case, tmp_path=tmp_path, monkeypatch=monkeypatch)

@@ -12,7 +12,6 @@ import builtins
 import io
 import os
 import re
-import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from cli_support import run_cli, store_state
-from tabular_fixtures import store_with_desa, write_text
+from tabular_fixtures import REPORT_HEADER, write_text
 
 from loaders.exceptions import InputError
 from loaders.facilities import prepare_facilities
@@ -31,31 +30,11 @@ from loaders.store import Store
 from loaders.tables import MAX_BYTES_TABEL, MEGABYTE
 from loaders.working_areas import prepare_working_areas
 
-REPORT_HEADER = "kode_posyandu;bulan;buka;kader_hadir;balita;ibu_hamil;usia_sekolah_remaja;usia_produktif;lansia\n"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """A store with desa, one posyandu and one report month (version 3), built once."""
-    folder = tmp_path_factory.mktemp("template")
-    store = store_with_desa(folder / "store" / "ilp.gpkg")
-    posyandu = write_text(
-        folder / "ada_posyandu.csv", "Kode Posyandu;Nama Posyandu;Kode Desa\nPSY-1;Mawar;32.06.01.2001\n"
-    )
-    commit_prepared(store, prepare_facilities(posyandu, store=store))
-    report = write_text(folder / "ada_laporan.csv", REPORT_HEADER + "PSY-1;2026-10;ya;1;1;1;1;1;1\n")
-    commit_prepared(store, prepare_reports(report, store=store))
-    return store
-
 
 @pytest.fixture
-def store(template: Store, tmp_path: Path) -> Store:
-    """A private copy of the template store (file and version snapshots)."""
-    folder = tmp_path / "store"
-    shutil.copytree(template.path.parent, folder)
-    store = Store(folder / template.path.name)
-    assert store.version() == 3
-    return store
+def store(small_store: Store) -> Store:
+    """A private copy of the small tabular store (conftest)."""
+    return small_store
 
 
 def _merged_header_xlsx(path: Path) -> Path:
