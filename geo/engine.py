@@ -101,6 +101,7 @@ class Coverage:
         self.latest_month: str | None = self.months[-1] if self.months else None
 
         self.working_areas: pd.DataFrame = self._working_areas()
+        self._ada_data, self._ada_laporan = self._data_present()
         self._base = self._static_table()
         self._activity_cache: dict[int, act.MonthActivity] = {}
         self._quality_cache: dict[int | None, pd.DataFrame] = {}
@@ -179,6 +180,23 @@ class Coverage:
         )
         return wa.assign(desa, puskesmas, self.dataset.wilayah_kerja)
 
+    def _data_present(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per desa: its kabupaten/kota has facility data / has reports (README "Aturan", ``geo.status``).
+
+        Facility data: at least one facility row (any kind, any status) counts in one of its desa.
+        Reports: at least one report row (any month) of a posyandu counting in one of its desa.
+        """
+        kabupaten, names = pd.factorize(self._desa["kode_kabupaten"], use_na_sentinel=False)
+        final = self._placement.final
+        with_facility = np.zeros(len(names), dtype=bool)
+        with_facility[kabupaten[final[final >= 0]]] = True
+        desa_of = final[self._units.posyandu]
+        last = self._matrix.last_report
+        reported = last[:, -1] >= 0 if last.shape[1] else np.zeros(len(desa_of), dtype=bool)
+        with_reports = np.zeros(len(names), dtype=bool)
+        with_reports[kabupaten[desa_of[reported & (desa_of >= 0)]]] = True
+        return with_facility[kabupaten], with_reports[kabupaten]
+
     def _static_table(self) -> pd.DataFrame:
         """The month-independent columns of the desa table, one row per desa (sorted by kode)."""
         n = len(self._desa)
@@ -209,6 +227,8 @@ class Coverage:
                 "pustu_total": st.count_per_desa(final[pustu], n),
                 "pustu_standar": st.count_per_desa(final[pustu], n, mask=pustu_standard),
                 "jenis": desa["jenis"],
+                "ada_data": self._ada_data,
+                "ada_laporan": self._ada_laporan,
             }
         )
 
@@ -291,9 +311,17 @@ class Coverage:
         return self._geometry_cache[key].copy()
 
     def posyandu_activity(self, month: str) -> pd.DataFrame:
-        """One row per unique posyandu with its activity for ``month`` (code, name, desa, activity, point)."""
+        """One row per unique posyandu with its activity for ``month`` (code, name, desa, activity, point).
+
+        ``belum_melapor``: the posyandu's kabupaten/kota has no report at all (a posyandu counting
+        in no desa: no kabupaten/kota has reports); such a posyandu is not active (``aktif`` False)
+        but is not to be called inactive either (README "Aturan").
+        """
         _, activity = self._activity(month)
         pos = self._units.posyandu
+        desa_of = self._placement.final[pos]
+        no_reports = not self._ada_laporan.any()
+        belum = np.where(desa_of >= 0, ~self._ada_laporan[np.maximum(desa_of, 0)], no_reports)
         fac = self._fac
         lon, lat = point_xy(self._points[pos])
         distinct, which = np.unique(activity.laporan_terakhir, return_inverse=True)
@@ -309,6 +337,7 @@ class Coverage:
                 "lapor_bulan_ini": activity.lapor,
                 "laporan_terakhir": labels,
                 "berhenti_lapor": activity.berhenti,
+                "belum_melapor": np.asarray(belum, dtype=bool),
                 "lat": lat,
                 "lon": lon,
             }

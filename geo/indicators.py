@@ -2,16 +2,23 @@
 
 From a desa table (:meth:`geo.engine.Coverage.desa_table`):
 
-* ``desa``: number of desa; ``desa_<status>`` and ``pct_<status>``: desa per
-  status and their share of ``desa``, for each status of :mod:`geo.statuses`
-  in its display order;
-* ``desa_pustu_aktif`` / ``desa_posyandu_aktif``: desa with >= 1 active
-  pustu / posyandu, and their share of ``desa``;
-* ``posyandu_total``, ``posyandu_aktif`` (``pct_posyandu_aktif`` = aktif /
-  total), ``posyandu_lapor`` (``pct_kelengkapan_laporan`` = posyandu with a
-  report this month / total);
+* ``desa``: number of desa; ``desa_ada_data``: those whose kabupaten/kota has
+  facility data (every status but ``tanpa_data``); ``desa_ada_laporan``: those
+  whose kabupaten/kota also has reports; ``kabupaten_tanpa_data``: kabupaten/kota
+  of the group with no facility data;
+* ``desa_<status>`` and ``pct_<status>``: desa per status and their share of
+  ``desa_ada_data`` (of ``desa`` for ``tanpa_data``: the share without data),
+  for each status of :mod:`geo.statuses` in its display order;
+* ``desa_pustu_aktif`` (share of ``desa_ada_data``) / ``desa_posyandu_aktif``
+  (share of ``desa_ada_laporan``): desa with >= 1 active pustu / posyandu;
+* ``posyandu_total``, ``posyandu_dinilai`` (those of a kabupaten/kota with
+  reports; the others are *belum melapor*), ``posyandu_aktif``
+  (``pct_posyandu_aktif`` = aktif / dinilai), ``posyandu_lapor``
+  (``pct_kelengkapan_laporan`` = posyandu with a report this month / dinilai);
 * ``pustu_total``, ``pustu_standar`` (``pct_pustu_standar`` = active pustu
   meeting the staffing standard / active pustu).
+
+So desa without data never weigh on a percentage (README "Aturan").
 
 Percentages are 0-100 floats, NaN when the denominator is 0. Desa without a
 puskesmas are grouped under an empty code (NA) named "Tanpa puskesmas".
@@ -24,7 +31,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from geo.statuses import STATUSES
+from geo.statuses import DESA_ADA_DATA, STATUSES, TANPA_DATA
 from loaders.exceptions import EngineError, InputError
 
 GROUPS: Final = {
@@ -38,6 +45,9 @@ INDICATOR_COLUMNS: Final = (
     "kode",
     "nama",
     "desa",
+    DESA_ADA_DATA,
+    "desa_ada_laporan",
+    "kabupaten_tanpa_data",
     *(s.count_column for s in STATUSES),
     *(s.pct_column for s in STATUSES),
     "desa_pustu_aktif",
@@ -45,6 +55,7 @@ INDICATOR_COLUMNS: Final = (
     "desa_posyandu_aktif",
     "pct_desa_posyandu_aktif",
     "posyandu_total",
+    "posyandu_dinilai",
     "posyandu_aktif",
     "pct_posyandu_aktif",
     "posyandu_lapor",
@@ -55,11 +66,11 @@ INDICATOR_COLUMNS: Final = (
 )
 # percentage column -> (numerator, denominator)
 PERCENTAGES: Final = {
-    **{s.pct_column: (s.count_column, "desa") for s in STATUSES},
-    "pct_desa_pustu_aktif": ("desa_pustu_aktif", "desa"),
-    "pct_desa_posyandu_aktif": ("desa_posyandu_aktif", "desa"),
-    "pct_posyandu_aktif": ("posyandu_aktif", "posyandu_total"),
-    "pct_kelengkapan_laporan": ("posyandu_lapor", "posyandu_total"),
+    **{s.pct_column: (s.count_column, s.denominator) for s in STATUSES},
+    "pct_desa_pustu_aktif": ("desa_pustu_aktif", DESA_ADA_DATA),
+    "pct_desa_posyandu_aktif": ("desa_posyandu_aktif", "desa_ada_laporan"),
+    "pct_posyandu_aktif": ("posyandu_aktif", "posyandu_dinilai"),
+    "pct_kelengkapan_laporan": ("posyandu_lapor", "posyandu_dinilai"),
     "pct_pustu_standar": ("pustu_standar", "pustu_aktif"),
 }
 REQUIRED: Final = (
@@ -82,6 +93,10 @@ def summarise(desa_table: pd.DataFrame, *, by: str) -> pd.DataFrame:
         Output of :meth:`geo.engine.Coverage.desa_table` (any subset of rows).
     by
         ``'kecamatan'``, ``'puskesmas'``, ``'kabupaten'`` or ``'provinsi'``.
+
+        Columns ``ada_data``/``ada_laporan`` (absent in hand-made tables:
+        every desa with a status other than ``tanpa_data`` has both) and
+        ``kode_kabupaten`` (absent: one kabupaten) are optional.
 
     Returns
     -------
@@ -107,6 +122,7 @@ def summarise(desa_table: pd.DataFrame, *, by: str) -> pd.DataFrame:
     counts = _desa_counts(desa_table, kode_col, nama_col)
     grouped = counts.groupby("kode", sort=True, dropna=False)
     table = grouped.sum(numeric_only=True)
+    table["kabupaten_tanpa_data"] = _kabupaten_without_data(desa_table, counts).reindex(table.index, fill_value=0)
     table.insert(0, "nama", grouped["nama"].first().astype("string"))
     table = table.reset_index()
     table["kode"] = table["kode"].astype("string")
@@ -116,17 +132,40 @@ def summarise(desa_table: pd.DataFrame, *, by: str) -> pd.DataFrame:
     return table.loc[:, list(INDICATOR_COLUMNS)]
 
 
+def _flag(desa_table: pd.DataFrame, column: str, default: np.ndarray) -> np.ndarray:
+    if column not in desa_table.columns:
+        return default
+    return desa_table[column].to_numpy(dtype=bool, na_value=False)
+
+
+def _kabupaten_without_data(desa_table: pd.DataFrame, counts: pd.DataFrame) -> pd.Series:
+    """Per group code: distinct kabupaten/kota among its ``tanpa_data`` desa."""
+    no_data = counts[f"desa_{TANPA_DATA}"].to_numpy() > 0
+    if "kode_kabupaten" in desa_table.columns:
+        kabupaten = desa_table["kode_kabupaten"].to_numpy(dtype=object, na_value="")
+    else:
+        kabupaten = np.full(len(desa_table), "", dtype=object)
+    pairs = pd.DataFrame({"kode": counts["kode"].to_numpy(dtype=object)[no_data], "kab": kabupaten[no_data]})
+    return pairs.groupby("kode", sort=False, dropna=False)["kab"].nunique().astype("int64")
+
+
 def _desa_counts(desa_table: pd.DataFrame, kode_col: str, nama_col: str) -> pd.DataFrame:
     status = desa_table["status"].to_numpy(dtype=object, na_value="")
+    ada_data = _flag(desa_table, "ada_data", status != TANPA_DATA)
+    ada_laporan = _flag(desa_table, "ada_laporan", ada_data) & ada_data
+    posyandu_total = desa_table["posyandu_total"].to_numpy(dtype="int64")
     return pd.DataFrame(
         {
             "kode": desa_table[kode_col].to_numpy(dtype=object, na_value=None),
             "nama": desa_table[nama_col].to_numpy(dtype=object, na_value=None),
             "desa": np.ones(len(desa_table), dtype="int64"),
+            DESA_ADA_DATA: ada_data.astype("int64"),
+            "desa_ada_laporan": ada_laporan.astype("int64"),
             **{s.count_column: (status == s.code).astype("int64") for s in STATUSES},
             "desa_pustu_aktif": (desa_table["pustu_aktif"].to_numpy() > 0).astype("int64"),
             "desa_posyandu_aktif": (desa_table["posyandu_aktif"].to_numpy() > 0).astype("int64"),
-            "posyandu_total": desa_table["posyandu_total"].to_numpy(dtype="int64"),
+            "posyandu_total": posyandu_total,
+            "posyandu_dinilai": np.where(ada_laporan, posyandu_total, 0).astype("int64"),
             "posyandu_aktif": desa_table["posyandu_aktif"].to_numpy(dtype="int64"),
             "posyandu_lapor": desa_table["posyandu_lapor"].to_numpy(dtype="int64"),
             "pustu_total": desa_table["pustu_total"].to_numpy(dtype="int64"),

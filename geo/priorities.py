@@ -67,11 +67,12 @@ def rank_priorities(table: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`OUTPUT_COLUMNS`, one row per desa whose status is not
-        ``lengkap``, most urgent first; ``peringkat`` counts from 1,
-        ``kelas`` is 1-3 (:data:`PRIORITY_CLASS`), ``posyandu_tidak_aktif`` =
-        total - active, ``jarak_pustu_km`` NaN when there is no active pustu
-        at all, ``penduduk`` NaN when unknown.
+        Columns :data:`OUTPUT_COLUMNS`, one row per desa with a gap (status
+        neither ``lengkap`` nor ``tanpa_data``), most urgent first;
+        ``peringkat`` counts from 1, ``kelas`` is 1-3 (:data:`PRIORITY_CLASS`),
+        ``posyandu_tidak_aktif`` = total - active (0 where ``ada_laporan`` is
+        False: not reported yet), ``jarak_pustu_km`` NaN when there is no
+        active pustu at all, ``penduduk`` NaN when unknown.
 
     Raises
     ------
@@ -87,6 +88,8 @@ def rank_priorities(table: pd.DataFrame) -> pd.DataFrame:
     status = gaps["status"].astype("object").astype(str)
     total = _numbers(gaps, "posyandu_total").fillna(0)
     inactive = (total - _numbers(gaps, "posyandu_aktif").fillna(0)).clip(lower=0)
+    if "ada_laporan" in gaps.columns:  # posyandu of a kabupaten/kota without reports have not reported: not inactive
+        inactive = inactive.where(gaps["ada_laporan"].to_numpy(dtype=bool, na_value=True), 0.0)
     jarak = _numbers(gaps, "jarak_pustu_km")
     penduduk = _numbers(gaps, "penduduk")
     kelas = status.map(PRIORITY_CLASS).astype("int64")

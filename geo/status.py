@@ -1,4 +1,4 @@
-"""Desa status for one month: counts per desa and the four-way status.
+"""Desa status for one month: counts per desa and the status.
 
 * ``posyandu_total``: unique posyandu (one per code) counting in the desa,
   whatever their status; ``posyandu_aktif``: those active by the rule
@@ -16,6 +16,14 @@
   ``tanpa_pustu``, ``tanpa_posyandu_aktif``, ``tanpa_keduanya``. The pustu
   need is met by ``pustu_aktif > 0``, or by ``ada_puskesmas`` when the rule
   ``puskesmas_sebagai_pustu`` is on.
+* ``ada_data``: the desa's kabupaten/kota has facility data (at least one
+  facility of any kind and status counts in one of its desa); when not, the
+  status is ``tanpa_data`` (no need is judged).
+* ``ada_laporan``: the desa's kabupaten/kota has reports (at least one report
+  row, any month, of a posyandu counting in one of its desa). When it has
+  facility data but no report at all, its posyandu are *belum melapor*, not
+  inactive: the posyandu need of a desa there is met when the desa has at
+  least one posyandu (a desa with no posyandu at all still lacks one).
 """
 
 from __future__ import annotations
@@ -52,6 +60,8 @@ EXTRA_COLUMNS: Final = (
     "pustu_total",
     "pustu_standar",
     "jenis",
+    "ada_data",
+    "ada_laporan",
 )
 DESA_TABLE_COLUMNS: Final = DESA_STATUS_COLUMNS + EXTRA_COLUMNS
 MONTH_COLUMNS: Final = ("posyandu_aktif", "posyandu_lapor", "status")
@@ -65,14 +75,20 @@ def count_per_desa(desa_pos: np.ndarray, n_desa: int, *, mask: np.ndarray | None
     return np.bincount(desa_pos[keep], minlength=n_desa).astype("int64")
 
 
-def classify(*, pustu_ok: np.ndarray, posyandu_ok: np.ndarray) -> np.ndarray:
+def classify(*, pustu_ok: np.ndarray, posyandu_ok: np.ndarray, has_data: np.ndarray | None = None) -> np.ndarray:
     """Status of each desa from its two needs (see the module docstring).
 
-    Each desa gets the registered status (:data:`geo.statuses.STATUSES`)
-    whose ``needs_pustu``/``needs_posyandu`` say what it lacks.
+    A desa with data (``has_data``, default all) gets the registered status
+    (:data:`geo.statuses.STATUSES`) whose ``needs_pustu``/``needs_posyandu``
+    say what it lacks; a desa without data gets the status whose
+    ``has_data`` is False (``tanpa_data``), whatever its needs.
     """
+    data = np.ones(np.shape(pustu_ok), dtype=bool) if has_data is None else np.asarray(has_data, dtype=bool)
     return np.select(
-        [(pustu_ok != s.needs_pustu) & (posyandu_ok != s.needs_posyandu) for s in statuses.STATUSES],
+        [
+            data & (pustu_ok != s.needs_pustu) & (posyandu_ok != s.needs_posyandu) if s.has_data else ~data
+            for s in statuses.STATUSES
+        ],
         list(statuses.CODES),
         default="",
     )
@@ -100,7 +116,12 @@ def month_table(
     pustu_ok = base["pustu_aktif"].to_numpy() > 0
     if puskesmas_sebagai_pustu:
         pustu_ok = pustu_ok | base["ada_puskesmas"].to_numpy(dtype=bool)
-    status = classify(pustu_ok=pustu_ok, posyandu_ok=posyandu_aktif > 0)
+    belum_melapor = ~base["ada_laporan"].to_numpy(dtype=bool) & (base["posyandu_total"].to_numpy() > 0)
+    status = classify(
+        pustu_ok=pustu_ok,
+        posyandu_ok=(posyandu_aktif > 0) | belum_melapor,
+        has_data=base["ada_data"].to_numpy(dtype=bool),
+    )
     table = base.assign(
         posyandu_aktif=posyandu_aktif.astype("int64"),
         posyandu_lapor=posyandu_lapor.astype("int64"),

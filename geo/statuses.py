@@ -8,6 +8,9 @@ chart stacking, status filter, gap tables), with:
   common forms of colour blindness and in greyscale);
 * ``badge``: the nearest ``st.badge`` colour (Desa page);
 * ``needs_pustu`` / ``needs_posyandu``: what the desa lacks;
+* ``has_data``: False only for ``tanpa_data`` (a desa of a kabupaten/kota with
+  no facility data in the store); such desa are left out of the denominator of
+  every percentage (``denominator``) and are never a gap;
 * ``priority_class`` and ``action``: its place and its "what to do" in the
   priority list (:mod:`geo.priorities`); None for a desa without a gap;
 * derived names: ``count_column``/``pct_column`` (:mod:`geo.indicators`),
@@ -34,11 +37,17 @@ class Status:
     needs_posyandu: bool
     priority_class: int | None
     action: str | None
+    has_data: bool = True
 
     @property
     def is_gap(self) -> bool:
         """True when the desa lacks something (listed in gap tables and priorities)."""
-        return self.needs_pustu or self.needs_posyandu
+        return self.has_data and (self.needs_pustu or self.needs_posyandu)
+
+    @property
+    def denominator(self) -> str:
+        """Indicator column its share is taken of: desa with data, or all desa for ``tanpa_data``."""
+        return DESA_ADA_DATA if self.has_data else "desa"
 
     @property
     def count_column(self) -> str:
@@ -47,7 +56,7 @@ class Status:
 
     @property
     def pct_column(self) -> str:
-        """Indicator column with their share of all desa (``pct_<code>``)."""
+        """Indicator column with their share of :attr:`denominator` (``pct_<code>``)."""
         return f"pct_{self.code}"
 
     @property
@@ -65,6 +74,9 @@ TANPA_KEDUANYA: Final = "tanpa_keduanya"
 TANPA_PUSTU: Final = "tanpa_pustu"
 TANPA_POSYANDU_AKTIF: Final = "tanpa_posyandu_aktif"
 LENGKAP: Final = "lengkap"
+TANPA_DATA: Final = "tanpa_data"
+# Indicator column: desa whose kabupaten/kota has facility data (every status share but tanpa_data's is of these).
+DESA_ADA_DATA: Final = "desa_ada_data"
 
 STATUSES: Final[tuple[Status, ...]] = (
     Status(
@@ -102,6 +114,16 @@ STATUSES: Final[tuple[Status, ...]] = (
         needs_posyandu=False,
         priority_class=None,
         action=None,
+    ),
+    Status(
+        code=TANPA_DATA,
+        colour="#8C8C8C",  # grey: no data yet, not a judgement (darker than ui.palette.UNKNOWN_COLOR)
+        badge="gray",
+        needs_pustu=False,
+        needs_posyandu=False,
+        priority_class=None,
+        action=None,
+        has_data=False,
     ),
 )
 CODES: Final[tuple[str, ...]] = tuple(s.code for s in STATUSES)

@@ -163,6 +163,7 @@ def test_posyandu_activity_columns() -> None:
         "lapor_bulan_ini",
         "laporan_terakhir",
         "berhenti_lapor",
+        "belum_melapor",
         "lat",
         "lon",
     ]

@@ -36,7 +36,13 @@ CARD_COLUMNS = (
     ("pct_kelengkapan_laporan", True),
 )
 GAP_LABELS = ["Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu"]
-STATUS_LABELS = ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Lengkap"]  # palette.STATUS_ORDER
+STATUS_LABELS = [  # palette.STATUS_ORDER
+    "Tanpa keduanya",
+    "Tanpa pustu aktif",
+    "Tanpa posyandu aktif",
+    "Lengkap",
+    "Belum ada data",
+]
 
 
 # -- helpers -----------------------------------------------------------------------------

@@ -179,15 +179,18 @@ def test_facility_layers_switchable_with_distinct_symbols(full_map: folium.Map) 
 @pytest.mark.parametrize(
     ("lang", "labels"),
     [
-        ("id", ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Lengkap", "Puskesmas"]),
-        ("en", ["Neither", "No active pustu", "No active posyandu", "Complete", "Inactive posyandu"]),
+        (
+            "id",
+            ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Lengkap", "Belum ada data", "Puskesmas"],
+        ),
+        ("en", ["Neither", "No active pustu", "No active posyandu", "Complete", "No data yet", "Inactive posyandu"]),
     ],
 )
 def test_legend_lists_the_four_statuses_in_the_one_order(lang: str, labels: list[str]) -> None:
-    assert STATUS_ORDER == ("tanpa_keduanya", "tanpa_pustu", "tanpa_posyandu_aktif", "lengkap")
+    assert STATUS_ORDER == ("tanpa_keduanya", "tanpa_pustu", "tanpa_posyandu_aktif", "lengkap", "tanpa_data")
     legend = maps.legend_html(facilities=True, lang=lang)
     positions = [legend.index(label) for label in labels]
-    assert positions[:4] == sorted(positions[:4])
+    assert positions[:5] == sorted(positions[:5])
     for colour in STATUS_COLORS.values():
         assert f"background:{colour}" in legend
 

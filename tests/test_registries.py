@@ -51,7 +51,9 @@ def test_status_has_colour_badge_and_words(entry: statuses.Status) -> None:
 def test_status_has_indicator_columns(entry: statuses.Status) -> None:
     assert entry.count_column in INDICATOR_COLUMNS
     assert entry.pct_column in INDICATOR_COLUMNS
-    assert PERCENTAGES[entry.pct_column] == (entry.count_column, "desa")
+    assert PERCENTAGES[entry.pct_column] == (entry.count_column, entry.denominator)
+    assert entry.denominator in INDICATOR_COLUMNS
+    assert entry.denominator == ("desa_ada_data" if entry.has_data else "desa")
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -64,20 +66,24 @@ def test_every_status_has_a_legend_row_in_display_order(lang: str) -> None:
 
 def test_status_codes_are_unique_and_one_is_complete() -> None:
     assert len(set(statuses.CODES)) == len(statuses.CODES)
-    assert [s.code for s in statuses.STATUSES if not s.is_gap] == [statuses.LENGKAP]
+    assert [s.code for s in statuses.STATUSES if not s.is_gap and s.has_data] == [statuses.LENGKAP]
+    assert [s.code for s in statuses.STATUSES if not s.has_data] == [statuses.TANPA_DATA]
     gaps = [s for s in statuses.STATUSES if s.is_gap]
     assert sorted(s.priority_class for s in gaps) == list(range(1, len(gaps) + 1))
     assert all(s.action for s in gaps)
 
 
 def test_classify_yields_exactly_the_registered_codes() -> None:
-    pustu_ok = np.array([True, True, False, False])
-    posyandu_ok = np.array([True, False, True, False])
-    result = classify(pustu_ok=pustu_ok, posyandu_ok=posyandu_ok)
+    pustu_ok = np.array([True, True, False, False, False])
+    posyandu_ok = np.array([True, False, True, False, False])
+    has_data = np.array([True, True, True, True, False])
+    result = classify(pustu_ok=pustu_ok, posyandu_ok=posyandu_ok, has_data=has_data)
     assert sorted(result.tolist()) == sorted(statuses.CODES)
-    for code, has_pustu, has_posyandu in zip(result, pustu_ok, posyandu_ok, strict=True):
+    for code, has_pustu, has_posyandu, data in zip(result, pustu_ok, posyandu_ok, has_data, strict=True):
         entry = statuses.status(str(code))
-        assert (entry.needs_pustu, entry.needs_posyandu) == (not has_pustu, not has_posyandu)
+        assert entry.has_data is bool(data)
+        if data:
+            assert (entry.needs_pustu, entry.needs_posyandu) == (not has_pustu, not has_posyandu)
 
 
 def test_ui_lists_read_the_registry() -> None:

@@ -123,6 +123,7 @@ def test_bars_sorted_by_gaps_with_labels() -> None:
         "Tanpa pustu aktif",
         "Tanpa posyandu aktif",
         "Lengkap",
+        "Belum ada data",
     ]
     assert fig.layout.separators == ",."
     assert list(fig.data[0].customdata[0]) == ["1", "100,0%"]

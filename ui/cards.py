@@ -39,6 +39,8 @@ CARDS: Final[tuple[Card, ...]] = (
     Card("pct_kelengkapan_laporan", percent=True),
 )
 KEY_CARDS: Final[tuple[str, ...]] = ("desa", "desa_tanpa_keduanya", "pct_desa_pustu_aktif", "pct_desa_posyandu_aktif")
+# Shown after the others only when some desa of the scope have no data (status tanpa_data).
+NO_DATA_CARD: Final = "desa_tanpa_data"
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ def card_values(
     rules
         For the help text of the posyandu card (its window and minimum).
     cards
-        Which cards, in order.
+        Which cards, in order. A last card "Belum ada data" (desa and
+        kabupaten/kota without facility data) follows when ``current``
+        counts such desa.
     """
     values: list[CardValue] = []
     for card in cards:
@@ -103,6 +107,21 @@ def card_values(
                 delta_arrow="off" if unchanged else "auto",
                 help=help_text,
                 raw=now,
+            )
+        )
+    no_data = _number(current, NO_DATA_CARD)
+    if no_data:
+        kabupaten = _number(current, "kabupaten_tanpa_data")
+        values.append(
+            CardValue(
+                column=NO_DATA_CARD,
+                label=t(f"metric.{NO_DATA_CARD}"),
+                value=t(f"metric.{NO_DATA_CARD}.value", desa=fmt_int(no_data), kab=fmt_int(kabupaten)),
+                delta=None,
+                delta_color="off",
+                delta_arrow="off",
+                help=t(f"metric.{NO_DATA_CARD}.help"),
+                raw=no_data,
             )
         )
     return values

@@ -151,6 +151,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "tidak ada pustu aktif maupun posyandu aktif",
         "neither an active pustu nor an active posyandu",
     ),
+    "status.tanpa_data": ("Belum ada data", "No data yet"),
+    "status.tanpa_data.desc": (
+        "kabupaten/kota desa ini belum punya data fasilitas; tidak dihitung dalam persen",
+        "its kabupaten/kota has no facility data yet; left out of every percentage",
+    ),
     "status.unknown": ("Tidak diketahui", "Unknown"),
     # -- indicator cards --------------------------------------------------------------
     "metric.desa": ("Jumlah desa", "Desa"),
@@ -160,13 +165,15 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "metric.pct_desa_pustu_aktif": ("Desa dengan pustu aktif", "Desa with an active pustu"),
     "metric.pct_desa_pustu_aktif.help": (
-        "Persen desa yang memiliki paling sedikit satu pustu berstatus aktif.",
-        "Share of desa with at least one active pustu.",
+        "Persen desa (yang sudah ada data fasilitas) yang memiliki paling sedikit satu pustu berstatus aktif.",
+        "Share of desa (with facility data) with at least one active pustu.",
     ),
     "metric.pct_desa_posyandu_aktif": ("Desa dengan posyandu aktif", "Desa with an active posyandu"),
     "metric.pct_desa_posyandu_aktif.help": (
-        "Persen desa yang memiliki paling sedikit satu posyandu aktif (buka sesuai aturan di halaman Data).",
-        "Share of desa with at least one active posyandu (open as set by the rules on the Data page).",
+        "Persen desa yang memiliki paling sedikit satu posyandu aktif (buka sesuai aturan di halaman Data), "
+        "dari desa di kabupaten/kota yang sudah ada laporan posyandu.",
+        "Share of desa with at least one active posyandu (open as set by the rules on the Data page), "
+        "of the desa in kabupaten/kota with posyandu reports.",
     ),
     "metric.desa_tanpa_keduanya": ("Desa tanpa keduanya", "Desa with neither"),
     "metric.desa_tanpa_keduanya.help": (
@@ -175,13 +182,23 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "metric.pct_posyandu_aktif": ("Posyandu aktif", "Active posyandu"),
     "metric.pct_posyandu_aktif.help": (
-        "Persen posyandu yang buka paling sedikit {min} dari {jendela} bulan terakhir.",
-        "Share of posyandu open in at least {min} of the last {jendela} months.",
+        "Persen posyandu yang buka paling sedikit {min} dari {jendela} bulan terakhir (posyandu di "
+        "kabupaten/kota tanpa laporan sama sekali belum melapor dan tidak dihitung).",
+        "Share of posyandu open in at least {min} of the last {jendela} months (posyandu of a "
+        "kabupaten/kota with no reports at all have not reported yet and are left out).",
     ),
     "metric.pct_kelengkapan_laporan": ("Kelengkapan laporan", "Report completeness"),
     "metric.pct_kelengkapan_laporan.help": (
         "Persen posyandu yang mengirim laporan pada bulan terpilih.",
         "Share of posyandu that sent a report for the chosen month.",
+    ),
+    "metric.desa_tanpa_data": ("Belum ada data", "No data yet"),
+    "metric.desa_tanpa_data.value": ("{desa} desa · {kab} kab/kota", "{desa} desa · {kab} kab/kota"),
+    "metric.desa_tanpa_data.help": (
+        "Desa dan kabupaten/kota yang belum punya data fasilitas di penyimpanan. Desa itu berstatus "
+        "'Belum ada data' dan tidak dihitung dalam persen mana pun.",
+        "Desa and kabupaten/kota with no facility data in the store yet. Those desa have the status "
+        "'No data yet' and are left out of every percentage.",
     ),
     "metric.delta_unit": ("poin", "pts"),
     "metric.delta_note": (
@@ -310,6 +327,15 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "col.pct_tanpa_pustu": ("% desa tanpa pustu aktif", "% desa without active pustu"),
     "col.pct_tanpa_posyandu_aktif": ("% desa tanpa posyandu aktif", "% desa without active posyandu"),
     "col.pct_tanpa_keduanya": ("% desa tanpa keduanya", "% desa with neither"),
+    "col.desa_tanpa_data": ("Desa belum ada data", "Desa without data"),
+    "col.pct_tanpa_data": ("% desa belum ada data", "% desa without data"),
+    "col.desa_ada_data": ("Desa dengan data fasilitas", "Desa with facility data"),
+    "col.desa_ada_laporan": ("Desa dengan laporan posyandu", "Desa with posyandu reports"),
+    "col.kabupaten_tanpa_data": ("Kab/kota belum ada data", "Districts without data"),
+    "col.posyandu_dinilai": ("Posyandu dengan laporan kab/kota", "Posyandu in districts with reports"),
+    "col.ada_data": ("Ada data fasilitas", "Has facility data"),
+    "col.ada_laporan": ("Ada laporan posyandu", "Has posyandu reports"),
+    "col.belum_melapor": ("Belum melapor", "Not reported yet"),
     "col.desa_pustu_aktif": ("Desa dengan pustu aktif", "Desa with active pustu"),
     "col.pct_desa_pustu_aktif": ("% desa dengan pustu aktif", "% desa with active pustu"),
     "col.desa_posyandu_aktif": ("Desa dengan posyandu aktif", "Desa with active posyandu"),
