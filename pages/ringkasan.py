@@ -52,9 +52,8 @@ if presentasi:
 
 # -- cards: one row of six ----------------------------------------------------------------------
 current, previous, _ = views.headline_pair(ctx)
-cards.render_cards(
-    cards.card_values(current, previous, rules=ctx.rules), per_row=len(cards.CARDS), key=layout.ROW_OF_SIX_KEY
-)
+card_values = cards.card_values(current, previous, rules=ctx.rules)  # six, or seven with "belum ada data"
+cards.render_cards(card_values, per_row=len(card_values), key=layout.ROW_OF_SIX_KEY)
 
 # -- map and gaps per area, same height -------------------------------------------------------------
 left, right = st.columns([4, 3], gap="medium")

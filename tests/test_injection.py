@@ -187,7 +187,12 @@ def test_data_page_upload_names_and_headers_inert(hostile_store: Store) -> None:
 def test_bar_chart_labels_show_names_as_typed() -> None:
     """Plotly reads <a href>, <b>, <br> in labels: names reach it HTML-escaped (it shows the entities as text)."""
     groups = pd.DataFrame(
-        {"nama": [PAYLOADS[-1], PAYLOADS[4]], "desa": [2, 1], **{s.count_column: [1, 0] for s in STATUSES}}
+        {
+            "nama": [PAYLOADS[-1], PAYLOADS[4]],
+            "desa": [2, 1],
+            **{s.count_column: [1, 0] for s in STATUSES},
+            **{s.pct_column: [50.0, 0.0] for s in STATUSES},
+        }
     )
     labels = [y for trace in gap_bar_chart(groups).data for y in trace.y]
     assert labels and not any("<" in y for y in labels)

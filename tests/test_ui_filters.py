@@ -215,3 +215,14 @@ def test_gap_table_short_headers_and_widths() -> None:
     assert sum(widths.values()) + 35 <= 900  # every column fits beside the sidebar at 1280 px
     assert config["Jarak pustu"]["help"] == "Jarak ke pustu aktif (km)"
     assert "help" not in config["Desa"] or config["Desa"]["help"] is None
+
+
+def test_bar_tooltips_show_the_engines_share() -> None:
+    """The share in each bar's tooltip is the engine's pct_<status> (its denominator), not one the page computes."""
+    from geo.statuses import STATUSES
+    from ui.fmt import fmt_pct
+
+    groups = sort_by_gaps(summarise(TABLE, by="kecamatan"))
+    fig = gap_bar_chart(groups)
+    for entry, trace in zip(STATUSES, fig.data, strict=True):
+        assert [row[1] for row in trace.customdata] == [fmt_pct(v) for v in groups[entry.pct_column]]

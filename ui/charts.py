@@ -89,7 +89,7 @@ def gap_bar_chart(
     for entry in STATUSES:
         column = entry.count_column
         values = frame[column].astype(int).tolist()
-        share = (frame[column] / frame["desa"].where(frame["desa"] > 0) * 100).tolist()
+        share = frame[entry.pct_column].tolist()  # the engine's share, over the desa that count for it
         fig.add_trace(
             go.Bar(
                 y=names,
