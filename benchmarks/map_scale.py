@@ -175,6 +175,26 @@ def facilities_on_real_desa(desa: Any, *, seed: int) -> tuple[Any, Any]:
     return gpd.GeoDataFrame(moved.drop(columns="geometry"), geometry=geometry.values, crs=fas.crs), data.laporan
 
 
+def _polygons_only(frame: Any) -> tuple[Any, int]:
+    """``frame`` with each GeometryCollection replaced by the union of its polygons (a new frame), and how many.
+
+    The national file holds one; the boundary importer would repair it, ``model.conform`` does not,
+    and folium's bounds (``st_folium``) fail on a geometry without ``coordinates``.
+    """
+    import shapely
+
+    geometry = frame.geometry.values
+    collections = shapely.get_type_id(geometry) == shapely.GeometryType.GEOMETRYCOLLECTION
+    if not collections.any():
+        return frame, 0
+    fixed = geometry.copy()
+    for i in collections.nonzero()[0]:
+        parts = shapely.get_parts(geometry[i])
+        polygonal = [p for p in parts if shapely.get_type_id(p) in (3, 6)]  # Polygon, MultiPolygon
+        fixed[i] = shapely.union_all(polygonal)
+    return frame.set_geometry(fixed), int(collections.sum())
+
+
 def build_store(level: str, path: Path, *, seed: int) -> str:
     """Write the level's store at ``path``; return how it was filled."""
     import geopandas as gpd
@@ -195,12 +215,12 @@ def build_store(level: str, path: Path, *, seed: int) -> str:
         run_import("boundaries", source, store=store)
         how = f"{source.name} with the boundary importer"
     else:
-        frame = gpd.read_parquet(source)
+        frame, collections = _polygons_only(gpd.read_parquet(source))
         store.commit(
             layers={model.LAYER_DESA: model.conform(frame, model.LAYER_DESA)},
             record=ChangeRecord(jenis_impor="batas", berkas=source.name),
         )
-        how = f"{source.name} with model.conform + Store.commit"
+        how = f"{source.name} with model.conform + Store.commit ({collections} GeometryCollection kept as its polygons)"
     fasilitas, laporan = facilities_on_real_desa(store.read_desa(), seed=seed)
     store.commit(
         layers={model.LAYER_FASILITAS: fasilitas, model.LAYER_LAPORAN: laporan},
