@@ -252,7 +252,7 @@ def _walk(node: Any) -> Iterator[Any]:
 
 def _check(at: Any) -> None:
     if at.exception:
-        messages = "; ".join(e.message for e in at.exception)
+        messages = "; ".join(" / ".join([e.message[:80], *list(e.stack_trace)[-2:]]) for e in at.exception)
         raise RuntimeError(f"the page raised: {messages}")
 
 
