@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import resource
 import statistics
 import subprocess
@@ -52,6 +51,7 @@ if str(ROOT) not in sys.path:  # run as a script: python benchmarks/coverage_sca
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import national_data as nd  # noqa: E402
+from benchmarks.memory import reset_peak, status_kb  # noqa: E402
 
 OUT: Final = ROOT / "benchmarks" / "out"
 TARGET_RATIO: Final = 2.0
@@ -64,25 +64,6 @@ STEPS: Final = ("floor", "full", "kabupaten", "profile-full", "profile-kabupaten
 
 
 # -- memory probes (inside the worker) -------------------------------------------
-def _status_kb(field: str) -> int | None:
-    """A ``/proc/self/status`` field in kB (None off Linux)."""
-    try:
-        text = Path("/proc/self/status").read_text()
-    except OSError:
-        return None
-    found = re.search(rf"^{field}:\s+(\d+) kB", text, flags=re.MULTILINE)
-    return int(found.group(1)) if found else None
-
-
-def _reset_peak() -> bool:
-    """Reset the process's peak RSS (VmHWM) to its current RSS; False when not possible."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return _status_kb("VmHWM") is not None
-
-
 def _maxrss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
 
@@ -103,13 +84,13 @@ def measure(step: Callable[[], object]) -> tuple[Probe, object]:
     import gc
 
     gc.collect()
-    base = (_status_kb("VmRSS") or 0) * 1024
-    resettable = _reset_peak()
+    base = (status_kb("VmRSS") or 0) * 1024
+    resettable = reset_peak()
     start, cpu_start = time.perf_counter(), time.process_time()
     result = step()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     if resettable:
-        peak, method = (_status_kb("VmHWM") or 0) * 1024, "VmHWM (reset before the step)"
+        peak, method = (status_kb("VmHWM") or 0) * 1024, "VmHWM (reset before the step)"
     else:
         peak, method = _maxrss_bytes(), "ru_maxrss (whole process, includes loading)"
     return Probe(seconds=seconds, cpu_seconds=cpu, peak_bytes=peak, base_bytes=base, method=method), result

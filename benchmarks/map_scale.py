@@ -47,16 +47,18 @@ import argparse
 import gc
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
+
+from benchmarks.memory import reset_peak, status_kb
+from benchmarks.timing import median_time
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
 SHARED_DATA: Final = PROJECT_DIR.parent / "shared" / "data"
@@ -83,25 +85,6 @@ TARGET_VS_NAIVE: Final = 5.0
 
 
 # -- the worker: one level in its own process ------------------------------------------------------
-def _status_kb(field: str) -> int | None:
-    """A ``/proc/self/status`` field in kB (None off Linux)."""
-    try:
-        text = Path("/proc/self/status").read_text()
-    except OSError:
-        return None
-    found = re.search(rf"^{field}:\s+(\d+) kB", text, flags=re.MULTILINE)
-    return int(found.group(1)) if found else None
-
-
-def _median_of(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def facilities_on_real_desa(desa: Any, *, seed: int) -> tuple[Any, Any]:
     """Facilities and reports of :mod:`benchmarks.national_data`, moved onto real desa polygons.
 
@@ -282,7 +265,7 @@ def measure_pages(store: Path, app: Path, *, repeat: int) -> dict[str, Any]:
         _check(at)
         row["payload_bytes"] = sum(_payloads(at))
         row["maps"] = len(_payloads(at))
-        row["rerun_same_s"] = _median_of(at.run, repeat)
+        row["rerun_same_s"] = median_time(at.run, repeat=repeat)[0]
         if any(s.key == MONTH_KEY for s in at.selectbox) and months:
             times = []
             for _ in range(repeat):
@@ -337,7 +320,7 @@ def measure_naive(store: Path, *, repeat: int) -> dict[str, Any]:
         folium.GeoJson(gdf.to_json()).add_to(fmap)
         sizes.append(_capture_st_folium(fmap))
 
-    seconds = _median_of(build, repeat)
+    seconds = median_time(build, repeat=repeat)[0]
     return {"desa": len(gdf), "read_s": read_s, "build_s": seconds, "payload_bytes": sizes[-1]}
 
 
@@ -353,13 +336,10 @@ def run_worker(level: str, *, store: Path, app: Path, repeat: int, seed: int) ->
     out["store_s"] = time.perf_counter() - started
     out["naive"] = measure_naive(store, repeat=repeat)
     gc.collect()
-    try:  # the peak from here on: the app's, not the data generator's (Linux >= 4.0)
-        Path("/proc/self/clear_refs").write_text("5")
-        out["peak_scope"] = "pages only"
-    except OSError:
-        out["peak_scope"] = "whole worker"
+    # the peak from here on: the app's, not the data generator's
+    out["peak_scope"] = "pages only" if reset_peak() else "whole worker"
     out["pages"] = measure_pages(store, app, repeat=repeat)
-    out["peak_rss_bytes"] = (_status_kb("VmHWM") or 0) * 1024
+    out["peak_rss_bytes"] = (status_kb("VmHWM") or 0) * 1024
     return out
 
 
@@ -382,7 +362,10 @@ def _run_level(level: str, *, app: Path, repeat: int, seed: int, timeout: float 
         ]
         started = time.perf_counter()
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=app, check=False)
+            env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}  # for benchmarks.*; the worker puts ``app`` first
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, cwd=app, env=env, check=False
+            )
         except subprocess.TimeoutExpired:
             return {"level": level, "error": f"not finished within {timeout:.0f} s (--timeout)"}
         elapsed = time.perf_counter() - started
