@@ -9,6 +9,8 @@ From a desa table (:meth:`geo.engine.Coverage.desa_table`):
 * ``desa_<status>`` and ``pct_<status>``: desa per status and their share of
   ``desa_ada_data`` (of ``desa`` for ``tanpa_data``: the share without data),
   for each status of :mod:`geo.statuses` in its display order;
+* ``desa_kesenjangan`` / ``pct_kesenjangan``: desa with a gap (a status that
+  ``is_gap``) and their share of ``desa_ada_data`` (what the maps colour units by);
 * ``desa_pustu_aktif`` (share of ``desa_ada_data``) / ``desa_posyandu_aktif``
   (share of ``desa_ada_laporan``): desa with >= 1 active pustu / posyandu;
 * ``posyandu_total``, ``posyandu_dinilai`` (those of a kabupaten/kota with
@@ -31,7 +33,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from geo.statuses import DESA_ADA_DATA, STATUSES, TANPA_DATA
+from geo.statuses import DESA_ADA_DATA, GAP_CODES, STATUSES, TANPA_DATA
 from loaders.exceptions import EngineError, InputError
 
 GROUPS: Final = {
@@ -50,6 +52,8 @@ INDICATOR_COLUMNS: Final = (
     "kabupaten_tanpa_data",
     *(s.count_column for s in STATUSES),
     *(s.pct_column for s in STATUSES),
+    "desa_kesenjangan",
+    "pct_kesenjangan",
     "desa_pustu_aktif",
     "pct_desa_pustu_aktif",
     "desa_posyandu_aktif",
@@ -67,6 +71,7 @@ INDICATOR_COLUMNS: Final = (
 # percentage column -> (numerator, denominator)
 PERCENTAGES: Final = {
     **{s.pct_column: (s.count_column, s.denominator) for s in STATUSES},
+    "pct_kesenjangan": ("desa_kesenjangan", DESA_ADA_DATA),
     "pct_desa_pustu_aktif": ("desa_pustu_aktif", DESA_ADA_DATA),
     "pct_desa_posyandu_aktif": ("desa_posyandu_aktif", "desa_ada_laporan"),
     "pct_posyandu_aktif": ("posyandu_aktif", "posyandu_dinilai"),
@@ -162,6 +167,7 @@ def _desa_counts(desa_table: pd.DataFrame, kode_col: str, nama_col: str) -> pd.D
             DESA_ADA_DATA: ada_data.astype("int64"),
             "desa_ada_laporan": ada_laporan.astype("int64"),
             **{s.count_column: (status == s.code).astype("int64") for s in STATUSES},
+            "desa_kesenjangan": np.isin(status, GAP_CODES).astype("int64"),
             "desa_pustu_aktif": (desa_table["pustu_aktif"].to_numpy() > 0).astype("int64"),
             "desa_posyandu_aktif": (desa_table["posyandu_aktif"].to_numpy() > 0).astype("int64"),
             "posyandu_total": posyandu_total,

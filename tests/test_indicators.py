@@ -134,3 +134,24 @@ def test_coverage_indicators_and_trend() -> None:
     # Y1 opened every month from 2025-11: active (10 of 12) only from 2026-08
     assert trend["desa_posyandu_aktif"].tolist() == [0] * 9 + [1, 1, 1]
     assert trend["pct_tanpa_pustu"].tolist() == [0.0] * 9 + [50.0] * 3
+
+
+def test_gap_share_counts_gap_statuses_over_desa_with_data() -> None:
+    """``pct_kesenjangan``: desa with a gap status over desa with data (tanpa_data and lengkap are no gap)."""
+    table = pd.DataFrame(
+        {
+            "kode_kecamatan": ["K1"] * 5,
+            "nama_kecamatan": ["Satu"] * 5,
+            "status": ["tanpa_keduanya", "tanpa_pustu", "lengkap", "lengkap", "tanpa_data"],
+            "pustu_aktif": [0, 0, 1, 1, 0],
+            "posyandu_total": [1, 2, 2, 1, 3],
+            "posyandu_aktif": [0, 1, 1, 1, 0],
+            "posyandu_lapor": [0, 1, 1, 1, 0],
+            "pustu_total": [0, 0, 1, 1, 0],
+            "pustu_standar": [0, 0, 1, 0, 0],
+        }
+    )
+    row = summarise(table, by="kecamatan").iloc[0]
+    assert row["desa_kesenjangan"] == 2
+    assert row["desa_ada_data"] == 4
+    assert row["pct_kesenjangan"] == 50.0
