@@ -41,6 +41,18 @@ from loaders.dataset import Dataset
 STATUSES: Final = st.STATUSES
 METRES_PER_DEGREE: Final = 111_320.0
 JUDGEMENT_COLUMNS: Final = ("aktif", "dihitung", "sesuai_standar")  # Coverage.facilities, after the placement
+PLACE_COLUMNS: Final = (  # Coverage.desa_places
+    "kode_desa",
+    "nama_desa",
+    "kode_kecamatan",
+    "nama_kecamatan",
+    "kode_kabupaten",
+    "nama_kabupaten",
+    "kode_provinsi",
+    "nama_provinsi",
+    "kode_puskesmas",
+    "puskesmas",
+)
 
 __all__ = ["STATUSES", "Coverage", "Dataset"]
 
@@ -284,6 +296,13 @@ class Coverage:
             puskesmas_sebagai_pustu=self.rules.puskesmas_sebagai_pustu,
         )
         return table.reset_index(drop=True)
+
+    def desa_places(self) -> pd.DataFrame:
+        """Where each desa lies, month independent: its codes and names of every level and its puskesmas.
+
+        Columns :data:`PLACE_COLUMNS`, one row per desa in desa-table order (a copy).
+        """
+        return self._base.loc[:, list(PLACE_COLUMNS)].copy()
 
     def desa_status(self, month: str) -> pd.DataFrame:
         """Exactly the 12 status fields (:data:`geo.status.DESA_STATUS_COLUMNS`) for every desa."""
