@@ -17,7 +17,7 @@ from ui.charts import (
     sort_by_gaps,
     trend_chart,
 )
-from ui.filters import options_from_tables, overall_indicators, select_desa
+from ui.filters import FRAME_COLUMNS, frame_table, options_from_tables, overall_indicators, select_desa
 from ui.i18n import status_label
 from ui.palette import STATUS_ORDER
 from ui.views import gap_rows, gap_table_columns, gap_table_styler
@@ -59,6 +59,77 @@ def test_select_desa(filters: dict, expected: list[str]) -> None:
     assert list(select_desa(TABLE, **filters)) == expected
 
 
+# TABLE in Jawa Barat plus one desa of Kota Mataram (Nusa Tenggara Barat): the nation view.
+NATION = pd.concat(
+    [
+        TABLE.assign(kode_provinsi="32", nama_provinsi="Jawa Barat"),
+        TABLE.iloc[[0]].assign(
+            kode_desa="52.71.01.1001",
+            nama_desa="Ampenan Utara",
+            kode_kecamatan="52.71.01",
+            nama_kecamatan="Ampenan",
+            kode_kabupaten="52.71",
+            nama_kabupaten="Kota Mataram",
+            kode_provinsi="52",
+            nama_provinsi="Nusa Tenggara Barat",
+            kode_puskesmas="P9",
+            puskesmas="Puskesmas Ampenan",
+        ),
+    ],
+    ignore_index=True,
+)
+NATION_WORKING = pd.DataFrame(
+    {
+        "kode_desa": list(NATION["kode_desa"]),
+        "kode_puskesmas": list(NATION["kode_puskesmas"]),
+        "nama_puskesmas": list(NATION["puskesmas"]),
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"provinsi": "52"}, ["52.71.01.1001"]),
+        ({"provinsi": "32"}, ["32.06.01.2001", "32.06.01.2002", "32.06.02.2001", "32.05.01.2001"]),
+        ({"provinsi": "32", "kabupaten": "32.05"}, ["32.05.01.2001"]),
+        ({"provinsi": "52", "kabupaten": "32.05"}, []),
+        ({"provinsi": "52", "status": ["lengkap"]}, ["52.71.01.1001"]),
+        ({"provinsi": "99"}, []),
+    ],
+)
+def test_select_desa_by_provinsi(filters: dict, expected: list[str]) -> None:
+    assert list(select_desa(NATION, **filters)) == expected
+
+
+def test_options_from_tables_provinsi() -> None:
+    options = options_from_tables(NATION, NATION_WORKING, ["2026-10"])
+    assert options.provinsi == {"32": "Jawa Barat", "52": "Nusa Tenggara Barat"}
+    assert options.kabupaten_provinsi == {"32.06": "32", "32.05": "32", "52.71": "52"}
+    assert options.puskesmas_kecamatan == {
+        "P1": ("32.06.01",),
+        "P2": ("32.06.02",),
+        "P3": ("32.05.01",),
+        "P9": ("52.71.01",),
+    }
+    assert options.kabupaten_in("32") == ["32.05", "32.06"]  # by name: Garut, Tasikmalaya
+
+
+def test_options_provinsi_name_missing_gives_the_code() -> None:
+    table = NATION.assign(nama_provinsi=[None] * len(NATION))
+    assert options_from_tables(table, NATION_WORKING, []).provinsi == {"32": "32", "52": "52"}
+
+
+def test_frame_table_is_the_area_columns_with_the_working_area() -> None:
+    working = NATION_WORKING.assign(kode_puskesmas=["P1", "P1", "P2", None, "P9"])
+    frame = frame_table(NATION.drop(columns=["kode_puskesmas", "status"]), working)
+    assert tuple(frame.columns) == FRAME_COLUMNS
+    assert list(frame["kode_desa"]) == list(NATION["kode_desa"])  # the desa layer's order
+    assert list(select_desa(frame, puskesmas="P1")) == ["32.06.01.2001", "32.06.01.2002"]
+    assert list(select_desa(frame, provinsi="32", kecamatan=["32.05.01"])) == ["32.05.01.2001"]
+    assert "status" in NATION.columns  # input untouched
+
+
 def test_options_from_tables() -> None:
     working = pd.DataFrame(
         {
@@ -77,6 +148,7 @@ def test_options_from_tables() -> None:
     }
     assert options.months == ("2026-09", "2026-10")
     assert options.desa == frozenset(TABLE["kode_desa"])
+    assert (options.provinsi, options.kabupaten_provinsi) == ({}, {})  # a desa table without provinsi columns
 
 
 class _FakeCoverage:

@@ -26,6 +26,12 @@ S = ViewState
 PARSE_CASES = [
     pytest.param({}, S(), (), id="empty-url"),
     pytest.param({"kabupaten": "32.06"}, S(kabupaten="32.06"), (), id="kabupaten"),
+    pytest.param({"provinsi": "32"}, S(provinsi="32"), (), id="provinsi"),
+    pytest.param({"provinsi": "32", "kabupaten": "32.06"}, S(provinsi="32", kabupaten="32.06"), (), id="provinsi-kab"),
+    pytest.param({"provinsi": "Jawa Barat"}, S(), (Note(MALFORMED, "provinsi", "Jawa Barat"),), id="provinsi-name"),
+    pytest.param(
+        {"provinsi": ["32", "52"]}, S(provinsi="52"), (Note(REPEATED, "provinsi", "32,52"),), id="provinsi-repeated"
+    ),
     pytest.param(
         {"kecamatan": "32.06.01,32.06.02"}, S(kecamatan=("32.06.01", "32.06.02")), (), id="kecamatan-comma-list"
     ),
@@ -133,6 +139,8 @@ def test_parse_query(params: dict, state: ViewState, notes: tuple[Note, ...]) ->
 
 ROUND_TRIP = [
     S(),
+    S(provinsi="32"),
+    S(provinsi="32", kabupaten="32.06", kecamatan=("32.06.01",), bulan="2026-10"),
     S(kabupaten="32.06", kecamatan=("32.06.01", "32.06.02"), puskesmas="P3206190201"),
     S(status=("tanpa_keduanya", "tanpa_pustu"), bulan="2025-01"),
     S(desa="32.06.01.2001", kelompok="puskesmas", lang="en", mode="presentasi"),
@@ -166,6 +174,7 @@ def test_round_trip(state: ViewState) -> None:
         (S(), {}),
         (S(kecamatan=("a1", "b2"), bulan="2026-10"), {"kecamatan": "a1,b2", "bulan": "2026-10"}),
         (S(lang="en", mode="presentasi"), {"lang": "en", "mode": "presentasi"}),
+        (S(kabupaten="32.06", provinsi="32"), {"provinsi": "32", "kabupaten": "32.06"}),
         (S(kelompok="kecamatan", lang="id", mode="normal"), {}),
         (S(aturan=Rules()), {}),
         (S(aturan=Rules(posyandu_min_bulan=10, jarak_maks_pustu_km=3.0)), {"jarak_km": "3"}),
@@ -177,6 +186,11 @@ def test_round_trip(state: ViewState) -> None:
 )
 def test_serialise_leaves_defaults_out(state: ViewState, params: dict) -> None:
     assert serialise(state) == params
+
+
+def test_serialise_writes_the_area_from_the_top_down() -> None:
+    state = S(provinsi="32", kabupaten="32.06", kecamatan=("32.06.01",), puskesmas="P1", desa="32.06.01.2001")
+    assert list(serialise(state)) == ["provinsi", "kabupaten", "kecamatan", "puskesmas", "desa"]
 
 
 OPTIONS = FilterOptions(
@@ -229,6 +243,99 @@ def test_reconcile(state: ViewState, expected: ViewState, notes: tuple[Note, ...
     assert reconcile(state, OPTIONS) == (expected, notes)
 
 
+# Two provinsi: Jawa Barat (Tasikmalaya, Garut) and Nusa Tenggara Barat (Kota Mataram).
+NATION = FilterOptions(
+    kabupaten={"32.06": "Kabupaten Tasikmalaya", "32.05": "Kabupaten Garut", "52.71": "Kota Mataram"},
+    kecamatan={
+        "32.06.01": ("Cipatujah", "32.06"),
+        "32.05.01": ("Cisewu", "32.05"),
+        "52.71.01": ("Ampenan", "52.71"),
+    },
+    puskesmas={
+        "P1": ("Puskesmas Cipatujah", ("32.06",)),
+        "P2": ("Puskesmas Cisewu", ("32.05",)),
+        "P3": ("Puskesmas Ampenan", ("52.71",)),
+    },
+    months=("2026-10",),
+    desa=frozenset({"32.06.01.2001", "52.71.01.1001"}),
+    provinsi={"32": "Jawa Barat", "52": "Nusa Tenggara Barat"},
+    kabupaten_provinsi={"32.06": "32", "32.05": "32", "52.71": "52"},
+    puskesmas_kecamatan={"P1": ("32.06.01",), "P2": ("32.05.01",), "P3": ("52.71.01",)},
+)
+
+NATION_CASES = [
+    pytest.param(S(provinsi="52"), S(provinsi="52", bulan="2026-10"), (), id="provinsi-kept"),
+    pytest.param(S(provinsi="99"), S(bulan="2026-10"), (Note(NOT_IN_DATA, "provinsi", "99"),), id="provinsi-unknown"),
+    pytest.param(
+        S(provinsi="32", kabupaten="32.05", kecamatan=("32.05.01",)),
+        S(provinsi="32", kabupaten="32.05", kecamatan=("32.05.01",), bulan="2026-10"),
+        (),
+        id="provinsi-kabupaten-kecamatan-kept",
+    ),
+    pytest.param(
+        S(provinsi="52", kabupaten="32.06"),
+        S(provinsi="52", bulan="2026-10"),
+        (Note(NOT_IN_DATA, "kabupaten", "32.06"),),
+        id="kabupaten-outside-provinsi",
+    ),
+    pytest.param(
+        S(provinsi="52", kecamatan=("32.06.01", "52.71.01")),
+        S(provinsi="52", kecamatan=("52.71.01",), bulan="2026-10"),
+        (Note(NOT_IN_DATA, "kecamatan", "32.06.01"),),
+        id="kecamatan-outside-provinsi",
+    ),
+    pytest.param(
+        S(provinsi="52", kabupaten="32.06", kecamatan=("32.06.01",)),
+        S(provinsi="52", bulan="2026-10"),
+        (Note(NOT_IN_DATA, "kabupaten", "32.06"), Note(NOT_IN_DATA, "kecamatan", "32.06.01")),
+        id="kabupaten-and-its-kecamatan-outside-provinsi",
+    ),
+    pytest.param(
+        S(provinsi="32", puskesmas="P3"),
+        S(provinsi="32", bulan="2026-10"),
+        (Note(NOT_IN_DATA, "puskesmas", "P3"),),
+        id="puskesmas-outside-provinsi",
+    ),
+    pytest.param(
+        S(provinsi="99", kabupaten="52.71"),
+        S(kabupaten="52.71", bulan="2026-10"),
+        (Note(NOT_IN_DATA, "provinsi", "99"),),
+        id="unknown-provinsi-dropped-kabupaten-kept",
+    ),
+]
+
+
+@pytest.mark.parametrize(("state", "expected", "notes"), NATION_CASES)
+def test_reconcile_provinsi(state: ViewState, expected: ViewState, notes: tuple[Note, ...]) -> None:
+    assert reconcile(state, NATION) == (expected, notes)
+
+
+def test_reconcile_provinsi_without_provinsi_in_the_data() -> None:
+    """Options built without provinsi (OPTIONS): a provinsi in the URL is not in the data."""
+    assert reconcile(S(provinsi="32", kabupaten="32.06"), OPTIONS) == (
+        S(kabupaten="32.06", bulan="2026-10"),
+        (Note(NOT_IN_DATA, "provinsi", "32"),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        pytest.param(lambda o: o.kabupaten_in(None), ["32.05", "32.06", "52.71"], id="kabupaten-all-by-name"),
+        pytest.param(lambda o: o.kabupaten_in("32"), ["32.05", "32.06"], id="kabupaten-of-provinsi"),
+        pytest.param(lambda o: o.kabupaten_in("99"), [], id="kabupaten-of-unknown-provinsi"),
+        pytest.param(lambda o: o.kecamatan_in(None, provinsi="52"), ["52.71.01"], id="kecamatan-of-provinsi"),
+        pytest.param(lambda o: o.kecamatan_in("32.06", provinsi="52"), [], id="kecamatan-kabupaten-outside"),
+        pytest.param(lambda o: o.kecamatan_in("32.05"), ["32.05.01"], id="kecamatan-of-kabupaten"),
+        pytest.param(lambda o: o.puskesmas_in(None, provinsi="32"), ["P1", "P2"], id="puskesmas-of-provinsi"),
+        pytest.param(lambda o: o.puskesmas_in(None), ["P3", "P1", "P2"], id="puskesmas-all"),
+        pytest.param(lambda o: o.puskesmas_in("52.71"), ["P3"], id="puskesmas-of-kabupaten"),
+    ],
+)
+def test_options_helpers_by_provinsi(call: object, expected: list[str]) -> None:
+    assert call(NATION) == expected  # type: ignore[operator]
+
+
 def test_reconcile_without_reports_leaves_month_empty() -> None:
     options = FilterOptions(kabupaten={"32.06": "Tasikmalaya"}, months=())
     assert reconcile(S(bulan="2026-10"), options) == (S(), (Note(NOT_IN_DATA, "bulan", "2026-10"),))
@@ -244,4 +351,5 @@ def test_options_helpers_sorted_by_name() -> None:
 def test_view_state_flags() -> None:
     assert not S(bulan="2026-10", lang="en").has_filters()
     assert S(status=("lengkap",)).has_filters()
+    assert S(provinsi="32").has_filters()
     assert S(mode="presentasi").presentasi

@@ -1,6 +1,6 @@
 """Applying the global filters to engine tables (pure pandas, no streamlit).
 
-The sidebar filters select desa: by kabupaten, kecamatan, puskesmas (the
+The sidebar filters select desa: by provinsi, kabupaten, kecamatan, puskesmas (the
 desa in its working area, as ``Coverage.desa_table`` assigns them) and by
 status in the chosen month. Pages compute indicators on exactly that set of
 desa, so the Ringkasan cards equal ``Coverage.indicators(month,
@@ -23,9 +23,14 @@ if TYPE_CHECKING:
 ALL_CODE: Final = "*"
 
 
+# The columns of a desa table the area filters read (``frame_table``: without the month's status).
+FRAME_COLUMNS: Final = ("kode_desa", "kode_provinsi", "kode_kabupaten", "kode_kecamatan", "kode_puskesmas")
+
+
 def select_desa(
     table: pd.DataFrame,
     *,
+    provinsi: str | None = None,
     kabupaten: str | None = None,
     kecamatan: Sequence[str] = (),
     puskesmas: str | None = None,
@@ -37,11 +42,14 @@ def select_desa(
     ----------
     table
         ``Coverage.desa_table(month)`` (needs kode_desa, kode_kabupaten,
-        kode_kecamatan, kode_puskesmas, status).
-    kabupaten, kecamatan, puskesmas, status
+        kode_kecamatan, kode_puskesmas, status; kode_provinsi only with that
+        filter, status only with that filter) or :func:`frame_table`.
+    provinsi, kabupaten, kecamatan, puskesmas, status
         Filters; None/empty means "all".
     """
     keep = pd.Series(True, index=table.index)
+    if provinsi:
+        keep &= table["kode_provinsi"].astype("object").eq(provinsi)
     if kabupaten:
         keep &= table["kode_kabupaten"].astype("object").eq(kabupaten)
     if kecamatan:
@@ -51,6 +59,21 @@ def select_desa(
     if status:
         keep &= table["status"].astype("object").isin(list(status))
     return tuple(table.loc[keep, "kode_desa"].astype(str))
+
+
+def frame_table(desa: pd.DataFrame, working_areas: pd.DataFrame) -> pd.DataFrame:
+    """The month-independent columns :func:`select_desa` reads for the area filters (:data:`FRAME_COLUMNS`).
+
+    Parameters
+    ----------
+    desa
+        The desa layer (kode_desa, kode_kecamatan, kode_kabupaten, kode_provinsi).
+    working_areas
+        ``Coverage.working_areas`` (kode_desa, kode_puskesmas).
+    """
+    served = working_areas.loc[:, ["kode_desa", "kode_puskesmas"]].drop_duplicates("kode_desa")
+    table = desa.loc[:, ["kode_desa", "kode_provinsi", "kode_kabupaten", "kode_kecamatan"]]
+    return table.merge(served, on="kode_desa", how="left").loc[:, list(FRAME_COLUMNS)]
 
 
 def options_from_tables(
@@ -63,7 +86,8 @@ def options_from_tables(
     Parameters
     ----------
     desa
-        The desa layer (kode_desa, kode/nama_kecamatan, kode/nama_kabupaten).
+        The desa layer (kode_desa, kode/nama_kecamatan, kode/nama_kabupaten and,
+        when present, kode/nama_provinsi).
     working_areas
         ``Coverage.working_areas`` (kode_desa, kode_puskesmas, nama_puskesmas).
     months
@@ -80,12 +104,15 @@ def options_from_tables(
         .drop_duplicates("kode_kecamatan")
     )
     served = working_areas.loc[:, ["kode_desa", "kode_puskesmas", "nama_puskesmas"]].dropna(subset=["kode_puskesmas"])
-    served = served.merge(desa.loc[:, ["kode_desa", "kode_kabupaten"]], on="kode_desa", how="left")
+    served = served.merge(desa.loc[:, ["kode_desa", "kode_kabupaten", "kode_kecamatan"]], on="kode_desa", how="left")
     puskesmas: dict[str, tuple[str, tuple[str, ...]]] = {}
+    puskesmas_kecamatan: dict[str, tuple[str, ...]] = {}
     for code, rows in served.groupby(served["kode_puskesmas"].astype(str), sort=True):
         name = rows["nama_puskesmas"].dropna()
         kabs = tuple(sorted({str(k) for k in rows["kode_kabupaten"].dropna()}))
         puskesmas[code] = (str(name.iloc[0]) if len(name) else code, kabs)
+        puskesmas_kecamatan[code] = tuple(sorted({str(k) for k in rows["kode_kecamatan"].dropna()}))
+    provinsi, kabupaten_provinsi = _provinsi_of(desa)
     return FilterOptions(
         kabupaten={str(r.kode_kabupaten): _name(r.nama_kabupaten, r.kode_kabupaten) for r in kab.itertuples()},
         kecamatan={
@@ -95,6 +122,26 @@ def options_from_tables(
         puskesmas=puskesmas,
         months=tuple(sorted(str(m) for m in months)),
         desa=frozenset(str(k) for k in desa["kode_desa"].dropna()),
+        provinsi=provinsi,
+        kabupaten_provinsi=kabupaten_provinsi,
+        puskesmas_kecamatan=puskesmas_kecamatan,
+    )
+
+
+def _provinsi_of(desa: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """(kode_provinsi -> nama_provinsi, kode_kabupaten -> kode_provinsi); empty without a kode_provinsi column.
+
+    A kabupaten whose desa name several provinsi (not expected) takes the first in table order.
+    """
+    if "kode_provinsi" not in desa.columns:
+        return {}, {}
+    names = desa["nama_provinsi"] if "nama_provinsi" in desa.columns else desa["kode_provinsi"]
+    prov = pd.DataFrame({"kode": desa["kode_provinsi"], "nama": names}).dropna(subset=["kode"])
+    prov = prov.drop_duplicates("kode")
+    links = desa.loc[:, ["kode_kabupaten", "kode_provinsi"]].dropna().drop_duplicates("kode_kabupaten")
+    return (
+        {str(r.kode): _name(r.nama, r.kode) for r in prov.itertuples()},
+        {str(r.kode_kabupaten): str(r.kode_provinsi) for r in links.itertuples()},
     )
 
 

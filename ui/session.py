@@ -42,6 +42,7 @@ from ui.state import (
 )
 
 # Widget-bound keys (sidebar)
+K_PROVINSI: Final = "ilp_provinsi"  # selectbox; ALL ("") = every provinsi
 K_KABUPATEN: Final = "ilp_kabupaten"  # selectbox; ALL ("") = every kabupaten
 K_KECAMATAN: Final = "ilp_kecamatan"  # multiselect: list of codes
 K_PUSKESMAS: Final = "ilp_puskesmas"  # selectbox; ALL ("") = every puskesmas
@@ -77,6 +78,7 @@ def read_state() -> ViewState:
     """The current view state, from session state (defaults for anything unset)."""
     ss = st.session_state
     return ViewState(
+        provinsi=ss.get(K_PROVINSI) or None,
         kabupaten=ss.get(K_KABUPATEN) or None,
         kecamatan=tuple(ss.get(K_KECAMATAN) or ()),
         puskesmas=ss.get(K_PUSKESMAS) or None,
@@ -93,6 +95,7 @@ def read_state() -> ViewState:
 def write_state(state: ViewState) -> None:
     """Store ``state`` in the session keys (before this run's widgets exist, or in a callback)."""
     ss = st.session_state
+    ss[K_PROVINSI] = state.provinsi or ALL
     ss[K_KABUPATEN] = state.kabupaten or ALL
     ss[K_KECAMATAN] = list(state.kecamatan)
     ss[K_PUSKESMAS] = state.puskesmas or ALL
@@ -148,7 +151,15 @@ def clear_notes() -> None:
 # -- state changes -------------------------------------------------------------------------
 def reset_filters() -> None:
     """Clear the desa filters, keeping month, language and mode (a button callback)."""
-    write_state(replace(read_state(), kabupaten=None, kecamatan=(), puskesmas=None, status=()))
+    write_state(replace(read_state(), provinsi=None, kabupaten=None, kecamatan=(), puskesmas=None, status=()))
+
+
+def set_scope(state: ViewState) -> None:
+    """Show the area of ``state`` (a drill-down or breadcrumb click: :mod:`ui.scope`; a callback or before the widgets).
+
+    Writes the whole state, so the month, language, mode and rules it carries are kept as they are.
+    """
+    write_state(state)
 
 
 def exit_presentation() -> None:

@@ -46,7 +46,14 @@ def _filters(ctx: PageContext) -> None:
     # Format functions bind the language now: Streamlit may call them later, outside this run.
     lang = get_language()
     st.subheader(t("sidebar.filters"), divider="gray")
-    kabupaten = [session.ALL, *sorted(options.kabupaten, key=lambda k: (options.kabupaten[k], k))]
+    if len(options.provinsi) > 1:  # a one-kabupaten (or one-provinsi) store shows no provinsi box
+        st.selectbox(
+            t("filter.provinsi"),
+            options=[session.ALL, *sorted(options.provinsi, key=lambda k: (options.provinsi[k], k))],
+            format_func=lambda k: options.provinsi.get(k, k) if k else t("filter.all_provinsi", lang=lang),
+            key=session.K_PROVINSI,
+        )
+    kabupaten = [session.ALL, *options.kabupaten_in(state.provinsi)]
     st.selectbox(
         t("filter.kabupaten"),
         options=kabupaten,
@@ -55,14 +62,14 @@ def _filters(ctx: PageContext) -> None:
     )
     st.multiselect(
         t("filter.kecamatan"),
-        options=options.kecamatan_in(state.kabupaten),
+        options=options.kecamatan_in(state.kabupaten, provinsi=state.provinsi),
         format_func=lambda k: options.kecamatan.get(k, (k, ""))[0],
         placeholder=t("filter.all_kecamatan"),
         key=session.K_KECAMATAN,
     )
     st.selectbox(
         t("filter.puskesmas"),
-        options=[session.ALL, *options.puskesmas_in(state.kabupaten)],
+        options=[session.ALL, *options.puskesmas_in(state.kabupaten, provinsi=state.provinsi)],
         format_func=lambda k: options.puskesmas.get(k, (k, ()))[0] if k else t("filter.all_puskesmas", lang=lang),
         key=session.K_PUSKESMAS,
     )

@@ -7,6 +7,7 @@ copying the address reproduces the exact view on any page.
 
 URL keys (codes, never names; several values comma separated)::
 
+    provinsi=32                     one provinsi code
     kabupaten=32.06                 one kabupaten/kota code
     kecamatan=32.06.01,32.06.02     kecamatan codes
     puskesmas=P3206190201           one puskesmas code
@@ -32,8 +33,9 @@ Two steps check a URL:
    malformed values are ignored and reported as :class:`Note` objects; this
    never raises.
 2. :func:`reconcile` checks the *content* against the data actually loaded
-   (:class:`FilterOptions`): codes that do not exist, a kecamatan outside the
-   chosen kabupaten, a month without reports. Those values are dropped, also
+   (:class:`FilterOptions`): codes that do not exist, a kabupaten outside the
+   chosen provinsi, a kecamatan outside the chosen kabupaten (or provinsi), a
+   month without reports. Those values are dropped, also
    with a note. It also fills in the default month (the latest one).
 
 :func:`serialise` is the inverse of :func:`parse_query`:
@@ -61,6 +63,7 @@ MODE_PRESENTASI: Final = "presentasi"
 MODES: Final = (MODE_NORMAL, MODE_PRESENTASI)
 GROUPINGS: Final = ("kecamatan", "puskesmas")
 
+KEY_PROVINSI: Final = "provinsi"
 KEY_KABUPATEN: Final = "kabupaten"
 KEY_KECAMATAN: Final = "kecamatan"
 KEY_PUSKESMAS: Final = "puskesmas"
@@ -71,6 +74,7 @@ KEY_KELOMPOK: Final = "kelompok"
 KEY_LANG: Final = "lang"
 KEY_MODE: Final = "mode"
 VIEW_KEYS: Final = (
+    KEY_PROVINSI,
     KEY_KABUPATEN,
     KEY_KECAMATAN,
     KEY_PUSKESMAS,
@@ -121,6 +125,7 @@ class ViewState:
     rules every page computes with.
     """
 
+    provinsi: str | None = None
     kabupaten: str | None = None
     kecamatan: tuple[str, ...] = ()
     puskesmas: str | None = None
@@ -139,7 +144,7 @@ class ViewState:
 
     def has_filters(self) -> bool:
         """True when any desa filter (not month, language or mode) is set."""
-        return bool(self.kabupaten or self.kecamatan or self.puskesmas or self.status)
+        return bool(self.provinsi or self.kabupaten or self.kecamatan or self.puskesmas or self.status)
 
 
 @dataclass(frozen=True)
@@ -185,6 +190,12 @@ class FilterOptions:
         Report months, ascending (YYYY-MM).
     desa
         Every kode_desa.
+    provinsi
+        kode_provinsi -> nama_provinsi.
+    kabupaten_provinsi
+        kode_kabupaten -> kode_provinsi (only kabupaten whose desa name a provinsi).
+    puskesmas_kecamatan
+        kode_puskesmas -> kode_kecamatan of the desa it serves (sorted).
     """
 
     kabupaten: Mapping[str, str] = field(default_factory=dict)
@@ -192,20 +203,39 @@ class FilterOptions:
     puskesmas: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     months: tuple[str, ...] = ()
     desa: frozenset[str] = frozenset()
+    provinsi: Mapping[str, str] = field(default_factory=dict)
+    kabupaten_provinsi: Mapping[str, str] = field(default_factory=dict)
+    puskesmas_kecamatan: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def latest_month(self) -> str | None:
         """The latest report month, or None when there are no reports."""
         return self.months[-1] if self.months else None
 
-    def kecamatan_in(self, kabupaten: str | None) -> list[str]:
-        """Kecamatan codes of ``kabupaten`` (all when None), sorted by name."""
-        codes = [k for k, (_, kab) in self.kecamatan.items() if kabupaten is None or kab == kabupaten]
+    def kabupaten_in(self, provinsi: str | None) -> list[str]:
+        """Kabupaten/kota codes of ``provinsi`` (all when None), sorted by name."""
+        codes = [k for k in self.kabupaten if provinsi is None or self.kabupaten_provinsi.get(k) == provinsi]
+        return sorted(codes, key=lambda k: (self.kabupaten[k], k))
+
+    def _in_area(self, kabupaten: str, *, within: str | None, provinsi: str | None) -> bool:
+        """True when ``kabupaten`` is ``within`` (when given) and lies in ``provinsi`` (when given)."""
+        if within is not None and kabupaten != within:
+            return False
+        return provinsi is None or self.kabupaten_provinsi.get(kabupaten) == provinsi
+
+    def kecamatan_in(self, kabupaten: str | None, *, provinsi: str | None = None) -> list[str]:
+        """Kecamatan codes of ``kabupaten`` and ``provinsi`` (None: no limit), sorted by name."""
+        codes = [k for k, (_, kab) in self.kecamatan.items() if self._in_area(kab, within=kabupaten, provinsi=provinsi)]
         return sorted(codes, key=lambda k: (self.kecamatan[k][0], k))
 
-    def puskesmas_in(self, kabupaten: str | None) -> list[str]:
-        """Puskesmas codes serving desa of ``kabupaten`` (all when None), sorted by name."""
-        codes = [k for k, (_, kabs) in self.puskesmas.items() if kabupaten is None or kabupaten in kabs]
+    def puskesmas_in(self, kabupaten: str | None, *, provinsi: str | None = None) -> list[str]:
+        """Puskesmas codes serving desa of ``kabupaten`` and ``provinsi`` (None: no limit), sorted by name."""
+        codes = [
+            k
+            for k, (_, kabs) in self.puskesmas.items()
+            if any(self._in_area(kab, within=kabupaten, provinsi=provinsi) for kab in kabs)
+            or (kabupaten is None and provinsi is None)
+        ]
         return sorted(codes, key=lambda k: (self.puskesmas[k][0], k))
 
 
@@ -239,7 +269,7 @@ def _is_code(value: str) -> bool:
 
 
 def _valid_single(key: str, value: str) -> bool:
-    if key in (KEY_KABUPATEN, KEY_PUSKESMAS, KEY_DESA):
+    if key in (KEY_PROVINSI, KEY_KABUPATEN, KEY_PUSKESMAS, KEY_DESA):
         return _is_code(value)
     if key == KEY_BULAN:
         return parse_month(value) is not None
@@ -397,19 +427,24 @@ def reconcile(state: ViewState, options: FilterOptions) -> tuple[ViewState, tupl
     -------
     tuple
         The cleaned state and one ``tidak_ada_di_data`` note per dropped value.
-        A kecamatan or puskesmas outside the chosen kabupaten counts as not in
-        the data. A month without reports becomes the latest month.
+        A kabupaten outside the chosen provinsi, and a kecamatan or puskesmas
+        outside the chosen kabupaten (or provinsi), count as not in the data.
+        A month without reports becomes the latest month.
     """
     notes: list[Note] = []
+    provinsi = state.provinsi
+    if provinsi is not None and provinsi not in options.provinsi:
+        notes.append(Note(NOT_IN_DATA, KEY_PROVINSI, provinsi))
+        provinsi = None
     kabupaten = state.kabupaten
-    if kabupaten is not None and kabupaten not in options.kabupaten:
+    if kabupaten is not None and kabupaten not in set(options.kabupaten_in(provinsi)):
         notes.append(Note(NOT_IN_DATA, KEY_KABUPATEN, kabupaten))
         kabupaten = None
-    allowed_kec = set(options.kecamatan_in(kabupaten))
+    allowed_kec = set(options.kecamatan_in(kabupaten, provinsi=provinsi))
     kecamatan = tuple(k for k in state.kecamatan if k in allowed_kec)
     notes.extend(Note(NOT_IN_DATA, KEY_KECAMATAN, k) for k in state.kecamatan if k not in allowed_kec)
     puskesmas = state.puskesmas
-    if puskesmas is not None and puskesmas not in set(options.puskesmas_in(kabupaten)):
+    if puskesmas is not None and puskesmas not in set(options.puskesmas_in(kabupaten, provinsi=provinsi)):
         notes.append(Note(NOT_IN_DATA, KEY_PUSKESMAS, puskesmas))
         puskesmas = None
     bulan = state.bulan
@@ -422,6 +457,7 @@ def reconcile(state: ViewState, options: FilterOptions) -> tuple[ViewState, tupl
         desa = None
     cleaned = replace(
         state,
+        provinsi=provinsi,
         kabupaten=kabupaten,
         kecamatan=kecamatan,
         puskesmas=puskesmas,
