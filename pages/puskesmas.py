@@ -48,7 +48,7 @@ if columns is not None:
         map_key="pkm_peta_besar",
         height=layout.PRESENTATION_MAP_HEIGHT - layout.PICKER_PX,
         columns=columns,
-        values=dv.area_card_values(ctx, kode_desa, shown=views.key_cards()),
+        values=dv.area_card_values(ctx, chosen, shown=views.key_cards()),
     )
     st.stop()
 
@@ -73,7 +73,7 @@ if not kode_desa:
     st.info(t("pkm.no_desa"), icon=":material/info:")
     st.stop()
 
-dv.area_cards(ctx, kode_desa)
+dv.area_cards(ctx, chosen)
 if ctx.state.kecamatan or ctx.state.status:
     st.caption(t("pkm.filter_note"))
 

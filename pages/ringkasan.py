@@ -75,7 +75,7 @@ with right:
             label_visibility="collapsed",
         )
     kelompok = kelompok or "kecamatan"
-    groups = data.group_indicators(ctx.source, ctx.rules, ctx.month, by=kelompok, kode_desa=kode_desa)
+    groups = data.group_indicators(ctx.source, ctx.rules, ctx.month, by=kelompok, state=ctx.state)
     chart_height = MAP_HEIGHT - BAR_CONTROLS_PX - BAR_NOTE_PX
     fitting = charts.bars_fitting(chart_height)
     show_all = False

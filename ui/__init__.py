@@ -31,7 +31,7 @@ A page in ``pages/`` typically reads::
     kode = ctx.kode_desa()                       # filtered desa, chosen month
     if not layout.require_desa(kode):
         st.stop()
-    table = data.group_indicators(ctx.source, ctx.rules, ctx.month, by="puskesmas", kode_desa=kode)
+    table = data.group_indicators(ctx.source, ctx.rules, ctx.month, by="puskesmas", state=ctx.state)
 
 User text (names, file names, column headers, messages quoting them) goes
 through :func:`ui.table_format.plain_markdown` wherever Streamlit reads

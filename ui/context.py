@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from geo.rules import Rules
 from loaders.exceptions import PetaIlpError
-from ui import data, navigation, session, upload_folder
+from ui import data, navigation, scope, session, upload_folder
 from ui.state import FilterOptions, ViewState
 
 if TYPE_CHECKING:
@@ -79,9 +79,13 @@ class PageContext:
             return ()
         return data.filtered_desa(self.source, self.rules, chosen, self.state)
 
-    def kode_desa_arg(self, month: str | None = None) -> tuple[str, ...] | None:
-        """Like :meth:`kode_desa` but None when no filter is set (= every desa; cheaper cache key)."""
-        return self.kode_desa(month) if self.state.has_filters() else None
+    def frame_desa_count(self) -> int:
+        """How many desa the area of the filters holds (provinsi .. puskesmas; status and month left out)."""
+        return data.frame_desa_count(self.source, self.rules, self.state)
+
+    def drawn_level(self) -> str:
+        """The level the map draws for this scope (:func:`ui.scope.drawn_level`): ``desa`` or a unit level."""
+        return scope.drawn_level(self.state, n_desa=self.frame_desa_count())
 
 
 def prepare(*, report_notes: bool) -> PageContext:

@@ -12,7 +12,11 @@ Caching policy (why it is safe and bounded):
   data version (int) and file stamp (``st_mtime_ns``, int: a store replaced
   by another file with the same version still invalidates), the rules as a
   tuple of scalars (:func:`rules_key`), the month, and for filtered results
-  the filter values / desa codes as tuples of str. Never on a DataFrame.
+  the filter values (:func:`filter_key`: provinsi, kabupaten, the few chosen
+  kecamatan, puskesmas, statuses). Never on a DataFrame, and never on a set
+  of desa codes: hashing thousands of codes on every rerun costs seconds at
+  province level, so a cached function computes its desa set itself from the
+  filters (through the cached :func:`_filtered`).
   A new import or restore changes the version, so stale results are never
   served; old entries fall out through ``max_entries``.
 * :class:`loaders.dataset.Dataset` (the layers read from the GeoPackage) is kept
@@ -30,7 +34,6 @@ interface language.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
 PROJECT_DIR: Final = Path(__file__).resolve().parent.parent
 DEMO_STORE: Final = PROJECT_DIR / "data" / "demo.gpkg"
 RulesKey = tuple[int | float | bool, ...]  # the Rules values in field order (geo.rules.RULES)
+# The filter signature of a view state: (provinsi, kabupaten, kecamatan, puskesmas, status)
+FilterKey = tuple[str | None, str | None, tuple[str, ...], str | None, tuple[str, ...]]
+NO_FILTER: Final[FilterKey] = (None, None, (), None, ())
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,11 @@ class DataSource:
 def rules_key(rules: Rules) -> RulesKey:
     """Return the rules as a tuple of scalars (a cache key), in :data:`geo.rules.RULES` order."""
     return tuple(getattr(rules, spec.field) for spec in RULES)
+
+
+def filter_key(state: ViewState) -> FilterKey:
+    """The desa filters of ``state`` as a short tuple of scalars (a cache key; month, language, mode left out)."""
+    return (state.provinsi, state.kabupaten, tuple(state.kecamatan), state.puskesmas, tuple(state.status))
 
 
 def rules_from_key(key: RulesKey) -> Rules:
@@ -174,84 +185,168 @@ def _filtered(
     stamp: int,
     rules: RulesKey,
     month: str,
+    provinsi: str | None,
     kabupaten: str | None,
     kecamatan: tuple[str, ...],
     puskesmas: str | None,
     status: tuple[str, ...],
 ) -> tuple[str, ...]:
     table = _desa_table(path, version, stamp, rules, month)
-    return filters.select_desa(table, kabupaten=kabupaten, kecamatan=kecamatan, puskesmas=puskesmas, status=status)
+    return filters.select_desa(
+        table, provinsi=provinsi, kabupaten=kabupaten, kecamatan=kecamatan, puskesmas=puskesmas, status=status
+    )
 
 
 def filtered_desa(source: DataSource, rules: Rules, month: str, state: ViewState) -> tuple[str, ...]:
     """kode_desa matching every filter of ``state`` in ``month`` (status is evaluated in that month)."""
-    return _filtered(
-        source.path,
-        source.version,
-        source.stamp,
-        rules_key(rules),
-        month,
-        state.kabupaten,
-        tuple(state.kecamatan),
-        state.puskesmas,
-        tuple(state.status),
-    )
+    return _filtered(source.path, source.version, source.stamp, rules_key(rules), month, *filter_key(state))
 
 
-def _desa_arg(kode_desa: Sequence[str] | None) -> tuple[str, ...] | None:
-    return None if kode_desa is None else tuple(kode_desa)
+def _chosen(path: str, version: int, stamp: int, rules: RulesKey, month: str, key: FilterKey) -> tuple[str, ...] | None:
+    """The desa of filter signature ``key`` in ``month`` (None: no filter, every desa)."""
+    return None if key == NO_FILTER else _filtered(path, version, stamp, rules, month, *key)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _headline(
-    path: str, version: int, stamp: int, rules: RulesKey, month: str, kode_desa: tuple[str, ...] | None
-) -> pd.Series:
+    path: str,
+    version: int,
+    stamp: int,
+    rules: RulesKey,
+    month: str,
+    provinsi: str | None,
+    kabupaten: str | None,
+    kecamatan: tuple[str, ...],
+    puskesmas: str | None,
+    status: tuple[str, ...],
+) -> pd.Series | None:
+    key = (provinsi, kabupaten, kecamatan, puskesmas, status)
+    kode_desa = _chosen(path, version, stamp, rules, month, key)
+    if kode_desa is not None and not kode_desa:
+        return None
     return filters.overall_indicators(_coverage(path, version, stamp, rules), month, kode_desa=kode_desa)
 
 
-def headline(source: DataSource, rules: Rules, month: str, kode_desa: Sequence[str] | None) -> pd.Series:
-    """One row of indicators over ``kode_desa`` (None: every desa) in ``month``.
+def headline(source: DataSource, rules: Rules, month: str, state: ViewState) -> pd.Series | None:
+    """One row of indicators over the desa matching the filters of ``state`` in ``month``; None when none match.
 
-    Equal to ``Coverage.indicators(month, by='kabupaten', kode_desa=kode_desa)``
+    Equal to ``Coverage.indicators(month, by='kabupaten', kode_desa=<those desa>)``
     when those desa lie in one kabupaten (see :func:`ui.filters.overall_indicators`).
+    Cached on the filter values (:func:`filter_key`), never on the desa codes.
     """
-    return _headline(source.path, source.version, source.stamp, rules_key(rules), month, _desa_arg(kode_desa))
+    return _headline(source.path, source.version, source.stamp, rules_key(rules), month, *filter_key(state))
+
+
+def area_headline(source: DataSource, rules: Rules, month: str, kode_puskesmas: str) -> pd.Series | None:
+    """One row of indicators over the working area of ``kode_puskesmas`` in ``month`` (every other filter off).
+
+    The working area is the desa ``Coverage.working_areas`` gives the puskesmas (the same set as
+    the puskesmas filter); None when it has no desa. Cached on the puskesmas code.
+    """
+    return headline(source, rules, month, ViewState(puskesmas=kode_puskesmas))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _group_indicators(
-    path: str, version: int, stamp: int, rules: RulesKey, month: str, by: str, kode_desa: tuple[str, ...] | None
+    path: str,
+    version: int,
+    stamp: int,
+    rules: RulesKey,
+    month: str,
+    by: str,
+    provinsi: str | None,
+    kabupaten: str | None,
+    kecamatan: tuple[str, ...],
+    puskesmas: str | None,
+    status: tuple[str, ...],
 ) -> pd.DataFrame:
+    key = (provinsi, kabupaten, kecamatan, puskesmas, status)
+    kode_desa = _chosen(path, version, stamp, rules, month, key)
     cov = _coverage(path, version, stamp, rules)
     return cov.indicators(month, by=by, kode_desa=None if kode_desa is None else list(kode_desa))
 
 
-def group_indicators(
-    source: DataSource, rules: Rules, month: str, *, by: str, kode_desa: Sequence[str] | None
-) -> pd.DataFrame:
-    """``Coverage.indicators(month, by=by, kode_desa=kode_desa)`` (kecamatan, puskesmas, ...)."""
-    return _group_indicators(
-        source.path, source.version, source.stamp, rules_key(rules), month, by, _desa_arg(kode_desa)
-    )
+def group_indicators(source: DataSource, rules: Rules, month: str, *, by: str, state: ViewState) -> pd.DataFrame:
+    """``Coverage.indicators(month, by=by, kode_desa=<the desa of state's filters>)`` (kecamatan, puskesmas, ...).
+
+    Cached on the filter values (:func:`filter_key`), never on the desa codes.
+    """
+    return _group_indicators(source.path, source.version, source.stamp, rules_key(rules), month, by, *filter_key(state))
 
 
 def trend(source: DataSource, rules: Rules, state: ViewState) -> pd.DataFrame:
     """Headline indicators for every report month, the filters applied in each month.
 
     One row per month with a leading ``bulan`` column (the status filter is
-    re-evaluated per month, like the metric deltas).
+    re-evaluated per month, like the metric deltas); a month where no desa
+    matches is left out.
     """
     options = filter_options(source, rules)
     rows = []
     for month in options.months:
-        kode = filtered_desa(source, rules, month, state) if state.has_filters() else None
-        if kode is not None and not kode:
-            continue
-        rows.append(headline(source, rules, month, kode).to_frame().T.assign(bulan=month))
+        row = headline(source, rules, month, state)
+        if row is not None:
+            rows.append(row.to_frame().T.assign(bulan=month))
     if not rows:
         return pd.DataFrame(columns=["bulan"])
     frame = pd.concat(rows, ignore_index=True)
     return frame.loc[:, ["bulan", *[c for c in frame.columns if c != "bulan"]]]
+
+
+# -- the area of the scope (month independent: no status filter) ----------------------
+@st.cache_data(max_entries=4, show_spinner=False)
+def _frame_table(path: str, version: int, stamp: int, rules: RulesKey) -> pd.DataFrame:
+    cov = _coverage(path, version, stamp, rules)
+    return filters.frame_table(cov.dataset.desa, cov.working_areas)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _frame_desa(
+    path: str,
+    version: int,
+    stamp: int,
+    rules: RulesKey,
+    provinsi: str | None,
+    kabupaten: str | None,
+    kecamatan: tuple[str, ...],
+    puskesmas: str | None,
+) -> tuple[str, ...]:
+    table = _frame_table(path, version, stamp, rules)
+    return filters.select_desa(table, provinsi=provinsi, kabupaten=kabupaten, kecamatan=kecamatan, puskesmas=puskesmas)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _frame_desa_count(
+    path: str,
+    version: int,
+    stamp: int,
+    rules: RulesKey,
+    provinsi: str | None,
+    kabupaten: str | None,
+    kecamatan: tuple[str, ...],
+    puskesmas: str | None,
+) -> int:
+    return len(_frame_desa(path, version, stamp, rules, provinsi, kabupaten, kecamatan, puskesmas))
+
+
+def frame_desa(source: DataSource, rules: Rules, state: ViewState) -> tuple[str, ...]:
+    """kode_desa of the area of ``state``: its provinsi, kabupaten, kecamatan and puskesmas filters.
+
+    No status filter and no month: the frame the map fits and draws, whatever the
+    statuses. In the desa layer's order. Cached on the filter values.
+    """
+    provinsi, kabupaten, kecamatan, puskesmas, _ = filter_key(state)
+    return _frame_desa(
+        source.path, source.version, source.stamp, rules_key(rules), provinsi, kabupaten, kecamatan, puskesmas
+    )
+
+
+def frame_desa_count(source: DataSource, rules: Rules, state: ViewState) -> int:
+    """How many desa :func:`frame_desa` holds (cached on its own: an int, cheap to hand out on every rerun)."""
+    provinsi, kabupaten, kecamatan, puskesmas, _ = filter_key(state)
+    return _frame_desa_count(
+        source.path, source.version, source.stamp, rules_key(rules), provinsi, kabupaten, kecamatan, puskesmas
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

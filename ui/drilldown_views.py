@@ -29,19 +29,23 @@ DESA_MAP_PADDING_PX = 50  # free on every side of the desa map: no symbol cut at
 
 
 def area_card_values(
-    ctx: PageContext, kode_desa: Sequence[str], *, shown: Sequence[cards.Card] = cards.CARDS
+    ctx: PageContext, kode_puskesmas: str, *, shown: Sequence[cards.Card] = cards.CARDS
 ) -> list[cards.CardValue]:
-    """Indicator cards of the fixed desa set ``kode_desa`` with the change since the previous month."""
+    """Indicator cards of the working area of ``kode_puskesmas`` with the change since the previous month.
+
+    The working area must hold at least one desa.
+    """
     assert ctx.month is not None and ctx.options is not None
-    current = data.headline(ctx.source, ctx.rules, ctx.month, kode_desa)
+    current = data.area_headline(ctx.source, ctx.rules, ctx.month, kode_puskesmas)
+    assert current is not None, f"the working area of {kode_puskesmas} holds no desa"
     before_month = previous_month(ctx.month, ctx.options.months)
-    before = data.headline(ctx.source, ctx.rules, before_month, kode_desa) if before_month else None
+    before = data.area_headline(ctx.source, ctx.rules, before_month, kode_puskesmas) if before_month else None
     return cards.card_values(current, before, rules=ctx.rules, cards=shown)
 
 
-def area_cards(ctx: PageContext, kode_desa: Sequence[str]) -> None:
-    """Indicator cards of ``kode_desa`` (a working area), three to a row."""
-    cards.render_cards(area_card_values(ctx, kode_desa), per_row=3)
+def area_cards(ctx: PageContext, kode_puskesmas: str) -> None:
+    """Indicator cards of the working area of ``kode_puskesmas``, three to a row."""
+    cards.render_cards(area_card_values(ctx, kode_puskesmas), per_row=3)
 
 
 def status_badge(status: str) -> None:

@@ -208,17 +208,16 @@ def key_cards() -> tuple[cards.Card, ...]:
 def headline_pair(ctx: PageContext) -> tuple[pd.Series, pd.Series | None, str | None]:
     """(indicators of the chosen month, of the previous month or None, the previous month).
 
-    Both use the same filters; the status filter is evaluated in each month.
+    Both use the same filters; the status filter is evaluated in each month (the previous
+    month's is None when no desa matches then). Needs a desa matching in the chosen month.
     """
     assert ctx.month is not None and ctx.options is not None
-    current = data.headline(ctx.source, ctx.rules, ctx.month, ctx.kode_desa_arg())
+    current = data.headline(ctx.source, ctx.rules, ctx.month, ctx.state)
+    assert current is not None, "no desa matches the filters (check layout.require_desa first)"
     before_month = previous_month(ctx.month, ctx.options.months)
     if before_month is None:
         return current, None, None
-    before_desa = ctx.kode_desa_arg(before_month)
-    if before_desa is not None and not before_desa:
-        return current, None, before_month
-    return current, data.headline(ctx.source, ctx.rules, before_month, before_desa), before_month
+    return current, data.headline(ctx.source, ctx.rules, before_month, ctx.state), before_month
 
 
 def gap_rows(table: pd.DataFrame) -> pd.DataFrame:
