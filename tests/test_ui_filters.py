@@ -298,3 +298,94 @@ def test_bar_tooltips_show_the_engines_share() -> None:
     fig = gap_bar_chart(groups)
     for entry, trace in zip(STATUSES, fig.data, strict=True):
         assert [row[1] for row in trace.customdata] == [fmt_pct(v) for v in groups[entry.pct_column]]
+
+
+# -- ui.data: cached figures keyed by the filter values (streamlit's cache, bare mode) ----------------------
+def _cached_functions() -> dict[str, object]:
+    from streamlit.runtime.caching.cache_utils import CachedFunc
+
+    from ui import data
+
+    return {name: f for name, f in vars(data).items() if isinstance(f, CachedFunc)}
+
+
+def test_no_cached_function_is_keyed_by_desa_codes() -> None:
+    """Issue 9: hashing thousands of desa codes on every rerun cost seconds; keys are short scalars."""
+    import inspect
+
+    cached = _cached_functions()
+    assert {"_headline", "_group_indicators", "_filtered", "_frame_desa", "_frame_desa_count"} <= set(cached)
+    for name, function in cached.items():
+        parameters = inspect.signature(function).parameters  # type: ignore[arg-type]
+        assert not [p for p in parameters if "desa" in p], name
+        tuples = [p for p, spec in parameters.items() if "tuple[str, ...]" in str(spec.annotation)]
+        assert set(tuples) <= {"kecamatan", "status"}, name  # the chosen few (URL-bounded), never desa
+
+
+@pytest.fixture(scope="module")
+def user_data(user_store_path: object) -> tuple:
+    from geo.rules import Rules
+    from loaders.store import Store
+    from ui import data
+
+    store = Store(user_store_path)  # type: ignore[arg-type]
+    source = data.DataSource(path=str(store.path), version=store.version(), stamp=store.path.stat().st_mtime_ns)
+    return source, Rules(), data.coverage(source, Rules())
+
+
+def test_headline_and_groups_are_the_engines_figures_of_the_filtered_desa(user_data: tuple) -> None:
+    from ui import data
+    from ui.state import ViewState
+
+    source, rules, cov = user_data
+    month = cov.months[-1]
+    table = cov.desa_table(month)
+    kecamatan = tuple(sorted(table["kode_kecamatan"].astype(str).unique())[:3])
+    state = ViewState(kecamatan=kecamatan, status=("tanpa_pustu", "lengkap"))
+    chosen = select_desa(table, kecamatan=kecamatan, status=state.status)
+    assert 0 < len(chosen) < len(table)
+    assert data.filtered_desa(source, rules, month, state) == chosen
+    pd.testing.assert_series_equal(
+        data.headline(source, rules, month, state), overall_indicators(cov, month, kode_desa=chosen)
+    )
+    pd.testing.assert_frame_equal(
+        data.group_indicators(source, rules, month, by="kecamatan", state=state),
+        cov.indicators(month, by="kecamatan", kode_desa=list(chosen)),
+    )
+    everything = data.headline(source, rules, month, ViewState())
+    assert everything is not None and everything["desa"] == len(table)
+    assert data.headline(source, rules, month, ViewState(provinsi="00")) is None  # no desa: no figures
+
+
+def test_area_headline_is_the_working_area(user_data: tuple) -> None:
+    from ui import data
+    from ui.drilldown import working_area_desa
+
+    source, rules, cov = user_data
+    month = cov.months[-1]
+    code = str(cov.working_areas["kode_puskesmas"].dropna().iloc[0])
+    area = working_area_desa(cov.working_areas, code)
+    pd.testing.assert_series_equal(
+        data.area_headline(source, rules, month, code), overall_indicators(cov, month, kode_desa=area)
+    )
+
+
+def test_frame_desa_ignores_status_and_month(user_data: tuple) -> None:
+    from ui import data
+    from ui.state import ViewState
+
+    source, rules, cov = user_data
+    table = cov.desa_table(cov.months[-1])
+    kabupaten = str(table["kode_kabupaten"].iloc[0])
+    provinsi = str(table["kode_provinsi"].iloc[0])
+    kecamatan = (str(table["kode_kecamatan"].iloc[-1]),)
+    area = select_desa(table, kecamatan=kecamatan)
+    for state in (
+        ViewState(kecamatan=kecamatan),
+        ViewState(provinsi=provinsi, kabupaten=kabupaten, kecamatan=kecamatan, status=("lengkap",), bulan="2000-01"),
+    ):
+        assert data.frame_desa(source, rules, state) == area
+        assert data.frame_desa_count(source, rules, state) == len(area)
+    assert data.frame_desa_count(source, rules, ViewState(provinsi=provinsi)) == len(table)
+    assert data.frame_desa_count(source, rules, ViewState(provinsi="00")) == 0
+    assert sorted(data.frame_desa(source, rules, ViewState())) == sorted(table["kode_desa"].astype(str))
