@@ -83,3 +83,56 @@ def test_level_and_scope_survive_on_every_page(page: str, level: str, query: dic
     filters = {key: at.query_params[key] for key in at.query_params if key in AREA_KEYS}
     assert filters == alone
     assert scope_level(_area(at)) == level
+
+
+# -- the provinsi box: only when the data holds more than one provinsi ------------------------------
+def _sidebar_boxes(at: AppTest) -> dict[str, list[object]]:
+    return {box.label: list(box.options) for box in at.sidebar.selectbox}
+
+
+def test_one_provinsi_store_has_no_provinsi_box(user_store: Path) -> None:
+    at = run_page()
+    assert "Provinsi" not in _sidebar_boxes(at)
+    assert "Kabupaten/kota" in _sidebar_boxes(at)
+
+
+@pytest.fixture
+def two_provinsi_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The five-desa tiny store with its last two desa moved to a second provinsi (98, one kabupaten)."""
+    from page_support import tiny_store
+
+    from loaders import model
+    from loaders.dataset import read_dataset
+    from loaders.store import ChangeRecord
+
+    store = tiny_store(tmp_path / "dua" / "ilp.gpkg")
+    desa = read_dataset(store).desa.copy()
+    moved = desa.index[-2:]
+    desa.loc[moved, "kode_desa"] = ["98.01.01.2004", "98.01.01.2005"]
+    desa.loc[moved, ["kode_kecamatan", "nama_kecamatan"]] = ["98.01.01", "Kecamatan Seberang"]
+    desa.loc[moved, ["kode_kabupaten", "nama_kabupaten"]] = ["98.01", "Kabupaten Seberang"]
+    desa.loc[moved, ["kode_provinsi", "nama_provinsi"]] = ["98", "Provinsi Seberang"]
+    store.commit(layers={model.LAYER_DESA: desa}, record=ChangeRecord(jenis_impor="demo", keterangan="dua provinsi"))
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    return store.path
+
+
+def test_two_provinsi_store_has_a_provinsi_box_that_limits_the_kabupaten(two_provinsi_store: Path) -> None:
+    at = run_page()
+    boxes = _sidebar_boxes(at)
+    assert boxes["Provinsi"] == ["Semua provinsi", "Provinsi Seberang", "Provinsi Uji"]  # by name
+    assert boxes["Kabupaten/kota"] == ["Semua kabupaten/kota", "Kabupaten Kecil", "Kabupaten Seberang"]
+    at = run_page(None, {"provinsi": "98"})
+    boxes = _sidebar_boxes(at)
+    assert at.session_state["ilp_provinsi"] == "98"
+    assert boxes["Kabupaten/kota"] == ["Semua kabupaten/kota", "Kabupaten Seberang"]
+    assert at.query_params["provinsi"] == "98"
+    assert at.main.metric[0].value == "2"  # the cards count the provinsi's two desa
+
+
+def test_kabupaten_outside_the_provinsi_is_dropped_with_a_note(two_provinsi_store: Path) -> None:
+    at = run_page(None, {"provinsi": "98", "kabupaten": "99.01"})
+    assert at.session_state["ilp_provinsi"] == "98"
+    assert at.session_state["ilp_kabupaten"] == ""
+    assert "kabupaten" not in at.query_params
+    assert "99.01" in "\n".join(str(w.value) for w in (*at.main.warning, *at.main.info, *at.main.markdown))
