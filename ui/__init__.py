@@ -1,7 +1,8 @@
 """Streamlit-aware shared code of the dashboard pages.
 
 Pure modules (no streamlit import; unit-tested): :mod:`ui.state` (view state,
-URL parse/serialise/reconcile), :mod:`ui.fmt` (Indonesian numbers and months),
+URL parse/serialise/reconcile), :mod:`ui.scope` (the scope's level, the
+level the map draws, drill-down, breadcrumbs), :mod:`ui.fmt` (Indonesian numbers and months),
 :mod:`ui.i18n` (every string, ``t()``, column and status labels),
 :mod:`ui.palette` (colours), :mod:`ui.filters` (applying filters, filter
 options, overall indicators), :mod:`ui.charts` (plotly figures),

@@ -164,7 +164,7 @@ def _filter_options(path: str, version: int, stamp: int, rules: RulesKey) -> Fil
 
 
 def filter_options(source: DataSource, rules: Rules) -> FilterOptions:
-    """What the data offers to filter on (kabupaten, kecamatan, puskesmas, months, desa)."""
+    """What the data offers to filter on (provinsi, kabupaten, kecamatan, puskesmas, months, desa)."""
     return _filter_options(source.path, source.version, source.stamp, rules_key(rules))
 
 
