@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import activity_chart, context, data, layout, maps, picker, views
+from ui import activity_chart, context, data, layout, picker, views
 from ui import drilldown as dd
 from ui import drilldown_views as dv
 from ui import quality_view as qv
@@ -96,8 +96,14 @@ if columns is not None:
         _identity()
         _facts(stacked=True)
     with columns[1]:
-        big_map = dv.desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas, large=True)
-        maps.show_map(big_map, key="desa_peta_besar", height=layout.PRESENTATION_MAP_HEIGHT - layout.PICKER_PX)
+        dv.show_desa_map(
+            ctx,
+            chosen,
+            kode_puskesmas=kode_puskesmas,
+            key="desa_peta_besar",
+            height=layout.PRESENTATION_MAP_HEIGHT - layout.PICKER_PX,
+            large=True,
+        )
     st.stop()
 
 _identity()
@@ -107,7 +113,7 @@ _facts(stacked=False)
 left, right = st.columns([5, 6], gap="medium")
 with left:
     st.subheader(t("desap.map"))
-    maps.show_map(dv.desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas), key="desa_peta", height=460)
+    dv.show_desa_map(ctx, chosen, kode_puskesmas=kode_puskesmas, key="desa_peta", height=460)
 with right:
     pustu = dv.pustu_table(ctx, [chosen], names)
     st.subheader(t("desap.pustu", n=fmt_int(len(pustu))))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import context, layout, maps, session, views
+from ui import context, layout, map_views, session, views
 from ui.fmt import fmt_int
 from ui.i18n import t
 
@@ -39,13 +39,7 @@ st.caption(t("peta.help"))
 table = views.status_table(ctx, kode_desa)
 gaps = views.gap_rows(table)
 
-result = maps.show_map(
-    views.status_map(ctx, kode_desa, facilities=True),
-    key=MAP_KEY,
-    height=MAP_HEIGHT,
-    returned_objects=["last_active_drawing"],
-)
-clicked = maps.clicked_desa(result)
+clicked = map_views.show_status_map(ctx, kode_desa, key=MAP_KEY, height=MAP_HEIGHT, facilities=True, clickable=True)
 if views.is_new_selection("peta_klik", clicked) and clicked in set(kode_desa):
     session.open_desa(clicked)
 

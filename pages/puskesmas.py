@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import context, layout, maps, picker, session, views
+from ui import context, layout, map_views, picker, session, views
 from ui import drilldown as dd
 from ui import drilldown_views as dv
 from ui.fmt import fmt_int, fmt_month
 from ui.i18n import get_language, t
+from ui.state import ViewState
 from ui.table_format import plain_markdown
 
 ctx = context.current()
@@ -49,6 +50,7 @@ if columns is not None:
         height=layout.PRESENTATION_MAP_HEIGHT - layout.PICKER_PX,
         columns=columns,
         values=dv.area_card_values(ctx, chosen, shown=views.key_cards()),
+        area=ViewState(puskesmas=chosen),
     )
     st.stop()
 
@@ -79,7 +81,7 @@ if ctx.state.kecamatan or ctx.state.status:
 
 # -- map, then priorities (full width: the reasons need the room) ---------------------------
 st.subheader(t("pkm.map"))
-maps.show_map(views.status_map(ctx, kode_desa, facilities=True), key="pkm_peta", height=500)
+map_views.show_status_map(ctx, kode_desa, key="pkm_peta", height=500, facilities=True, area=ViewState(puskesmas=chosen))
 st.subheader(t("pkm.prioritas"))
 st.caption(t("pkm.prioritas_help"))
 ranked = dv.priority_table(ctx, table)

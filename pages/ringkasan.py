@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cards, charts, context, data, layout, maps, session, views
+from ui import cards, charts, context, data, layout, map_views, session, views
 from ui.fmt import fmt_int, fmt_month, previous_month
 from ui.i18n import get_language, t
 from ui.state import GROUPINGS
@@ -59,7 +59,7 @@ cards.render_cards(card_values, per_row=len(card_values), key=layout.ROW_OF_SIX_
 left, right = st.columns([4, 3], gap="medium")
 with left:
     st.subheader(t("ringkasan.map"))
-    maps.show_map(views.status_map(ctx, kode_desa, facilities=False), key="ringkasan_peta", height=MAP_HEIGHT)
+    map_views.show_status_map(ctx, kode_desa, key="ringkasan_peta", height=MAP_HEIGHT, facilities=False)
 with right:
     st.subheader(t("ringkasan.bar"))
     widget_key, on_change = session.page_widget_key("kelompok", "kecamatan", store_key=session.K_KELOMPOK)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import json
 import re
 
 import branca
@@ -14,8 +14,8 @@ import pytest
 import streamlit_folium
 from shapely.geometry import Point, box
 
-from ui import assets, maps
-from ui.palette import STATUS_COLORS, STATUS_ORDER
+from ui import assets, map_payload, maps
+from ui.palette import STATUS_COLORS, STATUS_ORDER, gap_class
 
 EVIL_DESA = "<script>alert(1)</script>"
 EVIL_POSYANDU = "<img src=x onerror=alert(2)>"
@@ -82,19 +82,38 @@ def posyandu() -> pd.DataFrame:
     ).astype({"lat": "Float64", "lon": "Float64"})
 
 
+def map_data(geometries, status, points=None, *, decimals: int = 4) -> maps.MapData:
+    frame = geometries.merge(
+        status.loc[:, ["kode_desa", "nama_desa", "nama_kecamatan", "puskesmas"]], on="kode_desa"
+    ).rename(columns={"kode_desa": "kode", "nama_desa": "nama"})
+    rows = map_payload.geometry_rows(frame, decimals=decimals, extra=("nama_kecamatan", "puskesmas"))
+    values: dict = {"v": map_payload.desa_values(status)}
+    if points is not None:
+        values["p"] = map_payload.facility_values(points)
+    bounds = tuple(float(v) for v in frame.total_bounds)
+    text = map_payload.geometry_text(rows, decimals=decimals)
+    return maps.MapData("desa", "desa", text, bounds, map_payload.script_json(values), features=len(status))
+
+
+def build(
+    data: maps.MapData, *, facilities: bool, lang: str = "id", **kwargs
+) -> tuple[folium.Map, folium.FeatureGroup]:
+    config = maps.runtime_config(data.kind, level=data.level, facilities=facilities, lang=lang)
+    return maps.peta_map(data, config=config, **kwargs)
+
+
 @pytest.fixture
-def full_map(geometries, status, facilities, posyandu) -> folium.Map:
-    features = maps.desa_features(geometries, status)
+def full_map(geometries, status, facilities, posyandu) -> tuple[folium.Map, folium.FeatureGroup]:
     points = maps.facility_points(facilities, posyandu, kode_desa=list(status["kode_desa"]))
-    return maps.status_map(features, points, tiles=None)
+    return build(map_data(geometries, status, points), facilities=True)
 
 
 def _remote_urls(text: str) -> set[str]:
     return {u for u in URL_RE.findall(text) if not u.split("//", 1)[1].startswith(LOCAL_HOSTS)}
 
 
-def test_rendered_map_requests_nothing_remote_without_tiles(full_map: folium.Map) -> None:
-    page = maps.map_html(full_map)
+def test_rendered_map_requests_nothing_remote_without_tiles(full_map) -> None:
+    page = maps.map_html(*full_map)
     assert _remote_urls(page) == set()
     sources = re.findall(r'<script src="([^"]+)"', page) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
     assert sources == ["/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"]
@@ -108,10 +127,11 @@ def _walk(element: object):
         yield from _walk(child)
 
 
-def test_streamlit_folium_loads_only_local_scripts(full_map: folium.Map) -> None:
-    full_map.get_root().render()
+def test_streamlit_folium_loads_only_local_scripts(full_map) -> None:
+    fmap, group = full_map
+    fmap.get_root().render()
     js, css = [], []
-    for element in _walk(full_map):
+    for element in _walk(fmap):
         assert not isinstance(element, branca.colormap.ColorMap)  # st_folium would add d3 from a CDN
         assert not isinstance(element, (folium.Icon, folium.RegularPolygonMarker))
         if isinstance(element, folium.elements.JSCSSMixin):
@@ -119,32 +139,45 @@ def test_streamlit_folium_loads_only_local_scripts(full_map: folium.Map) -> None
             css += [url for _, url in element.default_css]
     assert set(js) == {"/app/static/vendor/leaflet/leaflet.js"}
     assert set(css) == {"/app/static/vendor/leaflet/leaflet.css"}
-    header = streamlit_folium._get_header(full_map)
-    script = streamlit_folium.generate_leaflet_string(full_map)
+    header = streamlit_folium._get_header(fmap)
+    script = streamlit_folium.generate_leaflet_string(fmap)
     assert _remote_urls(header) == set()
     assert _remote_urls(script) == set()
-    assert "ilp-legend" in script and "L.control.layers" in script
+    assert "ilp-legend" in script and "L.control.layers" in script and "window.ilpPeta" in script
 
 
-def test_names_are_escaped_in_rendered_html(full_map: folium.Map) -> None:
-    page = maps.map_html(full_map)
+def test_names_stay_text_inside_the_script(full_map) -> None:
+    """Names reach the browser as JSON strings (``<`` escaped) and are set with textContent, never as HTML."""
+    page = maps.map_html(*full_map)
     assert EVIL_DESA not in page and "<img src=x" not in page
-    # html.escape'd, then JSON-encoded by folium (& -> \u0026)
-    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in page
-    assert "\\u0026lt;img src=x onerror=alert(2)\\u0026gt;" in page
-    assert "Cipatujah \\u0026quot;Selatan\\u0026quot; \\u0026amp; Co" in page
+    assert "\\u003cscript>alert(1)\\u003c/script>" in page
+    assert "\\u003cimg src=x onerror=alert(2)>" in page
+    assert 'Cipatujah \\"Selatan\\" & Co' in page
+    runtime = maps.runtime_js()
+    assert "innerHTML" not in runtime and "textContent" in runtime
 
 
-def test_desa_features_keep_only_tooltip_properties(geometries, status) -> None:
-    features = maps.desa_features(geometries, status, lang="id")
-    assert list(features.columns) == [*maps.DESA_PROPERTIES, "geometry"]
-    assert list(features.index) == ["32.06.01.2001", "32.06.01.2002"]  # desa without status not drawn
-    first = features.loc["32.06.01.2001"]
-    assert first["desa"] == html.escape(EVIL_DESA)
-    assert first["puskesmas"] == "–"
-    assert first["status_label"] == "Tanpa keduanya"
-    assert features.loc["32.06.01.2002", "posyandu"] == "3 / 1.234"
-    assert max(features.geometry.iloc[0].exterior.xy[0]) == pytest.approx(108.01235, abs=1e-9)  # 5 decimals
+def test_base_script_does_not_change_with_the_values(geometries, status) -> None:
+    """Another month (other statuses) changes only the values: the browser keeps its map (same component key)."""
+    other = status.assign(status=["lengkap", "tanpa_pustu"], pustu_aktif=[1, 0])
+    first, first_group = build(map_data(geometries, status), facilities=False)
+    second, second_group = build(map_data(geometries, other), facilities=False)
+    assert streamlit_folium.generate_leaflet_string(first) == streamlit_folium.generate_leaflet_string(second)
+    assert maps.map_html(first, first_group) != maps.map_html(second, second_group)
+
+
+def test_desa_values_and_geometry_rows(geometries, status) -> None:
+    values = map_payload.desa_values(status)
+    assert values == {"32.06.01.2001": [0, "0", "0 / 2"], "32.06.01.2002": [3, "1", "3 / 1.234"]}
+    data = map_data(geometries, status)
+    payload = json.loads(data.geometry)
+    assert payload["d"] == 4
+    assert [row[:3] for row in payload["f"]] == [
+        ["32.06.01.2001", EVIL_DESA, ['Cipatujah "Selatan" & Co', "–"]],
+        ["32.06.01.2002", "Sukamaju", ["Cipatujah", "Puskesmas Cipatujah"]],
+    ]  # desa without status not drawn; names plain (set as text by the browser)
+    first = payload["f"][0][4]
+    assert first[0][0][:2] == [1080123, -75000]  # quantised to 4 decimals
     assert list(geometries.columns) == ["kode_desa", "geometry"]  # input untouched
 
 
@@ -161,92 +194,65 @@ def test_facility_points_by_layer(facilities, posyandu) -> None:
         ("posyandu_tidak_aktif", False): 1,
     }  # Pustu luar is outside the chosen desa; posyandu without a point and facility rows are left out
     evil = points[points["lapisan"] == "posyandu_aktif"].iloc[0]
-    assert evil["nama"] == html.escape(EVIL_POSYANDU)
+    assert evil["nama"] == EVIL_POSYANDU  # plain text: the browser sets it with textContent
     assert evil["desa"] == "Sukasari"
     assert evil["keterangan"] == "Bulan buka: 11"
     assert points.loc[points["nama"] == "Pustu A", ["lat", "lon"]].iloc[0].tolist() == [-7.495, 108.005]
+    values = map_payload.facility_values(points)
+    assert values["pustu"] == [
+        [-7.495, 108.005, 1, "Pustu A", "Pustu", "Sukasari", "Aktif"],
+        [-7.494, 108.026, 0, "Pustu B", "Pustu", "32.06.01.2002", "Tidak aktif"],
+    ]
 
 
-def test_facility_layers_switchable_with_distinct_symbols(full_map: folium.Map) -> None:
-    groups = [e for e in full_map._children.values() if isinstance(e, folium.FeatureGroup)]
-    assert [g.layer_name for g in groups] == ["Posyandu tidak aktif", "Posyandu aktif", "Pustu", "Puskesmas"]
-    assert [g.show for g in groups] == [False, False, True, True]
-    assert any(isinstance(e, folium.LayerControl) for e in full_map._children.values())
-    page = maps.map_html(full_map)
-    assert "ilp-pkm" in page and "ilp-pustu" in page and "L.CircleMarker" in page
+def test_facility_layers_switchable_and_default_on() -> None:
+    config = maps.runtime_config("desa", level="desa", facilities=True, lang="id")
+    assert [(layer["code"], layer["on"]) for layer in config["layers"]] == [
+        ("posyandu_tidak_aktif", False),
+        ("posyandu_aktif", False),
+        ("pustu", True),
+        ("puskesmas", True),
+    ]
+    pustu = config["layers"][2]
+    assert pustu["legend"] == [["ilp-pustu", "Pustu", True], ["ilp-pustu ilp-off", "Pustu tidak aktif (garis)", False]]
+    assert maps.runtime_config("desa", level="desa", facilities=False)["layers"] == []
 
 
 @pytest.mark.parametrize(
     ("lang", "labels"),
     [
-        (
-            "id",
-            ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Lengkap", "Belum ada data", "Puskesmas"],
-        ),
-        ("en", ["Neither", "No active pustu", "No active posyandu", "Complete", "No data yet", "Inactive posyandu"]),
+        ("id", ["Tanpa keduanya", "Tanpa pustu aktif", "Tanpa posyandu aktif", "Lengkap", "Belum ada data"]),
+        ("en", ["Neither", "No active pustu", "No active posyandu", "Complete", "No data yet"]),
     ],
 )
-def test_legend_lists_the_four_statuses_in_the_one_order(lang: str, labels: list[str]) -> None:
+def test_legend_statuses_in_the_one_order(lang: str, labels: list[str]) -> None:
     assert STATUS_ORDER == ("tanpa_keduanya", "tanpa_pustu", "tanpa_posyandu_aktif", "lengkap", "tanpa_data")
-    legend = maps.legend_html(facilities=True, lang=lang)
-    positions = [legend.index(label) for label in labels]
-    assert positions[:5] == sorted(positions[:5])
-    for colour in STATUS_COLORS.values():
-        assert f"background:{colour}" in legend
+    config = maps.runtime_config("desa", level="desa", facilities=False, lang=lang)
+    assert [s[2] for s in config["statuses"]] == labels
+    assert [s[1] for s in config["statuses"]] == list(STATUS_COLORS.values())
 
 
-def test_layer_switch_collapsed_and_legend_bottom_right(full_map: folium.Map) -> None:
-    script = streamlit_folium.generate_leaflet_string(full_map)
-    assert re.search(r'"collapsed":\s*true', script)
-    assert '"position": "topright"' in script or '"position":"topright"' in script.replace(" ", "")
-    assert 'L.control({position: "bottomright"})' in script
-    assert 'L.control.scale({imperial: false, position: "bottomleft"})' in script
+def test_gap_classes_and_their_labels() -> None:
+    assert maps.gap_class_labels(lang="id") == ["≤ 20%", "20–40%", "40–60%", "60–80%", "> 80%"]
+    assert [gap_class(v) for v in (0.0, 20.0, 20.5, 59.9, 80.0, 80.1, 100.0, float("nan"))] == [0, 0, 1, 2, 3, 4, 4, -1]
+
+
+def test_layer_switch_collapsed_and_legend_bottom_right() -> None:
+    runtime = maps.runtime_js()
+    assert 'L.control.layers(null, overlays, {collapsed: true, position: "topright"})' in runtime
+    assert 'L.control({position: "bottomright"})' in runtime
+    assert 'L.control.scale({imperial: false, position: "bottomleft"})' in runtime
 
 
 @pytest.mark.parametrize(("large", "free"), [(False, 175), (True, 225)])
 def test_fit_keeps_the_legend_strip_free_when_cheap(geometries, status, large: bool, free: int) -> None:
-    features = maps.desa_features(geometries, status)
-    script = streamlit_folium.generate_leaflet_string(maps.status_map(features, None, large_legend=large))
+    fmap, _ = build(map_data(geometries, status), facilities=False, large_legend=large)
+    script = streamlit_folium.generate_leaflet_string(fmap)
     assert script.count("fitBounds(") == 1
     # the district's bounds (lat/lon order) and the strip the legend needs
     assert "L.latLngBounds([[-7.5, 108.0], [-7.49, 108.03]])" in script
     assert f"var free = {free};" in script and "var pad = 0;" in script
     assert f"- {maps.FIT_MAX_ZOOM_LOSS}" in script and "options.paddingBottomRight = [pad + free, pad];" in script
-
-
-def _shown_layers(fmap: folium.Map) -> dict[str, bool]:
-    return {child.layer_name: child.show for child in fmap._children.values() if isinstance(child, folium.FeatureGroup)}
-
-
-def test_status_map_options_for_one_desa(geometries, status, facilities, posyandu) -> None:
-    """The Desa page's map: every facility layer on, fitted to given bounds with padding, switch collapsed."""
-    features = maps.desa_features(geometries, status)
-    points = maps.facility_points(facilities, posyandu, kode_desa=list(status["kode_desa"]))
-    default = _shown_layers(maps.status_map(features, points))
-    assert default == {"Posyandu tidak aktif": False, "Posyandu aktif": False, "Pustu": True, "Puskesmas": True}
-    fmap = maps.status_map(features, points, show=maps.FACILITY_LAYERS, bounds=(107.9, -7.6, 108.1, -7.4), padding=50)
-    assert set(_shown_layers(fmap).values()) == {True}
-    script = streamlit_folium.generate_leaflet_string(fmap)
-    assert "L.latLngBounds([[-7.6, 107.9], [-7.4, 108.1]])" in script  # the given bounds, not the desa's
-    assert "var pad = 50;" in script and "paddingTopLeft: [pad, pad], paddingBottomRight: [pad, pad]" in script
-    assert re.search(r'"collapsed":\s*true', script) and script.count("L.control.layers") == 1
-    assert 'L.control({position: "bottomright"})' in script  # the legend, as on the other pages
-
-
-@pytest.mark.parametrize(
-    ("small", "pkm_px", "pustu_px", "radius"),
-    [(False, 14, 12, 3.5), (True, 10, 8, 2.5)],
-)
-def test_small_symbols_for_a_whole_district(
-    geometries, status, facilities, posyandu, small: bool, pkm_px: int, pustu_px: int, radius: float
-) -> None:
-    features = maps.desa_features(geometries, status)
-    points = maps.facility_points(facilities, posyandu, kode_desa=list(status["kode_desa"]))
-    page = maps.map_html(maps.status_map(features, points, small_symbols=small))
-    assert f'"iconSize": [{pkm_px}, {pkm_px}]' in page
-    assert f'"iconSize": [{pustu_px}, {pustu_px}]' in page
-    assert f'"radius": {radius}' in page
-    assert ("ilp-pkm ilp-s" in page) is small and ("ilp-pustu ilp-s" in page) is small
 
 
 @pytest.mark.parametrize(
@@ -271,7 +277,7 @@ def test_tiles_from_env(environ: dict, expected: maps.TileConfig | None) -> None
 
 def test_tiles_when_configured(geometries, status) -> None:
     tiles = maps.TileConfig("https://tiles.example.org/{z}/{x}/{y}.png", "<b>Contoh</b>")
-    page = maps.map_html(maps.status_map(maps.desa_features(geometries, status), tiles=tiles))
+    page = maps.map_html(*build(map_data(geometries, status), facilities=False, tiles=tiles))
     assert "https://tiles.example.org/{z}/{x}/{y}.png" in page
     assert "<b>Contoh</b>" not in page
 
@@ -289,6 +295,21 @@ def test_tiles_when_configured(geometries, status) -> None:
 )
 def test_clicked_desa(result: dict | None, expected: str | None) -> None:
     assert maps.clicked_desa(result) == expected
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (None, None),
+        ({"last_active_drawing": {"properties": {"kode": "32.06", "tingkat": "kabupaten"}}}, ("kabupaten", "32.06")),
+        ({"last_active_drawing": {"properties": {"kode": "32", "tingkat": "provinsi"}}}, ("provinsi", "32")),
+        ({"last_active_drawing": {"properties": {"kode": "32.06", "tingkat": "desa"}}}, None),  # not a unit level
+        ({"last_active_drawing": {"properties": {"kode": "32.06", "tingkat": "negara"}}}, None),
+        ({"last_active_drawing": {"properties": {"kode_desa": "32.06.01.2001"}}}, None),  # a desa
+    ],
+)
+def test_clicked_unit(result: dict | None, expected: tuple[str, str] | None) -> None:
+    assert maps.clicked_unit(result) == expected
 
 
 def test_leaflet_assets_copied_from_installed_package(tmp_path) -> None:

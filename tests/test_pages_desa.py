@@ -263,13 +263,18 @@ def test_compact_posyandu_table_shows_months_open_of_the_window() -> None:
     assert "Bulan buka (12 bln terakhir)" in full and "PSY-1" in full and "Desa Satu" in full
 
 
-def _map_script(at) -> str:
-    """The Leaflet script of the one folium map on the page (streamlit-folium's component arguments)."""
+def _map_args(at) -> dict:
+    """streamlit-folium's component arguments of the one map on the page."""
     import json
 
     components = at.get("component_instance")
     assert len(components) == 1
-    return json.loads(components[0].proto.json_args)["script"]
+    return json.loads(components[0].proto.json_args)
+
+
+def _map_script(at) -> str:
+    """The Leaflet script of the one folium map on the page (streamlit-folium's component arguments)."""
+    return _map_args(at)["script"]
 
 
 def test_desa_map_is_the_shell_status_map_fitted_to_desa_and_puskesmas(
@@ -278,10 +283,13 @@ def test_desa_map_is_the_shell_status_map_fitted_to_desa_and_puskesmas(
     store = tiny_store(tmp_path / "ilp.gpkg")
     monkeypatch.setenv("ILP_STORE", str(store.path))
     at = run_page(DESA_PAGE, {"desa": "99.01.01.2003"})  # Desa C; its puskesmas stands in Desa A, 2 km west
-    script = _map_script(at)
-    # collapsed layer switch and the legend bottom-right, as on the other pages' maps
-    assert '"collapsed": true' in script and script.count("L.control.layers") == 1
-    assert 'L.control({position: "bottomright"})' in script
+    args = _map_args(at)
+    script = args["script"]
+    # the one map runtime of every page (collapsed layer switch, legend bottom-right), every facility layer on
+    assert script.count("window.ilpPeta = {") == 1 and script.count('"code":"pustu","label":"Pustu","on":true') == 1
+    assert '"on":false' not in script
+    # this desa only, its facilities and its puskesmas as this run's values (applied in place)
+    assert '"v":{"99.01.01.2003":' in args["feature_group"] and '"puskesmas":[[' in args["feature_group"]
     # fitted to Desa C's box AND the puskesmas (lon 108.0045), with room at every edge
     assert "L.latLngBounds([[-7.7, 108.0045], [-7.691, 108.027]])" in script
     assert "var pad = 50;" in script

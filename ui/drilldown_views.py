@@ -9,14 +9,14 @@ from the cached engine access in :mod:`ui.data`; tables are cut by
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-import folium
 import pandas as pd
 import streamlit as st
 
 from geo import statuses
 from geo.priorities import rank_priorities
-from ui import cards, data, maps, views
+from ui import cards, data, map_views, maps
 from ui.context import PageContext
 from ui.drilldown import posyandu_rows, pustu_staffing, with_penduduk
 from ui.fmt import fmt_int, fmt_km, previous_month
@@ -212,7 +212,9 @@ def show_table(
 
 
 # -- maps -------------------------------------------------------------------------------------
-def desa_map(ctx: PageContext, kode_desa: str, *, kode_puskesmas: str | None, large: bool = False) -> folium.Map:
+def show_desa_map(
+    ctx: PageContext, kode_desa: str, *, kode_puskesmas: str | None, key: str, height: int, large: bool = False
+) -> None:
     """The desa (status colour) with its own facilities and its puskesmas, fitted to all of them."""
     assert ctx.month is not None and ctx.options is not None
     facilities = ctx.coverage().facilities
@@ -221,16 +223,43 @@ def desa_map(ctx: PageContext, kode_desa: str, *, kode_puskesmas: str | None, la
         code = facilities["kode"].astype("object").fillna(facilities["kode_puskesmas"].astype("object"))
         own |= facilities["jenis"].astype("object").eq("puskesmas") & code.eq(kode_puskesmas)
     activity = data.posyandu_activity(ctx.source, ctx.rules, ctx.month)
-    # The shell's status map, every facility layer on (they are this desa's own), fitted to the
-    # desa and its puskesmas with room at the edges for the symbols and outline.
-    return views.build_map(
+    shown = facilities[own.fillna(False).to_numpy(dtype=bool)]
+    posyandu = activity[activity["kode_desa"].astype("object").eq(kode_desa).fillna(False).to_numpy(dtype=bool)]
+    map_data = map_views.status_map_data(ctx, [kode_desa], facilities=shown, posyandu=posyandu, desa=kode_desa)
+    # Fitted to the desa and its puskesmas, every facility layer on (they are this desa's own),
+    # with room at the edges for the symbols and outline.
+    points = maps.facility_points(shown, posyandu, kode_desa=None)
+    map_data = replace(map_data, bounds=_union_bounds(map_data.bounds, points))
+    map_views.show(
         ctx,
-        [kode_desa],
-        facilities=facilities[own.fillna(False).to_numpy(dtype=bool)],
-        posyandu=activity[activity["kode_desa"].astype("object").eq(kode_desa).fillna(False).to_numpy(dtype=bool)],
-        simplify_m=data.display_simplify_m(1),
-        show=maps.FACILITY_LAYERS,
-        fit_facilities=True,
-        padding=DESA_MAP_PADDING_PX,
+        map_data,
+        key=key,
+        height=height,
         large=large,
+        padding=DESA_MAP_PADDING_PX,
+        show_layers=maps.FACILITY_LAYERS,
+    )
+
+
+def _union_bounds(
+    bounds: tuple[float, float, float, float] | None, points: pd.DataFrame
+) -> tuple[float, float, float, float] | None:
+    """``bounds`` grown to hold every point (lon, lat) of ``points``."""
+    boxes = [bounds] if bounds is not None else []
+    if len(points):
+        boxes.append(
+            (
+                float(points["lon"].min()),
+                float(points["lat"].min()),
+                float(points["lon"].max()),
+                float(points["lat"].max()),
+            )
+        )
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
     )

@@ -1,32 +1,40 @@
-"""Folium maps of desa status and facilities, built to work offline.
+"""Folium maps of desa status (or of units by their share of desa with a gap), built to work offline.
 
-Building (no streamlit): :func:`desa_features` and :func:`facility_points`
-turn engine frames into the few escaped properties a tooltip needs;
-:func:`status_map` draws them. Showing (streamlit): :func:`show_map` wraps
-``st_folium`` with a limited ``returned_objects``; :func:`clicked_desa` reads
-the clicked desa back.
+How a map reaches the browser (issue 9: "map data prepared once"):
 
-Offline by construction (see :mod:`ui.assets` for how streamlit-folium loads
-scripts): the map's ``default_js``/``default_css`` are replaced by the local
-Leaflet copy only (no jQuery, Bootstrap, awesome-markers or fonts), symbols
-are canvas ``CircleMarker`` and CSS-only ``DivIcon`` shapes, the legend is
-plain HTML in a Leaflet control, and basemap tiles are off unless
-``ILP_TILES`` gives a tile URL template (``ILP_TILES_ATTRIBUTION`` its
-credit line). With no tiles the polygons and facilities render on a plain
-background.
+* the *base map* is a folium ``Map`` (local Leaflet only, fitted to the scope) holding the
+  map runtime ``ui/js/peta.js`` with its texts (:func:`runtime_config`) and the scope's
+  geometry text (:mod:`ui.map_payload`, cached per data version and scope by :mod:`ui.data`);
+* the run's *values* (status or class per feature, tooltip figures, facility points) are one
+  small script in a ``FeatureGroup`` given to ``st_folium`` as its dynamic feature group.
 
-Every user-supplied string that reaches the map (desa, kecamatan, puskesmas,
-facility names) is passed through :func:`html.escape`: Leaflet tooltips set
-``innerHTML``.
+streamlit-folium keys the browser's map on the base script: a change of month, status or
+filter changes only the values, which the runtime applies in place (no redraw of the
+geometry, pan and zoom kept); a rerun that changes nothing sends a byte-identical element.
+Geometry is never simplified or serialised on such a rerun.
+
+:func:`facility_points` turns engine frames into the facility rows of a map;
+:func:`show_map` wraps ``st_folium`` with a limited ``returned_objects``;
+:func:`clicked_desa` / :func:`clicked_unit` read a click back.
+
+Offline by construction (see :mod:`ui.assets` for how streamlit-folium loads scripts): the
+map's ``default_js``/``default_css`` are the local Leaflet copy only, symbols are canvas
+circles and CSS-only ``DivIcon`` shapes, the legend is a plain Leaflet control, and basemap
+tiles are off unless ``ILP_TILES`` gives a tile URL template (``ILP_TILES_ATTRIBUTION`` its
+credit line).
+
+Names from the data never become HTML: the runtime sets them with ``textContent``, and
+:func:`ui.map_payload.script_json` keeps them from closing the ``<script>``.
 """
 
 from __future__ import annotations
 
+import functools
 import html
-import json
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 import folium
@@ -37,16 +45,20 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.statuses import STATUSES
+from geo.levels import UNIT_LEVELS
+from geo.statuses import STATUSES, TANPA_DATA
 from ui import layers
 from ui.assets import leaflet_urls
-from ui.fmt import MISSING, fmt_int
+from ui.fmt import fmt_int, fmt_num
 from ui.i18n import status_label, t
-from ui.palette import MAP_BACKGROUND, OUTLINE_COLOR, PUSTU_FILL, status_color
+from ui.map_payload import script_json
+from ui.palette import GAP_CLASSES, MAP_BACKGROUND, OUTLINE_COLOR, PUSTU_FILL, status_color
 
 ENV_TILES: Final = "ILP_TILES"
 ENV_TILES_ATTRIBUTION: Final = "ILP_TILES_ATTRIBUTION"
-COORD_DECIMALS: Final = 5  # ~1 m: enough for display, keeps the page small
+RUNTIME_FILE: Final = Path(__file__).resolve().parent / "js" / "peta.js"
+RUNTIME_CALL: Final = "(ILP_MAP, ILP_CFG, ILP_GEO);"  # the runtime's last line: its three arguments
+DESA_LABEL_ZOOM: Final = 13  # desa names appear from this zoom level on (a desa is then ~100 px wide)
 # Room kept free for the legend (bottom-right) when fitting the map: normal, large legend (px)
 LEGEND_CLEARANCE_PX: Final = {False: 175, True: 225}
 FIT_MAX_ZOOM_LOSS: Final = 0.3  # zoom levels (~20 % smaller) worth giving up to keep the legend off the data
@@ -54,9 +66,6 @@ FIT_MAX_ZOOM_LOSS: Final = 0.3  # zoom levels (~20 % smaller) worth giving up to
 # Facility layer codes, in drawing order (later ones on top): declared in ui.layers
 FACILITY_LAYERS: Final = layers.CODES
 
-DESA_PROPERTIES: Final = ("kode_desa", "desa", "kecamatan", "puskesmas", "status", "status_label", "pustu", "posyandu")
-TOOLTIP_FIELDS: Final = ("desa", "kecamatan", "puskesmas", "status_label", "pustu", "posyandu")
-FACILITY_PROPERTIES: Final = ("nama", "jenis", "desa", "keterangan")
 
 SYMBOL_CSS: Final = f"""
 <style>
@@ -86,6 +95,12 @@ SYMBOL_CSS: Final = f"""
 .leaflet-control-layers-toggle {{ width: 32px !important; height: 32px !important; }}
 .leaflet-control-layers {{ font: 13px/1.4 sans-serif; }}
 .leaflet-tooltip table th {{ text-align: left; padding-right: 8px; font-weight: 600; }}
+.ilp-tip-hint {{ margin-top: 3px; font-style: italic; color: #444; }}
+.leaflet-tooltip.ilp-label {{ background: none; border: none; box-shadow: none; padding: 0; color: #111;
+  font: 600 11px/1.1 sans-serif; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; white-space: nowrap; }}
+.leaflet-tooltip.ilp-label::before {{ display: none; }}
+.leaflet-tooltip.ilp-label-unit {{ font-size: 12px; font-weight: 700; }}
+.leaflet-tooltip.ilp-label-desa {{ font-size: 10px; font-weight: 500; }}
 </style>
 """
 
@@ -109,82 +124,6 @@ def tiles_from_env(environ: Mapping[str, str] | None = None) -> TileConfig | Non
 
 
 # -- data for the map ------------------------------------------------------------------
-def _escaped(values: pd.Series) -> pd.Series:
-    return values.astype("object").map(lambda v: MISSING if _missing(v) else html.escape(str(v)))
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
-
-
-def _rounded(geometry: gpd.GeoSeries, decimals: int) -> gpd.GeoSeries:
-    values = shapely.transform(geometry.values, lambda coords: np.round(coords, decimals))
-    return gpd.GeoSeries(values, index=geometry.index, crs=geometry.crs)
-
-
-def desa_features(
-    geometries: gpd.GeoDataFrame,
-    status: pd.DataFrame,
-    *,
-    lang: str | None = None,
-    decimals: int = COORD_DECIMALS,
-) -> gpd.GeoDataFrame:
-    """Desa polygons with only the properties the map needs, strings escaped.
-
-    Parameters
-    ----------
-    geometries
-        ``kode_desa`` + geometry (``Coverage.desa_geometries``), EPSG:4326.
-    status
-        Rows of ``Coverage.desa_status`` for the desa to draw (the filter);
-        desa without a row are not drawn.
-    lang
-        Language of the status labels (default: the run's language).
-    decimals
-        Coordinates are rounded to this many decimals.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Indexed by kode_desa, columns :data:`DESA_PROPERTIES` + geometry.
-    """
-    merged = geometries.loc[:, ["kode_desa", "geometry"]].merge(
-        status.loc[
-            :,
-            [
-                "kode_desa",
-                "nama_desa",
-                "nama_kecamatan",
-                "puskesmas",
-                "status",
-                "pustu_aktif",
-                "posyandu_aktif",
-                "posyandu_total",
-            ],
-        ],
-        on="kode_desa",
-        how="inner",
-    )
-    merged = merged[merged.geometry.notna() & ~merged.geometry.is_empty]
-    props = pd.DataFrame(
-        {
-            "kode_desa": _escaped(merged["kode_desa"]),
-            "desa": _escaped(merged["nama_desa"]),
-            "kecamatan": _escaped(merged["nama_kecamatan"]),
-            "puskesmas": _escaped(merged["puskesmas"]),
-            "status": merged["status"].astype("object").map(str),
-            "status_label": merged["status"].map(lambda s: html.escape(status_label(s, lang=lang))),
-            "pustu": merged["pustu_aktif"].map(fmt_int),
-            "posyandu": [
-                f"{fmt_int(a)} / {fmt_int(n)}"
-                for a, n in zip(merged["posyandu_aktif"], merged["posyandu_total"], strict=True)
-            ],
-        }
-    )
-    frame = gpd.GeoDataFrame(props, geometry=_rounded(merged.geometry, decimals), crs=geometries.crs)
-    return frame.set_index(pd.Index(merged["kode_desa"].astype(str).to_numpy(), name="id"))
-
-
 def facility_points(
     facilities: pd.DataFrame,
     posyandu: pd.DataFrame,
@@ -213,7 +152,8 @@ def facility_points(
     -------
     pandas.DataFrame
         Columns ``lapisan`` (one of :data:`FACILITY_LAYERS`), ``aktif`` (bool),
-        ``nama``, ``jenis``, ``desa``, ``keterangan`` (escaped), ``lat``, ``lon``.
+        ``nama``, ``jenis``, ``desa``, ``keterangan`` (plain text: the browser sets it as
+        text, never as HTML), ``lat``, ``lon``.
         Facilities without coordinates are left out.
     """
     names = dict(desa_names or {})
@@ -254,10 +194,7 @@ def facility_points(
             )
         )
     points = pd.concat(parts, ignore_index=True)
-    points = points[points["lat"].notna() & points["lon"].notna()].reset_index(drop=True)
-    for column in ("nama", "desa", "keterangan", "jenis"):
-        points[column] = _escaped(points[column])
-    return points
+    return points[points["lat"].notna() & points["lon"].notna()].reset_index(drop=True)
 
 
 def _layer_of(of_kind: Sequence[layers.MapLayer], aktif: np.ndarray) -> np.ndarray:
@@ -361,243 +298,198 @@ class _FitBounds(MacroElement):
         self.max_loss = FIT_MAX_ZOOM_LOSS
 
 
-def _desa_style(feature: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "fillColor": status_color(feature["properties"].get("status")),
-        "color": OUTLINE_COLOR,
-        "weight": 0.6,
-        "fillOpacity": 0.78,
-    }
+@dataclass(frozen=True)
+class MapData:
+    """Everything one map shows, as text ready for the browser (:mod:`ui.map_payload`).
+
+    ``kind``: ``"desa"`` (desa by status) or ``"unit"`` (units by share of desa with a gap);
+    ``level``: the level drawn (:data:`geo.levels.CODES`); ``geometry``: the scope's geometry
+    text (cached per data version and scope); ``bounds``: its (minx, miny, maxx, maxy);
+    ``values``: the lookup of this run (:func:`ui.map_payload.desa_values` or
+    :func:`~ui.map_payload.unit_values`, with facility points under ``"p"``) as text;
+    ``features``: how many desa or units it colours.
+    """
+
+    kind: str
+    level: str
+    geometry: str
+    bounds: tuple[float, float, float, float] | None
+    values: str
+    features: int = 0
 
 
-def _desa_highlight(_feature: dict[str, Any]) -> dict[str, Any]:
-    return {"weight": 2.5, "color": "#000000", "fillOpacity": 0.9}
-
-
-def add_desa_layer(fmap: folium.Map, features: gpd.GeoDataFrame, *, lang: str | None = None) -> folium.GeoJson:
-    """Draw the desa polygons coloured by status, with a tooltip."""
-    data = json.loads(features.loc[:, [*DESA_PROPERTIES, "geometry"]].to_json(drop_id=False))
-    aliases = [
-        html.escape(t(key, lang=lang))
-        for key in (
-            "col.nama_desa",
-            "col.nama_kecamatan",
-            "col.puskesmas",
-            "map.tip.status",
-            "col.pustu_aktif",
-            "map.tip.posyandu",
-        )
-    ]
-    layer = folium.GeoJson(
-        data,
-        name=html.escape(t("map.layer.desa", lang=lang)),
-        style_function=_desa_style,
-        highlight_function=_desa_highlight,
-        tooltip=folium.GeoJsonTooltip(fields=list(TOOLTIP_FIELDS), aliases=aliases, sticky=True),
-        smooth_factor=0.5,
-    )
-    layer.add_to(fmap)
-    return layer
-
-
-def _points_geojson(points: pd.DataFrame) -> dict[str, Any]:
-    features = [
-        {
-            "type": "Feature",
-            "id": str(i),
-            "properties": {k: row[k] for k in FACILITY_PROPERTIES},
-            "geometry": {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
-        }
-        for i, row in points.iterrows()
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _facility_marker(
-    layer: layers.MapLayer, *, aktif: bool, small: bool = False
-) -> folium.Marker | folium.CircleMarker:
-    """The marker of the layer's symbol for an active or inactive row (:mod:`ui.layers`)."""
-    symbol = layer.symbol(aktif=aktif)
-    size = symbol.small_size if small else symbol.size
-    if symbol.circle:
-        return folium.CircleMarker(
-            radius=size, color="#111111", weight=1.2, fill=True, fill_color=symbol.fill, fill_opacity=1.0
-        )
-    # Leaflet positions a DivIcon with a CSS transform on its element, so the
-    # shape (which may itself be rotated) is an inner element.
-    side = int(size)
-    icon = folium.DivIcon(
-        html=f'<div class="ilp-sym {symbol.css}{" ilp-s" if small else ""}"></div>',
-        icon_size=(side, side),
-        icon_anchor=(side // 2, side // 2),
-        class_name="ilp-icon",
-    )
-    return folium.Marker(icon=icon)
-
-
-def add_facility_layers(
-    fmap: folium.Map,
-    points: pd.DataFrame,
+def runtime_config(
+    kind: str,
     *,
-    show: Collection[str] = layers.DEFAULT_ON,
+    level: str,
+    facilities: bool,
+    large: bool = False,
     small: bool = False,
     lang: str | None = None,
-) -> list[folium.FeatureGroup]:
-    """One switchable layer per facility kind (:data:`FACILITY_LAYERS`); ``show`` are on at start.
+) -> dict[str, Any]:
+    """The texts and symbols the map runtime (``ui/js/peta.js``) needs, in the run's language."""
+    name_keys = ("col.nama_desa", "col.nama_kecamatan", "col.puskesmas") if kind == "desa" else (f"level.{level}",)
+    config: dict[str, Any] = {
+        "kind": kind,
+        "level": level,
+        "large": large,
+        "small": small,
+        "outline": OUTLINE_COLOR,
+        "labelZoom": DESA_LABEL_ZOOM,
+        "legendTitle": t("map.legend.title" if kind == "desa" else "map.legend.gap_share", lang=lang),
+        "facilitiesTitle": t("map.legend.facilities", lang=lang),
+        "statuses": [[s.code, s.colour, status_label(s.code, lang=lang), t(s.desc_key, lang=lang)] for s in STATUSES],
+        "classes": [
+            [colour, label]
+            for colour, label in zip((c for _, c in GAP_CLASSES), gap_class_labels(lang=lang), strict=True)
+        ],
+        "nodata": [status_color(TANPA_DATA), status_label(TANPA_DATA, lang=lang)],
+        "tip": {
+            "names": [t(k, lang=lang) for k in name_keys],
+            "status": t("map.tip.status", lang=lang),
+            "pustu": t("col.pustu_aktif", lang=lang),
+            "posyandu": t("map.tip.posyandu", lang=lang),
+            "share": t("map.tip.gap_share", lang=lang),
+            "desa": t("map.tip.desa", lang=lang),
+            "nodata": t("map.tip.desa_tanpa_data", lang=lang),
+            "drill": t("map.tip.drill", lang=lang),
+            "fac": [t(k, lang=lang) for k in ("map.tip.nama", "map.tip.jenis", "col.desa", "map.tip.status")],
+        },
+        "layers": [],
+    }
+    if facilities:
+        config["layers"] = [
+            {
+                "code": layer.code,
+                "label": html.escape(t(layer.label_key, lang=lang)),  # Leaflet's layer switch sets it as HTML
+                "on": layer.default_on,
+                "sym": [_symbol(layer.on), _symbol(layer.off)],
+                "legend": [[css, t(key, lang=lang), _legend_aktif(css)] for css, key in layer.legend],
+            }
+            for layer in layers.FACILITY_LAYERS
+        ]
+    return config
 
-    ``small`` draws smaller symbols (a whole district on a projector, where
-    full-size symbols would hide the desa colours).
-    """
-    aliases = [html.escape(t(k, lang=lang)) for k in ("map.tip.nama", "map.tip.jenis", "col.desa", "map.tip.status")]
-    groups: list[folium.FeatureGroup] = []
-    for layer in layers.FACILITY_LAYERS:
-        rows = points[points["lapisan"] == layer.code]
-        group = folium.FeatureGroup(name=html.escape(t(layer.label_key, lang=lang)), show=layer.code in show)
-        for aktif in (True, False):
-            subset = rows[rows["aktif"] == aktif]
-            if subset.empty:
-                continue
-            folium.GeoJson(
-                _points_geojson(subset),
-                marker=_facility_marker(layer, aktif=aktif, small=small),
-                tooltip=folium.GeoJsonTooltip(fields=list(FACILITY_PROPERTIES), aliases=aliases),
-            ).add_to(group)
-        group.add_to(fmap)
-        groups.append(group)
-    return groups
+
+def _symbol(symbol: layers.Symbol) -> list[Any]:
+    return [symbol.css, symbol.size, symbol.small_size, symbol.circle, symbol.fill]
 
 
-class _Legend(MacroElement):
-    """A Leaflet control holding static legend HTML (no external resources), plus a metric scale bar."""
+def _legend_aktif(css: str) -> bool | None:
+    """Which rows a legend entry stands for: inactive (``ilp-off``) or active symbols."""
+    return "ilp-off" not in css.split()
+
+
+def gap_class_labels(*, lang: str | None = None) -> list[str]:
+    """Legend labels of :data:`ui.palette.GAP_CLASSES`: "≤ 20%", "20–40%", ..., "> 80%" (as :func:`ui.fmt.fmt_pct`)."""
+    uppers = [upper for upper, _ in GAP_CLASSES]
+    labels = [f"≤ {fmt_num(uppers[0])}%"]
+    labels += [f"{fmt_num(low)}–{fmt_num(high)}%" for low, high in zip(uppers[:-2], uppers[1:-1], strict=True)]
+    labels.append(f"> {fmt_num(uppers[-2])}%")
+    return labels
+
+
+class _PetaBase(MacroElement):
+    """The map runtime with its configuration and the scope's geometry (the component's main script)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-            {{ this.get_name() }}.onAdd = function (map) {
-                var div = L.DomUtil.create("div", "ilp-legend{{ ' ilp-large' if this.large else '' }}");
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-            L.control.scale({imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {{ this.code }}
         {% endmacro %}
         """
     )
 
-    def __init__(self, legend_html: str, *, position: str = "bottomright", large: bool = False) -> None:
+    def __init__(self, *, config: Mapping[str, Any], geometry: str) -> None:
         super().__init__()
-        self._name = "Legend"
-        self.html = legend_html
-        self.position = position
-        self.large = large
+        self._name = "PetaIlp"
+        self.config = script_json(dict(config))
+        self.geometry = geometry
+
+    def render(self, **kwargs: Any) -> None:
+        """Fill in the runtime's three arguments (its map, configuration and geometry)."""
+        head, _, _ = runtime_js().rpartition(RUNTIME_CALL)
+        self.code = f"{head}({self._parent.get_name()}, {self.config}, {self.geometry});"
+        super().render(**kwargs)
 
 
-def legend_html(*, facilities: bool, lang: str | None = None) -> str:
-    """HTML of the legend: the four statuses (and the facility symbols)."""
-    rows = [f'<div class="ilp-legend-title">{html.escape(t("map.legend.title", lang=lang))}</div>']
-    for status in STATUSES:
-        label = html.escape(status_label(status.code, lang=lang))
-        desc = html.escape(t(status.desc_key, lang=lang))
-        rows.append(
-            f'<div class="ilp-legend-row" title="{desc}"><span class="ilp-sym ilp-swatch" '
-            f'style="background:{status.colour}"></span>{label}</div>'
-        )
-    if facilities:
-        rows.append(f'<div class="ilp-legend-title">{html.escape(t("map.legend.facilities", lang=lang))}</div>')
-        for css, key in layers.LEGEND_ROWS:
-            rows.append(
-                f'<div class="ilp-legend-row"><span class="ilp-sym {css}"></span>{html.escape(t(key, lang=lang))}</div>'
-            )
-    return "".join(rows)
+class _PetaValues(MacroElement):
+    """One run's lookup, applied in place by the runtime (streamlit-folium's dynamic feature group)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.ilpPeta && window.ilpPeta.apply({{ this.values }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, values: str) -> None:
+        super().__init__()
+        self._name = "PetaIlpValues"
+        self.values = values
 
 
-def add_legend(fmap: folium.Map, *, facilities: bool, large: bool = False, lang: str | None = None) -> None:
-    """Put the status (and facility) legend in the bottom-right corner of the map (scale bar bottom-left)."""
-    _Legend(legend_html(facilities=facilities, lang=lang), large=large).add_to(fmap)
+@functools.cache
+def runtime_js() -> str:
+    """The map runtime's source (``ui/js/peta.js``), read once."""
+    return RUNTIME_FILE.read_text(encoding="utf-8")
 
 
-def status_map(
-    features: gpd.GeoDataFrame,
-    points: pd.DataFrame | None = None,
+def peta_map(
+    data: MapData,
     *,
+    config: Mapping[str, Any],
     tiles: TileConfig | None = None,
-    large_legend: bool = False,
-    small_symbols: bool = False,
-    show: Collection[str] = layers.DEFAULT_ON,
-    bounds: Sequence[float] | None = None,
     padding: int = 0,
+    large_legend: bool = False,
     leaflet_js: str | None = None,
     leaflet_css: str | None = None,
-    lang: str | None = None,
-) -> folium.Map:
-    """The desa status map: polygons, optional facility layers, legend and layer switch.
+) -> tuple[folium.Map, folium.FeatureGroup]:
+    """The map of ``data``: the base map (geometry, runtime) and the feature group of this run's values.
 
-    The map is fitted to the drawn desa (or ``bounds``); the layer switch
-    (with facilities) is a collapsed button in the top-right corner, the
-    legend sits in the bottom-right corner, kept off the data when that
-    costs little zoom.
-
-    Parameters
-    ----------
-    features
-        From :func:`desa_features`.
-    points
-        From :func:`facility_points`; None draws no facility layers.
-    tiles
-        Basemap, or None for a plain background (offline).
-    large_legend
-        Bigger legend type (presentation mode).
-    small_symbols
-        Smaller facility symbols (a whole district in presentation mode).
-    show
-        Facility layers (:data:`FACILITY_LAYERS`) switched on at the start.
-    bounds
-        (minx, miny, maxx, maxy) to fit instead of the desa's bounds (e.g. a
-        desa with its puskesmas outside it).
-    padding
-        Pixels kept free on every side of the fitted area.
-    leaflet_js, leaflet_css
-        URLs of Leaflet (default: the app's static copy, :func:`ui.assets.leaflet_urls`).
-    lang
-        Language of labels and tooltips.
+    Give both to :func:`show_map`. The base map's script changes only with the data version,
+    the scope and the language; the values change with the month and the filters and are
+    applied in place (the map keeps its pan and zoom).
     """
-    if bounds is None:
-        bounds = features.total_bounds if len(features) else None
     fmap = new_map(
-        bounds,
+        data.bounds,
         tiles=tiles,
         leaflet_js=leaflet_js,
         leaflet_css=leaflet_css,
         padding_right=LEGEND_CLEARANCE_PX[large_legend],
         padding=padding,
     )
-    add_desa_layer(fmap, features, lang=lang)
-    if points is not None:
-        add_facility_layers(fmap, points, show=show, small=small_symbols, lang=lang)
-        folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    add_legend(fmap, facilities=points is not None, large=large_legend, lang=lang)
-    return fmap
+    _PetaBase(config=config, geometry=data.geometry).add_to(fmap)
+    group = folium.FeatureGroup(name="ilp_nilai", control=False)
+    _PetaValues(data.values).add_to(group)
+    return fmap, group
 
 
-def map_html(fmap: folium.Map) -> str:
-    """The map as one standalone HTML page (what tests inspect)."""
+def map_html(fmap: folium.Map, group: folium.FeatureGroup | None = None) -> str:
+    """The map as one standalone HTML page (what tests inspect), with ``group`` drawn into it."""
+    if group is not None and group._parent is None:
+        group.add_to(fmap)
     return fmap.get_root().render()
 
 
 # -- streamlit -----------------------------------------------------------------------------
 def show_map(
     fmap: folium.Map,
+    group: folium.FeatureGroup | None = None,
     *,
     key: str,
     height: int = 560,
     returned_objects: Sequence[str] = (),
     on_change: Any = None,
 ) -> dict[str, Any] | None:
-    """Render ``fmap`` with streamlit-folium, returning only ``returned_objects``.
+    """Render ``fmap`` with streamlit-folium, ``group`` (the run's values) as its dynamic feature group.
 
-    With the default empty ``returned_objects`` the map never reruns the app.
+    With the default empty ``returned_objects`` the map never reruns the app (panning and
+    zooming included). streamlit-folium keys the browser's map on the base script, so a
+    change that only touches ``group`` is applied to the map in place, and a rerun that
+    changes nothing sends a byte-identical element, which Streamlit's message cache does not
+    send again.
     """
     from streamlit_folium import st_folium
 
@@ -607,19 +499,34 @@ def show_map(
         height=height,
         use_container_width=True,
         returned_objects=list(returned_objects),
+        feature_group_to_add=group,
         on_change=on_change,
     )
 
 
-def clicked_desa(result: Mapping[str, Any] | None) -> str | None:
-    """kode_desa of the desa last clicked on a map shown with ``returned_objects=["last_active_drawing"]``."""
+def _clicked_properties(result: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     if not result:
         return None
     drawing = result.get("last_active_drawing")
     if not isinstance(drawing, Mapping):
         return None
     props = drawing.get("properties")
-    if not isinstance(props, Mapping):
+    return props if isinstance(props, Mapping) else None
+
+
+def clicked_desa(result: Mapping[str, Any] | None) -> str | None:
+    """kode_desa of the desa last clicked on a map shown with ``returned_objects=["last_active_drawing"]``."""
+    props = _clicked_properties(result)
+    kode = props.get("kode_desa") if props else None
+    return str(kode) if kode else None
+
+
+def clicked_unit(result: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """(level, code) of the unit (provinsi, kabupaten/kota, kecamatan) last clicked, or None."""
+    props = _clicked_properties(result)
+    if not props:
         return None
-    kode = props.get("kode_desa")
-    return html.unescape(str(kode)) if kode else None
+    level, kode = props.get("tingkat"), props.get("kode")
+    if not isinstance(level, str) or level not in UNIT_LEVELS or not kode:
+        return None
+    return level, str(kode)

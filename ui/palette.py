@@ -33,6 +33,29 @@ INDICATOR_COLORS: Final[dict[str, str]] = {
 
 PUSTU_FILL: Final = "#CC79A7"  # reddish purple
 
+# Units drawn instead of desa (provinsi, kabupaten/kota, kecamatan) are coloured by their share of
+# desa with a gap (``pct_kesenjangan``), in fixed classes: (upper bound in %, colour), ColorBrewer
+# OrRd, light to dark. Fixed breaks, not data-driven ones (Jenks, quantiles): a colour means the
+# same share in every month and every area, so two maps in a meeting compare at a glance.
+# Units without data take the ``tanpa_data`` status colour.
+GAP_CLASSES: Final[tuple[tuple[float, str], ...]] = (
+    (20.0, "#FEF0D9"),
+    (40.0, "#FDCC8A"),
+    (60.0, "#FC8D59"),
+    (80.0, "#E34A33"),
+    (100.0, "#B30000"),
+)
+
+
+def gap_class(pct: float) -> int:
+    """Index into :data:`GAP_CLASSES` of a share of desa with a gap (-1 for NaN: no data)."""
+    if pct != pct:  # NaN
+        return -1
+    for index, (upper, _) in enumerate(GAP_CLASSES):
+        if pct <= upper:
+            return index
+    return len(GAP_CLASSES) - 1
+
 
 def status_color(status: object) -> str:
     """Fill colour of a desa status (grey for anything unknown)."""

@@ -8,19 +8,19 @@ single navigation to the Desa page.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from geo import statuses
-from ui import cards, data, layers, maps
+from ui import cards, data, map_views
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_km, previous_month
-from ui.i18n import column_label, get_language, status_label, t
+from ui.i18n import column_label, status_label, t
 from ui.palette import status_color
+from ui.state import ViewState
 
 GAP_COLUMNS = (
     "nama_desa",
@@ -38,116 +38,6 @@ def status_table(ctx: PageContext, kode_desa: Sequence[str]) -> pd.DataFrame:
     assert ctx.month is not None
     table = data.desa_table(ctx.source, ctx.rules, ctx.month)
     return table[table["kode_desa"].isin(list(kode_desa))].reset_index(drop=True)
-
-
-def status_map(
-    ctx: PageContext, kode_desa: Sequence[str], *, facilities: bool, large: bool = False, small_symbols: bool = False
-) -> folium.Map:
-    """The desa status map of ``kode_desa`` (with switchable facility layers when ``facilities``).
-
-    ``large``: bigger legend (presentation); ``small_symbols``: smaller
-    facility symbols, so a whole district's desa colours stay visible.
-    """
-    assert ctx.month is not None and ctx.options is not None
-    rows = posyandu = None
-    if facilities:
-        keep = list(kode_desa)
-        rows = _in_desa(ctx.coverage().facilities, "kode_desa_final", keep)
-        posyandu = _in_desa(data.posyandu_activity(ctx.source, ctx.rules, ctx.month), "kode_desa", keep)
-    return build_map(
-        ctx,
-        kode_desa,
-        facilities=rows,
-        posyandu=posyandu,
-        simplify_m=data.display_simplify_m(len(ctx.options.desa)),
-        large=large,
-        small_symbols=small_symbols,
-    )
-
-
-def build_map(
-    ctx: PageContext,
-    kode_desa: Sequence[str],
-    *,
-    facilities: pd.DataFrame | None,
-    posyandu: pd.DataFrame | None,
-    simplify_m: float | None,
-    show: Collection[str] = layers.DEFAULT_ON,
-    fit_facilities: bool = False,
-    padding: int = 0,
-    large: bool = False,
-    small_symbols: bool = False,
-) -> folium.Map:
-    """The one status map builder: the desa ``kode_desa`` in their status colour, with facility layers.
-
-    Parameters
-    ----------
-    ctx
-        The page context (month, rules, source).
-    kode_desa
-        Desa to draw.
-    facilities, posyandu
-        The rows to draw, already chosen by the caller: of ``Coverage.facilities`` (puskesmas
-        and pustu) and of ``Coverage.posyandu_activity(month)``. ``facilities`` None: no
-        facility layers and no layer switch; otherwise both are needed.
-    simplify_m
-        Display simplification of the desa outlines (:func:`ui.data.display_simplify_m`).
-    show
-        Facility layers (:data:`ui.layers.DEFAULT_ON`) switched on at the start.
-    fit_facilities
-        Fit the map to the desa and the drawn facilities (a puskesmas outside the desa
-        included) instead of the desa alone.
-    padding
-        Pixels kept free on every side of the fitted area.
-    large, small_symbols
-        Bigger legend (presentation); smaller facility symbols (a whole district).
-    """
-    geometries = data.desa_geometries(ctx.source, ctx.rules, simplify_m=simplify_m)
-    table = status_table(ctx, kode_desa)
-    lang = get_language()
-    features = maps.desa_features(geometries, table, lang=lang)
-    points = None
-    if facilities is not None:
-        assert posyandu is not None, "facility layers need the posyandu rows too"
-        points = maps.facility_points(
-            facilities,
-            posyandu,
-            kode_desa=None,
-            desa_names=dict(zip(table["kode_desa"].astype(str), table["nama_desa"].astype(str), strict=True)),
-            lang=lang,
-        )
-    return maps.status_map(
-        features,
-        points,
-        tiles=maps.tiles_from_env(),
-        large_legend=large,
-        small_symbols=small_symbols,
-        show=show,
-        bounds=_union_bounds(features, points) if fit_facilities and points is not None else None,
-        padding=padding,
-        lang=lang,
-    )
-
-
-def _in_desa(frame: pd.DataFrame, column: str, kode_desa: Sequence[str]) -> pd.DataFrame:
-    """Rows of ``frame`` whose ``column`` is one of ``kode_desa``."""
-    return frame[frame[column].astype("object").isin(kode_desa).to_numpy(dtype=bool)]
-
-
-def _union_bounds(features: pd.DataFrame, points: pd.DataFrame) -> tuple[float, float, float, float] | None:
-    boxes = []
-    if len(features):
-        boxes.append(tuple(float(v) for v in features.total_bounds))
-    if len(points):
-        boxes.append((points["lon"].min(), points["lat"].min(), points["lon"].max(), points["lat"].max()))
-    if not boxes:
-        return None
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
 
 
 PresentationColumns = tuple[DeltaGenerator, DeltaGenerator]
@@ -168,6 +58,7 @@ def presentation_view(
     height: int,
     columns: PresentationColumns | None = None,
     values: Sequence[cards.CardValue] | None = None,
+    area: ViewState | None = None,
 ) -> None:
     """Presentation mode: the key cards stacked on the left, a tall status map beside them.
 
@@ -188,6 +79,8 @@ def presentation_view(
     values
         The key cards (e.g. of a working area); default: the cards of the
         filtered desa (:func:`headline_pair`).
+    area
+        The area the map covers (default: the filters; e.g. a puskesmas's working area).
     """
     if values is None:
         current, previous, _ = headline_pair(ctx)
@@ -196,8 +89,16 @@ def presentation_view(
     with left:
         cards.render_cards(values, per_row=1)
     with right:
-        fmap = status_map(ctx, kode_desa, facilities=facilities, large=True, small_symbols=True)
-        maps.show_map(fmap, key=map_key, height=height)
+        map_views.show_status_map(
+            ctx,
+            kode_desa,
+            key=map_key,
+            height=height,
+            facilities=facilities,
+            large=True,
+            small_symbols=True,
+            area=area,
+        )
 
 
 def key_cards() -> tuple[cards.Card, ...]:

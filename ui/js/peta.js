@@ -1,0 +1,247 @@
+/* Peta ILP map runtime: drawn inside the streamlit-folium frame, no other library than Leaflet.
+ *
+ * The page sends two things (ui/maps.py):
+ *   - once per data version and scope, the geometry (ILP_GEO below), quantised and delta-encoded
+ *     (geo.display.encode_geometry), with this runtime and its texts (ILP_CFG): the component's
+ *     main script, so a change of month or filter never sends or redraws it again;
+ *   - on every change, a small lookup (status or class of each feature, figures of its tooltip,
+ *     facility points) applied by window.ilpPeta.apply() from streamlit-folium's dynamic
+ *     feature group: the map restyles in place and keeps the user's pan and zoom.
+ * Every text from the data (names) is set with textContent, never as HTML.
+ */
+(function (map, cfg, geo) {
+  "use strict";
+  var q = Math.pow(10, -geo.d);
+
+  function decode(polygons) {
+    return polygons.map(function (rings) {
+      return rings.map(function (ring) {
+        var pts = [], x = 0, y = 0;
+        for (var i = 0; i + 1 < ring.length; i += 2) {
+          x += ring[i];
+          y += ring[i + 1];
+          pts.push([y * q, x * q]);
+        }
+        return pts;
+      });
+    });
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function labelTip(latlng, text, cls) {
+    return L.tooltip({permanent: true, direction: "center", className: "ilp-label " + cls, interactive: false})
+      .setLatLng(latlng).setContent(el("span", null, text));
+  }
+
+  var state = {lookup: {}, points: {}, drawn: {}};
+  var features = [];
+  var byKode = {};
+  var area = L.featureGroup().addTo(map);
+  geo.f.forEach(function (row) {
+    var kode = row[0], nama = row[1], extra = row[2], label = row[3];
+    var props = {nama: nama};
+    props[cfg.kind === "desa" ? "kode_desa" : "kode"] = kode;
+    if (cfg.kind !== "desa") props.tingkat = cfg.level;
+    var poly = L.polygon(decode(row[4]), {smoothFactor: 0.5});
+    poly.feature = {type: "Feature", properties: props};
+    poly.ilp = {kode: kode, nama: nama, extra: extra, label: label ? [label[1], label[0]] : null};
+    poly.bindTooltip(function () { return tip(poly); }, {sticky: true});
+    features.push(poly);
+    byKode[kode] = poly;
+  });
+
+  // Heavier outlines of the kecamatan over the desa, never clickable.
+  var outlines = L.featureGroup();
+  var outlineLabels = L.layerGroup();
+  (geo.o || []).forEach(function (row) {
+    L.polygon(decode(row[4]), {fill: false, color: "#222222", weight: cfg.large ? 2.6 : 2.0, interactive: false})
+      .addTo(outlines);
+    if (row[3]) outlineLabels.addLayer(labelTip([row[3][1], row[3][0]], row[1], "ilp-label-unit"));
+  });
+  if (geo.o && geo.o.length) outlines.addTo(map);
+
+  function style(poly) {
+    var v = state.lookup[poly.ilp.kode];
+    if (cfg.kind === "desa") {
+      var s = cfg.statuses[v[0]];
+      return {fillColor: s[1], color: cfg.outline, weight: 0.6, fillOpacity: 0.78, opacity: 1};
+    }
+    var colour = v[0] < 0 ? cfg.nodata[0] : cfg.classes[v[0]][0];
+    return {fillColor: colour, color: "#333333", weight: 1.2, fillOpacity: 0.85, opacity: 1};
+  }
+
+  function tip(poly) {
+    var v = state.lookup[poly.ilp.kode] || [];
+    var table = el("table");
+    function row(label, value) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, label));
+      tr.appendChild(el("td", null, value));
+      table.appendChild(tr);
+    }
+    row(cfg.tip.names[0], poly.ilp.nama);
+    (poly.ilp.extra || []).forEach(function (value, i) { row(cfg.tip.names[i + 1], value); });
+    if (cfg.kind === "desa") {
+      row(cfg.tip.status, cfg.statuses[v[0]][2]);
+      row(cfg.tip.pustu, v[1]);
+      row(cfg.tip.posyandu, v[2]);
+    } else {
+      row(cfg.tip.share, v[0] < 0 ? cfg.nodata[1] : v[1]);
+      row(cfg.tip.desa, v[2]);
+      if (v[3]) row(cfg.tip.nodata, v[3]);
+      var hint = el("div", "ilp-tip-hint", cfg.tip.drill);
+      var box = el("div");
+      box.appendChild(table);
+      box.appendChild(hint);
+      return box;
+    }
+    return table;
+  }
+
+  // Names: units always; desa and kecamatan by zoom (kecamatan names at the kabupaten view,
+  // desa names once zoomed in far enough to read them).
+  var nameLabels = L.layerGroup().addTo(map);
+  function refreshLabels() {
+    nameLabels.clearLayers();
+    var zoom = map.getZoom();
+    var desaNames = cfg.kind !== "desa" || zoom >= cfg.labelZoom;
+    if (cfg.kind === "desa") {
+      if (zoom >= cfg.labelZoom) map.removeLayer(outlineLabels); else outlineLabels.addTo(map);
+    }
+    if (!desaNames) return;
+    var view = map.getBounds().pad(0.1);
+    features.forEach(function (poly) {
+      if (!state.drawn[poly.ilp.kode] || !poly.ilp.label) return;
+      if (!view.contains(poly.ilp.label)) return;
+      nameLabels.addLayer(labelTip(poly.ilp.label, poly.ilp.nama, cfg.kind === "desa" ? "ilp-label-desa" : "ilp-label-unit"));
+    });
+  }
+  map.on("zoomend moveend", refreshLabels);
+
+  // Facility layers: persistent groups (the user's choice in the layer switch survives a new month).
+  var groups = {}, overlays = {};
+  cfg.layers.forEach(function (layer) {
+    groups[layer.code] = L.layerGroup();
+    if (layer.on) groups[layer.code].addTo(map);
+    overlays[layer.label] = groups[layer.code];
+  });
+  if (cfg.layers.length) {
+    L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
+    map.on("overlayadd overlayremove", function () { renderLegend(); });
+  }
+
+  function marker(layer, p) {
+    var sym = p[2] ? layer.sym[0] : layer.sym[1];
+    var size = cfg.small ? sym[2] : sym[1];
+    var m;
+    if (sym[3]) {
+      m = L.circleMarker([p[0], p[1]], {radius: size, color: "#111111", weight: 1.2, fill: true,
+        fillColor: sym[4], fillOpacity: 1.0});
+    } else {
+      var side = Math.round(size);
+      var icon = L.divIcon({html: '<div class="ilp-sym ' + sym[0] + (cfg.small ? " ilp-s" : "") + '"></div>',
+        iconSize: [side, side], iconAnchor: [Math.floor(side / 2), Math.floor(side / 2)], className: "ilp-icon"});
+      m = L.marker([p[0], p[1]], {icon: icon});
+    }
+    m.bindTooltip(function () {
+      var table = el("table");
+      [[cfg.tip.fac[0], p[3]], [cfg.tip.fac[1], p[4]], [cfg.tip.fac[2], p[5]], [cfg.tip.fac[3], p[6]]]
+        .forEach(function (pair) {
+          var tr = el("tr");
+          tr.appendChild(el("th", null, pair[0]));
+          tr.appendChild(el("td", null, pair[1]));
+          table.appendChild(tr);
+        });
+      return table;
+    });
+    return m;
+  }
+
+  // Legend: only what the map shows (statuses or classes present, facility layers switched on and not empty).
+  var legend = L.control({position: "bottomright"});
+  var legendDiv;
+  legend.onAdd = function () {
+    legendDiv = L.DomUtil.create("div", "ilp-legend" + (cfg.large ? " ilp-large" : ""));
+    L.DomEvent.disableClickPropagation(legendDiv);
+    return legendDiv;
+  };
+  legend.addTo(map);
+  L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+
+  function swatch(colour, label, title) {
+    var row = el("div", "ilp-legend-row");
+    if (title) row.title = title;
+    var sw = el("span", "ilp-sym ilp-swatch");
+    sw.style.background = colour;
+    row.appendChild(sw);
+    row.appendChild(document.createTextNode(label));
+    return row;
+  }
+
+  function renderLegend() {
+    if (!legendDiv) return;
+    legendDiv.textContent = "";
+    legendDiv.appendChild(el("div", "ilp-legend-title", cfg.legendTitle));
+    var used = {};
+    Object.keys(state.drawn).forEach(function (k) {
+      var v = state.lookup[k];
+      if (v) used[v[0]] = true;
+    });
+    if (cfg.kind === "desa") {
+      cfg.statuses.forEach(function (s, i) { if (used[i]) legendDiv.appendChild(swatch(s[1], s[2], s[3])); });
+    } else {
+      cfg.classes.forEach(function (c, i) { if (used[i]) legendDiv.appendChild(swatch(c[0], c[1])); });
+      if (used[-1]) legendDiv.appendChild(swatch(cfg.nodata[0], cfg.nodata[1]));
+    }
+    var rows = [];
+    cfg.layers.slice().reverse().forEach(function (layer) {  // top layer first
+      if (!map.hasLayer(groups[layer.code])) return;
+      var pts = state.points[layer.code] || [];
+      var oneSymbol = layer.sym[0][0] === layer.sym[1][0];
+      layer.legend.forEach(function (entry) {
+        if (pts.some(function (p) { return oneSymbol || !!p[2] === entry[2]; })) rows.push(entry);
+      });
+    });
+    if (rows.length) {
+      legendDiv.appendChild(el("div", "ilp-legend-title", cfg.facilitiesTitle));
+      rows.forEach(function (entry) {
+        var row = el("div", "ilp-legend-row");
+        row.appendChild(el("span", "ilp-sym " + entry[0]));
+        row.appendChild(document.createTextNode(entry[1]));
+        legendDiv.appendChild(row);
+      });
+    }
+  }
+
+  window.ilpPeta = {
+    map: map,
+    features: features,
+    apply: function (data) {
+      state.lookup = data.v || {};
+      state.points = data.p || {};
+      state.drawn = {};
+      features.forEach(function (poly) {
+        var shown = Object.prototype.hasOwnProperty.call(state.lookup, poly.ilp.kode);
+        if (shown) {
+          state.drawn[poly.ilp.kode] = true;
+          poly.setStyle(style(poly));
+          if (!area.hasLayer(poly)) area.addLayer(poly);
+        } else if (area.hasLayer(poly)) {
+          area.removeLayer(poly);
+        }
+      });
+      cfg.layers.forEach(function (layer) {
+        groups[layer.code].clearLayers();
+        (state.points[layer.code] || []).forEach(function (p) { groups[layer.code].addLayer(marker(layer, p)); });
+      });
+      renderLegend();
+      refreshLabels();
+    },
+  };
+})(ILP_MAP, ILP_CFG, ILP_GEO);
