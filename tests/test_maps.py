@@ -208,12 +208,13 @@ def test_facility_points_by_layer(facilities, posyandu) -> None:
 def test_facility_layers_switchable_and_default_on() -> None:
     config = maps.runtime_config("desa", level="desa", facilities=True, lang="id")
     assert [(layer["code"], layer["on"]) for layer in config["layers"]] == [
+        ("posyandu_belum_melapor", False),
         ("posyandu_tidak_aktif", False),
         ("posyandu_aktif", False),
         ("pustu", True),
         ("puskesmas", True),
     ]
-    pustu = config["layers"][2]
+    pustu = config["layers"][3]
     assert pustu["legend"] == [["ilp-pustu", "Pustu", True], ["ilp-pustu ilp-off", "Pustu tidak aktif (garis)", False]]
     assert maps.runtime_config("desa", level="desa", facilities=False)["layers"] == []
 
@@ -331,3 +332,13 @@ def test_leaflet_assets_copied_from_installed_package(tmp_path) -> None:
 )
 def test_leaflet_urls(base: str, expected: tuple[str, str]) -> None:
     assert assets.leaflet_urls(base) == expected
+
+
+def test_posyandu_of_a_kabupaten_without_reports_are_not_reported_yet(facilities, posyandu) -> None:
+    """Issue 9: a posyandu whose kabupaten/kota has no report at all is "belum melapor", not inactive."""
+    rows = posyandu.assign(aktif=[False, False, False], belum_melapor=[True, False, True])
+    points = maps.facility_points(facilities.iloc[:0], rows, kode_desa=None, lang="id")
+    assert points[["lapisan", "keterangan"]].values.tolist() == [
+        ["posyandu_belum_melapor", "Belum melapor"],
+        ["posyandu_tidak_aktif", "Bulan buka: 2"],
+    ]  # the third has no point

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import html
 import importlib
 import re
 from dataclasses import fields
@@ -58,9 +57,9 @@ def test_status_has_indicator_columns(entry: statuses.Status) -> None:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_status_has_a_legend_row_in_display_order(lang: str) -> None:
-    legend = maps.legend_html(facilities=False, lang=lang)
-    swatches = re.findall(r'style="background:(#[0-9A-Fa-f]{6})"></span>([^<]*)</div>', legend)
-    expected = [(s.colour, html.escape(t(s.label_key, lang=lang))) for s in statuses.STATUSES]
+    config = maps.runtime_config("desa", level="desa", facilities=False, lang=lang)
+    swatches = [(colour, label) for _, colour, label, _ in config["statuses"]]
+    expected = [(s.colour, t(s.label_key, lang=lang)) for s in statuses.STATUSES]
     assert swatches == expected
 
 
@@ -209,22 +208,32 @@ def test_map_layer_has_words_legend_and_css(layer: layers.MapLayer) -> None:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_map_layer_is_in_the_legend_top_layer_first(lang: str) -> None:
-    legend = maps.legend_html(facilities=True, lang=lang)
-    rows = re.findall(r'<span class="ilp-sym ([^"]+)"></span>([^<]*)</div>', legend)
-    expected = [
-        (css, html.escape(t(key, lang=lang))) for layer in reversed(layers.FACILITY_LAYERS) for css, key in layer.legend
-    ]
+    config = maps.runtime_config("desa", level="desa", facilities=True, lang=lang)
+    # the runtime lists the layers top layer first (it walks them in reverse drawing order)
+    rows = [(css, label) for layer in reversed(config["layers"]) for css, label, _ in layer["legend"]]
+    expected = [(css, t(key, lang=lang)) for layer in reversed(layers.FACILITY_LAYERS) for css, key in layer.legend]
     assert rows == expected
+    assert "cfg.layers.slice().reverse()" in maps.runtime_js()
 
 
 def test_map_layers_are_unique_and_open_as_today() -> None:
     assert len(set(layers.CODES)) == len(layers.CODES) == len(maps.FACILITY_LAYERS)
     assert layers.DEFAULT_ON == ("puskesmas", "pustu")
     assert {layer.jenis for layer in layers.FACILITY_LAYERS} == set(model.JENIS_FASILITAS)
-    for jenis in model.JENIS_FASILITAS:  # every row of a kind lands in exactly one layer, active or not
-        for aktif in (True, False):
-            hits = [layer for layer in layers.FACILITY_LAYERS if layer.jenis == jenis and layer.aktif in (None, aktif)]
-            assert len(hits) == 1, (jenis, aktif)
+    # every row of a kind lands in a layer: the first of its kind whose filters it passes
+    aktif = np.array([True, True, False, False])
+    belum = np.array([True, False, True, False])
+    for jenis in model.JENIS_FASILITAS:
+        of_kind = [layer for layer in layers.FACILITY_LAYERS if layer.jenis == jenis]
+        codes = list(maps._layer_of(of_kind, aktif, belum))
+        assert all(codes), (jenis, codes)
+        if jenis == model.POSYANDU:  # not reported yet wins over active/inactive
+            assert codes == [
+                "posyandu_belum_melapor",
+                "posyandu_aktif",
+                "posyandu_belum_melapor",
+                "posyandu_tidak_aktif",
+            ]
 
 
 # -- import kinds -------------------------------------------------------------------------

@@ -272,6 +272,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "map.layer.pustu": ("Pustu", "Pustu"),
     "map.layer.posyandu_aktif": ("Posyandu aktif", "Active posyandu"),
     "map.layer.posyandu_tidak_aktif": ("Posyandu tidak aktif", "Inactive posyandu"),
+    "map.layer.posyandu_belum_melapor": ("Posyandu belum melapor", "Posyandu not reported yet"),
     "map.pustu_tidak_aktif": ("Pustu tidak aktif (garis)", "Inactive pustu (outline)"),
     "map.tip.jenis": ("Jenis", "Kind"),
     "map.tip.nama": ("Nama", "Name"),

@@ -47,7 +47,9 @@ class MapLayer:
 
     ``code``: the ``lapisan`` of its points and the suffix of its label key;
     ``jenis``: the facility kind it draws; ``aktif``: only rows the engine
-    judges active (True) or inactive (False), None for both; ``monthly``:
+    judges active (True) or inactive (False), None for both; ``belum_melapor``:
+    only posyandu of a kabupaten/kota without any report (True) or of one with
+    reports (False), None for both (``Coverage.posyandu_activity``); ``monthly``:
     rows come from ``Coverage.posyandu_activity(month)`` (activity depends on
     the month) instead of ``Coverage.facilities``; ``on`` / ``off``: symbol of
     an active / inactive row; ``legend``: its legend rows (CSS classes, i18n
@@ -62,6 +64,7 @@ class MapLayer:
     off: Symbol
     legend: tuple[tuple[str, str], ...]
     default_on: bool
+    belum_melapor: bool | None = None
 
     @property
     def label_key(self) -> str:
@@ -76,13 +79,27 @@ class MapLayer:
 _PUSKESMAS = Symbol(css="ilp-pkm", size=14, small_size=10)
 _POSYANDU_ON = Symbol(css="ilp-dot", size=3.5, small_size=2.5, circle=True, fill="#111111")
 _POSYANDU_OFF = Symbol(css="ilp-dot ilp-off", size=3.5, small_size=2.5, circle=True, fill="#ffffff")
+_POSYANDU_NONE = Symbol(css="ilp-dot ilp-none", size=3.5, small_size=2.5, circle=True, fill="#8C8C8C")
 
 # Drawing order: later layers on top. The legend lists them the other way round (top layer first).
+# A row goes to the first layer of its kind whose filters (aktif, belum_melapor) it passes.
 FACILITY_LAYERS: Final[tuple[MapLayer, ...]] = (
+    MapLayer(
+        code="posyandu_belum_melapor",
+        jenis=model.POSYANDU,
+        aktif=None,
+        belum_melapor=True,
+        monthly=True,
+        on=_POSYANDU_NONE,
+        off=_POSYANDU_NONE,
+        legend=(("ilp-dot ilp-none", "map.layer.posyandu_belum_melapor"),),
+        default_on=False,
+    ),
     MapLayer(
         code="posyandu_tidak_aktif",
         jenis=model.POSYANDU,
         aktif=False,
+        belum_melapor=False,
         monthly=True,
         on=_POSYANDU_ON,
         off=_POSYANDU_OFF,
@@ -93,6 +110,7 @@ FACILITY_LAYERS: Final[tuple[MapLayer, ...]] = (
         code="posyandu_aktif",
         jenis=model.POSYANDU,
         aktif=True,
+        belum_melapor=False,
         monthly=True,
         on=_POSYANDU_ON,
         off=_POSYANDU_OFF,

@@ -80,6 +80,7 @@ SYMBOL_CSS: Final = f"""
 .ilp-pustu.ilp-off {{ background: #fff; }}
 .ilp-dot {{ width: 9px; height: 9px; border-radius: 50%; background: #111; border: 1.5px solid #111; }}
 .ilp-dot.ilp-off {{ background: #fff; }}
+.ilp-dot.ilp-none {{ background: #8C8C8C; }}
 .ilp-pkm.ilp-s {{ width: 10px; height: 10px; border-width: 1px; font-size: 9px; line-height: 7px; }}
 .ilp-pustu.ilp-s {{ width: 7px; height: 7px; margin: 0.5px; border-width: 1px; }}
 .ilp-swatch {{ width: 14px; height: 10px; border: 1px solid {OUTLINE_COLOR}; margin-right: 5px; }}
@@ -170,9 +171,18 @@ def facility_points(
             rows = rows[rows[desa_column].astype("object").isin(keep)]
         desa_col = rows[desa_column].astype("object")
         aktif = rows["aktif"].astype("boolean").to_numpy(dtype=bool, na_value=False)
-        lapisan = _layer_of(of_kind, aktif)
+        belum = (
+            rows["belum_melapor"].astype("boolean").to_numpy(dtype=bool, na_value=False)
+            if "belum_melapor" in rows.columns
+            else np.zeros(len(rows), dtype=bool)
+        )
+        lapisan = _layer_of(of_kind, aktif, belum)
         if monthly:
-            keterangan = [f"{t('map.tip.bulan_buka', lang=lang)}: {fmt_int(b)}" for b in rows["bulan_buka"]]
+            keterangan = np.where(
+                belum,
+                t("col.belum_melapor", lang=lang),
+                [f"{t('map.tip.bulan_buka', lang=lang)}: {fmt_int(b)}" for b in rows["bulan_buka"]],
+            )
             lat = pd.to_numeric(rows["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             lon = pd.to_numeric(rows["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         else:
@@ -197,11 +207,15 @@ def facility_points(
     return points[points["lat"].notna() & points["lon"].notna()].reset_index(drop=True)
 
 
-def _layer_of(of_kind: Sequence[layers.MapLayer], aktif: np.ndarray) -> np.ndarray:
-    """Code of the layer each row belongs to: the first of ``of_kind`` whose ``aktif`` filter it passes."""
+def _layer_of(of_kind: Sequence[layers.MapLayer], aktif: np.ndarray, belum: np.ndarray) -> np.ndarray:
+    """Code of the layer each row belongs to: the first of ``of_kind`` whose filters it passes."""
     codes = np.full(len(aktif), "", dtype=object)
     for layer in reversed(of_kind):
-        passes = np.ones(len(aktif), dtype=bool) if layer.aktif is None else aktif == layer.aktif
+        passes = np.ones(len(aktif), dtype=bool)
+        if layer.aktif is not None:
+            passes &= aktif == layer.aktif
+        if layer.belum_melapor is not None:
+            passes &= belum == layer.belum_melapor
         codes[passes] = layer.code
     return codes
 
@@ -375,7 +389,7 @@ def _symbol(symbol: layers.Symbol) -> list[Any]:
     return [symbol.css, symbol.size, symbol.small_size, symbol.circle, symbol.fill]
 
 
-def _legend_aktif(css: str) -> bool | None:
+def _legend_aktif(css: str) -> bool:
     """Which rows a legend entry stands for: inactive (``ilp-off``) or active symbols."""
     return "ilp-off" not in css.split()
 
