@@ -222,7 +222,9 @@ def _layer_of(of_kind: Sequence[layers.MapLayer], aktif: np.ndarray, belum: np.n
 
 def _point_coord(rows: pd.DataFrame, axis: str) -> np.ndarray:
     """Longitude (``x``) or latitude (``y``) of the point geometry; NaN for missing or empty points."""
-    if not isinstance(rows, gpd.GeoDataFrame) or rows.empty:
+    if rows.empty:
+        return np.full(0, np.nan)
+    if not isinstance(rows, gpd.GeoDataFrame):
         column = "lon" if axis == "x" else "lat"
         return pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     geometry = rows.geometry.values
