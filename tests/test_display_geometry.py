@@ -188,19 +188,20 @@ def test_dissolve_leaves_out_missing_codes_and_counts_desa_without_geometry() ->
 
 
 def test_dissolve_fills_sliver_holes_but_keeps_real_ones() -> None:
-    # Two overlapping desa (not a clean coverage) around a ~11 m gap and a ~550 m lake.
+    # Two overlapping desa (not a clean coverage) around a ~11 m gap holding a speck, and a ~550 m lake.
     outer = box(108.0, -7.0, 108.03, -6.97)
     sliver = box(108.005, -6.995, 108.0051, -6.9949)
     lake = box(108.01, -6.99, 108.015, -6.985)
     west = shapely.difference(box(108.0, -7.0, 108.0151, -6.97), shapely.union(sliver, lake))
     east = shapely.difference(box(108.015, -7.0, 108.03, -6.97), lake)
+    speck = box(108.00503, -6.99497, 108.00507, -6.99493)  # a desa fragment inside the gap
     desa = gpd.GeoDataFrame(
-        {"kode_provinsi": ["32", "32"], "nama_provinsi": ["JAWA BARAT", "JAWA BARAT"]},
-        geometry=[west, east],
+        {"kode_provinsi": ["32"] * 3, "nama_provinsi": ["JAWA BARAT"] * 3},
+        geometry=[west, east, speck],
         crs=CRS,
     )
     unit = dissolve_units(desa, level="provinsi").geometry.iloc[0]
-    assert unit.geom_type == "MultiPolygon" and unit.is_valid
+    assert unit.geom_type == "MultiPolygon" and unit.is_valid and len(unit.geoms) == 1
     assert unit.equals(MultiPolygon([shapely.difference(outer, lake)]))
 
 
