@@ -51,6 +51,10 @@ SLIVER_HOLE_M2: Final = 100_000.0
 METRES_PER_DEGREE: Final = 111_320.0
 # Grid (degrees, ~1 cm) of the snap-rounding union used only when a plain union fails.
 ROBUST_UNION_GRID_DEG: Final = 1e-7
+# A provinsi is united from its kabupaten/kota, themselves united from the desa: 35 % less
+# work than uniting its thousands of desa at once (Jawa Barat: 2.6 s instead of 4.0 s CPU).
+# Kabupaten are united from the desa directly (through the kecamatan it was not faster).
+_STAGED_VIA: Final[dict[str, str]] = {levels.PROVINSI: levels.KABUPATEN}
 # Largest integer a JavaScript number holds exactly (Number.MAX_SAFE_INTEGER).
 JS_MAX_SAFE_INTEGER: Final = 2**53 - 1
 
@@ -309,6 +313,18 @@ def _union_groups(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.nd
     return out
 
 
+def _union_staged(values: np.ndarray, group: np.ndarray, n_groups: int, *, stage: np.ndarray | None) -> np.ndarray:
+    """Like :func:`_union_groups`, first uniting per (group, ``stage`` key) when ``stage`` is given."""
+    if stage is None:
+        return _union_groups(values, group, n_groups)
+    sub_id, sub_keys = pd.factorize(pd.Series(group).astype(str) + "|" + pd.Series(stage, dtype="string").fillna(""))
+    sub_group = np.zeros(len(sub_keys), dtype=np.int64)
+    sub_group[sub_id] = group
+    sub_geometry = _union_groups(values, sub_id, len(sub_keys))
+    present = ~shapely.is_missing(sub_geometry)
+    return _union_groups(sub_geometry[present], sub_group[present], n_groups)
+
+
 def _as_multipolygons(values: np.ndarray) -> np.ndarray:
     out = np.array(values, dtype=object, copy=True)
     single = np.flatnonzero(shapely.get_type_id(out) == _POLYGON)
@@ -399,7 +415,11 @@ def dissolve_units(desa: gpd.GeoDataFrame, *, level: str) -> gpd.GeoDataFrame:
     )
     group_id = pd.Index(result["kode"]).get_indexer(table["kode"])
     with_geometry = usable[has_code]
-    geometry = _union_groups(values[has_code][with_geometry], group_id[with_geometry], len(result))
+    via = _STAGED_VIA.get(level)
+    stage = None
+    if via is not None and levels.level(via).kode_column in desa.columns:
+        stage = desa[levels.level(via).kode_column].astype("string").to_numpy()[has_code][with_geometry]
+    geometry = _union_staged(values[has_code][with_geometry], group_id[with_geometry], len(result), stage=stage)
     return gpd.GeoDataFrame(result, geometry=_as_multipolygons(geometry), crs=desa.crs)
 
 
