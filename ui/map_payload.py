@@ -15,7 +15,7 @@ Every text is placed in a ``<script>``: :func:`script_json` escapes ``<`` (so no
 ``</script>`` can close it) and the line separators JavaScript rejects. The browser sets
 every name with ``textContent``, never as HTML.
 
-Geometry row: ``[kode, nama, [extra texts], [lon, lat] of the label or null, encoded]``.
+Geometry row: ``[kode, nama, [extra texts], [lon, lat] of the label or null, encoded(, group)]``.
 """
 
 from __future__ import annotations
@@ -55,13 +55,18 @@ def geometry_rows(
     decimals: int,
     extra: Sequence[str] = (),
     labels: bool = True,
+    group: str | None = None,
+    shapes: bool = True,
 ) -> list[list[Any]]:
     """Rows of :func:`geometry_text` for ``frame`` (columns ``kode``, ``nama``, ``extra``, geometry).
 
-    Features whose geometry is missing or empty are left out.
+    ``group``: a column whose value is appended to each row (the desa's kecamatan code: the
+    browser draws the kecamatan borders where neighbouring desa differ in it, so the borders
+    cost no bytes). ``shapes`` False sends the label point only (an empty shape), e.g. the
+    kecamatan names over the desa. Features whose geometry is missing or empty are left out.
     """
     usable = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    encoded = encode_geometry(usable.geometry, decimals=decimals)
+    encoded = encode_geometry(usable.geometry, decimals=decimals) if shapes else [[] for _ in range(len(usable))]
     points = label_points(usable.geometry) if labels else None
     rows: list[list[Any]] = []
     for i, (kode, nama) in enumerate(zip(usable["kode"], usable["nama"], strict=True)):
@@ -70,12 +75,19 @@ def geometry_rows(
             point = points.iloc[i]
             if point is not None and not point.is_empty:
                 label = [round(point.x, LABEL_DECIMALS), round(point.y, LABEL_DECIMALS)]
-        rows.append([_text(kode), _text(nama), [_text(usable[c].iloc[i]) for c in extra], label, encoded[i]])
+        row = [_text(kode), _text(nama), [_text(usable[c].iloc[i]) for c in extra], label, encoded[i]]
+        if group is not None:
+            row.append(_text(usable[group].iloc[i]))
+        rows.append(row)
     return rows
 
 
 def geometry_text(rows: list[list[Any]], *, decimals: int, outlines: list[list[Any]] | None = None) -> str:
-    """The geometry JSON of one scope: ``{"d": decimals, "f": rows, "o": outline rows}``."""
+    """The geometry JSON of one scope: ``{"d": decimals, "f": rows, "o": group rows}``.
+
+    ``outlines``: rows of the groups (kecamatan) whose borders the browser draws over the
+    features and whose names it shows (label points only, see :func:`geometry_rows`).
+    """
     payload: dict[str, Any] = {"d": int(decimals), "f": rows}
     if outlines:
         payload["o"] = outlines

@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 import streamlit as st
 
 from geo import levels
@@ -106,11 +108,14 @@ def _desa_geometry(
     desa = gpd.GeoDataFrame(places[keep].reset_index(drop=True), geometry=geometry[keep], crs=CRS)
     desa = desa.assign(geometry=simplify_coverage(desa.geometry, tolerance_m=tolerance_m))
     named = desa.rename(columns={"kode_desa": "kode", "nama_desa": "nama"})
-    rows = map_payload.geometry_rows(named, decimals=decimals, extra=("nama_kecamatan", "puskesmas"))
+    rows = map_payload.geometry_rows(
+        named, decimals=decimals, extra=("nama_kecamatan", "puskesmas"), group="kode_kecamatan"
+    )
     outlines = None
-    if desa["kode_kecamatan"].nunique() > 1:
+    if desa["kode_kecamatan"].nunique() > 1:  # their borders are drawn by the browser from the desa
         kecamatan = dissolve_units(desa, level=levels.KECAMATAN)
-        outlines = map_payload.geometry_rows(kecamatan, decimals=decimals)
+        largest_first = np.argsort(-shapely.area(kecamatan.geometry.to_numpy()), kind="stable")
+        outlines = map_payload.geometry_rows(kecamatan.iloc[largest_first], decimals=decimals, shapes=False)
     return map_payload.geometry_text(rows, decimals=decimals, outlines=outlines), _bounds(desa)
 
 

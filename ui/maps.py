@@ -97,11 +97,11 @@ SYMBOL_CSS: Final = f"""
 .leaflet-control-layers {{ font: 13px/1.4 sans-serif; }}
 .leaflet-tooltip table th {{ text-align: left; padding-right: 8px; font-weight: 600; }}
 .ilp-tip-hint {{ margin-top: 3px; font-style: italic; color: #444; }}
-.leaflet-tooltip.ilp-label {{ background: none; border: none; box-shadow: none; padding: 0; color: #111;
-  font: 600 11px/1.1 sans-serif; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; white-space: nowrap; }}
-.leaflet-tooltip.ilp-label::before {{ display: none; }}
-.leaflet-tooltip.ilp-label-unit {{ font-size: 12px; font-weight: 700; }}
-.leaflet-tooltip.ilp-label-desa {{ font-size: 10px; font-weight: 500; }}
+.ilp-label {{ background: none; border: none; width: 0; height: 0; }}
+.ilp-label span {{ position: absolute; transform: translate(-50%, -50%); color: #111; white-space: nowrap;
+  font: 600 11px/1.1 sans-serif; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }}
+.ilp-label-unit span {{ font-size: 12px; font-weight: 700; }}
+.ilp-label-desa span {{ font-size: 10px; font-weight: 500; }}
 </style>
 """
 

@@ -34,9 +34,10 @@
     return node;
   }
 
+  // A name on the map: a non-interactive marker whose text is centred on the point by CSS.
   function labelTip(latlng, text, cls) {
-    return L.tooltip({permanent: true, direction: "center", className: "ilp-label " + cls, interactive: false})
-      .setLatLng(latlng).setContent(el("span", null, text));
+    var icon = L.divIcon({className: "ilp-label " + cls, html: el("span", null, text), iconSize: null});
+    return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
   }
 
   var state = {lookup: {}, points: {}, drawn: {}};
@@ -56,15 +57,41 @@
     byKode[kode] = poly;
   });
 
-  // Heavier outlines of the kecamatan over the desa, never clickable.
-  var outlines = L.featureGroup();
-  var outlineLabels = L.layerGroup();
-  (geo.o || []).forEach(function (row) {
-    L.polygon(decode(row[4]), {fill: false, color: "#222222", weight: cfg.large ? 2.6 : 2.0, interactive: false})
-      .addTo(outlines);
-    if (row[3]) outlineLabels.addLayer(labelTip([row[3][1], row[3][0]], row[1], "ilp-label-unit"));
-  });
-  if (geo.o && geo.o.length) outlines.addTo(map);
+  // Heavier borders of the kecamatan over the desa, never clickable. They cost no bytes: an edge
+  // of a desa ring is a kecamatan border when no desa of the same kecamatan shares it (the shapes
+  // are a simplified coverage: neighbours share exactly the same integer vertices).
+  function groupBorders() {
+    var seen = {};
+    geo.f.forEach(function (row) {
+      var group = row[5];
+      row[4].forEach(function (rings) {
+        rings.forEach(function (ring) {
+          var x = 0, y = 0, pts = [];
+          for (var i = 0; i + 1 < ring.length; i += 2) { x += ring[i]; y += ring[i + 1]; pts.push([x, y]); }
+          for (var j = 0; j < pts.length; j++) {
+            var a = pts[j], b = pts[(j + 1) % pts.length];
+            var key = a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]) ? a.concat(b).join(",") : b.concat(a).join(",");
+            var entry = seen[key];
+            if (!entry) seen[key] = {group: group, count: 1, a: a, b: b};
+            else { entry.count += 1; if (entry.group !== group) entry.other = true; }
+          }
+        });
+      });
+    });
+    var lines = [];
+    Object.keys(seen).forEach(function (key) {
+      var e = seen[key];
+      if (e.count === 1 || e.other) lines.push([[e.a[1] * q, e.a[0] * q], [e.b[1] * q, e.b[0] * q]]);
+    });
+    return lines;
+  }
+  var groupLabels = [];
+  if (geo.o && geo.o.length) {
+    L.polyline(groupBorders(), {color: "#222222", weight: cfg.large ? 2.6 : 2.0, interactive: false}).addTo(map);
+    geo.o.forEach(function (row) {
+      if (row[3]) groupLabels.push({at: L.latLng(row[3][1], row[3][0]), text: row[1]});
+    });
+  }
 
   function style(poly) {
     var v = state.lookup[poly.ilp.kode];
@@ -104,23 +131,41 @@
     return table;
   }
 
-  // Names: units always; desa and kecamatan by zoom (kecamatan names at the kabupaten view,
-  // desa names once zoomed in far enough to read them).
+  // Names: units always; kecamatan names at the kabupaten view and desa names once zoomed in far
+  // enough to read them. Largest areas first; a name that would overlap one already placed is left
+  // out (zooming in makes room for it).
   var nameLabels = L.layerGroup().addTo(map);
   function refreshLabels() {
     nameLabels.clearLayers();
-    var zoom = map.getZoom();
-    var desaNames = cfg.kind !== "desa" || zoom >= cfg.labelZoom;
-    if (cfg.kind === "desa") {
-      if (zoom >= cfg.labelZoom) map.removeLayer(outlineLabels); else outlineLabels.addTo(map);
+    var view = map.getBounds().pad(0.05);
+    var placed = [];
+    function place(at, text, cls) {
+      if (!view.contains(at)) return;
+      var pt = map.latLngToContainerPoint(at);
+      var w = text.length * (cls === "ilp-label-desa" ? 5.6 : 7.2) + 6, h = cls === "ilp-label-desa" ? 12 : 15;
+      var box = [pt.x - w / 2, pt.y - h / 2, pt.x + w / 2, pt.y + h / 2];
+      for (var i = 0; i < placed.length; i++) {
+        var o = placed[i];
+        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return;
+      }
+      placed.push(box);
+      nameLabels.addLayer(labelTip(at, text, cls));
     }
-    if (!desaNames) return;
-    var view = map.getBounds().pad(0.1);
-    features.forEach(function (poly) {
-      if (!state.drawn[poly.ilp.kode] || !poly.ilp.label) return;
-      if (!view.contains(poly.ilp.label)) return;
-      nameLabels.addLayer(labelTip(poly.ilp.label, poly.ilp.nama, cfg.kind === "desa" ? "ilp-label-desa" : "ilp-label-unit"));
-    });
+    var byArea = function (a, b) { return b.size - a.size; };
+    if (cfg.kind === "desa" && map.getZoom() < cfg.labelZoom) {
+      groupLabels.forEach(function (g) { place(g.at, g.text, "ilp-label-unit"); });
+      return;
+    }
+    features.filter(function (poly) { return state.drawn[poly.ilp.kode] && poly.ilp.label; })
+      .map(function (poly) {
+        var b = poly.getBounds(), sw = map.latLngToContainerPoint(b.getSouthWest()),
+          ne = map.latLngToContainerPoint(b.getNorthEast());
+        return {poly: poly, size: Math.abs((ne.x - sw.x) * (ne.y - sw.y))};
+      })
+      .sort(byArea)
+      .forEach(function (item) {
+        place(L.latLng(item.poly.ilp.label), item.poly.ilp.nama, cfg.kind === "desa" ? "ilp-label-desa" : "ilp-label-unit");
+      });
   }
   map.on("zoomend moveend", refreshLabels);
 
