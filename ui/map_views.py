@@ -26,6 +26,7 @@ import streamlit as st
 
 from geo import levels
 from geo.display import dissolve_units, simplify_coverage
+from loaders import display_cache
 from loaders.model import CRS
 from ui import data, map_payload, maps, scope, session
 from ui.context import PageContext
@@ -58,12 +59,21 @@ def _bounds(frame: gpd.GeoDataFrame) -> Bounds | None:
 # -- geometry, once per data version and scope --------------------------------------------
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _units(path: str, version: int, stamp: int, rules: RulesKey, level: str) -> gpd.GeoDataFrame:
-    """Units of ``level`` dissolved from every desa and simplified for display (shared, read-only)."""
+    """Units of ``level`` dissolved from every desa and simplified for display (shared, read-only).
+
+    Kept on disk beside the store too (:mod:`loaders.display_cache`): a restarted server does
+    not prepare them again.
+    """
+    cached = display_cache.read_units(path, version=version, stamp=stamp, level=level)
+    if cached is not None:
+        return cached
     cov = _coverage(path, version, stamp, rules)
     places = cov.desa_places()
     desa = gpd.GeoDataFrame(places, geometry=cov.desa_geometries().geometry.to_numpy(), crs=CRS)
     units = dissolve_units(desa, level=level)
-    return units.assign(geometry=simplify_coverage(units.geometry, tolerance_m=levels.level(level).simplify_m))
+    units = units.assign(geometry=simplify_coverage(units.geometry, tolerance_m=levels.level(level).simplify_m))
+    display_cache.write_units(path, units, version=version, stamp=stamp, level=level)
+    return units
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
