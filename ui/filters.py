@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
+import numpy as np
 import pandas as pd
 
 from geo.indicators import summarise
@@ -105,13 +106,16 @@ def options_from_tables(
     )
     served = working_areas.loc[:, ["kode_desa", "kode_puskesmas", "nama_puskesmas"]].dropna(subset=["kode_puskesmas"])
     served = served.merge(desa.loc[:, ["kode_desa", "kode_kabupaten", "kode_kecamatan"]], on="kode_desa", how="left")
-    puskesmas: dict[str, tuple[str, tuple[str, ...]]] = {}
-    puskesmas_kecamatan: dict[str, tuple[str, ...]] = {}
-    for code, rows in served.groupby(served["kode_puskesmas"].astype(str), sort=True):
-        name = rows["nama_puskesmas"].dropna()
-        kabs = tuple(sorted({str(k) for k in rows["kode_kabupaten"].dropna()}))
-        puskesmas[code] = (str(name.iloc[0]) if len(name) else code, kabs)
-        puskesmas_kecamatan[code] = tuple(sorted({str(k) for k in rows["kode_kecamatan"].dropna()}))
+    # Vectorised (a loop over groups took 35 s for the ~10,000 puskesmas of the nation).
+    code = served["kode_puskesmas"].astype(str).to_numpy(dtype=object)
+    first_name = (
+        pd.Series(served["nama_puskesmas"].to_numpy(dtype=object, na_value=None), index=code).dropna().astype(str)
+    )
+    first_name = first_name[~first_name.index.duplicated()]
+    kabs = _distinct_sorted(code, served["kode_kabupaten"])
+    kecs = _distinct_sorted(code, served["kode_kecamatan"])
+    puskesmas = {c: (first_name.get(c, c), kabs.get(c, ())) for c in sorted(set(code))}
+    puskesmas_kecamatan = {c: kecs.get(c, ()) for c in puskesmas}
     provinsi, kabupaten_provinsi = _provinsi_of(desa)
     return FilterOptions(
         kabupaten={str(r.kode_kabupaten): _name(r.nama_kabupaten, r.kode_kabupaten) for r in kab.itertuples()},
@@ -126,6 +130,13 @@ def options_from_tables(
         kabupaten_provinsi=kabupaten_provinsi,
         puskesmas_kecamatan=puskesmas_kecamatan,
     )
+
+
+def _distinct_sorted(keys: np.ndarray, values: pd.Series) -> dict[str, tuple[str, ...]]:
+    """Key -> its distinct non-missing ``values`` as sorted strings."""
+    pairs = pd.DataFrame({"k": keys, "v": values.to_numpy(dtype=object, na_value=None)}).dropna()
+    pairs = pairs.assign(v=pairs["v"].astype(str)).drop_duplicates().sort_values(["k", "v"])
+    return {str(k): tuple(v) for k, v in pairs.groupby("k", sort=False)["v"]}
 
 
 def _provinsi_of(desa: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
