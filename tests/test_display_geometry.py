@@ -187,7 +187,20 @@ def test_dissolve_leaves_out_missing_codes_and_counts_desa_without_geometry() ->
     assert dissolve_units(desa, level="provinsi")["desa"].tolist() == [8, 8]
 
 
-def test_dissolve_fills_sliver_holes_but_keeps_real_ones() -> None:
+def test_dissolve_geometry_collection_counts_by_its_polygons() -> None:
+    desa = hierarchy_desa()
+    square = desa["kode_desa"] == "12.01.01.2001"  # square 8
+    desa.loc[square, "geometry"] = GeometryCollection([box(100.08, 0, 100.09, STEP), Point(100.085, 0.005)])
+    units = dissolve_units(desa, level="kabupaten")
+    assert units["desa"].tolist() == [4] * 4
+    assert units.geometry.iloc[2].equals(strip(8, 11))
+    assert units.geometry.iloc[2].geom_type == "MultiPolygon"
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_dissolve_fills_sliver_holes_but_keeps_real_ones(threaded: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if threaded:  # the pairs of a round split between threads even for one pair
+        monkeypatch.setattr(display, "UNION_THREADED_MIN_PAIRS", 1)
     # Two overlapping desa (not a clean coverage) around a ~11 m gap holding a speck, and a ~550 m lake.
     outer = box(108.0, -7.0, 108.03, -6.97)
     sliver = box(108.005, -6.995, 108.0051, -6.9949)
