@@ -111,8 +111,21 @@ class Store:
         return int(row[0] or 0)
 
     def is_empty(self) -> bool:
-        """True when the store holds no desa yet (the app then shows the demo)."""
-        return self.read_layer(model.LAYER_DESA).empty
+        """True when the store holds no desa yet (the app then shows the demo).
+
+        One SQLite query (reading the desa layer to count it took 2.4 s for the nation).
+        """
+        if not self.exists():
+            return True
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as con:
+                known = con.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (model.LAYER_DESA,)
+                ).fetchone()
+                row = con.execute(f'SELECT 1 FROM "{model.LAYER_DESA}" LIMIT 1').fetchone() if known else None
+        except sqlite3.Error as exc:
+            raise StoreError(_unreadable_message(self.path, exc)) from exc
+        return row is None
 
     def read_layer(self, layer: str) -> pd.DataFrame | gpd.GeoDataFrame:
         """Read one layer in its canonical shape (empty when absent)."""
