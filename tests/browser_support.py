@@ -72,6 +72,60 @@ JS_MAP_DESA: Final = """
 }
 """
 
+# Inside the streamlit-folium iframe: every feature of the map runtime (ui/js/peta.js) that is
+# on the map now, as [tingkat, kode, nama] (tingkat "desa" for a desa); null before the runtime.
+JS_MAP_FEATURES: Final = """
+() => {
+  const peta = window.ilpPeta;
+  if (!peta || !peta.map || !window.L || !document.querySelector('.leaflet-container')) return null;
+  return peta.features.filter((f) => peta.map.hasLayer(f)).map((f) => {
+    const p = f.feature.properties;
+    return p.kode_desa !== undefined
+      ? ['desa', String(p.kode_desa), String(p.nama)]
+      : [String(p.tingkat), String(p.kode), String(p.nama)];
+  });
+}
+"""
+
+# Inside the streamlit-folium iframe: a point of the frame (px from its top left) where a click
+# lands on the drawn feature with code `kode` and on nothing else (its label point, its centre,
+# else a grid point over its bounds: inside the map, inside that polygon only, not under a
+# control); null when there is none.
+JS_FEATURE_CLICK_POINT: Final = """
+(kode) => {
+  const peta = window.ilpPeta;
+  if (!peta || !peta.map) return null;
+  const map = peta.map;
+  const drawn = peta.features.filter((f) => map.hasLayer(f));
+  const poly = drawn.find((f) => String(f.ilp.kode) === String(kode));
+  if (!poly) return null;
+  const box = map.getContainer().getBoundingClientRect();
+  const size = map.getSize();
+  const candidates = [];
+  if (poly.ilp.label) candidates.push(['label', L.latLng(poly.ilp.label)]);
+  candidates.push(['centre', poly.getCenter()]);
+  const b = poly.getBounds(), n = 16;
+  for (let i = 1; i < n; i++) {
+    for (let j = 1; j < n; j++) {
+      const lat = b.getSouth() + (b.getNorth() - b.getSouth()) * i / n;
+      const lon = b.getWest() + (b.getEast() - b.getWest()) * j / n;
+      candidates.push(['grid', L.latLng(lat, lon)]);
+    }
+  }
+  for (const [how, ll] of candidates) {
+    const pt = map.latLngToContainerPoint(ll);
+    if (pt.x < 4 || pt.y < 4 || pt.x > size.x - 4 || pt.y > size.y - 4) continue;
+    const lp = map.latLngToLayerPoint(ll);
+    const hits = drawn.filter((f) => typeof f._containsPoint === 'function' && f._containsPoint(lp));
+    if (hits.length !== 1 || hits[0] !== poly) continue;
+    const top = document.elementFromPoint(box.left + pt.x, box.top + pt.y);
+    if (!top || top.closest('.leaflet-control') || !top.closest('.leaflet-container')) continue;
+    return {x: box.left + pt.x, y: box.top + pt.y, how: how};
+  }
+  return null;
+}
+"""
+
 # The app's script state (attribute Streamlit sets on its root element) and
 # whether any element is still shown faded as stale from the previous run.
 JS_APP_IDLE: Final = """
@@ -323,6 +377,109 @@ def wait_map_desa(page: Page, *, expected: int | None = None, timeout: float = 3
 
     poll(check, timeout=timeout)
     return seen[0]
+
+
+def poll_page(page: Page, check: Callable[[], Any], *, timeout: float, interval: float = 0.25) -> Any:
+    """:func:`poll`, waiting with ``page.wait_for_timeout``: Playwright keeps serving the page meanwhile.
+
+    A plain ``time.sleep`` gives Playwright no turn, so a request held by a route
+    handler (the :class:`RequestGuard`) waits until the next call into Playwright.
+    """
+    deadline = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < deadline:
+        page.wait_for_timeout(interval * 1000)
+        value = check()
+    return value
+
+
+@dataclass(frozen=True)
+class MapFeatures:
+    """What the map runtime (``window.ilpPeta``) of a page has on its map now, each part sorted.
+
+    ``units``: (tingkat, kode, nama) of the units drawn; ``desa``: kode_desa of the desa drawn.
+    """
+
+    units: tuple[tuple[str, str, str], ...]
+    desa: tuple[str, ...]
+
+
+def _in_frame(frame: Frame, script: str, arg: Any = None) -> Any:
+    """``frame.evaluate(script, arg)``; None while the frame is reloading or gone."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return frame.evaluate(script, arg)
+    except PlaywrightError as exc:
+        if "context was destroyed" in str(exc) or "detached" in str(exc).lower():
+            return None
+        raise
+
+
+def map_features(page: Page) -> MapFeatures | None:
+    """Features on the page's first map runtime that draws any (``window.ilpPeta``); None when none does yet."""
+    for frame in folium_frames(page):
+        rows = _in_frame(frame, JS_MAP_FEATURES)
+        if rows:
+            units = sorted((str(t), str(k), str(n)) for t, k, n in rows if t != "desa")
+            desa = sorted(str(k) for t, k, _ in rows if t == "desa")
+            return MapFeatures(units=tuple(units), desa=tuple(desa))
+    return None
+
+
+def wait_map_features(
+    page: Page, *, until: Callable[[MapFeatures], bool] | None = None, timeout: float = 30.0
+) -> MapFeatures | None:
+    """Wait for a map with features drawn (for which ``until`` holds, when given); the features last seen."""
+    seen: list[MapFeatures | None] = [None]
+
+    def check() -> bool:
+        seen[0] = map_features(page)
+        return seen[0] is not None and (until is None or until(seen[0]))
+
+    poll_page(page, check, timeout=timeout)
+    return seen[0]
+
+
+def click_feature(page: Page, kode: str, *, timeout: float = 15.0) -> str:
+    """Click, with the mouse, inside the feature ``kode`` drawn on the page's map; how the point was found.
+
+    The frame is scrolled into view and left to settle (Streamlit scrolls smoothly), then the
+    point (:data:`JS_FEATURE_CLICK_POINT`) plus the frame's offset is clicked with the page's
+    mouse, so the click takes the real path (Leaflet, streamlit-folium, rerun).
+    Raises ``LookupError`` when no map draws ``kode`` at a clickable point within ``timeout`` s.
+    """
+    found: list[tuple[Frame, dict[str, Any]] | None] = [None]
+
+    def check() -> bool:
+        for frame in folium_frames(page):
+            if _in_frame(frame, JS_FEATURE_CLICK_POINT, kode):
+                found[0] = (frame, {})
+                return True
+        return False
+
+    if not poll_page(page, check, timeout=timeout) or found[0] is None:
+        msg = f"no map draws feature {kode!r} at a clickable point (features drawn: {map_features(page)})"
+        raise LookupError(msg)
+    frame = found[0][0]
+    element = frame.frame_element()
+    element.scroll_into_view_if_needed()
+    boxes: list[Any] = [element.bounding_box()]
+
+    def settled() -> bool:
+        before, boxes[0] = boxes[0], element.bounding_box()
+        return boxes[0] is not None and boxes[0] == before
+
+    poll_page(page, settled, timeout=5.0, interval=0.15)
+    point = _in_frame(frame, JS_FEATURE_CLICK_POINT, kode)
+    if not point or boxes[0] is None:
+        raise LookupError(f"feature {kode!r} is no longer drawn at a clickable point after scrolling to its map")
+    x, y = boxes[0]["x"] + float(point["x"]), boxes[0]["y"] + float(point["y"])
+    size = page.viewport_size or {"width": VIEWPORT[0], "height": VIEWPORT[1]}
+    if not (0 <= x < size["width"] and 0 <= y < size["height"]):
+        raise LookupError(f"feature {kode!r}: its point ({x:.0f}, {y:.0f}) is outside the viewport {size}")
+    page.mouse.click(x, y)
+    return str(point["how"])
 
 
 def card_values(page: Page) -> dict[str, str]:
