@@ -1,10 +1,10 @@
-"""Map payload and server rerun time of the dashboard at three levels, beside a naive folium map.
+"""Every figure of issue 9's Targets table at three levels, beside a naive folium map built in the same run.
 
 Run from the checkout's root, with ``../shared/data`` beside it::
 
     python -m benchmarks.map_scale                                  # kabupaten + provinsi, --repeat 5
-    python -m benchmarks.map_scale --levels kabupaten,provinsi,nasional --repeat 3
-    python -m benchmarks.map_scale --levels nasional --timeout 1800
+    python -m benchmarks.map_scale --levels kabupaten,provinsi,nasional --repeat 3 --browser
+    python -m benchmarks.map_scale --levels nasional --timeout 3600 --browser --profile
     python -m benchmarks.map_scale --app /tmp/main_at_commit_x      # measure another checkout's app
 
 Levels (each measured in a fresh Python process, the ``--worker`` mode of this module, so the
@@ -22,23 +22,34 @@ Levels (each measured in a fresh Python process, the ``--worker`` mode of this m
 Per level and page (Ringkasan: the overview map; Peta Kesenjangan: the gap map with facilities), in
 ``streamlit.testing.v1.AppTest`` with ``ILP_STORE`` pointing at the level's store:
 
-- **payload**: bytes of the ``json_args`` of the ``streamlit_folium.st_folium`` component instance the
-  server sends to the browser on that run (script, header, html, defaults: everything the page view
-  carries for the map; Streamlit re-sends it on every rerun);
-- **rerun, nothing changed**: median of ``--repeat`` ``at.run()`` without any change;
-- **rerun after a filter change**: median of ``--repeat`` ``at.run()`` after choosing another month
-  in the sidebar (a month not asked before, while there are any: the engine's caches do not help);
-- **cold start**: the first ``at.run()`` of the app and the first run of the page (AppTest, server side).
+1. **payload per page view**: bytes of the ``json_args`` of the ``streamlit_folium.st_folium``
+   component instance of the run, and of its ``script`` (map runtime + the scope's geometry) and
+   ``feature_group`` (the run's values) arguments; **rerun, nothing changed**: whether the component's
+   message (``proto.SerializeToString(deterministic=True)``, what Streamlit hashes for its ForwardMsg
+   cache) is byte-identical over ``--repeat`` reruns without a change: then the browser gets a
+   reference, not the map (printed ``0 (cached)``), else the bytes and the arguments that changed;
+   **month change**: whether ``script`` stays identical (the browser keeps the map and applies the
+   values in place), the bytes of the arguments that changed, and the bytes sent (the whole message,
+   since it is not identical);
+2. **server rerun after a filter change**: median of ``--repeat`` ``at.run()`` after choosing another
+   month in the sidebar (a month not asked before, while there are any: the engine's caches do not
+   help); also the rerun with nothing changed and each page's first run;
+3. with ``--browser`` (:mod:`benchmarks.map_browser`): ``streamlit run app.py`` on the level's store
+   and headless Debian Chromium: cold start to the first drawn map (fresh server), a new session once
+   the server is warm, and a month change in the sidebar until the map has its new values (median);
+4. **memory**: peak RSS (``VmHWM``) of the worker while the pages ran (reset after the store and the
+   naive map are built), and with ``--browser`` of the Streamlit server after its steps.
+
+``--profile`` runs one more month change of the gap map under cProfile (in AppTest's script thread)
+and prints its top functions by cumulative time.
 
 The naive baseline, built in the same process from the same store: ``Store.read_desa()`` (every
 column, raw geometry, read once and not timed), then ``folium.GeoJson(gdf.to_json())`` on a plain
 ``folium.Map`` serialised exactly as ``st_folium`` serialises it (the component call is captured, not
-sent); its time (median of ``--repeat``) and ``json_args`` size. Ratios are ``baseline / app``: above
-1 the app is smaller or faster than the naive map, below 1 it is larger or slower. Issue 9's targets
-are printed beside the figures; nothing is asserted.
-
-Browser-side figures (filter change until the map is redrawn, cold start to the first drawn map) are
-not measured by this module; they are listed as not measured.
+sent); its time (median of ``--repeat``) and ``json_args`` size. It is re-sent whole on every rerun.
+Ratios are ``baseline / app``: above 1 the app is smaller or faster than the naive map. Issue 9's
+targets are printed beside the figures (``ok`` / ``MISS``); nothing is asserted. The naive map is
+not measured in the browser.
 """
 
 from __future__ import annotations
@@ -73,6 +84,8 @@ COMPONENT: Final = "st_folium"
 MONTH_KEY: Final = "ilp_bulan"  # ui.session.K_BULAN (not imported: the parent process stays light)
 APPTEST_TIMEOUT_S: Final = 1800
 DEFAULT_TIMEOUT_S: Final = 1800
+DEFAULT_BROWSER_WAIT_S: Final = 600.0
+STACK_TAIL_LINES: Final = 12  # lines of a failed worker's stderr printed
 KB: Final = 1000
 MB: Final = 1000**2
 # Issue 9 targets: payload bytes, rerun after a filter change (s), per level
@@ -82,6 +95,9 @@ TARGETS: Final = {
     "nasional": (1.5 * MB, 1.0),
 }
 TARGET_VS_NAIVE: Final = 5.0
+# Issue 9 browser targets per level: month change until the map is redrawn (s), cold start to the first map (s)
+BROWSER_TARGETS: Final = {"kabupaten": (0.8, 4.0), "provinsi": (1.5, 5.0), "nasional": (2.0, 8.0)}
+MEMORY_TARGET_BYTES: Final = {"nasional": 2 * 1024**3}
 
 
 # -- the worker: one level in its own process ------------------------------------------------------
@@ -213,16 +229,42 @@ def build_store(level: str, path: Path, *, seed: int) -> str:
     return f"{how}; {len(fasilitas):,} facilities and {len(laporan):,} reports from benchmarks.national_data"
 
 
-def _payloads(at: Any) -> list[int]:
-    """Bytes of ``json_args`` of every st_folium component instance on the page of the last run."""
-    sizes = []
+def _components(at: Any) -> list[Any]:
+    """The proto of every st_folium component instance on the page of the last run."""
+    protos = []
     for node in _walk(at._tree):
         if type(node).__name__ != "UnknownElement" or getattr(node, "type", "") != "component_instance":
             continue
-        proto = node.proto
-        if COMPONENT in proto.component_name:
-            sizes.append(len(proto.json_args.encode()))
+        if COMPONENT in node.proto.component_name:
+            protos.append(node.proto)
+    return protos
+
+
+def _wire(protos: list[Any]) -> list[bytes]:
+    """Serialised component messages (what Streamlit hashes for its ForwardMsg cache)."""
+    return [proto.SerializeToString(deterministic=True) for proto in protos]
+
+
+def _arg_bytes(protos: list[Any]) -> dict[str, int]:
+    """Bytes of each ``json_args`` argument (JSON-encoded), summed over the page's maps."""
+    sizes: dict[str, int] = {}
+    for proto in protos:
+        for name, value in json.loads(proto.json_args).items():
+            sizes[name] = sizes.get(name, 0) + len(json.dumps(value).encode())
     return sizes
+
+
+def _changed_args(before: list[Any], after: list[Any]) -> dict[str, int]:
+    """Arguments whose value differs between two runs, with their bytes after the change."""
+    if len(before) != len(after):
+        return {"(maps added or removed)": sum(len(p.json_args.encode()) for p in after)}
+    changed: dict[str, int] = {}
+    for old, new in zip(before, after, strict=True):
+        old_args, new_args = json.loads(old.json_args), json.loads(new.json_args)
+        for name in sorted(set(old_args) | set(new_args)):
+            if old_args.get(name) != new_args.get(name):
+                changed[name] = changed.get(name, 0) + len(json.dumps(new_args.get(name)).encode())
+    return changed
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -239,8 +281,89 @@ def _check(at: Any) -> None:
         raise RuntimeError(f"the page raised: {messages}")
 
 
-def measure_pages(store: Path, app: Path, *, repeat: int) -> dict[str, Any]:
-    """Cold start, payload and rerun times of each page of :data:`PAGES` (AppTest)."""
+def _page_figures(at: Any, *, repeat: int, months: list[str], asked: int) -> tuple[dict[str, Any], int]:
+    """The figures of the page of the last run (see the module docstring); and the months asked so far."""
+    row: dict[str, Any] = {}
+    first = _components(at)
+    row["maps"] = len(first)
+    row["payload_bytes"] = sum(len(p.json_args.encode()) for p in first)
+    args = _arg_bytes(first)
+    row["script_bytes"] = args.get("script", 0)
+    row["feature_group_bytes"] = args.get("feature_group", 0)
+    # nothing changed: is the message byte-identical from run to run (then the ForwardMsg cache sends a reference)?
+    wires = [_wire(first)]
+
+    def rerun() -> None:
+        at.run()
+        wires.append(_wire(_components(at)))
+
+    row["rerun_same_s"] = median_time(rerun, repeat=repeat)[0]
+    _check(at)
+    row["same_identical"] = all(w == wires[0] for w in wires[1:])
+    row["same_changed"] = _changed_args(first, _components(at)) if not row["same_identical"] else {}
+    if not (any(s.key == MONTH_KEY for s in at.selectbox) and months):
+        return row, asked
+    times, script_kept, changed, sent = [], [], [], []
+    for _ in range(repeat):
+        before = _components(at)
+        at.selectbox(key=MONTH_KEY).set_value(months[1 + asked % (len(months) - 1)] if len(months) > 1 else months[0])
+        asked += 1
+        started = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - started)
+        _check(at)
+        after = _components(at)
+        diff = _changed_args(before, after)
+        script_kept.append("script" not in diff and len(before) == len(after))
+        changed.append(sum(diff.values()))
+        sent.append(0 if _wire(before) == _wire(after) else sum(len(p.json_args.encode()) for p in after))
+        row.setdefault("month_changed_args", sorted(diff))
+    row["rerun_filter_s"] = statistics.median(times)
+    row["month_script_kept"] = all(script_kept)
+    row["month_changed_bytes"] = statistics.median(changed)
+    row["month_sent_bytes"] = statistics.median(sent)
+    at.selectbox(key=MONTH_KEY).set_value(months[0])
+    at.run()
+    return row, asked
+
+
+def _profile_run(at: Any, *, top: int) -> list[str]:
+    """``at.run()`` under cProfile in the script's thread (AppTest runs the page in a new thread); top lines.
+
+    The threading profile hook enables the profiler in the first frame of the new thread and
+    removes itself.
+    """
+    import cProfile
+    import io
+    import pstats
+    import threading
+
+    profiler = cProfile.Profile()
+
+    def hook(*_: Any) -> None:
+        sys.setprofile(None)
+        profiler.enable()
+
+    threading.setprofile(hook)
+    try:
+        at.run()
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    prefixes = sorted({str(Path(p)) + "/" for p in sys.path if p}, key=len, reverse=True)
+    lines = []
+    for line in out.getvalue().splitlines():
+        for prefix in prefixes:
+            line = line.replace(prefix, "")
+        if line.strip():
+            lines.append(line.rstrip())
+    return lines
+
+
+def measure_pages(store: Path, app: Path, *, repeat: int, profile: bool = False) -> dict[str, Any]:
+    """Cold start, payload, message identity and rerun times of each page of :data:`PAGES` (AppTest)."""
     from streamlit.testing.v1 import AppTest
 
     from loaders.store import Store
@@ -255,33 +378,19 @@ def measure_pages(store: Path, app: Path, *, repeat: int) -> dict[str, Any]:
     _check(at)
     asked = 0  # months chosen so far: each change asks for a month not asked before, while there are any
     for name, page in PAGES.items():
-        row: dict[str, Any] = {}
         if page is not None:
             started = time.perf_counter()
             at.switch_page(page).run()
-            row["first_run_s"] = time.perf_counter() - started
+            first_run = time.perf_counter() - started
         else:
-            row["first_run_s"] = results["cold_app_s"]
+            first_run = results["cold_app_s"]
         _check(at)
-        row["payload_bytes"] = sum(_payloads(at))
-        row["maps"] = len(_payloads(at))
-        row["rerun_same_s"] = median_time(at.run, repeat=repeat)[0]
-        if any(s.key == MONTH_KEY for s in at.selectbox) and months:
-            times = []
-            for _ in range(repeat):
-                at.selectbox(key=MONTH_KEY).set_value(
-                    months[1 + asked % (len(months) - 1)] if len(months) > 1 else months[0]
-                )
-                asked += 1
-                started = time.perf_counter()
-                at.run()
-                times.append(time.perf_counter() - started)
-                _check(at)
-            row["rerun_filter_s"] = statistics.median(times)
-            row["payload_after_filter_bytes"] = sum(_payloads(at))
-            at.selectbox(key=MONTH_KEY).set_value(months[0])
-            at.run()
+        row, asked = _page_figures(at, repeat=repeat, months=months, asked=asked)
+        row["first_run_s"] = first_run
         results[name] = row
+    if profile and any(s.key == MONTH_KEY for s in at.selectbox) and len(months) > 1:
+        at.selectbox(key=MONTH_KEY).set_value(months[-1])  # the last page (gap map), a month change
+        results["profile"] = {"what": f"{list(PAGES)[-1]}: month {months[-1]}", "lines": _profile_run(at, top=30)}
     return results
 
 
@@ -324,8 +433,18 @@ def measure_naive(store: Path, *, repeat: int) -> dict[str, Any]:
     return {"desa": len(gdf), "read_s": read_s, "build_s": seconds, "payload_bytes": sizes[-1]}
 
 
-def run_worker(level: str, *, store: Path, app: Path, repeat: int, seed: int) -> dict[str, Any]:
-    """Build the level's store, measure the pages and the naive map; the figures as a dict."""
+def run_worker(
+    level: str,
+    *,
+    store: Path,
+    app: Path,
+    repeat: int,
+    seed: int,
+    browser: bool,
+    timeout: float,
+    profile: bool = False,
+) -> dict[str, Any]:
+    """Build the level's store, measure the pages and the naive map (and the browser); the figures as a dict."""
     for folder in (str(PROJECT_DIR), str(app)):  # the measured app's modules first
         if folder in sys.path:
             sys.path.remove(folder)
@@ -338,13 +457,27 @@ def run_worker(level: str, *, store: Path, app: Path, repeat: int, seed: int) ->
     gc.collect()
     # the peak from here on: the app's, not the data generator's
     out["peak_scope"] = "pages only" if reset_peak() else "whole worker"
-    out["pages"] = measure_pages(store, app, repeat=repeat)
+    out["pages"] = measure_pages(store, app, repeat=repeat, profile=profile)
     out["peak_rss_bytes"] = (status_kb("VmHWM") or 0) * 1024
+    if browser:
+        from benchmarks.map_browser import measure_browser
+
+        out["browser"] = measure_browser(app, store, repeat=repeat, timeout=timeout)
     return out
 
 
 # -- the parent: one worker per level, then the table ------------------------------------------------
-def _run_level(level: str, *, app: Path, repeat: int, seed: int, timeout: float | None) -> dict[str, Any]:
+def _run_level(
+    level: str,
+    *,
+    app: Path,
+    repeat: int,
+    seed: int,
+    timeout: float | None,
+    browser: bool,
+    wait: float,
+    profile: bool,
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"map_scale_{level}_") as tmp:
         command = [
             sys.executable,
@@ -359,6 +492,10 @@ def _run_level(level: str, *, app: Path, repeat: int, seed: int, timeout: float 
             str(repeat),
             "--seed",
             str(seed),
+            "--browser-wait",
+            str(wait),
+            *(["--browser"] if browser else []),
+            *(["--profile"] if profile else []),
         ]
         started = time.perf_counter()
         try:
@@ -371,7 +508,7 @@ def _run_level(level: str, *, app: Path, repeat: int, seed: int, timeout: float 
         elapsed = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
-        tail = " | ".join(done.stderr.strip().splitlines()[-3:])
+        tail = "\n    ".join(done.stderr.strip().splitlines()[-STACK_TAIL_LINES:])
         return {"level": level, "error": f"worker exit {done.returncode}: {tail}"}
     result = json.loads(lines[-1])
     result["worker_s"] = elapsed
@@ -379,63 +516,241 @@ def _run_level(level: str, *, app: Path, repeat: int, seed: int, timeout: float 
 
 
 def _size(n: float) -> str:
-    return f"{n / MB:.2f} MB" if n >= MB else f"{n / KB:.0f} KB"
+    return f"{n / MB:.2f} MB" if n >= MB else f"{n / KB:.0f} KB" if n >= KB else f"{n:.0f} B"
 
 
 def _times(baseline: float, value: float) -> str:
     """``baseline / value`` as a factor: above 1 the app beats the naive map."""
-    return f"{baseline / value:.2f}x" if value > 0 else "-"
+    return f"{baseline / value:.1f}x" if value > 0 else "-"
 
 
-def report(results: list[dict[str, Any]], *, repeat: int) -> str:
-    """The table of every level's figures, ratios and targets."""
-    lines = [
-        f"Map payload and server rerun per page, AppTest, median of {repeat}; "
-        "naive = folium.GeoJson(gdf.to_json()) of the same desa, every column, raw geometry, no cache.",
-        "Ratio = naive / app (above 1: the app is smaller or faster; issue 9 target >= 5x).",
-        "",
-    ]
-    header = (
-        f"{'level':<10} {'page':<27} {'payload':>9} {'naive':>9} {'ratio':>7}   "
-        f"{'rerun filter':>12} {'naive build':>11} {'ratio':>7}   {'rerun same':>10} {'first run':>9}"
-    )
-    lines += [header, "-" * len(header)]
-    for result in results:
-        level = result["level"]
-        if "error" in result:
-            lines.append(f"{level:<10} not measured: {result['error']}")
-            continue
-        naive = result["naive"]
-        for name, label in PAGE_LABELS.items():
-            row = result["pages"][name]
-            filt = row.get("rerun_filter_s")
-            lines.append(
-                f"{level:<10} {label:<27} {_size(row['payload_bytes']):>9} {_size(naive['payload_bytes']):>9} "
-                f"{_times(naive['payload_bytes'], row['payload_bytes']):>7}   "
-                f"{(f'{filt:.2f} s' if filt is not None else 'no month'):>12} {naive['build_s']:>9.2f} s "
-                f"{(_times(naive['build_s'], filt) if filt is not None else '-'):>7}   "
-                f"{row['rerun_same_s']:>8.2f} s {row['first_run_s']:>7.2f} s"
-            )
-    lines.append("")
+def _mark(value: float | None, target: float) -> str:
+    """``ok`` when ``value`` is within ``target``, ``MISS`` when not, ``-`` when not measured."""
+    if value is None:
+        return "-"
+    return "ok" if value <= target else "MISS"
+
+
+def _secs(value: float | None) -> str:
+    return f"{value:.2f} s" if value is not None else "-"
+
+
+def _table(header: list[str], rows: list[list[str]], *, left: int = 2) -> list[str]:
+    """Rows as aligned columns: the first ``left`` left-aligned, the others right-aligned."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def fmt(row: list[str]) -> str:
+        return "  ".join(
+            str(c).ljust(widths[i]) if i < left else str(c).rjust(widths[i]) for i, c in enumerate(row)
+        ).rstrip()
+
+    lines = [fmt(header), "-" * len(fmt(header))]
+    return lines + [fmt(row) for row in rows]
+
+
+def _payload_rows(results: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
     for result in results:
         if "error" in result:
             continue
         level, naive = result["level"], result["naive"]
-        payload_target, rerun_target = TARGETS[level]
-        lines.append(
-            f"{level}: {naive['desa']:,} desa; store: {result['store_how']} ({result['store_s']:.1f} s); "
-            f"app cold start (AppTest, server) {result['pages']['cold_app_s']:.2f} s; "
-            f"peak RSS while the pages ran ({result.get('peak_scope', 'whole worker')}) "
-            f"{result['peak_rss_bytes'] / 1024**3:.2f} GB; "
-            f"targets: payload <= {_size(payload_target)}, rerun after a filter change <= {rerun_target} s, "
-            f">= {TARGET_VS_NAIVE:.0f}x vs naive"
+        target = TARGETS[level][0]
+        for name, label in PAGE_LABELS.items():
+            row = result["pages"][name]
+            payload = row["payload_bytes"]
+            same = "0 (cached)" if row["same_identical"] else f"{_size(payload)} ({','.join(row['same_changed'])})"
+            if "month_script_kept" in row:
+                month = (
+                    f"{'kept' if row['month_script_kept'] else 'CHANGED'}; "
+                    f"{_size(row['month_changed_bytes'])} changed ({','.join(row['month_changed_args'])}); "
+                    f"{_size(row['month_sent_bytes'])} sent"
+                )
+            else:
+                month = "no month"
+            rows.append(
+                [
+                    level,
+                    label,
+                    _size(payload),
+                    _size(row["script_bytes"]),
+                    _size(row["feature_group_bytes"]),
+                    _size(naive["payload_bytes"]),
+                    _times(naive["payload_bytes"], payload),
+                    f"<= {_size(target)} {_mark(payload, target)}",
+                    same,
+                    month,
+                ]
+            )
+    return rows
+
+
+def _rerun_rows(results: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    for result in results:
+        if "error" in result:
+            continue
+        level, naive = result["level"], result["naive"]
+        target = TARGETS[level][1]
+        for name, label in PAGE_LABELS.items():
+            row = result["pages"][name]
+            filt = row.get("rerun_filter_s")
+            rows.append(
+                [
+                    level,
+                    label,
+                    _secs(filt),
+                    _secs(naive["build_s"]),
+                    _times(naive["build_s"], filt) if filt is not None else "-",
+                    f"<= {target} s {_mark(filt, target)}",
+                    _secs(row["rerun_same_s"]),
+                    _secs(row["first_run_s"]),
+                ]
+            )
+    return rows
+
+
+def _browser_rows(results: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    for result in results:
+        if "error" in result:
+            continue
+        level, got = result["level"], result.get("browser")
+        filter_target, cold_target = BROWSER_TARGETS[level]
+        if got is None:
+            continue
+        if got.get("cold_s") is None:
+            rows.append([level, "-", "not measured", "-", "-", "-", "-", "-"])
+            continue
+        change = got.get("month_change_s")
+        kept = {True: "kept", False: "REMOUNTED", None: "-"}[got.get("map_kept")]
+        changes = got.get("month_changes", [])
+        rows.append(
+            [
+                level,
+                f"{got.get('features_drawn', 0):,}",
+                _secs(got["cold_s"]),
+                f"<= {cold_target:.0f} s {_mark(got['cold_s'], cold_target)}",
+                _secs(got.get("new_session_s")),
+                _secs(change),
+                f"<= {filter_target} s {_mark(change, filter_target)}",
+                f"{kept}; {len(changes)} applied ({sum(c[3] for c in changes)} recoloured), "
+                f"{got.get('months_unchanged', 0)} unchanged",
+            ]
         )
-    lines.append("")
-    missing = [r["level"] for r in results if "error" in r]
-    lines.append(
-        "Not measured: browser-side figures (filter change until the map is redrawn, cold start to the first "
-        "drawn map; no --browser mode yet)" + (f"; levels {', '.join(missing)} (see above)" if missing else "") + "."
+    return rows
+
+
+def _memory_rows(results: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    for result in results:
+        if "error" in result:
+            continue
+        level = result["level"]
+        worker = result["peak_rss_bytes"]
+        server = (result.get("browser") or {}).get("server_peak_rss_bytes")
+        target = MEMORY_TARGET_BYTES.get(level)
+        mark = "-" if target is None else f"<= {target / 1024**3:.0f} GB {_mark(max(worker, server or 0), target)}"
+        rows.append(
+            [
+                level,
+                f"{worker / 1024**3:.2f} GB ({result.get('peak_scope', 'whole worker')})",
+                f"{server / 1024**3:.2f} GB" if server else "-",
+                mark,
+            ]
+        )
+    return rows
+
+
+def report(results: list[dict[str, Any]], *, repeat: int, browser: bool = False) -> str:
+    """Every figure of issue 9's Targets table per level, with ratios against the naive map of the same run."""
+    lines = [
+        f"Map figures of issue 9 per level, median of {repeat}. naive = folium.GeoJson(gdf.to_json()) of the same "
+        "desa (every column, raw geometry, no cache), built and serialised as st_folium does, in the same worker.",
+        "Ratio = naive / app (above 1: the app is smaller or faster; target >= 5x). ok / MISS: against issue 9's "
+        "target; nothing is asserted.",
+        "",
+        "1. Map payload per page view (AppTest; json_args of the st_folium component; script = runtime + geometry, "
+        "feature_group = the run's values)",
+    ]
+    lines += _table(
+        [
+            "level",
+            "page",
+            "payload",
+            "script",
+            "feat.group",
+            "naive",
+            "ratio",
+            "target",
+            "rerun, nothing changed",
+            "month change: script; changed; sent",
+        ],
+        _payload_rows(results),
     )
+    lines += [
+        "",
+        "2. Server rerun after a filter change (another month, AppTest, median) beside the naive map's build time",
+    ]
+    lines += _table(
+        ["level", "page", "rerun filter", "naive build", "ratio", "target", "rerun same", "first run"],
+        _rerun_rows(results),
+    )
+    lines += [
+        "",
+        "3. In the browser (headless Chromium, overview page, fresh server; naive: not measured in the browser)",
+    ]
+    if browser:
+        lines += _table(
+            [
+                "level",
+                "drawn",
+                "cold start",
+                "target",
+                "new session",
+                "month change",
+                "target",
+                "map; months",
+            ],
+            _browser_rows(results),
+            left=1,
+        )
+        for result in results:
+            got = result.get("browser") or {}
+            problems = [
+                f"{what} milestones (s from navigation): " + ", ".join(f"{k} {v:.2f}" for k, v in got[key].items())
+                for what, key in (("cold start", "cold_marks"), ("last new session", "new_session_marks"))
+                if got.get(key)
+            ]
+            if got.get("month_changes"):
+                problems.append(
+                    "month changes (month, s, map kept, recoloured): "
+                    + "; ".join(f"{m} {s:.2f} {k} {r}" for m, s, k, r in got["month_changes"])
+                )
+            problems += [f"exception box: {e[:300]!r}" for e in got.get("exceptions", [])]
+            problems += [f"request leaving localhost: {u}" for u in got.get("offending_requests", [])]
+            if got.get("error"):
+                problems.append(got["error"])
+            lines += [f"   {result['level']}: {p}" for p in problems]
+    else:
+        lines.append("   not measured (run with --browser)")
+    lines += ["", "4. Memory: peak RSS (VmHWM)"]
+    lines += _table(["level", "AppTest worker", "streamlit server", "target"], _memory_rows(results), left=1)
+    lines.append("")
+    for result in results:
+        if "error" in result:
+            lines.append(f"{result['level']}: not measured: {result['error']}")
+            continue
+        naive = result["naive"]
+        lines.append(
+            f"{result['level']}: {naive['desa']:,} desa; store: {result['store_how']} ({result['store_s']:.1f} s); "
+            f"app cold start (AppTest, server) {result['pages']['cold_app_s']:.2f} s; "
+            f"worker {result.get('worker_s', 0):.0f} s in all"
+        )
+    for result in results:
+        profiled = result.get("pages", {}).get("profile")
+        if profiled:
+            lines += ["", f"Profile of one rerun, {result['level']}, {profiled['what']} (cumulative):"]
+            lines += [f"   {line}" for line in profiled["lines"]]
     return "\n".join(lines)
 
 
@@ -454,6 +769,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=DEFAULT_TIMEOUT_S,
         help=f"seconds allowed for the nasional level, store included (default {DEFAULT_TIMEOUT_S})",
+    )
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="also measure in headless Chromium (cold start to the first drawn map, month change until redrawn)",
+    )
+    parser.add_argument(
+        "--browser-wait",
+        type=float,
+        default=DEFAULT_BROWSER_WAIT_S,
+        help=f"seconds allowed for each browser wait (default {DEFAULT_BROWSER_WAIT_S:.0f})",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile one month change of the gap map (cProfile, script thread) and print its top functions",
     )
     parser.add_argument("--app", type=Path, default=PROJECT_DIR, help="checkout whose app.py is measured")
     parser.add_argument("--worker", choices=LEVELS, help=argparse.SUPPRESS)
@@ -483,7 +814,16 @@ def main(argv: list[str] | None = None) -> int:
     app = args.app.resolve()
     if args.worker:
         with _quiet_streamlit():
-            result = run_worker(args.worker, store=args.store, app=app, repeat=args.repeat, seed=args.seed)
+            result = run_worker(
+                args.worker,
+                store=args.store,
+                app=app,
+                repeat=args.repeat,
+                seed=args.seed,
+                browser=args.browser,
+                timeout=args.browser_wait,
+                profile=args.profile,
+            )
         print(json.dumps(result))
         return 0
     if not SHARED_DATA.is_dir():
@@ -493,8 +833,19 @@ def main(argv: list[str] | None = None) -> int:
     for level in args.level_list:
         print(f"... {level}", file=sys.stderr, flush=True)
         timeout = args.timeout if level == "nasional" else None
-        results.append(_run_level(level, app=app, repeat=args.repeat, seed=args.seed, timeout=timeout))
-    print(report(results, repeat=args.repeat))
+        results.append(
+            _run_level(
+                level,
+                app=app,
+                repeat=args.repeat,
+                seed=args.seed,
+                timeout=timeout,
+                browser=args.browser,
+                wait=args.browser_wait,
+                profile=args.profile,
+            )
+        )
+    print(report(results, repeat=args.repeat, browser=args.browser))
     return 0
 
 
