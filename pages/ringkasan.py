@@ -17,7 +17,6 @@ import streamlit as st
 from ui import cards, charts, context, data, layout, map_views, session, views
 from ui.fmt import fmt_int, fmt_month, previous_month
 from ui.i18n import get_language, t
-from ui.state import GROUPINGS
 
 MAP_HEIGHT = 450  # px; the gap bars take the same height beside it
 BAR_CONTROLS_PX = 56  # the grouping / show-all row above the bars
@@ -62,19 +61,20 @@ with left:
     map_views.show_status_map(ctx, kode_desa, key="ringkasan_peta", height=MAP_HEIGHT, facilities=False)
 with right:
     st.subheader(t("ringkasan.bar"))
-    widget_key, on_change = session.page_widget_key("kelompok", "kecamatan", store_key=session.K_KELOMPOK)
+    options = session.scope_groupings()  # the levels below the scope, then puskesmas
+    widget_key, on_change = session.page_widget_key("kelompok", options[0], store_key=session.K_KELOMPOK)
     group_col, all_col = st.columns([3, 2], vertical_alignment="center")
     with group_col:
         kelompok = st.segmented_control(
             t("ringkasan.group"),
-            options=list(GROUPINGS),
+            options=list(options),
             format_func=lambda g: t(f"group.{g}", lang=lang),
             key=widget_key,
             on_change=on_change,
             required=True,
             label_visibility="collapsed",
         )
-    kelompok = kelompok or "kecamatan"
+    kelompok = kelompok or options[0]
     groups = data.group_indicators(ctx.source, ctx.rules, ctx.month, by=kelompok, state=ctx.state)
     chart_height = MAP_HEIGHT - BAR_CONTROLS_PX - BAR_NOTE_PX
     fitting = charts.bars_fitting(chart_height)

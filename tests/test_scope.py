@@ -8,7 +8,7 @@ import pytest
 
 from geo.levels import MAX_DESA_DRAWN
 from geo.rules import Rules
-from ui.scope import Crumb, breadcrumbs, drawn_level, drill, scope_level
+from ui.scope import Crumb, breadcrumbs, drawn_level, drill, groupings, scope_level
 from ui.state import FilterOptions, ViewState
 
 S = ViewState
@@ -290,3 +290,17 @@ def test_breadcrumbs_nation_name_in_english() -> None:
 def test_breadcrumbs_keep_the_rules() -> None:
     crumbs = breadcrumbs(S(provinsi="52", aturan=RULES), NATION)
     assert [c.state.aturan for c in crumbs] == [RULES, RULES]
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (ViewState(), ("provinsi", "kabupaten", "kecamatan", "puskesmas")),
+        (ViewState(provinsi="32"), ("kabupaten", "kecamatan", "puskesmas")),
+        (ViewState(provinsi="32", kabupaten="32.06"), ("kecamatan", "puskesmas")),
+        (ViewState(kabupaten="32.06", kecamatan=("32.06.01",)), ("kecamatan", "puskesmas")),
+        (ViewState(puskesmas="P1"), ("provinsi", "kabupaten", "kecamatan", "puskesmas")),
+    ],
+)
+def test_groupings_of_a_scope(state: ViewState, expected: tuple[str, ...]) -> None:
+    assert groupings(state) == expected

@@ -247,6 +247,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "All {total} {kelompok}, most desa with gaps first; scroll to see them all.",
     ),
     "ringkasan.bar_show_all": ("Semua ({total})", "All ({total})"),
+    "group.provinsi": ("Provinsi", "Province"),
+    "group.kabupaten": ("Kabupaten/kota", "District/city"),
     "group.kecamatan": ("Kecamatan", "Kecamatan"),
     "group.puskesmas": ("Puskesmas", "Puskesmas"),
     "chart.desa": ("Jumlah desa", "Number of desa"),

@@ -205,3 +205,14 @@ def breadcrumbs(state: ViewState, options: FilterOptions) -> tuple[Crumb, ...]:
             clicked = drill(state, level=code, kode=kode, options=options)
         crumbs.append(Crumb(code, kode, _name(code, kode, options), clicked))
     return tuple(crumbs)
+
+
+def groupings(state: ViewState) -> tuple[str, ...]:
+    """How the Ringkasan bars can group the desa of ``state``'s scope: each level below it, then puskesmas.
+
+    The nation: provinsi, kabupaten/kota, kecamatan, puskesmas; a provinsi: kabupaten/kota onwards;
+    a kabupaten/kota or kecamatan: kecamatan and puskesmas.
+    """
+    top = scope_level(state)
+    below_scope = AREA_LEVELS if top is None else AREA_LEVELS[AREA_LEVELS.index(top) + 1 :]
+    return (*below_scope, levels.KECAMATAN, "puskesmas") if not below_scope else (*below_scope, "puskesmas")

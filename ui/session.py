@@ -30,6 +30,7 @@ import streamlit as st
 
 from geo.rules import Rules
 from loaders.exceptions import InputError
+from ui.scope import groupings
 from ui.state import (
     MODE_NORMAL,
     MODE_PRESENTASI,
@@ -230,6 +231,19 @@ def page_widget_key(name: str, default: Any, *, store_key: str | None = None) ->
         st.session_state[store_key] = st.session_state[widget_key]
 
     return widget_key, _copy
+
+
+def scope_groupings() -> tuple[str, ...]:
+    """The Ringkasan bar groupings of the current scope (:func:`ui.scope.groupings`).
+
+    A grouping the scope no longer offers (kabupaten/kota after drilling into one) falls back
+    to the first one offered, in the stored value and the widget, before the widget exists.
+    """
+    options = groupings(read_state())
+    if st.session_state.get(K_KELOMPOK) not in options:
+        st.session_state[K_KELOMPOK] = options[0]
+        st.session_state.pop("ilp_w_kelompok", None)
+    return options
 
 
 def page_value(name: str, default: Any = None) -> Any:

@@ -61,7 +61,7 @@ LANGUAGES: Final = ("id", "en")
 MODE_NORMAL: Final = "normal"
 MODE_PRESENTASI: Final = "presentasi"
 MODES: Final = (MODE_NORMAL, MODE_PRESENTASI)
-GROUPINGS: Final = ("kecamatan", "puskesmas")
+GROUPINGS: Final = ("provinsi", "kabupaten", "kecamatan", "puskesmas")  # Ringkasan bars: ui.scope.groupings
 
 KEY_PROVINSI: Final = "provinsi"
 KEY_KABUPATEN: Final = "kabupaten"
