@@ -22,24 +22,43 @@ def units() -> gpd.GeoDataFrame:
     )
 
 
-def test_round_trip_and_other_versions_removed(tmp_path: Path, units: gpd.GeoDataFrame) -> None:
+def test_round_trip_and_other_fingerprints_removed(tmp_path: Path, units: gpd.GeoDataFrame) -> None:
     store = tmp_path / "ilp.gpkg"
-    assert display_cache.read_units(store, version=1, stamp=10, level="kabupaten") is None
-    assert display_cache.write_units(store, units, version=1, stamp=10, level="kabupaten")
-    assert display_cache.write_units(store, units, version=1, stamp=10, level="provinsi")
-    assert_geodataframe_equal(display_cache.read_units(store, version=1, stamp=10, level="kabupaten"), units)
-    assert display_cache.read_units(store, version=2, stamp=10, level="kabupaten") is None  # another version
-    assert display_cache.write_units(store, units, version=2, stamp=11, level="kabupaten")
+    assert display_cache.read_units(store, fingerprint="aaa", level="kabupaten") is None
+    assert display_cache.write_units(store, units, fingerprint="aaa", level="kabupaten")
+    assert display_cache.write_units(store, units, fingerprint="aaa", level="provinsi")
+    assert_geodataframe_equal(display_cache.read_units(store, fingerprint="aaa", level="kabupaten"), units)
+    assert display_cache.read_units(store, fingerprint="bbb", level="kabupaten") is None  # other desa
+    assert display_cache.write_units(store, units, fingerprint="bbb", level="kabupaten")
     names = sorted(p.name for p in display_cache.cache_dir(store).iterdir())
-    assert names == ["v2-11-kabupaten.parquet"]  # version 1's files are gone, no partial left
+    assert names == ["bbb-kabupaten.parquet"]  # the old desa's files are gone, no partial left
+    assert not display_cache.write_units(store, units, fingerprint="", level="kabupaten")  # unreadable store
+
+
+def test_fingerprint_follows_the_desa_layer_only(small_store) -> None:
+    """Facilities or reports imported later keep the fingerprint; another desa name changes it."""
+    from loaders import model
+    from loaders.store import ChangeRecord
+
+    store = small_store
+    first = display_cache.desa_fingerprint(store.path)
+    assert len(first) == display_cache.FINGERPRINT_CHARS
+    facilities = store.read_fasilitas()
+    store.commit(layers={model.LAYER_FASILITAS: facilities.iloc[:-1]}, record=ChangeRecord(jenis_impor="fasilitas"))
+    assert display_cache.desa_fingerprint(store.path) == first
+    desa = store.read_desa()
+    desa.loc[0, "nama_desa"] = "Nama Baru"
+    store.commit(layers={model.LAYER_DESA: desa}, record=ChangeRecord(jenis_impor="batas"))
+    assert display_cache.desa_fingerprint(store.path) not in ("", first)
+    assert display_cache.desa_fingerprint(store.path.with_name("tidak_ada.gpkg")) == ""
 
 
 def test_damaged_file_is_prepared_again(tmp_path: Path, units: gpd.GeoDataFrame) -> None:
     store = tmp_path / "ilp.gpkg"
     folder = display_cache.cache_dir(store)
     folder.mkdir()
-    (folder / "v1-10-kabupaten.parquet").write_bytes(b"not parquet")
-    assert display_cache.read_units(store, version=1, stamp=10, level="kabupaten") is None
+    (folder / "aaa-kabupaten.parquet").write_bytes(b"not parquet")
+    assert display_cache.read_units(store, fingerprint="aaa", level="kabupaten") is None
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
@@ -48,7 +67,7 @@ def test_read_only_folder_is_not_an_error(tmp_path: Path, units: gpd.GeoDataFram
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        assert display_cache.write_units(folder / "ilp.gpkg", units, version=1, stamp=1, level="kabupaten") is False
+        assert display_cache.write_units(folder / "ilp.gpkg", units, fingerprint="a", level="kabupaten") is False
     finally:
         folder.chmod(0o755)
 
@@ -56,4 +75,4 @@ def test_read_only_folder_is_not_an_error(tmp_path: Path, units: gpd.GeoDataFram
 def test_unwritable_cache_path_is_not_an_error(tmp_path: Path, units: gpd.GeoDataFrame) -> None:
     store = tmp_path / "ilp.gpkg"
     display_cache.cache_dir(store).write_text("a file where the folder should be")
-    assert display_cache.write_units(store, units, version=1, stamp=1, level="kabupaten") is False
+    assert display_cache.write_units(store, units, fingerprint="a", level="kabupaten") is False

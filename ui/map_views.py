@@ -61,10 +61,12 @@ def _bounds(frame: gpd.GeoDataFrame) -> Bounds | None:
 def _units(path: str, version: int, stamp: int, rules: RulesKey, level: str) -> gpd.GeoDataFrame:
     """Units of ``level`` dissolved from every desa and simplified for display (shared, read-only).
 
-    Kept on disk beside the store too (:mod:`loaders.display_cache`): a restarted server does
-    not prepare them again.
+    Kept on disk beside the store too (:mod:`loaders.display_cache`, keyed by the desa layer's
+    fingerprint): a restarted server, or a version that changed only facilities or reports,
+    does not prepare them again.
     """
-    cached = display_cache.read_units(path, version=version, stamp=stamp, level=level)
+    fingerprint = display_cache.desa_fingerprint(path)
+    cached = display_cache.read_units(path, fingerprint=fingerprint, level=level)
     if cached is not None:
         return cached
     cov = _coverage(path, version, stamp, rules)
@@ -72,7 +74,7 @@ def _units(path: str, version: int, stamp: int, rules: RulesKey, level: str) -> 
     desa = gpd.GeoDataFrame(places, geometry=cov.desa_geometries().geometry.to_numpy(), crs=CRS)
     units = dissolve_units(desa, level=level)
     units = units.assign(geometry=simplify_coverage(units.geometry, tolerance_m=levels.level(level).simplify_m))
-    display_cache.write_units(path, units, version=version, stamp=stamp, level=level)
+    display_cache.write_units(path, units, fingerprint=fingerprint, level=level)
     return units
 
 
