@@ -64,15 +64,16 @@ with right:
     options = session.scope_groupings()  # the levels below the scope, then puskesmas
     widget_key, on_change = session.page_widget_key("kelompok", options[0], store_key=session.K_KELOMPOK)
     group_col, all_col = st.columns([3, 2], vertical_alignment="center")
-    with group_col:
-        kelompok = st.segmented_control(
+    with group_col:  # two groupings fit as buttons; more (a provinsi or the nation) as a list
+        control = st.segmented_control if len(options) <= 2 else st.selectbox
+        kelompok = control(
             t("ringkasan.group"),
             options=list(options),
             format_func=lambda g: t(f"group.{g}", lang=lang),
             key=widget_key,
             on_change=on_change,
-            required=True,
             label_visibility="collapsed",
+            **({"required": True} if len(options) <= 2 else {}),
         )
     kelompok = kelompok or options[0]
     groups = data.group_indicators(ctx.source, ctx.rules, ctx.month, by=kelompok, state=ctx.state)
