@@ -36,12 +36,16 @@ if ctx.state.presentasi:
     st.stop()
 
 st.caption(t("peta.help"))
-table = views.status_table(ctx, kode_desa)
-gaps = views.gap_rows(table)
-
 clicked = map_views.show_status_map(ctx, kode_desa, key=MAP_KEY, height=MAP_HEIGHT, facilities=True, clickable=True)
 if views.is_new_selection("peta_klik", clicked) and clicked in set(kode_desa):
     session.open_desa(clicked)
+
+level = map_views.drawn_level(ctx)
+if level != map_views.DESA:  # a large scope: its units, each leading down (thousands of desa rows help no one)
+    views.show_unit_table(ctx, level=level, key=f"{TABLE_KEY}_{level}")
+    st.stop()
+table = views.status_table(ctx, kode_desa)
+gaps = views.gap_rows(table)
 
 st.subheader(t("peta.table"))
 st.caption(t("peta.count", n=fmt_int(len(gaps)), total=fmt_int(len(table))))

@@ -152,3 +152,13 @@ def test_gap_table_and_cards_follow_the_same_scope(levels_store: Path) -> None:
     at = run_page(query={"provinsi": "98"})
     cards = {m.label: m.value for m in at.metric}
     assert any(value == "1.100" for value in cards.values()), cards
+
+
+def test_gap_map_page_lists_units_when_the_map_draws_units(levels_store: Path) -> None:
+    """At the nation the Peta page's table has one row per provinsi (not 1,200 desa), largest share of gaps first."""
+    at = run_page("pages/peta.py")
+    (table,) = at.dataframe
+    assert list(table.value.iloc[:, 0]) == ["Provinsi 98", "Provinsi 97"]
+    assert "Kesenjangan per provinsi" in [s.value for s in at.main.subheader]
+    at = run_page("pages/peta.py", {"provinsi": "98", "kabupaten": "98.01"})
+    assert "Desa dengan kesenjangan" in [s.value for s in at.main.subheader]  # a kabupaten: its desa

@@ -294,6 +294,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # -- Peta Kesenjangan -------------------------------------------------------------------------
     "peta.title": ("Peta Kesenjangan", "Gap Map"),
     "peta.table": ("Desa dengan kesenjangan", "Desa with gaps"),
+    "peta.unit_table": ("Kesenjangan per {tingkat}", "Gaps per {tingkat}"),
+    "peta.unit_help": (
+        "Persentase dihitung dari desa yang sudah ada datanya. Pilih baris, atau klik wilayah di peta, untuk "
+        "masuk ke wilayah itu.",
+        "Shares are of the desa with data. Select a row, or click an area on the map, to open that area.",
+    ),
     "peta.help": (
         "Klik desa di peta atau pilih baris di tabel untuk membuka profil desa. "
         "Lapisan fasilitas dapat dinyalakan dan dimatikan lewat tombol lapisan di pojok kanan atas peta.",

@@ -39,6 +39,7 @@ from ui.table_format import plain_markdown
 if TYPE_CHECKING:
     from geo.engine import Coverage
 
+DESA: Final = levels.DESA
 Bounds = tuple[float, float, float, float]
 DESA_PAGE_SIMPLIFY_M: Final = 10.0  # one desa filling the map: finer outline
 DESA_PAGE_DECIMALS: Final = 5

@@ -15,9 +15,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from geo import statuses
-from ui import cards, data, map_views
+from ui import cards, data, map_views, scope, session
 from ui.context import PageContext
-from ui.fmt import fmt_int, fmt_km, previous_month
+from ui.fmt import fmt_int, fmt_km, fmt_pct, previous_month
 from ui.i18n import column_label, status_label, t
 from ui.palette import status_color
 from ui.state import ViewState
@@ -197,3 +197,42 @@ def is_new_selection(name: str, value: str | None) -> bool:
     previous = st.session_state.get(key)
     st.session_state[key] = value
     return value is not None and value != previous
+
+
+def show_unit_table(ctx: PageContext, *, level: str, key: str) -> None:
+    """The gap table of a scope drawn as units: one row per unit, largest share of desa with a gap first.
+
+    Selecting a row drills down into that unit, like a click on the map.
+    """
+    assert ctx.month is not None and ctx.options is not None
+    groups = data.group_indicators(ctx.source, ctx.rules, ctx.month, by=level, state=ctx.state)
+    shown = groups.sort_values(["pct_kesenjangan", "desa_kesenjangan"], ascending=False, na_position="last")
+    shown = shown.reset_index(drop=True)
+    labels = {
+        "nama": t(f"level.{level}"),
+        "desa": t("map.tip.desa"),
+        "desa_ada_data": column_label("desa_ada_data"),
+        "desa_kesenjangan": column_label("desa_kesenjangan"),
+        "pct_kesenjangan": column_label("pct_kesenjangan"),
+    }
+    table = shown.loc[:, list(labels)].rename(columns=labels)
+    formats = {labels[c]: fmt_int for c in ("desa", "desa_ada_data", "desa_kesenjangan")}
+    formats[labels["pct_kesenjangan"]] = fmt_pct
+    st.subheader(t("peta.unit_table", tingkat=t(f"level.{level}").lower()))
+    st.caption(t("peta.unit_help"))
+    options, state = ctx.options, ctx.state
+
+    def _drill() -> None:
+        rows = st.session_state[key].selection.rows
+        if rows and rows[0] < len(shown):
+            session.set_scope(scope.drill(state, level=level, kode=str(shown.loc[rows[0], "kode"]), options=options))
+
+    st.dataframe(
+        table.style.format(formats).format(_text_or_dash, subset=[labels["nama"]]),
+        key=key,
+        on_select=_drill,
+        selection_mode="single-row",
+        hide_index=True,
+        height=table_height(len(table), max_px=460),
+        width="stretch",
+    )
