@@ -132,7 +132,7 @@
   }
 
   // Names: units always; kecamatan names at the kabupaten view and desa names once zoomed in far
-  // enough to read them. Largest areas first; a name that would overlap one already placed is left
+  // enough to read them (at once when the map shows one kecamatan). Largest areas first; a name that would overlap one already placed is left
   // out (zooming in makes room for it).
   var nameLabels = L.layerGroup().addTo(map);
   function refreshLabels() {
@@ -152,7 +152,7 @@
       nameLabels.addLayer(labelTip(at, text, cls));
     }
     var byArea = function (a, b) { return b.size - a.size; };
-    if (cfg.kind === "desa" && map.getZoom() < cfg.labelZoom) {
+    if (cfg.kind === "desa" && groupLabels.length && map.getZoom() < cfg.labelZoom) {  // one kecamatan: desa names
       groupLabels.forEach(function (g) { place(g.at, g.text, "ilp-label-unit"); });
       return;
     }
