@@ -58,24 +58,32 @@ def _bounds(frame: gpd.GeoDataFrame) -> Bounds | None:
 
 
 # -- geometry, once per data version and scope --------------------------------------------
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _units(path: str, version: int, stamp: int, rules: RulesKey, level: str) -> gpd.GeoDataFrame:
-    """Units of ``level`` dissolved from every desa and simplified for display (shared, read-only).
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _units(path: str, version: int, stamp: int, rules: RulesKey, level: str, parent: str | None) -> gpd.GeoDataFrame:
+    """Units of ``level`` inside unit ``parent`` (None: all), dissolved from their desa and simplified.
 
-    Kept on disk beside the store too (:mod:`loaders.display_cache`, keyed by the desa layer's
-    fingerprint): a restarted server, or a version that changed only facilities or reports,
-    does not prepare them again.
+    Only the desa of ``parent`` are dissolved (Jawa Barat's 27 kabupaten/kota, not the
+    nation's 514, when a province is opened). Shared and read-only; kept on disk beside the
+    store too (:mod:`loaders.display_cache`, keyed by the desa layer's fingerprint): a
+    restarted server, or a version that changed only facilities or reports, does not prepare
+    them again.
     """
     fingerprint = display_cache.desa_fingerprint(path)
-    cached = display_cache.read_units(path, fingerprint=fingerprint, level=level)
+    name = f"{level}-{parent or 'semua'}"
+    cached = display_cache.read_units(path, fingerprint=fingerprint, level=name)
     if cached is not None:
         return cached
     cov = _coverage(path, version, stamp, rules)
     places = cov.desa_places()
-    desa = gpd.GeoDataFrame(places, geometry=cov.desa_geometries().geometry.to_numpy(), crs=CRS)
+    geometry = cov.desa_geometries().geometry.to_numpy()
+    if parent is not None:
+        above = levels.LEVELS[levels.CODES.index(level) - 1]
+        keep = places[above.kode_column].astype("object").eq(parent).to_numpy(dtype=bool)
+        places, geometry = places[keep].reset_index(drop=True), geometry[keep]
+    desa = gpd.GeoDataFrame(places, geometry=geometry, crs=CRS)
     units = dissolve_units(desa, level=level)
     units = units.assign(geometry=simplify_coverage(units.geometry, tolerance_m=levels.level(level).simplify_m))
-    display_cache.write_units(path, units, fingerprint=fingerprint, level=level)
+    display_cache.write_units(path, units, fingerprint=fingerprint, level=name)
     return units
 
 
@@ -84,9 +92,7 @@ def _unit_geometry(
     path: str, version: int, stamp: int, rules: RulesKey, level: str, parent: str | None
 ) -> tuple[str, Bounds | None]:
     """(geometry text, bounds) of the units of ``level`` inside unit ``parent`` (None: all)."""
-    units = _units(path, version, stamp, rules, level)
-    if parent is not None:
-        units = units[units["kode_induk"].astype("object").eq(parent).to_numpy(dtype=bool)]
+    units = _units(path, version, stamp, rules, level, parent)
     spec = levels.level(level)
     rows = map_payload.geometry_rows(units, decimals=spec.decimals)
     return map_payload.geometry_text(rows, decimals=spec.decimals), _bounds(units)
