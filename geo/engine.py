@@ -41,18 +41,7 @@ from loaders.dataset import Dataset
 STATUSES: Final = st.STATUSES
 METRES_PER_DEGREE: Final = 111_320.0
 JUDGEMENT_COLUMNS: Final = ("aktif", "dihitung", "sesuai_standar")  # Coverage.facilities, after the placement
-PLACE_COLUMNS: Final = (  # Coverage.desa_places
-    "kode_desa",
-    "nama_desa",
-    "kode_kecamatan",
-    "nama_kecamatan",
-    "kode_kabupaten",
-    "nama_kabupaten",
-    "kode_provinsi",
-    "nama_provinsi",
-    "kode_puskesmas",
-    "puskesmas",
-)
+PLACE_COLUMNS: Final = (*model.AREA_COLUMNS, "kode_puskesmas", "puskesmas")  # Coverage.desa_places
 
 __all__ = ["STATUSES", "Coverage", "Dataset"]
 

@@ -38,16 +38,7 @@ def cache_dir(store_path: str | os.PathLike[str]) -> Path:
     return Path(f"{os.fspath(store_path)}{CACHE_SUFFIX}")
 
 
-FINGERPRINT_COLUMNS: Final = (
-    "kode_desa",
-    "nama_desa",
-    "kode_kecamatan",
-    "nama_kecamatan",
-    "kode_kabupaten",
-    "nama_kabupaten",
-    "kode_provinsi",
-    "nama_provinsi",
-)
+FINGERPRINT_COLUMNS: Final = model.AREA_COLUMNS
 FINGERPRINT_CHARS: Final = 20
 
 

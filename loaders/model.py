@@ -63,6 +63,17 @@ LAYER_LAPORAN: Final = "laporan"
 LAYER_WILAYAH_KERJA: Final = "wilayah_kerja"
 LAYER_LOG: Final = "log_impor"
 LAYER_CATATAN: Final = "catatan_impor"
+# Where a desa lies: the code and name of the desa and of every level above it (desa layer columns).
+AREA_COLUMNS: Final = (
+    "kode_desa",
+    "nama_desa",
+    "kode_kecamatan",
+    "nama_kecamatan",
+    "kode_kabupaten",
+    "nama_kabupaten",
+    "kode_provinsi",
+    "nama_provinsi",
+)
 
 STR: Final = "string"
 INT: Final = "Int64"
