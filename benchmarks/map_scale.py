@@ -277,7 +277,10 @@ def _walk(node: Any) -> Iterator[Any]:
 
 def _check(at: Any) -> None:
     if at.exception:
-        messages = "; ".join(" / ".join([e.message[:80], *list(e.stack_trace)[-2:]]) for e in at.exception)
+        messages = "; ".join(
+            " / ".join([e.message[:300], *[line.strip() for line in e.stack_trace][-STACK_TAIL_LINES:]])
+            for e in at.exception
+        )
         raise RuntimeError(f"the page raised: {messages}")
 
 
@@ -364,10 +367,12 @@ def _profile_run(at: Any, *, top: int) -> list[str]:
 
 def measure_pages(store: Path, app: Path, *, repeat: int, profile: bool = False) -> dict[str, Any]:
     """Cold start, payload, message identity and rerun times of each page of :data:`PAGES` (AppTest)."""
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
 
     from loaders.store import Store
 
+    config.set_option("client.showErrorDetails", "full")  # the app's config redacts the stack trace
     months = sorted(Store(store).read_laporan()["bulan"].dropna().astype(str).unique(), reverse=True)
     os.environ["ILP_STORE"] = str(store)
     results: dict[str, Any] = {}
