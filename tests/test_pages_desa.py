@@ -254,6 +254,7 @@ def test_compact_posyandu_table_shows_months_open_of_the_window() -> None:
             "lapor_bulan_ini": [False],
             "laporan_terakhir": ["2026-09"],
             "berhenti_lapor": [False],
+            "belum_melapor": [False],
         }
     )
     html = posyandu_styler(rows, jendela=12, compact=True).to_html()
@@ -294,3 +295,22 @@ def test_desa_map_is_the_shell_status_map_fitted_to_desa_and_puskesmas(
     assert "L.latLngBounds([[-7.7, 108.0045], [-7.691, 108.027]])" in script
     assert "var pad = 50;" in script
     assert "var free = 175;" in script  # the legend's strip, as on the shell's status map
+
+
+def test_posyandu_of_a_kabupaten_without_reports_is_not_reported_yet_not_inactive() -> None:
+    rows = pd.DataFrame(
+        {
+            "kode": ["PSY-1", "PSY-2"],
+            "nama": ["Posyandu Mawar", "Posyandu Melati"],
+            "kode_desa": ["D1", "D1"],
+            "desa": ["Desa Satu", "Desa Satu"],
+            "aktif": [False, False],
+            "bulan_buka": [0, 3],
+            "lapor_bulan_ini": [False, True],
+            "laporan_terakhir": [None, "2026-10"],
+            "berhenti_lapor": [False, False],
+            "belum_melapor": [True, False],
+        }
+    )
+    shown = posyandu_styler(rows, jendela=12, compact=True).data
+    assert shown.iloc[:, 1].tolist() == ["Belum melapor", "Tidak"]  # the "Aktif" column

@@ -28,6 +28,7 @@ POSYANDU_COLUMNS: Final = (
     "lapor_bulan_ini",
     "laporan_terakhir",
     "berhenti_lapor",
+    "belum_melapor",
 )
 
 

@@ -140,8 +140,9 @@ def posyandu_styler(rows: pd.DataFrame, *, jendela: int, compact: bool = False) 
     ``compact`` (one desa, half a page wide): no code, desa and "reported this month" columns (the
     last report month says it), months open as "10/12"; widths from :func:`posyandu_compact_columns`.
     """
-    shown = rows.assign(
-        aktif=yes_no(rows["aktif"]),
+    belum = rows["belum_melapor"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    shown = rows.assign(  # a posyandu of a kabupaten/kota without any report is not yet judged: "Belum melapor"
+        aktif=yes_no(rows["aktif"]).where(~belum, t("col.belum_melapor")),
         lapor_bulan_ini=yes_no(rows["lapor_bulan_ini"]),
         laporan_terakhir=month_text(rows["laporan_terakhir"]),
     )
@@ -156,7 +157,7 @@ def posyandu_styler(rows: pd.DataFrame, *, jendela: int, compact: bool = False) 
 
 
 # The compact posyandu table (Desa page, beside the map): column -> width in px (grown to the table's width)
-POSYANDU_COMPACT_WIDTHS: dict[str, int] = {"nama": 160, "aktif": 55, "bulan_buka": 90, "laporan_terakhir": 120}
+POSYANDU_COMPACT_WIDTHS: dict[str, int] = {"nama": 150, "aktif": 105, "bulan_buka": 80, "laporan_terakhir": 110}
 
 
 def posyandu_compact_columns() -> dict[str, object]:
