@@ -6,7 +6,9 @@ Used by :mod:`benchmarks.map_scale` with ``--browser`` (in its worker, after the
 ``executable_path`` (never downloaded; the launch, server and request guard of
 ``tests/browser_support.py``), opens the overview (Ringkasan, ``/``).
 
-- **cold start**: from ``page.goto`` (server healthy, browser launched, caches empty) to the first
+- **cold start**: the first open after an import: the store's display disk cache (``<store>.peta``,
+  :mod:`loaders.display_cache`, written by the AppTest run before) is removed, then from ``page.goto``
+  (server healthy, browser launched, every cache empty) to the first
   drawn map: inside the streamlit-folium frame ``window.ilpPeta`` exists and at least one of its
   ``features`` is on the map (``window.ilpPeta.map.hasLayer(f)``);
 - **new session**: the same in a new tab once the server's caches are warm (median of ``repeat``);
@@ -16,7 +18,9 @@ Used by :mod:`benchmarks.map_scale` with ``--browser`` (in its worker, after the
   without any colour change is passed over (counted as ``months_unchanged``); the median is over
   ``repeat`` months that changed the map. A marker set on the frame's ``window`` before the change
   tells whether the map was kept (values applied in place) or the frame was remounted;
-- **server peak RSS**: ``VmHWM`` of the Streamlit process after these steps.
+- **server peak RSS**: ``VmHWM`` of the Streamlit process after these steps;
+- **restart**: a second server on the same store (``st.cache_*`` empty, the disk cache written by the
+  first): from ``page.goto`` to the first drawn map.
 
 Polling costs a few milliseconds per call, so the times are upper bounds by about :data:`POLL_S`. The waits
 are ``page.wait_for_timeout``, never ``time.sleep``: the request guard's route handler and Playwright's
@@ -25,6 +29,7 @@ frame events only run while Playwright is called.
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import sys
 import tempfile
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
 TESTS_DIR: Final = PROJECT_DIR / "tests"
+DISPLAY_CACHE_SUFFIX: Final = ".peta"  # loaders.display_cache: the maps' disk cache beside the store
 MONTH_LABEL: Final = "Bulan"  # ui.i18n "filter.bulan" (id); the browser context's locale is id-ID
 POLL_S: Final = 0.05
 MARK: Final = "__mapScaleMark"
@@ -231,23 +237,31 @@ def measure_browser(app: Path, store: Path, *, repeat: int, timeout: float) -> d
     if missing:
         return {"error": missing}
     out: dict[str, Any] = {}
+    cache = Path(f"{store}{DISPLAY_CACHE_SUFFIX}")
+    out["disk_cache_removed"] = cache.is_dir()
+    shutil.rmtree(cache, ignore_errors=True)  # derived data of the benchmark's own temporary store
     with tempfile.TemporaryDirectory(prefix="map_browser_") as tmp:
         guard = support.RequestGuard()
-        with (
-            support.launch_chromium() as browser,
-            support.store_server(app, store, Path(tmp)) as server,
-        ):
-            ctx = support.guarded_context(browser, guard)
-            ctx.set_default_timeout(timeout * 1000)
-            page = ctx.new_page()
-            try:
-                _measure(page, ctx, f"{server.base_url}/", out, repeat=repeat, timeout=timeout)
-            except (PlaywrightError, AssertionError) as exc:
-                out["error"] = f"{type(exc).__name__}: {str(exc)[:400]}; server log: {server.log_tail(400)!r}"
-            out["server_peak_rss_bytes"] = _peak_rss_bytes(server.process.pid)
-            out["exceptions"] = support.exception_texts(page)
-            out["offending_requests"] = sorted(set(guard.offending))
-            ctx.close()
+        with support.launch_chromium() as browser:
+            with support.store_server(app, store, Path(tmp)) as server:
+                ctx = support.guarded_context(browser, guard)
+                ctx.set_default_timeout(timeout * 1000)
+                page = ctx.new_page()
+                try:
+                    _measure(page, ctx, f"{server.base_url}/", out, repeat=repeat, timeout=timeout)
+                except (PlaywrightError, AssertionError) as exc:
+                    out["error"] = f"{type(exc).__name__}: {str(exc)[:400]}; server log: {server.log_tail(400)!r}"
+                out["server_peak_rss_bytes"] = _peak_rss_bytes(server.process.pid)
+                out["exceptions"] = support.exception_texts(page)
+                ctx.close()
+            if "error" not in out:  # a restarted server: empty st caches, the disk cache written above
+                with support.store_server(app, store, Path(tmp)) as server:
+                    ctx = support.guarded_context(browser, guard)
+                    ctx.set_default_timeout(timeout * 1000)
+                    seconds, _, marks = _time_to_drawn(ctx.new_page(), f"{server.base_url}/", timeout=timeout)
+                    out["restart_s"], out["restart_marks"] = seconds, marks
+                    ctx.close()
+        out["offending_requests"] = sorted(set(guard.offending))
     return out
 
 

@@ -624,7 +624,7 @@ def _browser_rows(results: list[dict[str, Any]]) -> list[list[str]]:
         if got is None:
             continue
         if got.get("cold_s") is None:
-            rows.append([level, "-", "not measured", "-", "-", "-", "-", "-"])
+            rows.append([level, "-", "not measured", "-", "-", "-", "-", "-", "-"])
             continue
         change = got.get("month_change_s")
         kept = {True: "kept", False: "REMOUNTED", None: "-"}[got.get("map_kept")]
@@ -636,6 +636,7 @@ def _browser_rows(results: list[dict[str, Any]]) -> list[list[str]]:
                 _secs(got["cold_s"]),
                 f"<= {cold_target:.0f} s {_mark(got['cold_s'], cold_target)}",
                 _secs(got.get("new_session_s")),
+                _secs(got.get("restart_s")),
                 _secs(change),
                 f"<= {filter_target} s {_mark(change, filter_target)}",
                 f"{kept}; {len(changes)} applied ({sum(c[3] for c in changes)} recoloured), "
@@ -702,7 +703,8 @@ def report(results: list[dict[str, Any]], *, repeat: int, browser: bool = False)
     )
     lines += [
         "",
-        "3. In the browser (headless Chromium, overview page, fresh server; naive: not measured in the browser)",
+        "3. In the browser (headless Chromium, overview page; cold start: fresh server, display disk cache removed; "
+        "new session: same server, warm; restart: new server, disk cache kept; naive: not measured in the browser)",
     ]
     if browser:
         lines += _table(
@@ -712,6 +714,7 @@ def report(results: list[dict[str, Any]], *, repeat: int, browser: bool = False)
                 "cold start",
                 "target",
                 "new session",
+                "restart",
                 "month change",
                 "target",
                 "map; months",
@@ -723,7 +726,11 @@ def report(results: list[dict[str, Any]], *, repeat: int, browser: bool = False)
             got = result.get("browser") or {}
             problems = [
                 f"{what} milestones (s from navigation): " + ", ".join(f"{k} {v:.2f}" for k, v in got[key].items())
-                for what, key in (("cold start", "cold_marks"), ("last new session", "new_session_marks"))
+                for what, key in (
+                    ("cold start", "cold_marks"),
+                    ("last new session", "new_session_marks"),
+                    ("restart", "restart_marks"),
+                )
                 if got.get(key)
             ]
             if got.get("month_changes"):
