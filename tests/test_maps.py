@@ -342,3 +342,23 @@ def test_posyandu_of_a_kabupaten_without_reports_are_not_reported_yet(facilities
         ["posyandu_belum_melapor", "Belum melapor"],
         ["posyandu_tidak_aktif", "Bulan buka: 2"],
     ]  # the third has no point
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("</script><script>alert(1)</script>", '"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"'),
+        ("baris\u2028baru\u2029", '"baris\\u2028baru\\u2029"'),
+        ({"nama": "Cipatujah & <b>"}, '{"nama":"Cipatujah & \\u003cb>"}'),
+        ([1, 2.5, None], "[1,2.5,null]"),
+    ],
+)
+def test_script_json_cannot_close_the_script(value: object, expected: str) -> None:
+    text = map_payload.script_json(value)
+    assert text == expected
+    assert json.loads(text) == value  # still the same JSON
+
+
+def test_script_json_refuses_nan() -> None:
+    with pytest.raises(ValueError):
+        map_payload.script_json({"x": float("nan")})
