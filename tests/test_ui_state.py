@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from scope_fixtures import NATION
 
 from geo.rules import Rules
 from ui.state import (
@@ -242,26 +243,6 @@ RECONCILE_CASES = [
 def test_reconcile(state: ViewState, expected: ViewState, notes: tuple[Note, ...]) -> None:
     assert reconcile(state, OPTIONS) == (expected, notes)
 
-
-# Two provinsi: Jawa Barat (Tasikmalaya, Garut) and Nusa Tenggara Barat (Kota Mataram).
-NATION = FilterOptions(
-    kabupaten={"32.06": "Kabupaten Tasikmalaya", "32.05": "Kabupaten Garut", "52.71": "Kota Mataram"},
-    kecamatan={
-        "32.06.01": ("Cipatujah", "32.06"),
-        "32.05.01": ("Cisewu", "32.05"),
-        "52.71.01": ("Ampenan", "52.71"),
-    },
-    puskesmas={
-        "P1": ("Puskesmas Cipatujah", ("32.06",)),
-        "P2": ("Puskesmas Cisewu", ("32.05",)),
-        "P3": ("Puskesmas Ampenan", ("52.71",)),
-    },
-    months=("2026-10",),
-    desa=frozenset({"32.06.01.2001", "52.71.01.1001"}),
-    provinsi={"32": "Jawa Barat", "52": "Nusa Tenggara Barat"},
-    kabupaten_provinsi={"32.06": "32", "32.05": "32", "52.71": "52"},
-    puskesmas_kecamatan={"P1": ("32.06.01",), "P2": ("32.05.01",), "P3": ("52.71.01",)},
-)
 
 NATION_CASES = [
     pytest.param(S(provinsi="52"), S(provinsi="52", bulan="2026-10"), (), id="provinsi-kept"),
