@@ -8,9 +8,10 @@ drills down into it (:func:`ui.scope.drill`).
 
 Caching (issue 9, "map data prepared once"): the geometry text of a scope is built once per
 data version and scope (``st.cache_data`` on short scalars: store path, version, stamp, level,
-scope codes), from units dissolved and simplified once per data version and level
-(``st.cache_resource``). The values of a run (statuses, classes, facility points) are small
-and cached per month and filter signature; they are applied in the browser in place.
+scope codes), from units dissolved and simplified once per level and parent unit
+(``st.cache_resource``, and on disk beside the store: :mod:`loaders.display_cache`). The
+values of a run (statuses, classes, facility points) are small and cached per month and
+filter signature; they are applied in the browser in place.
 """
 
 from __future__ import annotations
@@ -239,7 +240,15 @@ def status_map_data(
             names = dict(zip(chosen["kode_desa"].astype(str), chosen["nama_desa"].astype(str), strict=True))
             points = maps.facility_points(facilities, posyandu, kode_desa=None, desa_names=names, lang=get_language())
             values["p"] = map_payload.facility_values(points)
-        return maps.MapData("desa", level, text, bounds, map_payload.script_json(values), features=len(chosen))
+        return maps.MapData(
+            "desa",
+            level,
+            text,
+            bounds,
+            map_payload.script_json(values),
+            features=len(chosen),
+            facilities=facilities is not None,
+        )
     parent = _scope_parent(area, level)
     text, bounds = _unit_geometry(source.path, source.version, source.stamp, rules, level, parent)
     indicators = data.group_indicators(ctx.source, ctx.rules, ctx.month, by=level, state=ctx.state)
@@ -297,7 +306,7 @@ def show(
     config = maps.runtime_config(
         map_data.kind,
         level=map_data.level,
-        facilities='"p":' in map_data.values,
+        facilities=map_data.facilities,
         large=large,
         small=small_symbols,
         lang=get_language(),

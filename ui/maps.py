@@ -323,7 +323,8 @@ class MapData:
     text (cached per data version and scope); ``bounds``: its (minx, miny, maxx, maxy);
     ``values``: the lookup of this run (:func:`ui.map_payload.desa_values` or
     :func:`~ui.map_payload.unit_values`, with facility points under ``"p"``) as text;
-    ``features``: how many desa or units it colours.
+    ``features``: how many desa or units it colours; ``facilities``: it carries facility points
+    (the map then has facility layers and a layer switch).
     """
 
     kind: str
@@ -332,6 +333,7 @@ class MapData:
     bounds: tuple[float, float, float, float] | None
     values: str
     features: int = 0
+    facilities: bool = False
 
 
 def runtime_config(
