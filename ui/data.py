@@ -25,7 +25,7 @@ Caching policy (why it is safe and bounded):
   objects holding frames, built once and shared read-only by every session
   (the engine never mutates them after ``__init__`` apart from its own
   internal per-month memo).
-* Derived frames (desa tables, indicators, geometries) use ``st.cache_data``:
+* Derived frames (desa tables, indicators) use ``st.cache_data``:
   each caller gets its own copy, so a page may modify what it receives.
 
 Nothing here calls :func:`ui.i18n.t`: cached values must not depend on the
@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -349,16 +348,6 @@ def frame_desa_count(source: DataSource, rules: Rules, state: ViewState) -> int:
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _geometries(path: str, version: int, stamp: int, rules: RulesKey, simplify_m: float | None) -> gpd.GeoDataFrame:
-    return _coverage(path, version, stamp, rules).desa_geometries(simplify_m=simplify_m)
-
-
-def desa_geometries(source: DataSource, rules: Rules, *, simplify_m: float | None) -> gpd.GeoDataFrame:
-    """``Coverage.desa_geometries(simplify_m=...)`` (kode_desa + geometry)."""
-    return _geometries(source.path, source.version, source.stamp, rules_key(rules), simplify_m)
-
-
 @st.cache_data(max_entries=24, show_spinner=False)
 def _posyandu_activity(path: str, version: int, stamp: int, rules: RulesKey, month: str) -> pd.DataFrame:
     return _coverage(path, version, stamp, rules).posyandu_activity(month)
@@ -367,12 +356,3 @@ def _posyandu_activity(path: str, version: int, stamp: int, rules: RulesKey, mon
 def posyandu_activity(source: DataSource, rules: Rules, month: str) -> pd.DataFrame:
     """``Coverage.posyandu_activity(month)``."""
     return _posyandu_activity(source.path, source.version, source.stamp, rules_key(rules), month)
-
-
-def display_simplify_m(n_desa: int) -> float:
-    """Simplification tolerance (m) for drawing ``n_desa`` polygons: finer for small areas."""
-    if n_desa <= 500:
-        return 20.0
-    if n_desa <= 2000:
-        return 50.0
-    return 120.0
