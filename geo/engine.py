@@ -37,6 +37,7 @@ from geo.placement import Placement, complete, declared_distance, place, placeme
 from geo.rules import Rules
 from loaders import model
 from loaders.dataset import Dataset
+from loaders.exceptions import InputError
 
 STATUSES: Final = st.STATUSES
 METRES_PER_DEGREE: Final = 111_320.0
@@ -234,6 +235,36 @@ class Coverage:
         )
 
     # -- per month ---------------------------------------------------------------
+    def reported_month(self, month: str | None = None) -> str:
+        """The month to report on: ``month`` when it lies within the report months, else the latest one.
+
+        The one home of "which months are valid" for the CLI (the pages offer
+        only :attr:`months`). A month inside the range without reports of its
+        own is valid (the activity window reaches back over it).
+
+        Raises
+        ------
+        InputError
+            When ``month`` is not ``YYYY-MM``, lies outside the first to the latest
+            report month (the message names the range), or there are no reports at all.
+        """
+        if month is not None:
+            act.parse_month(month)
+        if not self.months:
+            asked = f"Bulan {month} tidak dapat dinilai: " if month is not None else ""
+            msg = f"{asked}belum ada laporan posyandu. Impor laporan posyandu dulu."
+            raise InputError(msg[0].upper() + msg[1:])
+        if month is None:
+            return self.months[-1]
+        first, last = self.months[0], self.months[-1]
+        if not first <= month <= last:
+            msg = (
+                f"Bulan {month} di luar rentang laporan: {first} sampai {last}. "
+                f"Pilih bulan dalam rentang itu (bawaan: bulan terakhir, {last})."
+            )
+            raise InputError(msg)
+        return month
+
     def _activity(self, month: str) -> tuple[int, act.MonthActivity]:
         index = act.parse_month(month)
         if index not in self._activity_cache:
