@@ -91,8 +91,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "sidebar.filters": ("Filter", "Filters"),
     "sidebar.presentasi": ("Mode presentasi", "Presentation mode"),
     "sidebar.presentasi_help": (
-        "Menyembunyikan panel dan tombol, huruf besar, peta selebar layar; cocok untuk proyektor.",
-        "Hides panels and controls, large type, full-width map; suited to a projector.",
+        "Menyembunyikan panel samping; filter ringkas di atas halaman, huruf besar, peta lebar; cocok untuk "
+        "proyektor. Tombol panah kiri dan kanan mengganti bulan.",
+        "Hides the side panel; compact filters above the page, large type, a wide map; suited to a projector. "
+        "The left and right arrow keys change the month.",
     ),
     "sidebar.share": (
         "Alamat halaman ini menyimpan semua pilihan: salin alamatnya untuk membagikan tampilan yang sama.",
@@ -112,6 +114,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "filter.no_month": ("Belum ada bulan laporan", "No report month yet"),
     "filter.reset": ("Hapus filter", "Clear filters"),
     "presentasi.exit": ("Keluar dari mode presentasi", "Leave presentation mode"),
+    "presentasi.halaman": ("Halaman", "Page"),
+    "presentasi.filter": ("Filter tampilan", "View filters"),
+    "presentasi.bulan_sebelum": ("Bulan sebelumnya (tombol panah kiri)", "Previous month (left arrow key)"),
+    "presentasi.bulan_berikut": ("Bulan berikutnya (tombol panah kanan)", "Next month (right arrow key)"),
+    "presentasi.status_n": ("{n} status", "{n} statuses"),
     # -- URL notes ----------------------------------------------------------------
     "note.title": (
         "Sebagian parameter di alamat halaman diabaikan:",
@@ -834,6 +841,45 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "aturan.bawaan_nilai": ("Bawaan: {nilai}.", "Default: {nilai}."),
     "kol.bulan_buka_dari": ("Bulan buka", "Months open"),
+    # -- exports: the report, table downloads, export buttons (ui.report_book, ui.downloads) ----------
+    "export.xlsx": ("Laporan Excel", "Excel report"),
+    "export.png": ("Peta (PNG)", "Map (PNG)"),
+    "export.pdf": ("Laporan PDF", "PDF report"),
+    "export.geojson": ("GeoJSON", "GeoJSON"),
+    "export.gpkg": ("GeoPackage", "GeoPackage"),
+    "export.judul": ("Unduh", "Download"),
+    "export.belum_ada": (
+        "Format {format} belum tersedia di versi ini.",
+        "The {format} format is not available in this version.",
+    ),
+    "unduh.csv": ("CSV", "CSV"),
+    "unduh.xlsx": ("XLSX", "XLSX"),
+    "unduh.csv_help": ("Unduh tabel ini sebagai CSV", "Download this table as CSV"),
+    "unduh.xlsx_help": ("Unduh tabel ini sebagai Excel (XLSX)", "Download this table as Excel (XLSX)"),
+    "laporan.judul": ("Laporan cakupan pustu dan posyandu aktif", "Active pustu and posyandu coverage report"),
+    "laporan.wilayah": ("Wilayah: {area}", "Area: {area}"),
+    "laporan.bulan": ("Bulan: {bulan}", "Month: {bulan}"),
+    "laporan.aturan": ("Aturan yang dipakai:", "Rules used:"),
+    "laporan.aturan_baris": ("{label}: {nilai}. {penjelasan}", "{label}: {nilai}. {penjelasan}"),
+    "laporan.versi": ("Versi data: {versi}", "Data version: {versi}"),
+    "laporan.dibuat": ("Dibuat: {waktu}", "Made: {waktu}"),
+    "laporan.sumber": ("Sumber: Peta ILP", "Source: Peta ILP"),
+    "laporan.ringkasan": ("Ringkasan", "Summary"),
+    "laporan.per_kecamatan": ("Indikator per kecamatan", "Indicators per kecamatan"),
+    "laporan.per_puskesmas": ("Indikator per puskesmas", "Indicators per puskesmas"),
+    "laporan.puskesmas": ("{nama} (kode {kode})", "{nama} (code {kode})"),
+    "laporan.gap_desa": ("Desa berkesenjangan", "Desa with a gap"),
+    "laporan.posyandu": (
+        "Posyandu tidak aktif atau berhenti melapor",
+        "Posyandu not active or stopped reporting",
+    ),
+    "laporan.pustu": (
+        "Pustu aktif di bawah standar tenaga (paling sedikit 1 perawat dan 1 bidan)",
+        "Active pustu below the staffing standard (at least 1 nurse and 1 midwife)",
+    ),
+    "laporan.kosong": ("Tidak ada.", "None."),
+    "laporan.versi_data": ("versi data {versi}, {waktu}", "data version {versi}, {waktu}"),
+    "col.berhenti_lapor": ("Berhenti melapor", "Stopped reporting"),
 }
 
 _COLUMN_PREFIX: Final = "col."
