@@ -91,7 +91,8 @@ def change(code: str) -> Change:
 
 def _lacks(code: str) -> frozenset[str]:
     status = statuses.status(code)
-    return frozenset(name for name, need in (("pustu", status.needs_pustu), ("posyandu", status.needs_posyandu)) if need)
+    needs = (("pustu", status.needs_pustu), ("posyandu", status.needs_posyandu))
+    return frozenset(name for name, need in needs if need)
 
 
 def classify(before: str, after: str) -> str:
