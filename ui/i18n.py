@@ -225,6 +225,40 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "level.kabupaten": ("Kabupaten/kota", "District/city"),
     "level.kecamatan": ("Kecamatan", "Kecamatan (sub-district)"),
     "level.desa": ("Desa/kelurahan", "Desa/kelurahan (village)"),
+    # Map image and PDF exports (ui/report_map.py)
+    "peta_ekspor.judul": ("Status layanan ILP per desa", "ILP service status per desa"),
+    "peta_ekspor.judul_puskesmas": (
+        "Status layanan ILP per desa, wilayah kerja Puskesmas {nama}",
+        "ILP service status per desa, working area of Puskesmas {nama}",
+    ),
+    "peta_ekspor.subjudul": ("{area} · {bulan}", "{area} · {bulan}"),
+    "peta_ekspor.legenda": ("Status desa", "Desa status"),
+    "peta_ekspor.legenda_item": ("{label} ({n} desa)", "{label} ({n} desa)"),
+    "peta_ekspor.jumlah": ("Jumlah: {n} desa", "Total: {n} desa"),
+    "peta_ekspor.batas_desa": ("Batas desa", "Desa border"),
+    "peta_ekspor.batas.kecamatan": ("Batas kecamatan", "Kecamatan border"),
+    "peta_ekspor.batas.kabupaten": ("Batas kabupaten/kota", "District/city border"),
+    "peta_ekspor.batas.provinsi": ("Batas provinsi", "Province border"),
+    "peta_ekspor.utara": ("U", "N"),
+    "peta_ekspor.dibuat": ("Dibuat {tanggal}", "Made {tanggal}"),
+    "peta_ekspor.aturan": (
+        "Posyandu aktif: buka paling sedikit {min} dari {jendela} bulan terakhir",
+        "Active posyandu: open in at least {min} of the last {jendela} months",
+    ),
+    "peta_ekspor.sumber": (
+        "Sumber: Peta ILP; batas desa dari berkas batas wilayah yang diimpor dinas kesehatan; "
+        "data fasilitas dan laporan dinas kesehatan",
+        "Source: Peta ILP; desa boundaries from the boundary file imported by the health office; "
+        "facility data and reports of the health office",
+    ),
+    "peta_ekspor.tabel.kecamatan": ("Indikator per kecamatan, {bulan}", "Indicators per kecamatan, {bulan}"),
+    "peta_ekspor.tabel.puskesmas": ("Indikator per puskesmas, {bulan}", "Indicators per puskesmas, {bulan}"),
+    "peta_ekspor.tabel.desa": (
+        "Desa di wilayah kerja Puskesmas {nama}, {bulan}",
+        "Desa in the working area of Puskesmas {nama}, {bulan}",
+    ),
+    "peta_ekspor.lanjutan": ("(lanjutan)", "(continued)"),
+    "peta_ekspor.halaman": ("Halaman {n} dari {total}", "Page {n} of {total}"),
     "scope.kecamatan_n": ("{n} kecamatan", "{n} kecamatan"),
     "scope.status_n": ("status: {daftar}", "status: {daftar}"),
     "scope.line": ("{wilayah} · {bulan}", "{wilayah} · {bulan}"),
@@ -880,6 +914,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "laporan.kosong": ("Tidak ada.", "None."),
     "laporan.versi_data": ("versi data {versi}, {waktu}", "data version {versi}, {waktu}"),
     "col.berhenti_lapor": ("Berhenti melapor", "Stopped reporting"),
+    "area.provinsi": ("Provinsi {nama}", "{nama} Province"),
+    "area.kecamatan": ("Kecamatan {nama}", "Kecamatan {nama}"),
+    "area.puskesmas": ("Puskesmas {nama}", "Puskesmas {nama}"),
+    "area.dan": ("{a} dan {b}", "{a} and {b}"),
 }
 
 _COLUMN_PREFIX: Final = "col."

@@ -216,3 +216,35 @@ def groupings(state: ViewState) -> tuple[str, ...]:
     top = scope_level(state)
     below_scope = AREA_LEVELS if top is None else AREA_LEVELS[AREA_LEVELS.index(top) + 1 :]
     return (*below_scope, levels.KECAMATAN, "puskesmas") if not below_scope else (*below_scope, "puskesmas")
+
+
+MAX_KECAMATAN_NAMED: Final = 3  # more chosen kecamatan are counted ("5 kecamatan") in a title, not listed
+
+
+def area_name(state: ViewState, options: FilterOptions, *, lang: str) -> str:
+    """The area of ``state`` as a title names it: "Kabupaten Tasikmalaya", "Kecamatan Cikatomas", "Puskesmas X".
+
+    The deepest area of the scope (its breadcrumb; the nation is "Indonesia"), a provinsi
+    as "Provinsi <name>", one to :data:`MAX_KECAMATAN_NAMED` kecamatan by name ("Kecamatan A
+    dan B"), more by their number; a puskesmas filter is named after it ("Kecamatan A,
+    Puskesmas X"), or alone when it is the only filter below the top of the data. Names are
+    plain text (escaping is the renderer's job).
+    """
+    crumbs = breadcrumbs(state, options)
+    crumb = crumbs[-1]
+    if crumb.level == levels.KECAMATAN:
+        names = [options.kecamatan.get(k, (k, ""))[0] for k in state.kecamatan]
+        if len(names) > MAX_KECAMATAN_NAMED:
+            area = t("scope.kecamatan_n", lang=lang, n=len(names))
+        else:
+            listed = names[0] if len(names) == 1 else t("area.dan", lang=lang, a=", ".join(names[:-1]), b=names[-1])
+            area = t("area.kecamatan", lang=lang, nama=listed)
+    elif crumb.level == levels.PROVINSI:
+        area = t("area.provinsi", lang=lang, nama=crumb.nama)
+    else:
+        area = crumb.nama
+    if state.puskesmas is None:
+        return area
+    nama = options.puskesmas.get(state.puskesmas, (state.puskesmas, ()))[0]
+    named = nama if nama.lower().startswith("puskesmas") else t("area.puskesmas", lang=lang, nama=nama)
+    return named if len(crumbs) == 1 else f"{area}, {named}"
