@@ -51,6 +51,10 @@ PARSE_CASES = [
     pytest.param({"bulan": "2026-13"}, S(), (Note(MALFORMED, "bulan", "2026-13"),), id="month-13"),
     pytest.param({"bulan": "okt-2026"}, S(), (Note(MALFORMED, "bulan", "okt-2026"),), id="month-words"),
     pytest.param({"bulan": "2026-1"}, S(), (Note(MALFORMED, "bulan", "2026-1"),), id="month-one-digit"),
+    pytest.param(
+        {"bulan": "2026-10", "banding": "2025-12"}, S(bulan="2026-10", banding="2025-12"), (), id="two-months"
+    ),
+    pytest.param({"banding": "2025-13"}, S(), (Note(MALFORMED, "banding", "2025-13"),), id="second-month-13"),
     pytest.param({"bulan": ""}, S(), (), id="empty-month"),
     pytest.param(
         {"bulan": ["2026-09", "2026-10"]},
@@ -147,6 +151,7 @@ ROUND_TRIP = [
     S(desa="32.06.01.2001", kelompok="puskesmas", lang="en", mode="presentasi"),
     S(kabupaten="52.71", kecamatan=("52.71.01",), status=("lengkap",), bulan="2026-10", desa="52.71.01.1001"),
     S(aturan=Rules(posyandu_min_bulan=9)),
+    S(bulan="2026-10", banding="2025-12"),
     S(
         bulan="2026-10",
         aturan=Rules(
@@ -175,6 +180,7 @@ def test_round_trip(state: ViewState) -> None:
         (S(), {}),
         (S(kecamatan=("a1", "b2"), bulan="2026-10"), {"kecamatan": "a1,b2", "bulan": "2026-10"}),
         (S(lang="en", mode="presentasi"), {"lang": "en", "mode": "presentasi"}),
+        (S(banding="2026-08", bulan="2026-10"), {"bulan": "2026-10", "banding": "2026-08"}),
         (S(kabupaten="32.06", provinsi="32"), {"provinsi": "32", "kabupaten": "32.06"}),
         (S(kelompok="kecamatan", lang="id", mode="normal"), {}),
         (S(aturan=Rules()), {}),
@@ -210,6 +216,10 @@ RECONCILE_CASES = [
     pytest.param(S(), S(bulan="2026-10"), (), id="default-month-is-latest"),
     pytest.param(S(bulan="2026-09"), S(bulan="2026-09"), (), id="known-month-kept"),
     pytest.param(S(bulan="2024-01"), S(bulan="2026-10"), (Note(NOT_IN_DATA, "bulan", "2024-01"),), id="month-no-data"),
+    pytest.param(S(banding="2026-08"), S(bulan="2026-10", banding="2026-08"), (), id="second-month-kept"),
+    pytest.param(
+        S(banding="2024-01"), S(bulan="2026-10"), (Note(NOT_IN_DATA, "banding", "2024-01"),), id="second-month-no-data"
+    ),
     pytest.param(S(kabupaten="99.99"), S(bulan="2026-10"), (Note(NOT_IN_DATA, "kabupaten", "99.99"),), id="kab"),
     pytest.param(
         S(kecamatan=("32.06.01", "32.06.99")),

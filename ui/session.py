@@ -53,6 +53,7 @@ K_LANG: Final = "ilp_lang"  # radio: id | en
 K_PRESENTASI: Final = "ilp_presentasi"  # toggle: bool
 # Plain keys
 K_DESA: Final = "ilp_desa"
+K_BANDING: Final = "ilp_banding"  # the Bandingkan page's second month (its picker writes it: set_banding)
 K_KELOMPOK: Final = "ilp_kelompok"
 K_RULES: Final = "ilp_rules"
 K_NOTES: Final = "ilp_notes"
@@ -85,6 +86,7 @@ def read_state() -> ViewState:
         puskesmas=ss.get(K_PUSKESMAS) or None,
         status=tuple(ss.get(K_STATUS) or ()),
         bulan=ss.get(K_BULAN) or None,
+        banding=ss.get(K_BANDING) or None,
         desa=ss.get(K_DESA) or None,
         kelompok=ss.get(K_KELOMPOK) or "kecamatan",
         lang=ss.get(K_LANG) or "id",
@@ -102,6 +104,7 @@ def write_state(state: ViewState) -> None:
     ss[K_PUSKESMAS] = state.puskesmas or ALL
     ss[K_STATUS] = list(state.status)
     ss[K_BULAN] = state.bulan
+    ss[K_BANDING] = state.banding
     ss[K_DESA] = state.desa
     ss[K_KELOMPOK] = state.kelompok
     ss[K_LANG] = state.lang
@@ -171,6 +174,11 @@ def exit_presentation() -> None:
 def set_kelompok(kelompok: str) -> None:
     """Set the Ringkasan grouping (kecamatan | puskesmas)."""
     st.session_state[K_KELOMPOK] = kelompok
+
+
+def set_banding(month: str | None) -> None:
+    """Set the month the Bandingkan page compares the chosen month with (part of the URL)."""
+    st.session_state[K_BANDING] = month
 
 
 def set_desa(kode_desa: str | None) -> None:

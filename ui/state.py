@@ -13,6 +13,7 @@ URL keys (codes, never names; several values comma separated)::
     puskesmas=P3206190201           one puskesmas code
     status=tanpa_pustu,tanpa_keduanya
     bulan=2026-10                   YYYY-MM
+    banding=2025-12                 YYYY-MM: the month the Bandingkan page compares ``bulan`` with
     desa=32.06.01.2001              the desa opened on the Desa page
     kelompok=puskesmas              Ringkasan bar chart grouping (bawaan kecamatan)
     lang=en                         interface language (bawaan id)
@@ -35,8 +36,9 @@ Two steps check a URL:
 2. :func:`reconcile` checks the *content* against the data actually loaded
    (:class:`FilterOptions`): codes that do not exist, a kabupaten outside the
    chosen provinsi, a kecamatan outside the chosen kabupaten (or provinsi), a
-   month without reports. Those values are dropped, also
-   with a note. It also fills in the default month (the latest one).
+   month without reports (``bulan`` or ``banding``). Those values are dropped, also
+   with a note. It also fills in the default month (the latest one); ``banding``
+   has no default here (the Bandingkan page takes :func:`geo.compare.default_before`).
 
 :func:`serialise` is the inverse of :func:`parse_query`:
 ``parse_query(serialise(s)).state == s`` for every valid state.
@@ -69,6 +71,7 @@ KEY_KECAMATAN: Final = "kecamatan"
 KEY_PUSKESMAS: Final = "puskesmas"
 KEY_STATUS: Final = "status"
 KEY_BULAN: Final = "bulan"
+KEY_BANDING: Final = "banding"
 KEY_DESA: Final = "desa"
 KEY_KELOMPOK: Final = "kelompok"
 KEY_LANG: Final = "lang"
@@ -80,6 +83,7 @@ VIEW_KEYS: Final = (
     KEY_PUSKESMAS,
     KEY_STATUS,
     KEY_BULAN,
+    KEY_BANDING,
     KEY_DESA,
     KEY_KELOMPOK,
     KEY_LANG,
@@ -131,6 +135,7 @@ class ViewState:
     puskesmas: str | None = None
     status: tuple[str, ...] = ()
     bulan: str | None = None
+    banding: str | None = None
     desa: str | None = None
     kelompok: str = "kecamatan"
     lang: str = "id"
@@ -271,7 +276,7 @@ def _is_code(value: str) -> bool:
 def _valid_single(key: str, value: str) -> bool:
     if key in (KEY_PROVINSI, KEY_KABUPATEN, KEY_PUSKESMAS, KEY_DESA):
         return _is_code(value)
-    if key == KEY_BULAN:
+    if key in (KEY_BULAN, KEY_BANDING):
         return parse_month(value) is not None
     if key == KEY_LANG:
         return value in LANGUAGES
@@ -451,6 +456,10 @@ def reconcile(state: ViewState, options: FilterOptions) -> tuple[ViewState, tupl
     if bulan is not None and bulan not in options.months:
         notes.append(Note(NOT_IN_DATA, KEY_BULAN, bulan))
         bulan = None
+    banding = state.banding
+    if banding is not None and banding not in options.months:
+        notes.append(Note(NOT_IN_DATA, KEY_BANDING, banding))
+        banding = None
     desa = state.desa
     if desa is not None and desa not in options.desa:
         notes.append(Note(NOT_IN_DATA, KEY_DESA, desa))
@@ -462,6 +471,7 @@ def reconcile(state: ViewState, options: FilterOptions) -> tuple[ViewState, tupl
         kecamatan=kecamatan,
         puskesmas=puskesmas,
         bulan=bulan if bulan is not None else options.latest_month,
+        banding=banding,
         desa=desa,
     )
     return cleaned, tuple(notes)
