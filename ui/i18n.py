@@ -51,6 +51,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "page.puskesmas": ("Puskesmas", "Puskesmas"),
     "page.desa": ("Desa", "Desa"),
     "page.data": ("Data", "Data"),
+    "page.bandingkan": ("Bandingkan", "Compare"),
     "page.placeholder": ("Halaman ini sedang disiapkan.", "This page is being prepared."),
     # -- data source ------------------------------------------------------------
     "data.demo": ("Data contoh (sintetis)", "Sample data (synthetic)"),
@@ -166,6 +167,60 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "its kabupaten/kota has no facility data yet; left out of every percentage",
     ),
     "status.unknown": ("Tidak diketahui", "Unknown"),
+    # -- two months compared (geo.compare: one label and meaning per change) -------------
+    "perubahan.memburuk": ("Memburuk", "Worse"),
+    "perubahan.memburuk.desc": ("kekurangannya bertambah", "it lacks more than before"),
+    "perubahan.berubah": ("Berubah", "Changed"),
+    "perubahan.berubah.desc": (
+        "kekurangannya lain, tidak bertambah dan tidak berkurang",
+        "it lacks something else, neither more nor less",
+    ),
+    "perubahan.membaik": ("Membaik", "Improved"),
+    "perubahan.membaik.desc": ("kekurangannya berkurang", "it lacks less than before"),
+    "perubahan.tetap": ("Tetap", "Unchanged"),
+    "perubahan.tetap.desc": ("status sama di kedua bulan", "the same status in both months"),
+    "perubahan.tanpa_data": ("Belum ada data", "No data yet"),
+    "perubahan.tanpa_data.desc": (
+        "kabupaten/kotanya belum punya data fasilitas, jadi tidak dibandingkan",
+        "its kabupaten/kota has no facility data yet, so it is not compared",
+    ),
+    "banding.title": ("Bandingkan dua bulan", "Compare two months"),
+    "banding.help": (
+        "Status desa bulan {sebelum} dan {sesudah} berdampingan; kedua peta bergeser dan diperbesar bersama. "
+        "Bulan {sesudah} dipilih di filter bulan, bulan pembanding di sini.",
+        "Desa status in {sebelum} and {sesudah} side by side; both maps pan and zoom together. "
+        "{sesudah} is chosen in the month filter, the month compared with here.",
+    ),
+    "banding.picker": ("Dibandingkan dengan bulan", "Compared with month"),
+    "banding.later": (
+        "Bulan pembanding ({sebelum}) sesudah bulan yang dipilih ({sesudah}): perubahan dibaca dari {sebelum} ke "
+        "{sesudah}.",
+        "The month compared with ({sebelum}) is after the chosen month ({sesudah}): changes are read from "
+        "{sebelum} to {sesudah}.",
+    ),
+    "banding.status_map": ("Status desa {bulan}", "Desa status {bulan}"),
+    "banding.change_map": ("Perubahan status {sebelum} → {sesudah}", "Status change {sebelum} → {sesudah}"),
+    "banding.cards": ("Jumlah desa per perubahan", "Desa per change"),
+    "banding.table": ("Desa yang statusnya berubah", "Desa whose status changed"),
+    "banding.count": (
+        "{n} dari {total} desa berubah status antara {sebelum} dan {sesudah}.",
+        "{n} of {total} desa changed status between {sebelum} and {sesudah}.",
+    ),
+    "banding.no_changes": (
+        "Tidak ada desa yang statusnya berubah antara {sebelum} dan {sesudah}.",
+        "No desa changed status between {sebelum} and {sesudah}.",
+    ),
+    "banding.large_scope": (
+        "Wilayah ini memuat {n} desa, lebih dari {batas}: peta perubahan hanya digambar per desa. "
+        "Pilih kabupaten/kota atau kecamatan di filter untuk melihatnya; tabel di bawah memuat semua desa.",
+        "This area holds {n} desa, more than {batas}: the change map is drawn by desa only. "
+        "Choose a kabupaten/kota or kecamatan in the filters to see it; the table below holds every desa.",
+    ),
+    "banding.status_filter": (
+        "Filter status tidak dipakai di halaman ini: semua desa wilayah ini dibandingkan.",
+        "The status filter does not apply on this page: every desa of the area is compared.",
+    ),
+    "banding.tip.change": ("Perubahan", "Change"),
     # -- indicator cards --------------------------------------------------------------
     "metric.desa": ("Jumlah desa", "Desa"),
     "metric.desa.help": (
@@ -442,6 +497,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "kol.jenis_fasilitas": ("Fasilitas", "Facility"),
     "kol.subjek": ("Kode/subjek", "Code/subject"),
     "kol.pesan": ("Keterangan", "Details"),
+    "kol.status_sebelum": ("Status sebelum", "Status before"),
+    "kol.status_sesudah": ("Status sesudah", "Status after"),
+    "kol.posyandu_aktif_sebelum": ("Posyandu aktif sebelum", "Active posyandu before"),
+    "kol.posyandu_aktif_sesudah": ("Posyandu aktif sesudah", "Active posyandu after"),
+    "kol.perubahan": ("Perubahan", "Change"),
     "kol.baris": ("Baris", "Row"),
     "kol.kolom": ("Kolom", "Column"),
     "kol.tindakan_impor": ("Tindakan", "Action"),
@@ -966,6 +1026,12 @@ def label_columns(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> 
     """Return a copy of ``frame`` with only ``columns`` (default: all), renamed to labels."""
     chosen = list(columns) if columns is not None else list(frame.columns)
     return frame.loc[:, chosen].rename(columns={c: column_label(c) for c in chosen})
+
+
+def change_label(change: object, *, lang: str | None = None) -> str:
+    """Label of a change between two months (:mod:`geo.compare`: ``membaik`` -> ``Membaik``)."""
+    key = f"perubahan.{change}"
+    return t(key, lang=lang) if key in STRINGS else t("status.unknown", lang=lang)
 
 
 def status_label(status: object, *, lang: str | None = None) -> str:
