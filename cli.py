@@ -30,9 +30,13 @@ from loaders.exceptions import (
     StoreWriteError,
     VersionNotFoundError,
 )
+from ui.cli_text import IndonesianParser
+from ui.exports import CODES as EXPORT_CODES
 
 if TYPE_CHECKING:
     from geo.engine import Coverage
+    from loaders.store import Store
+    from ui.exports import ExportRequest
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -49,6 +53,38 @@ def _store_arg(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="berkas GeoPackage penyimpanan (bawaan: $ILP_STORE, atau store/ilp.gpkg di folder proyek)",
     )
+
+
+def _month_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--month",
+        metavar="YYYY-MM",
+        help="bulan acuan (bawaan: bulan laporan terakhir; bulan di luar rentang laporan ditolak)",
+    )
+
+
+def _lang_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=("id", "en"),
+        default="id",
+        help="bahasa isi berkas: judul kolom, label, judul (bawaan id; pesan di layar tetap bahasa Indonesia)",
+    )
+
+
+def _table_format_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("csv", "json", "xlsx"),
+        default="csv",
+        help=(
+            "csv (bawaan): tabel untuk dibaca orang, judul kolom berlabel, koma desimal dan titik koma "
+            "(bahasa id), Ya/Tidak, persen dibulatkan; xlsx: format laporan Excel, wajib --out; "
+            "json: untuk program, kode kolom dan angka mentah"
+        ),
+    )
+    parser.add_argument("--out", type=Path, metavar="FILE", help="tulis ke berkas (bawaan: stdout; xlsx wajib --out)")
+    _lang_arg(parser)
 
 
 def _rule_args(parser: argparse.ArgumentParser) -> None:
@@ -123,7 +159,7 @@ def _mapping(values: Sequence[str] | None) -> dict[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of every command (documented in --help)."""
-    parser = argparse.ArgumentParser(
+    parser = IndonesianParser(
         prog="python cli.py",
         description=(
             "Peta ILP: pemantauan cakupan pustu dan posyandu per desa (Integrasi Layanan Primer). "
@@ -181,25 +217,77 @@ def build_parser() -> argparse.ArgumentParser:
 
     gaps = sub.add_parser("gaps", help="status setiap desa untuk satu bulan (kesenjangan pustu/posyandu)")
     _store_arg(gaps)
-    gaps.add_argument("--month", required=True, metavar="YYYY-MM", help="bulan acuan")
-    gaps.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="format keluaran (bawaan csv)")
-    gaps.add_argument("--out", type=Path, metavar="FILE", help="tulis ke berkas (bawaan: stdout; xlsx wajib --out)")
+    _month_arg(gaps)
+    _table_format_args(gaps)
     _rule_args(gaps)
 
     summ = sub.add_parser("summary", help="indikator per kecamatan, puskesmas atau kabupaten")
     _store_arg(summ)
-    summ.add_argument("--month", required=True, metavar="YYYY-MM", help="bulan acuan")
-    summ.add_argument("--by", choices=("kecamatan", "puskesmas", "kabupaten", "provinsi"), default="kecamatan")
-    summ.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
-    summ.add_argument("--out", type=Path, metavar="FILE")
+    _month_arg(summ)
+    summ.add_argument(
+        "--by",
+        choices=("kecamatan", "puskesmas", "kabupaten", "provinsi"),
+        default="kecamatan",
+        help="tingkat pengelompokan (bawaan kecamatan)",
+    )
+    _table_format_args(summ)
     _rule_args(summ)
 
     qual = sub.add_parser("quality", help="temuan mutu data (koordinat, duplikat, laporan, wilayah kerja)")
     _store_arg(qual)
-    qual.add_argument("--month", metavar="YYYY-MM", help="bulan acuan (bawaan: bulan laporan terakhir)")
+    _month_arg(qual)
     qual.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     qual.add_argument("--out", type=Path, metavar="FILE")
     _rule_args(qual)
+
+    exp = sub.add_parser(
+        "export",
+        help="ekspor laporan Excel, peta PNG/PDF, atau GeoJSON/GeoPackage desa untuk satu bulan",
+        description=(
+            "Ekspor desa pada filter yang dipilih (semua desa bila tanpa filter) untuk satu bulan: "
+            "xlsx laporan Excel (ringkasan + satu sheet per puskesmas), png peta dengan legenda, "
+            "pdf A4 mendatar (peta lalu tabel indikator), geojson dan gpkg desa dengan kolom statusnya. "
+            "Berkas --out yang sudah ada ditimpa (ditulis utuh atau tidak sama sekali)."
+        ),
+    )
+    exp.add_argument("--format", required=True, choices=EXPORT_CODES, help="format ekspor")
+    _month_arg(exp)
+    exp.add_argument(
+        "--kecamatan",
+        nargs="+",
+        metavar="KODE",
+        help="hanya desa kecamatan ini (boleh beberapa kode; daftar kode: python cli.py summary --by kecamatan)",
+    )
+    exp.add_argument(
+        "--puskesmas",
+        metavar="KODE",
+        help="hanya wilayah kerja puskesmas ini (daftar kode: python cli.py summary --by puskesmas)",
+    )
+    _lang_arg(exp)
+    _store_arg(exp)
+    exp.add_argument("--out", required=True, type=Path, metavar="FILE", help="berkas hasil (wajib)")
+    _rule_args(exp)
+
+    comp = sub.add_parser(
+        "compare",
+        help="bandingkan status desa dua bulan: desa yang membaik, memburuk atau berubah",
+        description=(
+            "Daftar desa yang statusnya berbeda antara bulan --from (sebelum) dan bulan --to (sesudah), "
+            "sama dengan tabel perubahan di halaman Bandingkan."
+        ),
+    )
+    _store_arg(comp)
+    comp.add_argument(
+        "--from",
+        dest="from_month",
+        metavar="YYYY-MM",
+        help="bulan sebelum (bawaan: bulan laporan sebelum --to, atau bulan laporan pertama)",
+    )
+    comp.add_argument("--to", dest="to_month", metavar="YYYY-MM", help="bulan sesudah (bawaan: bulan laporan terakhir)")
+    comp.add_argument("--semua", action="store_true", help="semua desa, juga yang statusnya tetap")
+    comp.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="format keluaran (bawaan csv)")
+    comp.add_argument("--out", type=Path, metavar="FILE", help="tulis ke berkas (bawaan: stdout; xlsx wajib --out)")
+    _rule_args(comp)
     return parser
 
 
@@ -328,49 +416,223 @@ def _emit(data: bytes, out: Path | None, *, rows: int) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    try:
-        Path(out).write_bytes(data)
-    except OSError as exc:
-        msg = f"Berkas keluaran {out} tidak dapat ditulis ({exc.strerror}). Periksa folder dan izinnya."
-        raise InputError(msg) from exc
+    write_atomically(Path(out), data)
     print(f"{rows} baris ditulis ke {out}.", file=sys.stderr)
 
 
-def _cmd_gaps(args: argparse.Namespace) -> int:
-    """``gaps --month YYYY-MM``: one record per desa with exactly the 12 status fields."""
+def write_atomically(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` whole or not at all: a temporary file beside it, then ``os.replace``.
+
+    An existing file is replaced (exports are made again and again); a failed
+    write leaves the old file, or none, and no temporary file.
+
+    Raises
+    ------
+    InputError
+        When the folder cannot be written (the message names the file).
+    """
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, out)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        msg = f"Berkas keluaran {out} tidak dapat ditulis ({exc.strerror}). Periksa folder dan izinnya."
+        raise InputError(msg) from exc
+
+
+def _report_month(coverage: Coverage, args: argparse.Namespace) -> str:
+    """``--month`` checked against the report range, or the latest report month (said on stderr)."""
+    asked = getattr(args, "month", None)
+    month = coverage.reported_month(asked)
+    if asked is None:
+        print(f"Bulan: {month} (bulan laporan terakhir).", file=sys.stderr)
+    return month
+
+
+def _parse_month_arg(args: argparse.Namespace) -> None:
+    """Refuse a malformed ``--month`` before the store is read."""
     from geo.activity import parse_month
+
+    if getattr(args, "month", None) is not None:
+        parse_month(args.month)
+
+
+def data_version(store: Store, *, lang: str) -> str:
+    """The store's data version as a person reads it (:func:`ui.report_book.data_version_text`).
+
+    A store whose latest version was written by ``python cli.py demo`` is labelled as the synthetic demo.
+    """
+    from loaders.demo import JENIS_IMPOR as DEMO_IMPORT
+    from ui.report_book import data_version_text
+
+    log = store.read_log()
+    is_demo = not log.empty and str(log["jenis_impor"].iloc[-1]) == DEMO_IMPORT
+    return data_version_text(store.path, is_demo=is_demo, lang=lang)
+
+
+def _title_lines(coverage: Coverage, month: str, *, store: Store, lang: str) -> tuple[str, ...]:
+    """The lines above a table: month, the rules used, the data version (as the Excel report writes them)."""
+    from ui.fmt import fmt_month
+    from ui.i18n import t
+    from ui.report_book import rules_lines
+
+    return (
+        t("laporan.bulan", lang=lang, bulan=fmt_month(month, lang=lang)),
+        *rules_lines(coverage.rules, lang=lang),
+        t("laporan.versi", lang=lang, versi=data_version(store, lang=lang)),
+    )
+
+
+def _table_bytes(table: pd.DataFrame, args: argparse.Namespace, *, title: tuple[str, ...], sheet: str) -> bytes:
+    """json: codes and raw numbers; csv and xlsx: the person-readable form of :mod:`ui.report_book`."""
     from geo.export import frame_to_bytes
+
+    fmt = args.format
+    if fmt == "json":
+        return frame_to_bytes(table, "json")
+    from ui.report_book import table_csv, table_xlsx
+
+    if fmt == "csv":
+        return table_csv(table, lang=args.lang)
+    return table_xlsx(table, lang=args.lang, title_lines=title, sheet=sheet)
+
+
+def _store_of(args: argparse.Namespace) -> Store:
+    from loaders.store import Store, resolve_store_path
+
+    return Store(resolve_store_path(getattr(args, "store", None)))
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    """``gaps [--month YYYY-MM]``: one record per desa with exactly the 12 status fields."""
     from geo.status import DESA_STATUS_COLUMNS
 
-    fmt = _check_output(args)
-    parse_month(args.month)
-    table = load_coverage(args).desa_table(args.month).loc[:, list(DESA_STATUS_COLUMNS)]
-    _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+    _check_output(args)
+    _parse_month_arg(args)
+    coverage = load_coverage(args)
+    month = _report_month(coverage, args)
+    table = coverage.desa_table(month).loc[:, list(DESA_STATUS_COLUMNS)]
+    title = _title_lines(coverage, month, store=_store_of(args), lang=args.lang)
+    _emit(_table_bytes(table, args, title=title, sheet="desa"), args.out, rows=len(table))
     return EXIT_OK
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    """``summary --month YYYY-MM --by kecamatan|puskesmas|kabupaten|provinsi``: indicators."""
-    from geo.activity import parse_month
-    from geo.export import frame_to_bytes
-
-    fmt = _check_output(args)
-    parse_month(args.month)
-    table = load_coverage(args).indicators(args.month, by=getattr(args, "by", None) or "kecamatan")
-    _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+    """``summary [--month YYYY-MM] --by kecamatan|puskesmas|kabupaten|provinsi``: indicators."""
+    _check_output(args)
+    _parse_month_arg(args)
+    coverage = load_coverage(args)
+    month = _report_month(coverage, args)
+    by = getattr(args, "by", None) or "kecamatan"
+    table = coverage.indicators(month, by=by)
+    title = _title_lines(coverage, month, store=_store_of(args), lang=args.lang)
+    _emit(_table_bytes(table, args, title=title, sheet=by), args.out, rows=len(table))
     return EXIT_OK
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
     """``quality [--month YYYY-MM]``: data-quality findings (default month: latest report month)."""
-    from geo.activity import parse_month
     from geo.export import frame_to_bytes
 
     fmt = _check_output(args)
-    month = getattr(args, "month", None)
-    if month is not None:
-        parse_month(month)
-    table = load_coverage(args).quality(month)
+    _parse_month_arg(args)
+    coverage = load_coverage(args)
+    month = _report_month(coverage, args) if args.month is not None or coverage.months else None
+    table = coverage.quality(month)
+    _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """``export --format F --out FILE [--month] [--kecamatan ...] [--puskesmas]``: one file of :mod:`ui.exports`."""
+    import time
+
+    from ui import exports
+
+    started = time.perf_counter()
+    _parse_month_arg(args)
+    coverage = load_coverage(args)
+    month = _report_month(coverage, args)
+    request = export_request(coverage, args, month=month)
+    data = exports.render(request, args.format)
+    write_atomically(Path(args.out), data)
+    print(
+        f"Ekspor {args.format} ({request.area}, {month}, {len(request.kode_desa)} desa) ditulis ke {args.out} "
+        f"dalam {time.perf_counter() - started:.1f} detik.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def export_request(coverage: Coverage, args: argparse.Namespace, *, month: str) -> ExportRequest:
+    """The :class:`~ui.exports.ExportRequest` of the command line's filters.
+
+    Raises
+    ------
+    InputError
+        For a kecamatan or puskesmas code the data does not hold (the message says how to list them),
+        or filters that leave no desa.
+    """
+    from ui import scope
+    from ui.exports import ExportRequest
+    from ui.filters import options_from_tables, select_desa
+    from ui.state import ViewState
+
+    options = options_from_tables(coverage.dataset.desa, coverage.working_areas, coverage.months)
+    kecamatan = tuple(args.kecamatan or ())
+    for kode in kecamatan:
+        if kode not in options.kecamatan:
+            msg = (
+                f"Kecamatan {kode} tidak ada di data. Lihat kode kecamatan yang ada dengan: "
+                "python cli.py summary --by kecamatan."
+            )
+            raise InputError(msg)
+    puskesmas = args.puskesmas
+    if puskesmas is not None and puskesmas not in options.puskesmas:
+        msg = (
+            f"Puskesmas {puskesmas} tidak ada di data (wilayah kerja). Lihat kode puskesmas yang ada dengan: "
+            "python cli.py summary --by puskesmas."
+        )
+        raise InputError(msg)
+    kode_desa = select_desa(coverage.desa_table(month), kecamatan=kecamatan, puskesmas=puskesmas)
+    if not kode_desa:
+        msg = (
+            f"Tidak ada desa pada kecamatan {', '.join(kecamatan)} di wilayah kerja puskesmas {puskesmas}. "
+            "Periksa --kecamatan dan --puskesmas."
+        )
+        raise InputError(msg)
+    state = ViewState(kecamatan=kecamatan, puskesmas=puskesmas, bulan=month, lang=args.lang)
+    return ExportRequest(
+        coverage=coverage,
+        month=month,
+        kode_desa=kode_desa,
+        area=scope.area_name(state, options, lang=args.lang),
+        rules=coverage.rules,
+        data_version=data_version(_store_of(args), lang=args.lang),
+        lang=args.lang,
+        kode_puskesmas=puskesmas,
+    )
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """``compare --from YYYY-MM --to YYYY-MM``: the desa whose status differs between the two months."""
+    from geo import compare
+    from geo.export import frame_to_bytes
+
+    fmt = _check_output(args)
+    coverage = load_coverage(args)
+    try:
+        after = coverage.reported_month(args.to_month)
+    except InputError as exc:
+        raise InputError(f"--to: {exc}") from exc
+    try:
+        before = coverage.reported_month(args.from_month or compare.default_before(coverage.months, after))
+    except InputError as exc:
+        raise InputError(f"--from: {exc}") from exc
+    table = compare.compare_months(coverage, before=before, after=after)
+    if not args.semua:
+        table = compare.changed_rows(table)
     _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
     return EXIT_OK
 
@@ -383,6 +645,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gaps": _cmd_gaps,
     "summary": _cmd_summary,
     "quality": _cmd_quality,
+    "compare": _cmd_compare,
+    "export": _cmd_export,
 }
 
 

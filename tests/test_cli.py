@@ -11,7 +11,7 @@ import cli
 from loaders import model
 from loaders.store import ChangeRecord, Store, file_sha256
 
-COMMANDS = ("import", "versions", "restore", "demo", "gaps", "summary", "quality")
+COMMANDS = ("import", "versions", "restore", "demo", "gaps", "summary", "quality", "export")
 
 
 def _store_with_two_versions(path: Path) -> Store:
@@ -43,10 +43,15 @@ def test_main_help_lists_every_command() -> None:
         ("demo", ["--seed", "--store", "sintetis"]),
         (
             "gaps",
-            ["--month", "--format", "--out"]
+            ["--month", "--format", "--out", "--lang", "bulan laporan terakhir", "json: untuk program"]
             + ["--posyandu-min-bulan", "--posyandu-jendela-bulan", "--puskesmas-as-pustu"],
         ),
-        ("summary", ["--month", "--by", "kecamatan", "puskesmas", "kabupaten", "--format", "--out"]),
+        ("summary", ["--month", "--by", "kecamatan", "puskesmas", "kabupaten", "--format", "--out", "--lang"]),
+        (
+            "export",
+            ["--format", "xlsx", "png", "pdf", "geojson", "gpkg", "--month", "--kecamatan", "--puskesmas"]
+            + ["--lang", "--store", "--out", "--posyandu-min-bulan", "bulan laporan terakhir"],
+        ),
         ("quality", ["--month", "--format", "--out"]),
     ],
 )
@@ -63,7 +68,7 @@ def test_unknown_command_is_an_argparse_error(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as stop:
         cli.main(["hapus"])
     assert stop.value.code == 2
-    assert "invalid choice" in capsys.readouterr().err
+    assert "galat: argumen PERINTAH: pilihan tidak sah: 'hapus'" in capsys.readouterr().err
 
 
 def test_versions_on_an_empty_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

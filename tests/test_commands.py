@@ -19,6 +19,8 @@ from geo.quality import COLUMNS as QUALITY_COLUMNS
 from geo.status import DESA_STATUS_COLUMNS
 from loaders import model
 from loaders.store import ChangeRecord, Store
+from ui.i18n import column_label
+from ui.report_book import data_version_text
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 D1, D2 = "11.01.01.2001", "11.01.02.2001"
@@ -81,7 +83,11 @@ def test_gaps_json_nan_is_null(tmp_path: Path, store_path: Path) -> None:
     fasilitas = store.read_fasilitas()
     other = Store(tmp_path / "tanpa_pustu.gpkg")
     other.commit(
-        layers={model.LAYER_DESA: store.read_desa(), model.LAYER_FASILITAS: fasilitas[fasilitas["jenis"] != "pustu"]},
+        layers={
+            model.LAYER_DESA: store.read_desa(),
+            model.LAYER_FASILITAS: fasilitas[fasilitas["jenis"] != "pustu"],
+            model.LAYER_LAPORAN: store.read_laporan(),
+        },
         record=ChangeRecord(jenis_impor="uji"),
     )
     assert cli.main([*JSON_GAPS, "--store", str(other.path), "--out", str(out)]) == 0
@@ -89,11 +95,11 @@ def test_gaps_json_nan_is_null(tmp_path: Path, store_path: Path) -> None:
 
 
 def test_gaps_options_change_the_rules(store_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    base = ["gaps", "--month", "2026-10", "--store", str(store_path)]
+    base = ["gaps", "--month", "2026-10", "--format", "json", "--store", str(store_path)]
     assert cli.main([*base, "--puskesmas-as-pustu"]) == 0
-    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert list(frame.columns) == list(DESA_STATUS_COLUMNS)
-    assert frame["status"].tolist() == ["lengkap", "tanpa_posyandu_aktif"]
+    records = json.loads(capsys.readouterr().out)
+    assert [list(r) for r in records] == [list(DESA_STATUS_COLUMNS)] * 2
+    assert [r["status"] for r in records] == ["lengkap", "tanpa_posyandu_aktif"]
     assert cli.main([*base, "--posyandu-min-bulan", "13", "--posyandu-jendela-bulan", "12"]) == 2
     assert "Minimal bulan buka posyandu (13)" in capsys.readouterr().err
 
@@ -102,9 +108,15 @@ def test_gaps_xlsx(tmp_path: Path, store_path: Path, capsys: pytest.CaptureFixtu
     out = tmp_path / "gaps.xlsx"
     args = ["gaps", "--month", "2026-10", "--format", "xlsx", "--store", str(store_path), "--out", str(out)]
     assert cli.main(args) == 0
-    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
-    assert list(rows[0]) == list(DESA_STATUS_COLUMNS)
-    assert rows[1][0] == D1 and rows[1][6] is True
+    sheet = openpyxl.load_workbook(out).active
+    rows = [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
+    assert rows[0][0] == "Bulan: Oktober 2026"
+    assert any(str(row[0]).startswith("- Minimal bulan buka: 10.") for row in rows)
+    assert rows[-4][0] == "Versi data: " + data_version_text(store_path, is_demo=False, lang="id")
+    header, first, second = rows[-3:]
+    assert list(header) == [column_label(c, lang="id") for c in DESA_STATUS_COLUMNS]
+    assert first[0] == D1 and first[6] == "Ya" and second[6] == "Tidak"
+    assert sheet.freeze_panes is not None
     assert "2 baris ditulis" in capsys.readouterr().err
 
 
@@ -129,10 +141,74 @@ def test_empty_store_says_import_boundaries_first(tmp_path: Path, capsys: pytest
     assert "Belum ada batas desa" in err and "python cli.py demo" in err
 
 
-def test_month_before_any_report_is_accepted(store_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["gaps", "--month", "2001-01", "--format", "json", "--store", str(store_path)]) == 0
-    records = json.loads(capsys.readouterr().out)
-    assert [r["posyandu_aktif"] for r in records] == [0, 0]
+@pytest.mark.parametrize("command", ["gaps", "summary", "quality"])
+@pytest.mark.parametrize("month", ["2001-01", "2025-10", "2026-11", "2030-01"])
+def test_month_outside_the_report_range_is_refused(
+    store_path: Path, capsys: pytest.CaptureFixture[str], command: str, month: str
+) -> None:
+    # Before: `gaps --month 2030-01` listed every desa as tanpa_posyandu_aktif without a word.
+    assert cli.main([command, "--month", month, "--format", "json", "--store", str(store_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"Galat: Bulan {month} di luar rentang laporan: 2025-11 sampai 2026-10. "
+        "Pilih bulan dalam rentang itu (bawaan: bulan terakhir, 2026-10).\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["gaps", "summary"])
+def test_month_defaults_to_the_latest_report_month(
+    store_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    base = [command, "--format", "json", "--store", str(store_path)]
+    assert cli.main([*base, "--month", "2026-10"]) == 0
+    given = capsys.readouterr()
+    assert cli.main(base) == 0
+    default = capsys.readouterr()
+    assert default.out == given.out
+    assert default.err == "Bulan: 2026-10 (bulan laporan terakhir).\n"
+    assert given.err == ""
+
+
+def test_a_store_without_reports_has_no_month(
+    tmp_path: Path, store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = Store(store_path)
+    other = Store(tmp_path / "tanpa_laporan.gpkg")
+    other.commit(
+        layers={model.LAYER_DESA: source.read_desa(), model.LAYER_FASILITAS: source.read_fasilitas()},
+        record=ChangeRecord(jenis_impor="uji"),
+    )
+    assert cli.main(["gaps", "--store", str(other.path)]) == 2
+    assert capsys.readouterr().err == "Galat: Belum ada laporan posyandu. Impor laporan posyandu dulu.\n"
+    assert cli.main(["gaps", "--month", "2026-10", "--store", str(other.path)]) == 2
+    assert "Bulan 2026-10 tidak dapat dinilai: belum ada laporan posyandu." in capsys.readouterr().err
+    assert cli.main(["quality", "--format", "json", "--store", str(other.path)]) == 0  # quality needs no month
+
+
+def test_gaps_csv_is_for_people(store_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["gaps", "--store", str(store_path)]) == 0
+    text = capsys.readouterr().out.lstrip("\ufeff")
+    frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str)
+    assert list(frame.columns) == [column_label(c, lang="id") for c in DESA_STATUS_COLUMNS]
+    assert frame[column_label("ada_puskesmas", lang="id")].tolist() == ["Ya", "Tidak"]
+    assert frame[column_label("status", lang="id")].tolist()[1] == "Tanpa posyandu aktif"
+    assert "," in frame[column_label("jarak_pustu_km", lang="id")].iloc[0]  # decimal comma
+    assert cli.main(["gaps", "--lang", "en", "--store", str(store_path)]) == 0
+    english = pd.read_csv(io.StringIO(capsys.readouterr().out.lstrip("\ufeff")), dtype=str)
+    assert list(english.columns) == [column_label(c, lang="en") for c in DESA_STATUS_COLUMNS]
+    assert english[column_label("ada_puskesmas", lang="en")].tolist() == ["Yes", "No"]
+
+
+def test_summary_csv_rounds_percentages(store_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["summary", "--by", "kabupaten", "--store", str(store_path)]) == 0
+    lines = capsys.readouterr().out.lstrip("\ufeff").splitlines()
+    values, row = dict(zip(lines[0].split(";"), lines[1].split(";"), strict=True)), lines[1]
+    assert len(lines) == 2 and row.startswith("11.01;Kabupaten 11.01;2;")
+    label = {c: column_label(c, lang="id") for c in INDICATOR_COLUMNS}
+    assert values[label["pct_tanpa_pustu"]] == "50,0"
+    assert values[label["pct_kelengkapan_laporan"]] == "100,0"
+    assert values[label["desa_tanpa_posyandu_aktif"]] == "1"
 
 
 @pytest.mark.parametrize(
