@@ -109,6 +109,7 @@ class IndonesianParser(argparse.ArgumentParser):
     __init__ = _in_indonesian(argparse.ArgumentParser.__init__)
     add_subparsers = _in_indonesian(argparse.ArgumentParser.add_subparsers)
     add_argument = _in_indonesian(argparse.ArgumentParser.add_argument)
+    parse_args = _in_indonesian(argparse.ArgumentParser.parse_args)
     parse_known_args = _in_indonesian(argparse.ArgumentParser.parse_known_args)
     format_usage = _in_indonesian(argparse.ArgumentParser.format_usage)
     format_help = _in_indonesian(argparse.ArgumentParser.format_help)
