@@ -120,7 +120,12 @@ with right:
     if pustu.empty:
         st.caption(t("desap.pustu_none"))
     else:
-        dv.show_table(dv.pustu_styler(pustu, with_desa=False), key="desa_tabel_pustu", rows=len(pustu))
+        dv.show_table(
+            dv.pustu_styler(pustu, with_desa=False),
+            key="desa_tabel_pustu",
+            rows=len(pustu),
+            file=dv.pustu_file(pustu, with_desa=False),
+        )
     posyandu = dv.posyandu_table(ctx, [chosen], names)
     st.subheader(t("desap.posyandu", n=fmt_int(len(posyandu))))
     if posyandu.empty:
@@ -131,6 +136,7 @@ with right:
             key="desa_tabel_posyandu",
             rows=len(posyandu),
             columns=dv.posyandu_compact_columns(),
+            file=dv.posyandu_file(posyandu, jendela=ctx.rules.posyandu_jendela_bulan),
         )
 
 # -- monthly activity per life-cycle group ---------------------------------------------------------

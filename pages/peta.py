@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import context, layout, map_views, session, views
+from ui import context, downloads, layout, map_views, session, views
 from ui.fmt import fmt_int
 from ui.i18n import t
 
 MAP_KEY = "peta_kesenjangan"
 TABLE_KEY = "peta_tabel_kesenjangan"
 MAP_HEIGHT = 540  # px, full width
+EXPORTS = ("png", "geojson", "gpkg", "xlsx")  # the map as an image and as data, and the report
 
 ctx = context.current()
 layout.page_header(ctx, t("peta.title"))
@@ -39,6 +40,7 @@ st.caption(t("peta.help"))
 clicked = map_views.show_status_map(ctx, kode_desa, key=MAP_KEY, height=MAP_HEIGHT, facilities=True, clickable=True)
 if views.is_new_selection("peta_klik", clicked) and clicked in set(kode_desa):
     session.open_desa(clicked)
+downloads.export_buttons(ctx, formats=EXPORTS, key="peta_ekspor")
 
 level = map_views.drawn_level(ctx)
 if level != map_views.DESA:  # a large scope: its units, each leading down (thousands of desa rows help no one)
@@ -62,6 +64,7 @@ else:
         height=views.table_height(len(gaps), max_px=460),
         width="stretch",
     )
+    downloads.table_downloads(gaps.loc[:, ["kode_desa", *views.GAP_COLUMNS]], name="desa_berkesenjangan", key=TABLE_KEY)
     rows = event.selection.rows if event is not None else []
     chosen = str(gaps.loc[rows[0], "kode_desa"]) if rows and rows[0] < len(gaps) else None
     if views.is_new_selection("peta_tabel", chosen) and chosen is not None:

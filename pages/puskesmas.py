@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import context, layout, map_views, picker, session, views
+from ui import context, downloads, layout, map_views, picker, session, views
 from ui import drilldown as dd
 from ui import drilldown_views as dv
 from ui.fmt import fmt_int, fmt_month
 from ui.i18n import get_language, t
 from ui.state import ViewState
 from ui.table_format import plain_markdown
+
+EXPORTS = ("pdf", "xlsx")  # the working area's report, for the puskesmas head
 
 ctx = context.current()
 layout.page_header(ctx, t("page.puskesmas"))
@@ -78,6 +80,7 @@ if not kode_desa:
 dv.area_cards(ctx, chosen)
 if ctx.state.kecamatan or ctx.state.status:
     st.caption(t("pkm.filter_note"))
+downloads.export_buttons(ctx, formats=EXPORTS, key="pkm_ekspor", kode_puskesmas=chosen, kode_desa=kode_desa)
 
 # -- map, then priorities (full width: the reasons need the room) ---------------------------
 st.subheader(t("pkm.map"))
@@ -98,6 +101,8 @@ else:
         width="stretch",
         height=min(460, 38 + 35 * len(ranked)),
     )
+    prioritas = dv.priority_file(ranked)
+    downloads.table_downloads(prioritas.frame, name=prioritas.name, key="pkm_prioritas")
     rows = event.selection.rows if event is not None else []
     picked = str(ranked.loc[rows[0], "kode_desa"]) if rows and rows[0] < len(ranked) else None
     if views.is_new_selection("pkm_prioritas", picked) and picked is not None:
@@ -116,14 +121,14 @@ tab_desa, tab_pustu, tab_posyandu, tab_stopped = st.tabs(
     ]
 )
 with tab_desa:
-    dv.show_table(dv.desa_table_styler(table), key="pkm_tabel_desa", rows=len(table))
+    dv.show_table(dv.desa_table_styler(table), key="pkm_tabel_desa", rows=len(table), file=dv.desa_file(table))
 with tab_pustu:
     if pustu.empty:
         st.info(t("pkm.pustu_none"))
     else:
         aktif = int(pustu["aktif"].sum())
         st.caption(t("pkm.pustu_standar", n=fmt_int(pustu["sesuai_standar"].sum()), total=fmt_int(aktif)))
-        dv.show_table(dv.pustu_styler(pustu), key="pkm_tabel_pustu", rows=len(pustu))
+        dv.show_table(dv.pustu_styler(pustu), key="pkm_tabel_pustu", rows=len(pustu), file=dv.pustu_file(pustu))
 with tab_posyandu:
     if posyandu.empty:
         st.info(t("pkm.posyandu_none"))
@@ -141,6 +146,7 @@ with tab_posyandu:
             dv.posyandu_styler(posyandu, jendela=ctx.rules.posyandu_jendela_bulan),
             key="pkm_tabel_posyandu",
             rows=len(posyandu),
+            file=dv.posyandu_file(posyandu, jendela=ctx.rules.posyandu_jendela_bulan),
         )
 with tab_stopped:
     bulan = fmt_month(ctx.month, lang=get_language())
@@ -148,4 +154,6 @@ with tab_stopped:
     if stopped.empty:
         st.success(t("pkm.berhenti_none"), icon=":material/check_circle:")
     else:
-        dv.show_table(dv.stopped_styler(stopped), key="pkm_tabel_berhenti", rows=len(stopped))
+        dv.show_table(
+            dv.stopped_styler(stopped), key="pkm_tabel_berhenti", rows=len(stopped), file=dv.stopped_file(stopped)
+        )

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cards, charts, context, data, layout, map_views, session, views
+from ui import cards, charts, context, data, downloads, layout, map_views, session, views
 from ui.fmt import fmt_int, fmt_month, previous_month
 from ui.i18n import get_language, t
 
 MAP_HEIGHT = 450  # px; the gap bars take the same height beside it
 BAR_CONTROLS_PX = 56  # the grouping / show-all row above the bars
 BAR_NOTE_PX = 40  # the caption under the bars
+EXPORTS = ("xlsx", "pdf", "png")  # the report of the view, with its map
 
 ctx = context.current()
 presentasi = ctx.state.presentasi
@@ -119,3 +120,6 @@ else:
                 awal=fmt_month(months[0], lang=lang),
             )
         )
+
+st.subheader(t("export.judul"))
+downloads.export_buttons(ctx, formats=EXPORTS, key="ringkasan_ekspor")

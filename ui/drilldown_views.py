@@ -9,14 +9,14 @@ from the cached engine access in :mod:`ui.data`; tables are cut by
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
 from geo import statuses
 from geo.priorities import rank_priorities
-from ui import cards, data, map_views, maps
+from ui import cards, data, downloads, map_views, maps
 from ui.context import PageContext
 from ui.drilldown import posyandu_rows, pustu_staffing, with_penduduk
 from ui.fmt import fmt_int, fmt_km, previous_month
@@ -204,12 +204,67 @@ def desa_table_styler(table: pd.DataFrame) -> pd.io.formats.style.Styler:
     return styler.apply(lambda _column: colours, subset=[column_title("status")])
 
 
+@dataclass(frozen=True)
+class TableFile:
+    """What a table's CSV/XLSX buttons write: its rows with raw column codes, a file name, header overrides."""
+
+    frame: pd.DataFrame
+    name: str
+    titles: Mapping[str, str] | None = None
+
+
+def desa_file(table: pd.DataFrame) -> TableFile:
+    """The desa of a working area as :func:`desa_table_styler` shows them (with their codes)."""
+    ordered = table.sort_values(["nama_kecamatan", "nama_desa"], kind="stable").reset_index(drop=True)
+    return TableFile(ordered.loc[:, ["kode_desa", *DESA_COLUMNS]], "desa")
+
+
+def pustu_file(rows: pd.DataFrame, *, with_desa: bool = True) -> TableFile:
+    """The pustu table of :func:`pustu_styler`."""
+    columns = ["nama", "desa", "aktif", "perawat", "bidan", "sesuai_standar"]
+    shown = columns if with_desa else [c for c in columns if c != "desa"]
+    return TableFile(rows.loc[:, shown], "pustu", {"nama": t("kol.nama_pustu")})
+
+
+def posyandu_file(rows: pd.DataFrame, *, jendela: int) -> TableFile:
+    """The posyandu table of :func:`posyandu_styler` (every column, also in its compact form)."""
+    columns = ["nama", "kode", "desa", "aktif", "bulan_buka", "laporan_terakhir", "lapor_bulan_ini"]
+    titles = {
+        "nama": t("kol.nama_posyandu"),
+        "kode": t("kol.kode_posyandu"),
+        "bulan_buka": t("kol.bulan_buka", jendela=jendela),
+    }
+    return TableFile(rows.loc[:, [*columns, "berhenti_lapor", "belum_melapor"]], "posyandu", titles)
+
+
+def stopped_file(rows: pd.DataFrame) -> TableFile:
+    """The stopped-reporting table of :func:`stopped_styler`."""
+    titles = {"nama": t("kol.nama_posyandu"), "kode": t("kol.kode_posyandu")}
+    return TableFile(rows.loc[:, ["nama", "kode", "desa", "laporan_terakhir"]], "posyandu_berhenti_melapor", titles)
+
+
+def priority_file(ranked: pd.DataFrame) -> TableFile:
+    """The priority list of :func:`priority_styler` (what to fix in words)."""
+    shown = ranked.assign(tindakan=ranked["tindakan"].map(lambda a: t(f"tindakan.{a}")))
+    return TableFile(shown.loc[:, ["peringkat", "kode_desa", "nama_desa", "tindakan", "alasan"]], "prioritas")
+
+
 def show_table(
-    styler: pd.io.formats.style.Styler, *, key: str, rows: int, columns: dict[str, object] | None = None
+    styler: pd.io.formats.style.Styler,
+    *,
+    key: str,
+    rows: int,
+    columns: dict[str, object] | None = None,
+    file: TableFile | None = None,
 ) -> None:
-    """``st.dataframe`` of a styled table, at most :data:`TABLE_HEIGHT` pixels high (``columns``: column config)."""
+    """``st.dataframe`` of a styled table, at most :data:`TABLE_HEIGHT` pixels high (``columns``: column config).
+
+    ``file``: the table's CSV/XLSX download buttons under it (:func:`ui.downloads.table_downloads`).
+    """
     height = min(TABLE_HEIGHT, 38 + 35 * max(rows, 1))
     st.dataframe(styler, key=key, hide_index=True, width="stretch", height=height, column_config=columns)
+    if file is not None:
+        downloads.table_downloads(file.frame, name=file.name, key=key, titles=file.titles)
 
 
 # -- maps -------------------------------------------------------------------------------------

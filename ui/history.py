@@ -17,6 +17,7 @@ import streamlit as st
 
 from loaders.exceptions import StoreError, VersionNotFoundError
 from loaders.store import Store
+from ui import downloads
 from ui.fmt import fmt_int
 from ui.i18n import STRINGS, t
 from ui.table_format import plain_code, plain_markdown, styled
@@ -80,6 +81,7 @@ def render(store: Store) -> None:
         width="stretch",
         height=min(420, 38 + 35 * len(view)),
     )
+    downloads.table_downloads(view.loc[:, list(LOG_COLUMNS)], name="riwayat_impor", key="data_tabel_riwayat")
     _restore(store, view, current)
 
 

@@ -26,6 +26,10 @@ from ui.table_format import plain_code, plain_markdown
 from ui.uploader_css import uploader_css
 
 BASE_STYLE_ID: Final = "ilp-dasar"
+# Streamlit's table toolbar (download as CSV, search, fullscreen) speaks English only and has no option
+# to turn it off (client.toolbarMode is the app menu): hidden on every page, in both modes. Each table
+# has its own buttons in the interface language instead (ui.downloads.table_downloads).
+TABLE_TOOLBAR_CSS: Final = '[data-testid="stElementToolbar"] { display: none !important; }'
 ROW_OF_SIX_KEY: Final = "ilp_kartu_baris"  # cards key of a row of six: labels of two lines, values aligned
 # Every page, normal mode: less of Streamlit's empty space above and beside the
 # content (a 1280x720 projector shows the title, the cards and the maps), a
@@ -44,6 +48,7 @@ header[data-testid="stHeader"] {{ background: transparent !important; height: 2.
 [class*="st-key-ilp_kartu"] [data-testid="stColumn"] {{ padding: 0.55rem 0.7rem 0.5rem !important; }}
 [class*="st-key-ilp_kartu"] [data-testid="stMetric"] {{ gap: 0.15rem !important; }}
 .st-key-{ROW_OF_SIX_KEY} [data-testid="stMetricLabel"] {{ min-height: 2.5em; align-items: flex-start; }}
+{TABLE_TOOLBAR_CSS}
 </style>
 """
 PRESENTATION_STYLE_ID: Final = "ilp-presentasi"
@@ -66,6 +71,7 @@ h1 {{ font-size: 2.1rem !important; padding: 0 0 0.2rem !important; }}
 [data-testid="stSelectbox"] input[role="combobox"] {{ font-size: 1.35rem !important; }}
 [role="listbox"] [role="option"] {{ font-size: 1.2rem !important; }}
 [data-testid="stTab"] p, [data-testid="stButtonGroup"] button p {{ font-size: 1.1rem !important; }}
+{TABLE_TOOLBAR_CSS}
 </style>
 """
 PRESENTATION_MAP_HEIGHT: Final = 590  # px: title, then key cards beside the map, fit 1280x720

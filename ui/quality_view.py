@@ -3,8 +3,8 @@
 :func:`findings_frame` (pure) turns engine findings into the table users see
 and download (labelled columns, labelled kinds and severities);
 :func:`show_findings` draws it; :func:`render` is the Data page section with
-filters (jenis, tingkat, kecamatan) and CSV/XLSX downloads
-(:func:`geo.export.frame_to_bytes`).
+filters (jenis, tingkat, kecamatan); every findings table has its CSV/XLSX
+downloads (:func:`findings_file`, :func:`ui.downloads.table_downloads`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from geo.export import frame_to_bytes
 from loaders.findings import TINGKAT  # severities, most severe first
+from ui import downloads
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_month
 from ui.i18n import STRINGS, get_language, t
@@ -34,7 +34,6 @@ FINDING_COLUMNS: Final = (
 )
 DESA_FINDING_COLUMNS: Final = ("tingkat", "jenis", "jenis_fasilitas", "nama", "pesan")
 DOWNLOAD_NAME: Final = "temuan_kualitas_data"
-XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def jenis_label(code: object) -> str:
@@ -67,21 +66,41 @@ def with_places(quality: pd.DataFrame, desa: pd.DataFrame) -> pd.DataFrame:
 
 def findings_frame(findings: pd.DataFrame, columns: Sequence[str] = FINDING_COLUMNS) -> pd.DataFrame:
     """The findings as users see them: labelled ``columns`` and values, text only."""
+    table = labelled(findings_file(findings, columns), list(columns), titles={"jenis": t("kol.jenis_temuan")})
+    return table.astype("object").map(text_or_dash)
+
+
+def findings_file(findings: pd.DataFrame, columns: Sequence[str] = FINDING_COLUMNS) -> pd.DataFrame:
+    """The findings as their CSV/XLSX write them: ``columns`` (raw codes), kinds and severities labelled."""
     shown = findings.assign(
         tingkat=findings["tingkat"].map(tingkat_label),
         jenis=findings["jenis"].map(jenis_label),
         jenis_fasilitas=findings["jenis_fasilitas"].map(fasilitas_label),
     )
-    table = labelled(shown, list(columns), titles={"jenis": t("kol.jenis_temuan")})
-    return table.astype("object").map(text_or_dash)
+    return shown.loc[:, list(columns)].reset_index(drop=True)
 
 
-def show_findings(findings: pd.DataFrame, *, key: str, columns: Sequence[str] = FINDING_COLUMNS) -> None:
-    """Draw the findings table (from :func:`with_places` rows), with ``columns``."""
+def show_findings(
+    findings: pd.DataFrame,
+    *,
+    key: str,
+    columns: Sequence[str] = FINDING_COLUMNS,
+    download_key: str | None = None,
+) -> None:
+    """Draw the findings table (from :func:`with_places` rows), with ``columns``, and its download buttons.
+
+    ``download_key``: the buttons' key prefix (default ``key``).
+    """
     table = findings_frame(findings, columns)
     height = min(460, 38 + 35 * max(len(table), 1))
     wide = {t("kol.pesan"): st.column_config.TextColumn(width="large")}
     st.dataframe(table, key=key, hide_index=True, width="stretch", height=height, column_config=wide)
+    downloads.table_downloads(
+        findings_file(findings, columns),
+        name=DOWNLOAD_NAME,
+        key=download_key or key,
+        titles={"jenis": t("kol.jenis_temuan")},
+    )
 
 
 def filter_findings(
@@ -145,23 +164,4 @@ def render(ctx: PageContext) -> None:
             rendah=fmt_int(counts.get("rendah", 0)),
         )
     )
-    show_findings(shown, key="data_tabel_kualitas")
-    table = findings_frame(shown)
-    csv_col, xlsx_col, _ = st.columns([1, 1, 3])
-    # Bytes are made only when a button is pressed (deferred), not on every rerun of the page.
-    csv_col.download_button(
-        t("kualitas.unduh_csv"),
-        lambda: frame_to_bytes(table, "csv"),
-        file_name=f"{DOWNLOAD_NAME}.csv",
-        mime="text/csv",
-        key="ilp_q_csv",
-        icon=":material/download:",
-    )
-    xlsx_col.download_button(
-        t("kualitas.unduh_xlsx"),
-        lambda: frame_to_bytes(table, "xlsx"),
-        file_name=f"{DOWNLOAD_NAME}.xlsx",
-        mime=XLSX_MIME,
-        key="ilp_q_xlsx",
-        icon=":material/download:",
-    )
+    show_findings(shown, key="data_tabel_kualitas", download_key="ilp_q")

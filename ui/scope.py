@@ -245,6 +245,11 @@ def area_name(state: ViewState, options: FilterOptions, *, lang: str) -> str:
         area = crumb.nama
     if state.puskesmas is None:
         return area
-    nama = options.puskesmas.get(state.puskesmas, (state.puskesmas, ()))[0]
-    named = nama if nama.lower().startswith("puskesmas") else t("area.puskesmas", lang=lang, nama=nama)
+    named = puskesmas_name(state.puskesmas, options, lang=lang)
     return named if len(crumbs) == 1 else f"{area}, {named}"
+
+
+def puskesmas_name(kode: str, options: FilterOptions, *, lang: str) -> str:
+    """The name of puskesmas ``kode`` with "Puskesmas" before it (unless it starts so; the code when unknown)."""
+    nama = options.puskesmas.get(kode, (kode, ()))[0]
+    return nama if nama.lower().startswith("puskesmas") else t("area.puskesmas", lang=lang, nama=nama)

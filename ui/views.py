@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from geo import statuses
-from ui import cards, data, map_views, scope, session
+from ui import cards, data, downloads, map_views, scope, session
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_km, fmt_pct, previous_month
 from ui.i18n import column_label, status_label, t
@@ -235,4 +235,7 @@ def show_unit_table(ctx: PageContext, *, level: str, key: str) -> None:
         hide_index=True,
         height=table_height(len(table), max_px=460),
         width="stretch",
+    )
+    downloads.table_downloads(
+        shown.loc[:, ["kode", *labels]], name=f"kesenjangan_per_{level}", key=key, titles={"nama": labels["nama"]}
     )
