@@ -285,8 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     comp.add_argument("--to", dest="to_month", metavar="YYYY-MM", help="bulan sesudah (bawaan: bulan laporan terakhir)")
     comp.add_argument("--semua", action="store_true", help="semua desa, juga yang statusnya tetap")
-    comp.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="format keluaran (bawaan csv)")
-    comp.add_argument("--out", type=Path, metavar="FILE", help="tulis ke berkas (bawaan: stdout; xlsx wajib --out)")
+    _table_format_args(comp)
     _rule_args(comp)
     return parser
 
@@ -633,8 +632,44 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     table = compare.compare_months(coverage, before=before, after=after)
     if not args.semua:
         table = compare.changed_rows(table)
-    _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+    data = (
+        frame_to_bytes(table, fmt)
+        if fmt == "json"
+        else _compare_file(table, args, coverage, before=before, after=after)
+    )
+    _emit(data, args.out, rows=len(table))
     return EXIT_OK
+
+
+def _compare_file(
+    table: pd.DataFrame, args: argparse.Namespace, coverage: Coverage, *, before: str, after: str
+) -> bytes:
+    """The comparison as CSV or XLSX for a person: labelled headers naming the months, status and change labels."""
+    from ui.fmt import fmt_month
+    from ui.i18n import change_label, status_label, t
+    from ui.report_book import table_csv, table_xlsx
+
+    lang = args.lang
+    shown = table.assign(
+        status_sebelum=table["status_sebelum"].map(lambda code: status_label(code, lang=lang)),
+        status_sesudah=table["status_sesudah"].map(lambda code: status_label(code, lang=lang)),
+        perubahan=table["perubahan"].map(lambda code: change_label(code, lang=lang)),
+    )
+    status, aktif = t("col.status", lang=lang), t("col.posyandu_aktif", lang=lang)
+    titles = {
+        "status_sebelum": f"{status} {before}",
+        "status_sesudah": f"{status} {after}",
+        "posyandu_aktif_sebelum": f"{aktif} {before}",
+        "posyandu_aktif_sesudah": f"{aktif} {after}",
+    }
+    if args.format == "csv":
+        return table_csv(shown, lang=lang, titles=titles)
+    months = {"sebelum": fmt_month(before, lang=lang), "sesudah": fmt_month(after, lang=lang)}
+    lines = (
+        t("banding.change_map", lang=lang, **months),
+        *_title_lines(coverage, after, store=_store_of(args), lang=lang),
+    )
+    return table_xlsx(shown, lang=lang, title_lines=lines, sheet="perubahan", titles=titles)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

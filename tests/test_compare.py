@@ -199,3 +199,25 @@ def _plain(value: object) -> object:
     if value is None or value is pd.NA:
         return None
     return value.item() if hasattr(value, "item") else value
+
+
+def test_cli_compare_csv_is_labelled_in_indonesian(tasikmalaya_store_path: Path) -> None:
+    store = str(tasikmalaya_store_path)
+    result = run_cli("compare", "--from", BEFORE, "--to", AFTER, "--store", store, *CLI_RULES["strict"])
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.lstrip("\ufeff").splitlines()
+    assert lines[0].split(";") == [
+        "Kode desa",
+        "Desa",
+        "Kode kecamatan",
+        "Kecamatan",
+        "Kode puskesmas",
+        "Puskesmas",
+        "Status 2025-12",
+        "Status 2026-10",
+        "Posyandu aktif 2025-12",
+        "Posyandu aktif 2026-10",
+        "Perubahan",
+    ]
+    assert len(lines) == 1 + 15
+    assert [line.rsplit(";", 1)[1] for line in lines[1:]] == ["Memburuk"] * 7 + ["Membaik"] * 8
