@@ -32,6 +32,7 @@ the title, area, month, the rules in words, the data version and the date.
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -157,13 +158,22 @@ def table_csv(frame: pd.DataFrame, *, lang: str, titles: Mapping[str, str] | Non
     """
     separator, decimal = CSV_STYLE.get(lang, CSV_STYLE["id"])
     columns = _columns(frame, lang=lang, titles=titles)
-    table = pd.DataFrame({i: c.cells for i, c in enumerate(columns)}, index=range(len(frame)), dtype=object)
-    table.columns = [c.label for c in columns]
-    for i, column in enumerate(columns):
-        if column.number_format is not None and column.number_format != INT_FORMAT:
-            table.iloc[:, i] = [None if v is None else _decimal_text(float(v), decimal) for v in column.cells]
-    text = neutralise_text(table).to_csv(index=False, sep=separator, na_rep="", lineterminator="\r\n")
-    return ("\ufeff" + text).encode("utf-8")
+    text_columns = [c for c in columns if c.number_format is None]
+    texts = neutralise_text(pd.DataFrame({c.label: c.cells for c in text_columns}, dtype=object))
+    header = neutralise_text(pd.DataFrame(columns=[c.label for c in columns])).columns
+    cells = []
+    for column in columns:
+        if column.number_format is None:
+            cells.append(["" if _is_missing(v) else str(v) for v in texts[column.label]])
+        elif column.number_format == INT_FORMAT:
+            cells.append(["" if v is None else str(v) for v in column.cells])
+        else:
+            cells.append(["" if v is None else _decimal_text(float(v), decimal) for v in column.cells])  # type: ignore[arg-type]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(list(header))
+    writer.writerows(zip(*cells, strict=True) if cells else [])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _decimal_text(value: float, decimal: str) -> str:
