@@ -10,7 +10,9 @@ Every run, before the chosen page runs:
 3. ``st.navigation`` picks the page (on the Puskesmas page, its puskesmas
    becomes the global filter before the sidebar shows the filters);
 4. the sidebar (data label, language, global filters, presentation toggle) is
-   drawn and the state is written back to the URL;
+   drawn and the state is written back to the URL; in presentation mode, where
+   the sidebar is hidden, :mod:`ui.presentation` draws a filter bar (filters,
+   month, pages) above the page instead;
 5. the page runs. Pages are thin: they read
    :func:`ui.context.current` and call ``geo``/``loaders`` through
    :mod:`ui.data`.
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import assets, context, layout, navigation, picker, session, sidebar
+from ui import assets, context, layout, navigation, picker, presentation, session, sidebar
 from ui.i18n import set_language
 
 navigation.ensure_entrypoint()  # leave Streamlit's legacy pages/ mode (see its docstring)
@@ -48,6 +50,7 @@ set_language(ctx.state.lang)
 session.sync_url(ctx.state)
 if ctx.state.presentasi:
     layout.apply_presentation_mode()
+    presentation.render(ctx, page)  # the sidebar is hidden: filters, month and pages on the page itself
 else:
     layout.apply_base_style()
 layout.show_notes(session.notes())

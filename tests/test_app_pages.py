@@ -291,8 +291,10 @@ def test_peta_on_demo_shows_label(app_on_demo: Path) -> None:
 
 
 # -- modes ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("page", "cards"), [(None, 4), (PETA_PAGE, 4)])
-def test_presentation_mode_hides_sidebar_and_controls(app_on_demo: Path, page: str | None, cards: int) -> None:
+@pytest.mark.parametrize(("page", "cards", "charts"), [(None, 4, 2), (PETA_PAGE, 4, 0)])
+def test_presentation_mode_hides_sidebar_and_controls(
+    app_on_demo: Path, page: str | None, cards: int, charts: int
+) -> None:
     at = run_page(page, {"mode": "presentasi"})
     css = "".join(h.proto.body for h in at.get("html"))
     assert 'id="ilp-presentasi"' in css
@@ -300,7 +302,8 @@ def test_presentation_mode_hides_sidebar_and_controls(app_on_demo: Path, page: s
     assert at.session_state["ilp_presentasi"] is True
     assert at.query_params["mode"] == "presentasi"
     assert len(at.main.metric) == cards  # key indicators only
-    assert len(at.main.dataframe) == 0 and len(at.get("plotly_chart")) == 0  # full-width map, no table/charts
+    assert len(at.main.dataframe) == 0  # no table: the cards beside a tall map (tests/test_presentation.py)
+    assert len(at.get("plotly_chart")) == charts  # Ringkasan keeps its gap bars and trend
     assert "Keluar dari mode presentasi" in [b.label for b in at.main.button]
 
 

@@ -52,6 +52,8 @@ header[data-testid="stHeader"] {{ background: transparent !important; height: 2.
 </style>
 """
 PRESENTATION_STYLE_ID: Final = "ilp-presentasi"
+PRESENTATION_BAR_KEY: Final = "ilp_bar"  # the filter bar of ui.presentation (its container key)
+PRESENTATION_TITLE_KEY: Final = "ilp_judul_presentasi"  # the title row of page_header in presentation mode
 PRESENTATION_CSS: Final = f"""
 <style id="{PRESENTATION_STYLE_ID}">
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
@@ -71,10 +73,17 @@ h1 {{ font-size: 2.1rem !important; padding: 0 0 0.2rem !important; }}
 [data-testid="stSelectbox"] input[role="combobox"] {{ font-size: 1.35rem !important; }}
 [role="listbox"] [role="option"] {{ font-size: 1.2rem !important; }}
 [data-testid="stTab"] p, [data-testid="stButtonGroup"] button p {{ font-size: 1.1rem !important; }}
+.st-key-{PRESENTATION_BAR_KEY} {{ position: sticky; top: 0; z-index: 990; background: #ffffff;
+  border-bottom: 1px solid #d9dce3; padding: 0.1rem 0 0.5rem; gap: 0.45rem !important; }}
+.st-key-{PRESENTATION_BAR_KEY} [data-testid="stButtonGroup"] button {{ min-height: 2.6rem; }}
+.st-key-{PRESENTATION_BAR_KEY} [data-testid="stBaseButton-secondary"] {{ min-height: 3rem; font-size: 1.3rem; }}
+.st-key-{PRESENTATION_BAR_KEY} [data-testid="stBaseButton-tertiary"] p {{ font-size: 1.05rem !important; }}
+.st-key-{PRESENTATION_TITLE_KEY} h1 {{ white-space: nowrap; }}
+.st-key-{PRESENTATION_TITLE_KEY} [data-testid="stCaptionContainer"] p {{ margin: 0 !important; }}
 {TABLE_TOOLBAR_CSS}
 </style>
 """
-PRESENTATION_MAP_HEIGHT: Final = 590  # px: title, then key cards beside the map, fit 1280x720
+PRESENTATION_MAP_HEIGHT: Final = 470  # px: filter bar, title row, then key cards beside the map, fit 1280x720
 PICKER_PX: Final = 62  # px of that height a picker above the map takes (Puskesmas, Desa pages)
 MAX_LISTED_NAMES: Final = 3
 NOTE_VALUE_MAX: Final = 60
@@ -184,12 +193,21 @@ def page_header(ctx: PageContext, title: str, *, note: str | None = None) -> Non
 
     ``note`` (e.g. what the card deltas compare with) is added to the scope
     line, so it costs no extra line on a small screen. In presentation mode
-    the header also holds the one remaining control: a small button to leave
-    the mode.
+    the title and the scope line share one row (the filter bar of
+    :mod:`ui.presentation` above them holds the controls, the button that
+    leaves the mode among them).
     """
-    st.title(title)
     scope = (scope_text(ctx) if not note else f"{scope_text(ctx)} — {note}") if ctx.has_data else None
-    if not (ctx.is_demo or ctx.state.presentasi):
+    if ctx.state.presentasi:
+        with st.container(key=PRESENTATION_TITLE_KEY, horizontal=True, vertical_alignment="center", gap="medium"):
+            st.title(title, width="content")
+            if scope:
+                st.caption(scope, width="stretch")
+            if ctx.is_demo:
+                st.badge(t("data.demo"), icon=":material/science:", color="orange", help=t("data.demo_help"))
+        return
+    st.title(title)
+    if not ctx.is_demo:
         if scope:
             st.caption(scope)
         return
@@ -198,10 +216,7 @@ def page_header(ctx: PageContext, title: str, *, note: str | None = None) -> Non
         if scope:
             st.caption(scope)
     with right, st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
-        if ctx.is_demo:
-            st.badge(t("data.demo"), icon=":material/science:", color="orange", help=t("data.demo_help"))
-        if ctx.state.presentasi:
-            presentation_exit_button()
+        st.badge(t("data.demo"), icon=":material/science:", color="orange", help=t("data.demo_help"))
 
 
 def show_notes(notes: Sequence[Note]) -> None:
@@ -244,11 +259,6 @@ def require_desa(kode_desa: Sequence[str]) -> bool:
     st.info(f"**{t('data.no_match')}**\n\n{t('data.no_match_hint')}", icon=":material/filter_alt_off:")
     st.button(t("filter.reset"), on_click=session.reset_filters, key="ilp_reset_empty")
     return False
-
-
-def presentation_exit_button() -> None:
-    """A small button at the foot of a page in presentation mode to leave it."""
-    st.button(t("presentasi.exit"), on_click=session.exit_presentation, key="ilp_exit_presentasi", type="tertiary")
 
 
 def escape(text: object) -> str:

@@ -58,14 +58,19 @@ K_KELOMPOK: Final = "ilp_kelompok"
 K_RULES: Final = "ilp_rules"
 K_NOTES: Final = "ilp_notes"
 K_SEEDED: Final = "ilp_seeded"
+K_CARRIED: Final = "ilp_carried"  # the view state across st.switch_page (:func:`carry_over`)
 ALL: Final = ""
 
 
 def seed_from_url() -> bool:
     """Seed the state from ``st.query_params`` once per session; True on that first run.
 
-    Parameters the URL gets wrong are kept as notes (:func:`notes`).
+    Parameters the URL gets wrong are kept as notes (:func:`notes`). On the run after
+    :func:`carry_over` (a page switch), the carried state is written back instead.
     """
+    carried = st.session_state.pop(K_CARRIED, None)
+    if isinstance(carried, ViewState):
+        write_state(carried)
     if st.session_state.get(K_SEEDED):
         return False
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
@@ -110,6 +115,16 @@ def write_state(state: ViewState) -> None:
     ss[K_LANG] = state.lang
     ss[K_PRESENTASI] = state.presentasi
     set_rules(state.aturan)
+
+
+def carry_over() -> None:
+    """Keep the view state for the next run (before ``st.switch_page``).
+
+    ``st.switch_page`` drops the state of every widget, the sidebar's filter
+    widgets too (Streamlit's page-change clean-up); :func:`seed_from_url`
+    writes the carried state back on the next run, before the widgets exist.
+    """
+    st.session_state[K_CARRIED] = read_state()
 
 
 def reconcile_with_data(options: FilterOptions, *, report: bool) -> ViewState:
