@@ -269,13 +269,15 @@ def show_status_map(
     small_symbols: bool = False,
     clickable: bool = False,
     area: ViewState | None = None,
+    sync: str | None = None,
 ) -> str | None:
     """Draw the page's status map; return the kode_desa clicked (``clickable``, desa maps), else None.
 
     ``kode_desa``: the desa to colour (those matching every filter); ``area``: the area whose
     desa the map covers (default: the run's area filters; e.g. a puskesmas's working area).
     A unit map always listens for clicks: a click drills down into the unit (the scope
-    changes, the URL follows). Panning and zooming never rerun the page.
+    changes, the URL follows). Panning and zooming never rerun the page. ``sync``: a group
+    name; the maps of one group pan and zoom together in the browser (``ui/js/peta.js``).
     """
     assert ctx.month is not None and ctx.options is not None
     level = drawn_level(ctx, area)
@@ -287,7 +289,16 @@ def show_status_map(
     map_data = status_map_data(ctx, kode_desa, facilities=rows, posyandu=posyandu, area=area)
     if area is None:
         scope_bar(ctx, map_data, key=key)
-    return show(ctx, map_data, key=key, height=height, large=large, small_symbols=small_symbols, clickable=clickable)
+    return show(
+        ctx,
+        map_data,
+        key=key,
+        height=height,
+        large=large,
+        small_symbols=small_symbols,
+        clickable=clickable,
+        sync=sync,
+    )
 
 
 def show(
@@ -301,6 +312,7 @@ def show(
     clickable: bool = False,
     padding: int = 0,
     show_layers: Sequence[str] | None = None,
+    sync: str | None = None,
 ) -> str | None:
     """Draw ``map_data``; see :func:`show_status_map`."""
     config = maps.runtime_config(
@@ -311,6 +323,8 @@ def show(
         small=small_symbols,
         lang=get_language(),
     )
+    if sync is not None:
+        config["sync"] = sync
     if show_layers is not None:
         for layer in config["layers"]:
             layer["on"] = layer["code"] in set(show_layers)

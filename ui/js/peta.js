@@ -95,6 +95,9 @@
 
   function style(poly) {
     var v = state.lookup[poly.ilp.kode];
+    if (cfg.changes) {  // a change map (ui.compare_views): [change, status before, status after]
+      return {fillColor: cfg.changes[v[0]][1], color: cfg.outline, weight: 0.6, fillOpacity: 0.85, opacity: 1};
+    }
     if (cfg.kind === "desa") {
       var s = cfg.statuses[v[0]];
       return {fillColor: s[1], color: cfg.outline, weight: 0.6, fillOpacity: 0.78, opacity: 1};
@@ -114,7 +117,11 @@
     }
     row(cfg.tip.names[0], poly.ilp.nama);
     (poly.ilp.extra || []).forEach(function (value, i) { row(cfg.tip.names[i + 1], value); });
-    if (cfg.kind === "desa") {
+    if (cfg.changes) {
+      row(cfg.tip.before, cfg.statuses[v[1]][2]);
+      row(cfg.tip.after, cfg.statuses[v[2]][2]);
+      row(cfg.tip.change, cfg.changes[v[0]][2]);
+    } else if (cfg.kind === "desa") {
       row(cfg.tip.status, cfg.statuses[v[0]][2]);
       row(cfg.tip.pustu, v[1]);
       row(cfg.tip.posyandu, v[2]);
@@ -238,7 +245,9 @@
       var v = state.lookup[k];
       if (v) used[v[0]] = true;
     });
-    if (cfg.kind === "desa") {
+    if (cfg.changes) {
+      cfg.changes.forEach(function (c, i) { if (used[i]) legendDiv.appendChild(swatch(c[1], c[2], c[3])); });
+    } else if (cfg.kind === "desa") {
       cfg.statuses.forEach(function (s, i) { if (used[i]) legendDiv.appendChild(swatch(s[1], s[2], s[3])); });
     } else {
       cfg.classes.forEach(function (c, i) { if (used[i]) legendDiv.appendChild(swatch(c[0], c[1])); });
@@ -264,9 +273,47 @@
     }
   }
 
+  // Maps of one group (cfg.sync, e.g. the Bandingkan page's) pan and zoom together. Each map is a
+  // streamlit-folium frame of the same origin: a map finds the others through window.top's frames and
+  // hands them its view. A view received is applied without being sent on, and a view already shown
+  // is not applied again, so two maps never echo each other.
+  var following = false;
+  function syncPeers() {
+    var found = [];
+    function visit(win) {
+      var frames;
+      try { frames = win.frames; } catch (e) { return; }
+      for (var i = 0; i < frames.length; i++) {
+        var other = frames[i];
+        try {
+          var api = other.ilpPeta;
+          if (other !== window && api && api.sync === cfg.sync && api.follow) found.push(api);
+        } catch (e) { continue; }  // a frame of another origin
+        visit(other);
+      }
+    }
+    try { visit(window.top); } catch (e) { return found; }
+    return found;
+  }
+  function follow(lat, lng, zoom) {
+    var c = map.getCenter();
+    if (Math.abs(c.lat - lat) < 1e-7 && Math.abs(c.lng - lng) < 1e-7 && map.getZoom() === zoom) return;
+    following = true;
+    try { map.setView([lat, lng], zoom, {animate: false}); } finally { following = false; }
+  }
+  if (cfg.sync) {
+    map.on("moveend", function () {
+      if (following) return;
+      var c = map.getCenter(), zoom = map.getZoom();
+      syncPeers().forEach(function (peer) { peer.follow(c.lat, c.lng, zoom); });
+    });
+  }
+
   window.ilpPeta = {
     map: map,
     features: features,
+    sync: cfg.sync || null,
+    follow: follow,
     apply: function (data) {
       state.lookup = data.v || {};
       state.points = data.p || {};
