@@ -18,6 +18,7 @@ from ui.state import serialise
 PAGE_FILES: Final[dict[str, str]] = {
     "ringkasan": "pages/ringkasan.py",
     "peta": "pages/peta.py",
+    "bandingkan": "pages/bandingkan.py",
     "puskesmas": "pages/puskesmas.py",
     "desa": "pages/desa.py",
     "data": "pages/data.py",
@@ -25,6 +26,7 @@ PAGE_FILES: Final[dict[str, str]] = {
 PAGE_ICONS: Final[dict[str, str]] = {
     "ringkasan": ":material/dashboard:",
     "peta": ":material/map:",
+    "bandingkan": ":material/compare:",
     "puskesmas": ":material/local_hospital:",
     "desa": ":material/home_pin:",
     "data": ":material/database:",
@@ -33,7 +35,7 @@ DEFAULT_PAGE: Final = "ringkasan"
 
 
 def build_pages() -> list[st.Page]:
-    """The five pages, titled in the current language (Ringkasan is the default)."""
+    """The pages, titled in the current language (Ringkasan is the default)."""
     return [
         st.Page(path, title=t(f"page.{name}"), icon=PAGE_ICONS[name], default=name == DEFAULT_PAGE)
         for name, path in PAGE_FILES.items()
@@ -65,7 +67,6 @@ def ensure_entrypoint() -> None:
 
 def go_to(page: str) -> NoReturn:
     """Switch to ``page`` (a key of :data:`PAGE_FILES`), keeping the view state in the URL."""
-    from ui.session import carry_over, read_state
+    from ui.session import read_state
 
-    carry_over()  # the switch drops every widget's state: the view state is written back on the next run
     st.switch_page(PAGE_FILES[page], query_params=serialise(read_state()))
