@@ -67,6 +67,7 @@ def ensure_entrypoint() -> None:
 
 def go_to(page: str) -> NoReturn:
     """Switch to ``page`` (a key of :data:`PAGE_FILES`), keeping the view state in the URL."""
-    from ui.session import read_state
+    from ui.session import carry_over, read_state
 
+    carry_over()  # the switch drops every widget's state: the view state is written back on the next run
     st.switch_page(PAGE_FILES[page], query_params=serialise(read_state()))
