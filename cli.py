@@ -513,7 +513,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     month = _report_month(coverage, args)
     table = coverage.desa_table(month).loc[:, list(DESA_STATUS_COLUMNS)]
     title = _title_lines(coverage, month, store=_store_of(args), lang=args.lang)
-    _emit(_table_bytes(table, args, title=title, sheet="desa"), args.out, rows=len(table))
+    _emit(_table_bytes(table, args, title=title, sheet="Desa"), args.out, rows=len(table))
     return EXIT_OK
 
 
@@ -526,7 +526,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     by = getattr(args, "by", None) or "kecamatan"
     table = coverage.indicators(month, by=by)
     title = _title_lines(coverage, month, store=_store_of(args), lang=args.lang)
-    _emit(_table_bytes(table, args, title=title, sheet=by), args.out, rows=len(table))
+    _emit(_table_bytes(table, args, title=title, sheet=by.capitalize()), args.out, rows=len(table))
     return EXIT_OK
 
 
