@@ -360,3 +360,16 @@ def test_tasikmalaya_report_against_the_engine(tasikmalaya_store_path: Path, cap
     assert sum(len(p.gap_desa) for p in content.parts) == int(
         table.loc[table["kode_puskesmas"].notna(), "status"].isin(statuses.GAP_CODES).sum()
     )
+
+
+def test_numbers_held_as_objects_stay_numbers() -> None:
+    frame = pd.DataFrame(
+        {
+            "pustu_aktif": pd.Series([1, None, 3], dtype=object),
+            "pct_kesenjangan": pd.Series([1.25, None, 2], dtype=object),
+        }
+    )
+    assert table_csv(frame, lang="id").decode("utf-8-sig").splitlines()[1:] == ["1;1,2", ";", "3;2,0"]
+    sheet = _book(table_xlsx(frame, lang="id")).active
+    assert (sheet["A2"].value, sheet["A2"].number_format) == (1, "#,##0")
+    assert (sheet["B4"].value, sheet["B4"].number_format) == (2.0, "0.0")

@@ -104,6 +104,13 @@ def _is_bool_column(values: pd.Series) -> bool:
     return bool(present) and all(isinstance(v, (bool, np.bool_)) for v in present)
 
 
+def _all_numbers(raw: list[object]) -> bool:
+    present = [v for v in raw if not _is_missing(v)]
+    return bool(present) and all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) for v in present
+    )
+
+
 def _convert(column: str, values: pd.Series, *, lang: str) -> tuple[list[object], str | None]:
     """The cells of one column and their number format (None: text)."""
     raw = values.tolist()
@@ -112,6 +119,8 @@ def _convert(column: str, values: pd.Series, *, lang: str) -> tuple[list[object]
         return [None if _is_missing(v) else (yes if bool(v) else no) for v in raw], None
     if column == "status":
         return [None if _is_missing(v) else status_label(v, lang=lang) for v in raw], None
+    if values.dtype == object and _all_numbers(raw):  # numbers held as Python objects stay numbers
+        return _convert(column, pd.Series(pd.to_numeric(values), index=values.index), lang=lang)
     if pd.api.types.is_integer_dtype(values.dtype):
         return [None if _is_missing(v) else int(v) for v in raw], INT_FORMAT
     if pd.api.types.is_float_dtype(values.dtype):
