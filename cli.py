@@ -551,6 +551,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     _parse_month_arg(args)
+    folder = Path(args.out).absolute().parent
+    if not folder.is_dir():
+        msg = f"Folder {folder} untuk --out {args.out} tidak ada. Buat foldernya dulu atau pilih berkas lain."
+        raise InputError(msg)
     coverage = load_coverage(args)
     month = _report_month(coverage, args)
     request = export_request(coverage, args, month=month)

@@ -281,6 +281,16 @@ def test_refusals_write_nothing(demo_store: Path, tmp_path: Path, args: list[str
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.gpkg"]
 
 
+def test_out_folder_must_exist(demo_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tidak_ada" / "peta.png"
+    result = run_cli("export", "--format", "png", "--store", str(demo_store), "--out", str(out))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"Galat: Folder {out.parent} untuk --out {out} tidak ada. Buat foldernya dulu atau pilih berkas lain.\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.gpkg"]
+
+
 def test_failed_render_keeps_the_old_file(
     demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
