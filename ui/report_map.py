@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import textwrap
 import threading
 from collections.abc import Callable, Sequence
@@ -93,6 +94,7 @@ RC: Final[dict[str, object]] = {
 # -- map --------------------------------------------------------------------------------
 MAP_BOX: Final = (0.025, 0.075, 0.685, 0.80)  # left, bottom, width, height (figure fraction)
 PANEL_LEFT: Final = 0.73
+NORTH_ARROW_BOX: Final = (PANEL_LEFT, 0.36, 0.04, 0.15)  # below the legend (at most 5 statuses + 2 lines)
 SIMPLIFY_DIVISOR: Final = 2500.0
 SIMPLIFY_MIN_M: Final = 5.0
 SIMPLIFY_MAX_M: Final = 1500.0
@@ -271,8 +273,10 @@ def _title(request: ExportRequest, rows: pd.DataFrame) -> str:
 
 
 def _puskesmas_name(request: ExportRequest, rows: pd.DataFrame) -> str:
+    """The name of ``request.kode_puskesmas`` without a leading "Puskesmas" (the texts put it before the name)."""
     match = rows.loc[rows["kode_puskesmas"].astype("string") == request.kode_puskesmas, "puskesmas"].dropna()
-    return str(match.iloc[0]) if len(match) else str(request.kode_puskesmas)
+    name = str(match.iloc[0]) if len(match) else str(request.kode_puskesmas)
+    return re.sub(r"^(?:puskesmas|pkm)\s+", "", name, flags=re.IGNORECASE) or name
 
 
 def _subtitle(request: ExportRequest) -> str:
@@ -358,7 +362,7 @@ def _map_figure(request: ExportRequest, prepared: _Prepared) -> Figure:
             font_properties={"family": FONT, "size": 8.5},
         )
     )
-    _north_arrow(ax, t("peta_ekspor.utara", lang=lang))
+    _north_arrow(figure, t("peta_ekspor.utara", lang=lang))
     _legend(figure, renderer, request, prepared)
     info = [
         request.data_version,
@@ -420,17 +424,19 @@ def _place_labels(
         placed.append(box)
 
 
-def _north_arrow(ax: Axes, letter: str) -> None:
-    ax.annotate(
+def _north_arrow(figure: Figure, letter: str) -> None:
+    """An arrow pointing up with its letter ("U"/"N") below, in the side panel (never over the map)."""
+    box = figure.add_axes(NORTH_ARROW_BOX)
+    box.set_axis_off()
+    box.annotate(
         "",
-        xy=(0.955, 0.965),
-        xytext=(0.955, 0.865),
+        xy=(0.5, 1.0),
+        xytext=(0.5, 0.3),
         xycoords="axes fraction",
         textcoords="axes fraction",
         arrowprops={"facecolor": "#111111", "edgecolor": "#111111", "width": 3.5, "headwidth": 11, "headlength": 11},
-        zorder=5,
     )
-    ax.text(0.955, 0.84, letter, transform=ax.transAxes, ha="center", va="center", fontsize=13, fontweight="bold")
+    box.text(0.5, 0.12, letter, transform=box.transAxes, ha="center", va="center", fontsize=13, fontweight="bold")
 
 
 def _legend(figure: Figure, renderer: object, request: ExportRequest, prepared: _Prepared) -> None:

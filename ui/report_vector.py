@@ -13,6 +13,8 @@ person reads are in ``request.lang`` (``status_label``). Written with pyogrio
   rounded to :data:`GEOJSON_DECIMALS` decimals (about 0.1 m);
 * GeoPackage: one layer :data:`GPKG_LAYER`, booleans as GeoPackage booleans.
 
+Every geometry is written as a MultiPolygon (one geometry type per layer).
+
 Names are data, never markup or formulas: a desa called ``=HYPERLINK(...)`` or
 ``<b>`` is written as that plain text.
 """
@@ -135,7 +137,7 @@ def vector_frame(request: ExportRequest) -> gpd.GeoDataFrame:
 def _written(frame: gpd.GeoDataFrame, *, suffix: str, driver: str, layer: str, **options: object) -> bytes:
     with tempfile.TemporaryDirectory(prefix="ilp-ekspor-") as folder:
         path = Path(folder) / f"{layer}{suffix}"
-        pyogrio.write_dataframe(frame, path, layer=layer, driver=driver, **options)
+        pyogrio.write_dataframe(frame, path, layer=layer, driver=driver, promote_to_multi=True, **options)
         return path.read_bytes()
 
 
