@@ -27,6 +27,7 @@ from geo.export import FORMULA_STARTS, frame_to_bytes, neutralise_text
 from loaders.dataset import read_dataset
 from loaders.store import ChangeRecord, Store
 from ui.exports import ExportRequest, render
+from ui.i18n import column_label
 from ui.quality_view import findings_file, with_places
 from ui.report_book import table_csv, table_xlsx
 
@@ -77,10 +78,13 @@ def _cell(rows: list[list[openpyxl.cell.cell.Cell]], text: str) -> openpyxl.cell
 
 
 def _assert_numbers_numeric(rows: list[list[openpyxl.cell.cell.Cell]], columns: tuple[str, ...]) -> None:
-    header = [c.value for c in rows[0]]
-    for name in columns:
-        index = header.index(name)
-        cells = [row[index] for row in rows[1:] if row[index].value is not None]
+    """The labelled columns ``columns`` (raw codes) below the header row (after the title lines) hold numbers."""
+    labels = [column_label(name, lang="id") for name in columns]
+    start = next(i for i, row in enumerate(rows) if labels[0] in [c.value for c in row])
+    header = [c.value for c in rows[start]]
+    for name, label in zip(columns, labels, strict=True):
+        index = header.index(label)
+        cells = [row[index] for row in rows[start + 1 :] if row[index].value is not None]
         assert cells, name
         assert all(c.data_type == "n" and isinstance(c.value, int | float) for c in cells), name
 
@@ -97,11 +101,13 @@ def test_gaps_xlsx_writes_names_as_string_cells(formula_store: Store, tmp_path: 
 
 def test_gaps_csv_neutralises_names(formula_store: Store, tmp_path: Path) -> None:
     path = _cli_export(formula_store, tmp_path / "gaps.csv", "gaps", "--format", "csv")
-    records = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
-    row = next(r for r in records if r["kode_desa"] == DESA_CODE)
-    assert row["nama_desa"] == "'" + DESA_NAME
-    assert row["nama_kecamatan"] == "'" + KECAMATAN_NAME
-    assert row["posyandu_aktif"] == "1" and float(row["jarak_pustu_km"]) > 2.5  # numbers as written
+    records = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    label = {c: column_label(c, lang="id") for c in ("kode_desa", "nama_desa", "nama_kecamatan", "posyandu_aktif")}
+    row = next(r for r in records if r[label["kode_desa"]] == DESA_CODE)
+    assert row[label["nama_desa"]] == "'" + DESA_NAME
+    assert row[label["nama_kecamatan"]] == "'" + KECAMATAN_NAME
+    distance = row[column_label("jarak_pustu_km", lang="id")]
+    assert row[label["posyandu_aktif"]] == "1" and float(distance.replace(",", ".")) > 2.5  # numbers as written
 
 
 @pytest.mark.parametrize("by", ["kecamatan", "kabupaten"])
