@@ -2,7 +2,8 @@
 
 For each of the five reference districts: every file goes in through
 ``python cli.py import ...`` with no manual mapping, then
-``python cli.py gaps --month 2026-10 --format json`` must list exactly the desa of
+``python cli.py gaps --month 2026-10 --format json`` (and without ``--month``: the latest report
+month is the reference month) must list exactly the desa of
 ``desa_without_active_posyandu`` (``posyandu_aktif == 0``) and of
 ``desa_without_active_pustu`` (``pustu_aktif == 0``) in ``truth_*.json``.
 ``cli.main`` runs in this process (the same code path as the command line,
@@ -57,3 +58,9 @@ def test_gaps_json_reproduces_the_truth(
     assert no_posyandu == set(truth["desa_without_active_posyandu"])
     assert no_pustu == set(truth["desa_without_active_pustu"])
     assert sum(r["posyandu_aktif"] for r in records) == truth["posyandu_active"]
+
+    # Without --month the CLI takes the latest report month, the truth's reference month.
+    latest = tmp_path / "gaps_bawaan.json"
+    assert cli.main(["gaps", "--format", "json", "--out", str(latest), "--store", store]) == 0
+    assert f"Bulan: {truth['reference_month']} (bulan laporan terakhir)." in capsys.readouterr().err
+    assert latest.read_bytes() == out.read_bytes()
