@@ -4,9 +4,14 @@ Run ``python cli.py --help`` (and ``python cli.py COMMAND --help``) for every
 option. Exit codes: 0 success, 2 bad input (the Indonesian message is printed
 on stderr, nothing is written), 1 a store that cannot be read or written.
 
-``gaps``, ``summary`` and ``quality`` take every engine rule as an option,
-generated from :data:`geo.rules.RULES`. Heavy modules (the engine, the store)
-are imported by the command that needs them, so ``--help`` stays quick.
+``gaps``, ``summary``, ``quality``, ``compare`` and ``export`` take every engine
+rule as an option, generated from :data:`geo.rules.RULES`. ``--month`` defaults to
+the latest report month; a month outside the reports is refused
+(:meth:`geo.engine.Coverage.reported_month`). ``export`` renders one format of
+:mod:`ui.exports` for the desa of ``--kecamatan`` / ``--puskesmas``. argparse's
+own texts are Indonesian (:mod:`ui.cli_text`). Heavy modules (the engine, the
+store, the renderers) are imported by the command that needs them, so
+``--help`` stays quick.
 """
 
 from __future__ import annotations
