@@ -235,6 +235,39 @@ def test_puskesmas_filter_is_its_working_area(
     assert len(names) == 2 and names[1].startswith(nama[:25])  # the summary and this puskesmas's sheet
 
 
+def test_puskesmas_head_pdf_covers_the_working_area(
+    tasikmalaya_store_path: Path, export_dir: Path, coverage: Coverage
+) -> None:
+    from pypdf import PdfReader
+
+    _needs_renderer("pdf")
+    kode = _largest_puskesmas(coverage)
+    table = coverage.desa_table(MONTH)
+    served = table[table["kode_puskesmas"].astype(str) == kode]
+    nama = str(served["puskesmas"].iloc[0])
+    out = _export(tasikmalaya_store_path, export_dir / f"puskesmas_{kode}_{MONTH}.pdf", "pdf", "--puskesmas", kode)
+    shutil.copy2(out, ARTIFACTS / out.name)
+    reader = PdfReader(out)
+    assert len(reader.pages) >= 2
+    first = reader.pages[0].extract_text()
+    assert f"{nama} · Oktober 2026" in first  # the area line names the puskesmas, not the kabupaten
+    assert "Kabupaten Tasikmalaya ·" not in first
+    assert f"Jumlah: {len(served)} desa" in first
+    counted = {label: int(n) for label, n in _legend_counts(first).items()}
+    expected = served["status"].astype(str).value_counts()
+    assert counted == {status_label(s, lang="id"): int(n) for s, n in expected.items()}
+
+
+def _legend_counts(text: str) -> dict[str, str]:
+    """Legend lines "Lengkap (12 desa)" of a page's text -> {label: count}."""
+    import re
+
+    from geo.engine import STATUSES
+
+    labels = "|".join(re.escape(status_label(s, lang="id")) for s in STATUSES)
+    return dict(re.findall(rf"({labels}) \((\d+) desa\)", text))
+
+
 def test_export_month_defaults_to_the_latest(tasikmalaya_store_path: Path, export_dir: Path) -> None:
     _needs_renderer("geojson")
     out = export_dir / "bawaan.geojson"
