@@ -91,13 +91,13 @@ def test_counts_and_table_match_the_engine_and_the_url_keeps_both_months(
     table = dataframe_with_column(at, "Perubahan")
     assert list(table.columns) == [
         "Desa",
-        "Kecamatan",
-        "Puskesmas",
+        "Perubahan",
         "Status Des 2025",
         "Status Okt 2026",
+        "Kecamatan",
+        "Puskesmas",
         "Posyandu aktif Des 2025",
         "Posyandu aktif Okt 2026",
-        "Perubahan",
     ]
     assert list(table["Desa"]) == list(changed["nama_desa"])
     assert list(table["Status Des 2025"]) == [status_label(s) for s in changed["sebelum"]]

@@ -40,15 +40,15 @@ PICKER_KEY: Final = "ilp_w_banding"
 MAP_KEY: Final = "banding_peta"
 TABLE_KEY: Final = "banding_tabel"
 CHANGE_INDEX: Final[dict[str, int]] = {code: i for i, code in enumerate(compare.CODES)}
-TABLE_COLUMNS: Final = (
+TABLE_COLUMNS: Final = (  # the change first after the desa: it stays in sight on a narrow screen
     "nama_desa",
-    "nama_kecamatan",
-    "puskesmas",
+    "perubahan",
     "status_sebelum",
     "status_sesudah",
+    "nama_kecamatan",
+    "puskesmas",
     "posyandu_aktif_sebelum",
     "posyandu_aktif_sesudah",
-    "perubahan",
 )
 
 
