@@ -137,3 +137,19 @@ def test_choosing_the_second_month_changes_counts_and_url(app_on_tasikmalaya: Pa
     shown = _shown_counts(at)
     assert {code: shown[change_label(code)] for code in counts} == {code: str(n) for code, n in counts.items()}
     assert counts["tetap"] < 351  # 2025-06 differs from 2026-10
+
+
+def test_above_the_desa_limit_the_change_map_gives_way_to_a_note_and_the_table_stays(
+    app_on_tasikmalaya: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scope of more desa than the maps draw (the limit lowered to 100 for Tasikmalaya's 351): units, a note."""
+    from geo import levels
+
+    monkeypatch.setattr(levels, "MAX_DESA_DRAWN", 100)
+    at = run_page(PAGE, {"bulan": AFTER, "banding": BEFORE, "min_bulan": "12"})
+    notes = texts(at.main.info)
+    assert "Wilayah ini memuat 351 desa, lebih dari 100: peta perubahan hanya digambar per desa." in notes
+    table = dataframe_with_column(at, "Perubahan")
+    assert len(table) == 15
+    shown = _shown_counts(at)
+    assert (shown[change_label("memburuk")], shown[change_label("membaik")]) == ("7", "8")
