@@ -16,6 +16,7 @@ from typing import Final
 
 import numpy as np
 import pytest
+from engine_fixtures import cell, coverage, desa_layer
 from PIL import Image
 from pypdf import PdfReader
 from test_report_vector import (
@@ -32,6 +33,8 @@ from test_report_vector import (
 )
 
 from geo.engine import Coverage
+from geo.levels import MAX_DESA_DRAWN
+from geo.rules import Rules
 from geo.statuses import STATUSES
 from loaders.dataset import read_dataset
 from loaders.exceptions import InputError
@@ -114,6 +117,7 @@ def test_pdf_pages_legend_area_month_and_table() -> None:
     assert "Halaman 1 dari 3" in first
     assert "U" in first.split()  # the north arrow's letter
     assert "Posyandu aktif: buka paling sedikit 10 dari 12 bulan" in first
+    assert "1 km" in first.splitlines()  # the scale bar: a round length near a fifth of the map's width
     lines = _lines(reader)
     table = request.coverage.indicators(MONTH, by="kecamatan", kode_desa=list(request.kode_desa))
     columns = [c for c in INDICATOR_COLUMNS if c not in OPTIONAL_COLUMNS or table[c].sum() > 0]
@@ -180,6 +184,37 @@ def test_a_subset_of_desa_draws_only_their_statuses() -> None:
     assert counts["lengkap"] > 2_000
     assert counts["tanpa_keduanya"] == counts["tanpa_pustu"] == counts["tanpa_posyandu_aktif"] == 0
     assert len(_pdf(render_pdf(small_request(kode_desa=(D2, D4)))).pages) == 3
+
+
+def test_a_view_above_max_desa_drawn_still_renders() -> None:
+    # 1,050 desa of ~550 m in 42 kecamatan of 25, no facility data: every desa "Belum ada data" (grey)
+    n_kecamatan, per_kecamatan = 42, 25
+    rows = []
+    for k in range(n_kecamatan):
+        for d in range(per_kecamatan):
+            x, y = (k % 7) * 5 + d % 5, (k // 7) * 5 + d // 5
+            rows.append((f"11.01.{k + 1:02d}.{2001 + d}", cell(x * 0.5, x * 0.5 + 0.5, y * 0.5, y * 0.5 + 0.5)))
+    cov = coverage(desa_layer(rows))
+    assert len(rows) > MAX_DESA_DRAWN
+    request = ExportRequest(
+        coverage=cov,
+        month=MONTH,
+        kode_desa=tuple(kode for kode, _ in rows),
+        area="Kabupaten Besar",
+        rules=Rules(),
+        data_version="versi data 1",
+    )
+    png = render_png(request)
+    assert Image.open(io.BytesIO(png)).size == PNG_SIZE
+    counts = _colour_pixels(png)
+    assert counts["tanpa_data"] > 50_000
+    assert counts["lengkap"] == counts["tanpa_pustu"] == 0
+    reader = _pdf(render_pdf(request))
+    first = reader.pages[0].extract_text()
+    assert "Belum ada data (1.050 desa)" in first
+    assert "Jumlah: 1.050 desa" in first
+    assert "Batas kecamatan" in first
+    assert len(reader.pages) == 1 + math.ceil((n_kecamatan + 1) / ROWS_PER_PAGE) + 1
 
 
 # -- Kabupaten Tasikmalaya (../shared/data) --------------------------------------------------------
