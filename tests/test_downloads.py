@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from page_support import DATA_PAGE, DEMO, PETA_PAGE, PUSKESMAS_PAGE, run_page
+from scope_fixtures import NATION
 from streamlit.testing.v1 import AppTest
 
 from geo.rules import Rules
@@ -23,7 +24,8 @@ from ui import data, downloads
 from ui.context import PageContext
 from ui.drilldown import working_area_desa
 from ui.exports import render
-from ui.state import ViewState
+from ui.scope import area_name
+from ui.state import FilterOptions, ViewState
 
 TABLE_BUTTONS = ("Unduh CSV", "Unduh XLSX")
 
@@ -120,3 +122,34 @@ def test_file_stem() -> None:
         "peta_ilp_kecamatan_cikatomas_puskesmas_x_2026_10"
     )
     assert downloads.file_stem("../=x") == "x"
+
+
+# -- the area's name in export titles (ui.scope.area_name) ------------------------------------------------
+ONE_KECAMATAN = FilterOptions(
+    kabupaten={"99.01": "Kabupaten Contoh"},
+    kecamatan={"99.01.01": ("Sendangkerto", "99.01")},
+    puskesmas={"P1": ("Sendangkerto", ("99.01",))},
+    provinsi={"99": "Contoh"},
+    kabupaten_provinsi={"99.01": "99"},
+    puskesmas_kecamatan={"P1": ("99.01.01",)},
+)
+
+
+@pytest.mark.parametrize(
+    ("state", "options", "lang", "expected"),
+    [
+        (ViewState(), NATION, "id", "Indonesia"),
+        (ViewState(provinsi="32"), NATION, "id", "Provinsi Jawa Barat"),
+        (ViewState(provinsi="32"), NATION, "en", "Jawa Barat Province"),
+        (ViewState(kabupaten="32.06"), NATION, "id", "Kabupaten Tasikmalaya"),
+        (ViewState(kecamatan=("32.06.01",)), NATION, "id", "Kecamatan Cipatujah"),
+        (ViewState(kecamatan=("32.06.01", "32.06.02")), NATION, "id", "Kecamatan Cipatujah dan Karangnunggal"),
+        (ViewState(kecamatan=("32.06.01", "32.06.02")), NATION, "en", "Kecamatan Cipatujah and Karangnunggal"),
+        (ViewState(kecamatan=("32.06.01", "32.06.02", "32.05.01", "52.71.01")), NATION, "id", "4 kecamatan"),
+        (ViewState(kecamatan=("32.06.01",), puskesmas="P1"), NATION, "id", "Kecamatan Cipatujah, Puskesmas Cipatujah"),
+        (ViewState(), ONE_KECAMATAN, "id", "Kecamatan Sendangkerto"),  # the data's only kecamatan, none chosen
+        (ViewState(puskesmas="P1"), ONE_KECAMATAN, "id", "Puskesmas Sendangkerto"),
+    ],
+)
+def test_area_name(state: ViewState, options: FilterOptions, lang: str, expected: str) -> None:
+    assert area_name(state, options, lang=lang) == expected

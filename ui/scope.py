@@ -233,7 +233,8 @@ def area_name(state: ViewState, options: FilterOptions, *, lang: str) -> str:
     crumbs = breadcrumbs(state, options)
     crumb = crumbs[-1]
     if crumb.level == levels.KECAMATAN:
-        names = [options.kecamatan.get(k, (k, ""))[0] for k in state.kecamatan]
+        # the chosen kecamatan, or the data's only one (the root of the breadcrumbs) when none is chosen
+        names = [options.kecamatan.get(k, (k, ""))[0] for k in state.kecamatan] or [crumb.nama]
         if len(names) > MAX_KECAMATAN_NAMED:
             area = t("scope.kecamatan_n", lang=lang, n=len(names))
         else:
