@@ -119,16 +119,21 @@ def test_small_report_sheets_headers_and_formats(small: Coverage) -> None:
     assert book.sheetnames == ["Ringkasan", "=Puskesmas Alfa nama yang sanga", "Puskesmas Beta"]
     assert all(len(name) <= 31 for name in book.sheetnames)
     summary = book["Ringkasan"]
-    lines = [summary.cell(row=r, column=1).value for r in range(1, 14)]
-    assert lines[0] == "Laporan cakupan pustu dan posyandu aktif"
-    assert "Wilayah: Kabupaten 32.06" in lines
-    assert "Bulan: Oktober 2026" in lines
-    assert "Aturan yang dipakai:" in lines
-    assert any(str(line).startswith("- Minimal bulan buka: 10. Posyandu dihitung aktif bila buka") for line in lines)
-    assert any(str(line).startswith("- Jarak maksimum ke pustu (km): 5,0.") for line in lines)
-    assert any(str(line).startswith("- Puskesmas dihitung sebagai pustu: Tidak.") for line in lines)
-    assert "Versi data: versi data 3, 2026-11-29 10:12 UTC" in lines
-    assert "Dibuat: 2026-11-30 08:15 UTC" in lines
+    lines = [summary.cell(row=r, column=1).value for r in range(1, 7)]
+    assert lines == [
+        "Laporan cakupan pustu dan posyandu aktif",
+        "Wilayah: Kabupaten 32.06",
+        "Bulan: Oktober 2026",
+        "Aturan: Minimal bulan buka: 10; Jendela (bulan): 12; Puskesmas dihitung sebagai pustu: Tidak; "
+        "Jarak maksimum ke pustu (km): 5,0; Berhenti lapor (bulan): 3; Radius duplikat (m): 50",
+        "Versi data: versi data 3, 2026-11-29 10:12 UTC",
+        "Dibuat 2026-11-30 08:15 UTC dengan Peta ILP",
+    ]
+    # The rules in words at the end of the summary: label, value, help text of geo.rules.RULES.
+    rules = _table(summary, _header_row(summary, "Aturan"))
+    assert rules["Aturan"].tolist()[:2] == ["Minimal bulan buka", "Jendela (bulan)"]
+    assert rules["Nilai"].tolist()[:3] == ["10", "12", "Tidak"]
+    assert rules["Penjelasan"].iloc[0].startswith("Posyandu dihitung aktif bila buka")
     assert summary["A1"].font.b
     # The kecamatan table: Indonesian bold filled headers, frozen below them.
     header = _header_row(summary, "Kode kecamatan")
@@ -164,9 +169,13 @@ def test_small_report_figures_equal_the_engine(small: Coverage) -> None:
 def test_puskesmas_sheet_lists_gaps_silent_posyandu_and_understaffed_pustu(small: Coverage) -> None:
     book = _book(render_xlsx(_request(small), made=MADE))
     sheet = book["=Puskesmas Alfa nama yang sanga"]
-    assert sheet["A1"].value == f"{LONG_PUSKESMAS} (kode P1)"  # the full name, as text
+    assert sheet["A1"].value == f"Laporan cakupan pustu dan posyandu aktif: {LONG_PUSKESMAS} (kode P1)"
     assert sheet["A1"].data_type == "s"
-    assert _find(sheet, "Bulan: Oktober 2026").column == 1
+    assert [sheet.cell(row=r, column=1).value for r in range(2, 4)] == [
+        "Wilayah: Kabupaten 32.06",
+        "Bulan: Oktober 2026",
+    ]
+    assert sheet["A4"].value.startswith("Aturan: Minimal bulan buka: 10;")
     # Gap desa: the desa named like a formula stays a text cell with its exact value.
     gaps = _table(sheet, _header_row(sheet, "Kode desa"))
     assert gaps["Kode desa"].tolist() == ["32.06.01.2002"]

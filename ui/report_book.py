@@ -27,7 +27,9 @@ name such as ``=HYPERLINK(...)`` stays that text; CSV text starting with
 indicators per kecamatan and per puskesmas, then one sheet per puskesmas
 with its gap desa, its posyandu that are not active or stopped reporting,
 and its active pustu below the staffing standard. Every sheet starts with
-the title, area, month, the rules in words, the data version and the date.
+six lines: the title, area, month in words, the rules (labels and values), the
+data version and the date; the summary sheet ends with the rules in words
+(label, value, help text of :data:`geo.rules.RULES`).
 """
 
 from __future__ import annotations
@@ -327,34 +329,56 @@ def sheet_names(names: Sequence[str]) -> list[str]:
 
 
 # -- the report --------------------------------------------------------------------------------------
+def _rule_value(rules: Rules, field: str, *, lang: str, decimals: int | None) -> str:
+    value = getattr(rules, field)
+    if isinstance(value, bool):
+        return t("umum.ya" if value else "umum.tidak", lang=lang)
+    return fmt_num(value, decimals=decimals or 0)
+
+
+def rules_line(rules: Rules, *, lang: str) -> str:
+    """The rules on one line: "Aturan: Minimal bulan buka: 10; Jendela (bulan): 12; ..." (labels of :data:`RULES`)."""
+    english = lang == "en"
+    parts = [
+        f"{spec.help.label_en if english else spec.help.label_id}: "
+        f"{_rule_value(rules, spec.field, lang=lang, decimals=spec.decimals)}"
+        for spec in RULES
+    ]
+    return t("laporan.aturan", lang=lang, daftar="; ".join(parts))
+
+
 def rules_lines(rules: Rules, *, lang: str) -> list[str]:
-    """The rules in words, one line each (label, value, help text of :data:`geo.rules.RULES`)."""
-    lines = [t("laporan.aturan", lang=lang)]
-    for spec in RULES:
-        value = getattr(rules, spec.field)
-        if isinstance(value, bool):
-            shown = t("umum.ya" if value else "umum.tidak", lang=lang)
-        else:
-            shown = fmt_num(value, decimals=spec.decimals or 0)
-        label, explained = (
-            (spec.help.label_en, spec.help.help_en) if lang == "en" else (spec.help.label_id, spec.help.help_id)
-        )
-        lines.append("- " + t("laporan.aturan_baris", lang=lang, label=label, nilai=shown, penjelasan=explained))
+    """The rules in words, one line each after a heading ("- label: value. help text"), for a table's title lines."""
+    lines = [t("laporan.aturan_daftar", lang=lang)]
+    for label, value, explained in rules_table(rules, lang=lang).itertuples(index=False, name=None):
+        lines.append("- " + t("laporan.aturan_baris", lang=lang, label=label, nilai=value, penjelasan=explained))
     return lines
 
 
+def rules_table(rules: Rules, *, lang: str) -> pd.DataFrame:
+    """The rules in words, one row each: ``aturan`` (label), ``nilai`` (value), ``penjelasan`` (help text)."""
+    english = lang == "en"
+    return pd.DataFrame(
+        {
+            "aturan": [spec.help.label_en if english else spec.help.label_id for spec in RULES],
+            "nilai": [_rule_value(rules, spec.field, lang=lang, decimals=spec.decimals) for spec in RULES],
+            "penjelasan": [spec.help.help_en if english else spec.help.help_id for spec in RULES],
+        },
+        dtype=object,
+    )
+
+
 def header_lines(request: ExportRequest, *, made: datetime | None = None) -> list[str]:
-    """Title, area, month in words, the rules, the data version and when it was made."""
+    """Title, area, month in words, the rules, the data version, when it was made (six lines: frozen panes stay low)."""
     lang = request.lang
     when = (made or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     return [
         t("laporan.judul", lang=lang),
         t("laporan.wilayah", lang=lang, area=request.area),
         t("laporan.bulan", lang=lang, bulan=fmt_month(request.month, lang=lang)),
-        *rules_lines(request.rules, lang=lang),
+        rules_line(request.rules, lang=lang),
         t("laporan.versi", lang=lang, versi=request.data_version),
         t("laporan.dibuat", lang=lang, waktu=when),
-        t("laporan.sumber", lang=lang),
     ]
 
 
@@ -378,7 +402,10 @@ def render_xlsx(request: ExportRequest, *, made: datetime | None = None) -> byte
         row = book.write_section(sheet, row, t("laporan.per_kecamatan", lang=lang))
         row = book.write_table(sheet, row, _columns(content.kecamatan, lang=lang), lang=lang, freeze=True) + 1
         row = book.write_section(sheet, row, t("laporan.per_puskesmas", lang=lang))
-        book.write_table(sheet, row, _columns(content.puskesmas, lang=lang), lang=lang, freeze=False)
+        row = book.write_table(sheet, row, _columns(content.puskesmas, lang=lang), lang=lang, freeze=False) + 1
+        row = book.write_section(sheet, row, t("laporan.aturan_judul", lang=lang))
+        rules = _columns(rules_table(request.rules, lang=lang), lang=lang)
+        book.write_table(sheet, row, rules, lang=lang, freeze=False)
         book.fit(sheet)
         for name, part in zip(names[1:], content.parts, strict=True):
             _part_sheet(book, name, part, lines, request)
@@ -388,7 +415,8 @@ def render_xlsx(request: ExportRequest, *, made: datetime | None = None) -> byte
 def _part_sheet(book: _Book, name: str, part: report.PuskesmasPart, lines: list[str], request: ExportRequest) -> None:
     lang = request.lang
     sheet = book.add_worksheet(name)
-    row = book.write_lines(sheet, 0, [t("laporan.puskesmas", lang=lang, nama=part.nama, kode=part.kode), *lines])
+    title = t("laporan.puskesmas", lang=lang, judul=lines[0], nama=part.nama, kode=part.kode)
+    row = book.write_lines(sheet, 0, [title, *lines[1:]])
     sections: list[tuple[str, pd.DataFrame, Mapping[str, str] | None]] = [
         ("laporan.gap_desa", part.gap_desa, None),
         ("laporan.posyandu", part.posyandu, _posyandu_titles(request.rules, lang=lang)),
