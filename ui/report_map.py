@@ -271,24 +271,32 @@ def _simplified_each(polygons: np.ndarray, tolerance: float) -> np.ndarray:
 
 
 def _without_slivers(polygons: np.ndarray, *, tolerance_m: float) -> np.ndarray:
-    """Metric (multi)polygons without the holes that desa simplified one by one leave between them.
+    """Metric unit borders without the slivers that desa simplified one by one leave (only the border is cleaned).
 
-    A hole is such a gap when it is thin (``4 pi area / perimeter^2`` below :data:`SLIVER_COMPACTNESS`) or
-    small (below :data:`SLIVER_AREA_TOLERANCES` squared tolerances); an enclave (a kota inside its kabupaten)
-    is neither and stays a hole.
+    A hole or a part is such a sliver when it is small (below :data:`SLIVER_AREA_TOLERANCES` squared
+    tolerances) or thin (``4 pi area / perimeter^2`` below :data:`SLIVER_COMPACTNESS`, up to ten times that
+    area); an enclave (a kota inside its kabupaten) is neither and stays a hole, and each unit keeps its
+    largest part. The desa fills are not touched: a small island keeps its colour, without a heavy border.
     """
     limit = SLIVER_AREA_TOLERANCES * tolerance_m**2
 
-    def keep(ring: shapely.LinearRing) -> bool:
-        hole = shapely.Polygon(ring)
-        area, perimeter = hole.area, ring.length
-        return area >= limit and 4 * math.pi * area / max(perimeter**2, 1e-9) >= SLIVER_COMPACTNESS
+    def sliver(area: float, perimeter: float) -> bool:
+        thin = 4 * math.pi * area / max(perimeter**2, 1e-9) < SLIVER_COMPACTNESS
+        return area < limit or (thin and area < 10 * limit)
 
     out = np.empty(len(polygons), dtype=object)
     for i, geometry in enumerate(polygons):
-        parts = shapely.get_parts(geometry) if geometry is not None else []
-        cleaned = [shapely.Polygon(p.exterior, [r for r in p.interiors if keep(r)]) for p in parts]
-        out[i] = shapely.MultiPolygon(cleaned) if cleaned else geometry
+        parts = list(shapely.get_parts(geometry)) if geometry is not None else []
+        if not parts:
+            out[i] = geometry
+            continue
+        largest = max(range(len(parts)), key=lambda j: parts[j].area)
+        kept = [
+            shapely.Polygon(p.exterior, [r for r in p.interiors if not sliver(shapely.Polygon(r).area, r.length)])
+            for j, p in enumerate(parts)
+            if j == largest or not sliver(p.area, p.length)
+        ]
+        out[i] = shapely.MultiPolygon(kept)
     return out
 
 
