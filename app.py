@@ -43,6 +43,7 @@ set_language(session.read_state().lang)
 ctx = context.prepare(report_notes=first_run)
 page = st.navigation(navigation.build_pages(), position="hidden" if ctx.state.presentasi else "sidebar")
 if navigation.is_page(page, "puskesmas"):
+    ctx = presentation.adopt_kecamatan_puskesmas(ctx)  # with a kecamatan chosen: a puskesmas serving it
     picker.adopt_puskesmas(ctx)  # the page shows one puskesmas: the sidebar filter says which
 sidebar.render(ctx)
 ctx = context.refresh()

@@ -89,7 +89,9 @@ def test_no_bar_outside_presentation_mode(user_store: Path) -> None:
 
 # -- live filters ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("page", [None, PETA_PAGE])
-def test_kecamatan_changes_cards_and_url(user_store: Path, app_buttons: None, engine: Coverage, page: str | None) -> None:
+def test_kecamatan_changes_cards_and_url(
+    user_store: Path, app_buttons: None, engine: Coverage, page: str | None
+) -> None:
     at = run_page(page, PRESENTASI)
     month = engine.latest_month
     assert _cards(at) == _expected_cards(engine, month, None)
@@ -223,3 +225,23 @@ def test_ringkasan_bars_follow_the_month(user_store: Path, app_buttons: None, en
         assert trace["name"] == status_label(entry.code, lang="id")
         expected = {name: int(rows.loc[name, entry.count_column]) for name in trace["y"]}
         assert dict(zip(trace["y"], trace["x"], strict=True)) == expected, entry.code
+
+
+def test_puskesmas_page_takes_a_puskesmas_serving_the_kecamatan(
+    user_store: Path, app_buttons: None, engine: Coverage
+) -> None:
+    """From a kecamatan view to the Puskesmas page and back: never a puskesmas that empties the view."""
+    month = engine.latest_month
+    table = engine.desa_table(month)
+    kode = _kecamatan(engine)[1]
+    in_kecamatan = table[table["kode_kecamatan"].astype(str) == kode]
+    serving = set(in_kecamatan["kode_puskesmas"].dropna().astype(str))
+    at = run_page(None, PRESENTASI)
+    at.selectbox(key=presentation.W_KECAMATAN).set_value(kode).run()
+    at.button_group(key=presentation.W_HALAMAN).set_value("puskesmas").run()
+    assert_no_exception(at)
+    chosen = at.query_params["puskesmas"]
+    assert chosen in serving and at.query_params["kecamatan"] == kode
+    at.button_group(key=presentation.W_HALAMAN).set_value("ringkasan").run()
+    both = in_kecamatan[in_kecamatan["kode_puskesmas"].astype(str) == chosen]
+    assert _cards(at) == _expected_cards(engine, month, sorted(both["kode_desa"].astype(str)))

@@ -78,12 +78,17 @@ h1 {{ font-size: 2.1rem !important; padding: 0 0 0.2rem !important; }}
 .st-key-{PRESENTATION_BAR_KEY} [data-testid="stButtonGroup"] button {{ min-height: 2.6rem; }}
 .st-key-{PRESENTATION_BAR_KEY} [data-testid="stBaseButton-secondary"] {{ min-height: 3rem; font-size: 1.3rem; }}
 .st-key-{PRESENTATION_BAR_KEY} [data-testid="stBaseButton-tertiary"] p {{ font-size: 1.05rem !important; }}
-.st-key-{PRESENTATION_TITLE_KEY} h1 {{ white-space: nowrap; }}
+.st-key-{PRESENTATION_BAR_KEY} .st-key-ilp_bar_sebelum p, .st-key-{PRESENTATION_BAR_KEY} .st-key-ilp_bar_berikut p
+  {{ font-size: 1.7rem !important; line-height: 1 !important; }}
+.st-key-{PRESENTATION_TITLE_KEY} h1 {{ white-space: nowrap; font-size: 1.8rem !important; padding: 0 !important; }}
+[class*="st-key-ilp_kartu"] [data-testid="stColumn"] {{ padding: 0.4rem 0.8rem 0.45rem !important; }}
+[class*="st-key-ilp_kartu"] [data-testid="stMetric"] {{ gap: 0.1rem !important; }}
+[class*="st-key-ilp_kartu"] [data-testid="stMetricValue"] {{ font-size: 2.2rem !important; }}
 .st-key-{PRESENTATION_TITLE_KEY} [data-testid="stCaptionContainer"] p {{ margin: 0 !important; }}
 {TABLE_TOOLBAR_CSS}
 </style>
 """
-PRESENTATION_MAP_HEIGHT: Final = 470  # px: filter bar, title row, then key cards beside the map, fit 1280x720
+PRESENTATION_MAP_HEIGHT: Final = 530  # px: filter bar, title row, then key cards beside the map, fit 1280x720
 PICKER_PX: Final = 62  # px of that height a picker above the map takes (Puskesmas, Desa pages)
 MAX_LISTED_NAMES: Final = 3
 NOTE_VALUE_MAX: Final = 60
@@ -200,7 +205,7 @@ def page_header(ctx: PageContext, title: str, *, note: str | None = None) -> Non
     scope = (scope_text(ctx) if not note else f"{scope_text(ctx)} — {note}") if ctx.has_data else None
     if ctx.state.presentasi:
         with st.container(key=PRESENTATION_TITLE_KEY, horizontal=True, vertical_alignment="center", gap="medium"):
-            st.title(title, width="content")
+            st.title(title, width="content", anchor=False)
             if scope:
                 st.caption(scope, width="stretch")
             if ctx.is_demo:

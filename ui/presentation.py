@@ -27,7 +27,7 @@ from typing import Final
 
 import streamlit as st
 
-from ui import layout, navigation, session
+from ui import context, layout, navigation, picker, session
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_month
 from ui.i18n import get_language, status_label, t
@@ -60,9 +60,13 @@ MONTH_KEYS_JS: Final = f"""
     if (key === null) return;
     const focus = document.activeElement;
     if (focus && focus.closest && focus.closest(typing)) return;
-    const button = document.querySelector('.st-key-' + key + ' button');
+    // Streamlit draws a button with a help text twice (with and without its tooltip); one is shown.
+    const shown = Array.from(document.querySelectorAll('.st-key-' + key + ' button'));
+    const button = shown.find((b) => b.offsetParent !== null);
     if (!button || button.disabled) return;
     event.preventDefault();
+    // The page itself (focused by a click on it) would show a focus ring after a key: let go of it.
+    if (focus && focus.matches && focus.matches('main, [data-testid="stMain"]')) focus.blur();
     button.click();
   }});
 }})();
@@ -84,6 +88,30 @@ def render(ctx: PageContext, page: st.Page) -> None:
             _filter_row(ctx, ctx.options)
     with st.sidebar:
         st.html(MONTH_KEYS_JS, unsafe_allow_javascript=True)
+
+
+def adopt_kecamatan_puskesmas(ctx: PageContext) -> PageContext:
+    """Before the Puskesmas page adopts a puskesmas (:func:`ui.picker.adopt_puskesmas`): one serving the kecamatan.
+
+    With a kecamatan chosen and no puskesmas, the page would show the first puskesmas by name, often one
+    serving none of the kecamatan's desa, and that choice, the global filter, would then empty the other
+    pages. This takes the puskesmas last chosen there when it serves the kecamatan, else the first by
+    name that does. Returns the context, refreshed when the state changed.
+    """
+    state, options = ctx.state, ctx.options
+    if options is None or state.puskesmas or not state.kecamatan:
+        return ctx
+    chosen = set(state.kecamatan)
+    serving = [
+        k
+        for k in options.puskesmas_in(state.kabupaten, provinsi=state.provinsi)
+        if chosen & set(options.puskesmas_kecamatan.get(k, ()))
+    ]
+    if not serving:
+        return ctx
+    remembered = st.session_state.get(picker.PUSKESMAS_MEMORY)
+    st.session_state[session.K_PUSKESMAS] = remembered if remembered in serving else serving[0]
+    return context.refresh()
 
 
 # -- row 1: pages, leave the mode --------------------------------------------------------------------

@@ -41,6 +41,7 @@ def status_table(ctx: PageContext, kode_desa: Sequence[str]) -> pd.DataFrame:
 
 
 PresentationColumns = tuple[DeltaGenerator, DeltaGenerator]
+SCOPE_BAR_PX = 48  # px the breadcrumbs above a map take (presentation mode's large type)
 
 
 def presentation_columns() -> PresentationColumns:
@@ -72,7 +73,8 @@ def presentation_view(
     facilities
         Draw the facility layers.
     map_key, height
-        Key and height (px) of the map.
+        Key and height (px) of the map with the breadcrumbs above it, when the
+        scope has them (:data:`SCOPE_BAR_PX` of it), so it ends at the same place.
     columns
         From :func:`presentation_columns` when the page already drew above
         the map (e.g. the Puskesmas page's picker); default: new columns.
@@ -88,6 +90,8 @@ def presentation_view(
     left, right = columns or presentation_columns()
     with left:
         cards.render_cards(values, per_row=1)
+    if area is None and ctx.options is not None and len(scope.breadcrumbs(ctx.state, ctx.options)) > 1:
+        height -= SCOPE_BAR_PX  # map_views.scope_bar draws the breadcrumbs above the map
     with right:
         map_views.show_status_map(
             ctx,
