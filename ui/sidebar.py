@@ -4,6 +4,9 @@ Rendered by ``app.py`` on every run (also in presentation mode, where CSS
 hides it), so the widget-bound session keys of :mod:`ui.session` always
 survive. Widgets get no default/index: their value is the session state,
 which :func:`ui.context.prepare` has already checked against the data.
+In presentation mode the filter bar of :mod:`ui.presentation` writes the same
+keys from its callbacks; its own widgets have other keys, so the two never
+claim one key.
 """
 
 from __future__ import annotations
