@@ -1,4 +1,4 @@
-"""The five model layers the coverage engine reads, as one value.
+"""The model layers the coverage engine reads, as one value.
 
 :class:`Dataset` is what :mod:`geo` computes on; :func:`read_dataset` reads it
 from a :class:`~loaders.store.Store`, so the engine never touches the store.
@@ -7,7 +7,7 @@ from a :class:`~loaders.store.Store`, so the engine never touches the store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -23,13 +23,19 @@ __all__ = ["Dataset", "read_dataset"]
 
 @dataclass(frozen=True)
 class Dataset:
-    """The five model layers the engine reads (see :mod:`loaders.model`)."""
+    """The model layers the engine reads (see :mod:`loaders.model`).
+
+    ``fasilitas`` is the latest known state of every facility;
+    ``riwayat_fasilitas`` holds the rows of earlier snapshots (empty when the
+    store has none, e.g. a store written before snapshots existed).
+    """
 
     desa: gpd.GeoDataFrame
     fasilitas: gpd.GeoDataFrame
     laporan: pd.DataFrame
     wilayah_kerja: pd.DataFrame
     catatan: pd.DataFrame
+    riwayat_fasilitas: gpd.GeoDataFrame = field(default_factory=lambda: _empty_history())
 
     @classmethod
     def from_frames(
@@ -40,6 +46,7 @@ class Dataset:
         laporan: pd.DataFrame | None = None,
         wilayah_kerja: pd.DataFrame | None = None,
         catatan: pd.DataFrame | None = None,
+        riwayat_fasilitas: pd.DataFrame | None = None,
     ) -> Dataset:
         """Conform partial frames to the model (missing layers empty); handy for tests and the demo."""
 
@@ -52,7 +59,15 @@ class Dataset:
             laporan=_layer(laporan, model.LAYER_LAPORAN),
             wilayah_kerja=_layer(wilayah_kerja, model.LAYER_WILAYAH_KERJA),
             catatan=_layer(catatan, model.LAYER_CATATAN),
+            riwayat_fasilitas=_layer(riwayat_fasilitas, model.LAYER_RIWAYAT_FASILITAS),
         )
+
+
+def _empty_history() -> gpd.GeoDataFrame:
+    """An empty ``riwayat_fasilitas`` layer (no earlier snapshots)."""
+    frame = model.empty(model.LAYER_RIWAYAT_FASILITAS)
+    assert isinstance(frame, gpd.GeoDataFrame)  # a spatial layer
+    return frame
 
 
 def read_dataset(store: Store) -> Dataset:
@@ -66,7 +81,8 @@ def read_dataset(store: Store) -> Dataset:
     Returns
     -------
     Dataset
-        The desa, fasilitas, laporan, wilayah_kerja and catatan layers.
+        The desa, fasilitas, laporan, wilayah_kerja, catatan and riwayat_fasilitas
+        layers (a store without the history layer gives it empty).
     """
     return Dataset(
         desa=store.read_desa(),
@@ -74,4 +90,5 @@ def read_dataset(store: Store) -> Dataset:
         laporan=store.read_laporan(),
         wilayah_kerja=store.read_wilayah_kerja(),
         catatan=store.read_catatan(),
+        riwayat_fasilitas=store.read_layer(model.LAYER_RIWAYAT_FASILITAS),
     )

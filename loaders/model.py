@@ -9,7 +9,14 @@ Layers
 desa
     Village (desa/kelurahan) polygons, EPSG:4326, MultiPolygon.
 fasilitas
-    Puskesmas, pustu and posyandu; point geometry (may be empty).
+    Puskesmas, pustu and posyandu; point geometry (may be empty). The latest
+    known state of every facility: ``per`` is the month (YYYY-MM) the import
+    that wrote the row describes (NA: written before snapshots existed);
+    ``tanggal_aktif`` / ``tanggal_nonaktif`` the first month the facility is
+    active / no longer active (YYYY-MM, NA when unknown).
+riwayat_fasilitas
+    Rows of earlier facility snapshots, in the schema of ``fasilitas``
+    (one set of rows per import kind, kabupaten and ``per``).
 laporan
     Monthly posyandu reports, one row per posyandu per month.
 wilayah_kerja
@@ -59,6 +66,7 @@ KELOMPOK_SIKLUS_HIDUP: Final = {
 # Layers ----------------------------------------------------------------------
 LAYER_DESA: Final = "desa"
 LAYER_FASILITAS: Final = "fasilitas"
+LAYER_RIWAYAT_FASILITAS: Final = "riwayat_fasilitas"
 LAYER_LAPORAN: Final = "laporan"
 LAYER_WILAYAH_KERJA: Final = "wilayah_kerja"
 LAYER_LOG: Final = "log_impor"
@@ -80,6 +88,31 @@ INT: Final = "Int64"
 FLOAT: Final = "Float64"
 BOOL: Final = "boolean"
 
+# The facility columns, shared by the current layer and its history (declared once).
+_FASILITAS_SCHEMA: Final[dict[str, str]] = {
+    "id_fasilitas": STR,  # stable, unique per row
+    "jenis": STR,  # puskesmas | pustu | posyandu
+    "kode": STR,  # own code (puskesmas, posyandu); empty for pustu
+    "nama": STR,
+    "kode_desa": STR,  # declared desa, may be empty
+    "kode_puskesmas": STR,  # puskesmas: own code; pustu/posyandu: induk if known
+    "nama_puskesmas_induk": STR,
+    "alamat": STR,
+    "lat": FLOAT,
+    "lon": FLOAT,
+    "status": STR,  # aktif | tidak aktif
+    "tanggal_aktif": STR,  # YYYY-MM, first month active; NA: unknown
+    "tanggal_nonaktif": STR,  # YYYY-MM, first month no longer active; NA: unknown
+    "strata": STR,  # posyandu: pratama | madya | purnama | mandiri
+    "jumlah_kader": INT,
+    "perawat": INT,
+    "bidan": INT,
+    "koordinat_ditukar": BOOL,  # lat/lon were swapped in the source and fixed
+    "berkas_sumber": STR,
+    "baris_sumber": INT,
+    "per": STR,  # YYYY-MM, the month the import describes (its snapshot); NA: undated
+}
+
 SCHEMAS: Final[dict[str, dict[str, str]]] = {
     LAYER_DESA: {
         "kode_desa": STR,
@@ -94,26 +127,8 @@ SCHEMAS: Final[dict[str, dict[str, str]]] = {
         "penduduk": INT,
         "sistem_kode": STR,  # kemendagri | bps
     },
-    LAYER_FASILITAS: {
-        "id_fasilitas": STR,  # stable, unique per row
-        "jenis": STR,  # puskesmas | pustu | posyandu
-        "kode": STR,  # own code (puskesmas, posyandu); empty for pustu
-        "nama": STR,
-        "kode_desa": STR,  # declared desa, may be empty
-        "kode_puskesmas": STR,  # puskesmas: own code; pustu/posyandu: induk if known
-        "nama_puskesmas_induk": STR,
-        "alamat": STR,
-        "lat": FLOAT,
-        "lon": FLOAT,
-        "status": STR,  # aktif | tidak aktif
-        "strata": STR,  # posyandu: pratama | madya | purnama | mandiri
-        "jumlah_kader": INT,
-        "perawat": INT,
-        "bidan": INT,
-        "koordinat_ditukar": BOOL,  # lat/lon were swapped in the source and fixed
-        "berkas_sumber": STR,
-        "baris_sumber": INT,
-    },
+    LAYER_FASILITAS: _FASILITAS_SCHEMA,
+    LAYER_RIWAYAT_FASILITAS: _FASILITAS_SCHEMA,
     LAYER_LAPORAN: {
         "kode_posyandu": STR,
         "bulan": STR,  # YYYY-MM
@@ -153,7 +168,7 @@ SCHEMAS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-SPATIAL_LAYERS: Final = frozenset({LAYER_DESA, LAYER_FASILITAS})
+SPATIAL_LAYERS: Final = frozenset({LAYER_DESA, LAYER_FASILITAS, LAYER_RIWAYAT_FASILITAS})
 
 
 def columns(layer: str) -> list[str]:
