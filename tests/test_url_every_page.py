@@ -1,4 +1,4 @@
-"""One address, every page: the filters in the URL give the same view state on all five pages.
+"""One address, every page: the filters in the URL give the same view state on every page.
 
 The level and scope (provinsi, kabupaten, kecamatan) are part of the address too: a link to a
 provinsi or a kecamatan opens that scope on whatever page it lands on.
@@ -12,10 +12,11 @@ import pytest
 from page_support import coverage_of, run_page
 from streamlit.testing.v1 import AppTest
 
+from ui.navigation import PAGE_FILES
 from ui.scope import scope_level
 from ui.state import ViewState
 
-PAGES = ("pages/ringkasan.py", "pages/peta.py", "pages/puskesmas.py", "pages/desa.py", "pages/data.py")
+PAGES = tuple(PAGE_FILES.values())  # every page of the navigation, Bandingkan included
 # URL key -> session-state key of the sidebar widget
 SESSION_KEYS = {
     "provinsi": "ilp_provinsi",
