@@ -43,7 +43,14 @@ dataframe cells are plain text: no escaping there. Plotly labels get
 ``html.escape``. Uploads are saved with :func:`ui.upload_folder.new_upload_folder`
 (deleted with the session).
 
-Presentation mode (1280x720 projector): ``views.presentation_view`` draws the
-key cards beside a tall map; a page with a picker draws it first into
-``views.presentation_columns()`` (the map then loses ``layout.PICKER_PX``).
+Presentation mode (1280x720 projector): :mod:`ui.presentation` draws a filter
+bar at the top of every page (pages, kecamatan, puskesmas, status, month with
+◀ ▶ and the arrow keys) bound to the same view state as the hidden sidebar;
+``views.presentation_view`` draws the key cards beside a tall map, and the
+Ringkasan page keeps its bars and trend (:mod:`ui.overview`).
+
+Exports (:mod:`ui.exports` declares the formats once; pure renderers
+:mod:`ui.report_book` (xlsx, and every table's CSV/XLSX), :mod:`ui.report_map`
+(PNG, PDF), :mod:`ui.report_vector` (GeoJSON, GeoPackage), shared with
+``cli.py export``); :mod:`ui.downloads` puts their buttons on the pages.
 """
