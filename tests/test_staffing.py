@@ -1,0 +1,214 @@
+"""Pustu staffing as an indicator: "% pustu dengan tenaga lengkap (1 perawat + 1 bidan)".
+
+The engine's ``pustu_standar`` / ``pct_pustu_standar`` per desa, puskesmas, kecamatan and
+kabupaten against a hand count on an inline fixture, the staffing classes of the map
+(:mod:`geo.staffing`) and ``summary --format json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from cli_support import run_cli
+from engine_fixtures import cell, coverage, desa_layer, facilities_layer, facility, laporan_layer, point, reports
+
+from geo import staffing
+from geo.engine import Coverage
+from loaders import model
+from loaders.exceptions import EngineError
+from loaders.store import ChangeRecord, Store
+
+MONTH = "2026-10"
+A, B, C, D = "11.01.01.2001", "11.01.01.2002", "11.01.01.2003", "11.01.02.2001"
+
+
+def _layers() -> tuple[object, list[dict[str, object]], list[dict[str, object]]]:
+    """Four desa in a row; two puskesmas; pustu with every perawat/bidan combination, one inactive.
+
+    Hand count (active pustu / with >= 1 perawat and >= 1 bidan):
+
+    * A: A1 (1, 1) standard, A2 (1, 0) not          -> 2 / 1, tenaga_lengkap
+    * B: B1 (0, 1) not                              -> 1 / 0, belum_lengkap
+    * C: C1 (2, 2) but TIDAK AKTIF                  -> 0 / 0, tanpa_pustu_aktif
+    * D: D1 (1, 2) standard, D2 (unknown, unknown)  -> 2 / 1, tenaga_lengkap
+    """
+    desa = desa_layer([(A, cell(0, 1)), (B, cell(1, 2)), (C, cell(2, 3)), (D, cell(3, 4))])
+    rows = [
+        facility(model.PUSKESMAS, "Puskesmas Satu", at=point(0.5), kode="P1"),
+        facility(model.PUSKESMAS, "Puskesmas Dua", at=point(3.5), kode="P2"),
+        facility(model.PUSTU, "Pustu A1", at=point(0.2), perawat=1, bidan=1),
+        facility(model.PUSTU, "Pustu A2", at=point(0.8), perawat=1, bidan=0),
+        facility(model.PUSTU, "Pustu B1", at=point(1.5), perawat=0, bidan=1),
+        facility(model.PUSTU, "Pustu C1", at=point(2.5), perawat=2, bidan=2, status=model.TIDAK_AKTIF),
+        facility(model.PUSTU, "Pustu D1", at=point(3.2), perawat=1, bidan=2),
+        facility(model.PUSTU, "Pustu D2", at=point(3.8)),
+        facility(model.POSYANDU, "Posyandu A", at=point(0.5, 0.2), kode="PSY-A", kode_desa=A),
+    ]
+    laporan = reports("PSY-A", {MONTH: True})
+    return desa, rows, laporan
+
+
+def _coverage() -> Coverage:
+    desa, rows, laporan = _layers()
+    return coverage(desa, rows, laporan)  # type: ignore[arg-type]
+
+
+def _hand_count(cov: Coverage) -> dict[str, tuple[int, int]]:
+    """puskesmas code -> (active pustu, staffed) counted from the fixture by hand, per the engine's working areas."""
+    per_desa = {A: (2, 1), B: (1, 0), C: (0, 0), D: (2, 1)}
+    areas = cov.desa_table(MONTH).set_index("kode_desa")["kode_puskesmas"]
+    counts: dict[str, tuple[int, int]] = {}
+    for kode, (aktif, standar) in per_desa.items():
+        pkm = str(areas[kode])
+        before = counts.get(pkm, (0, 0))
+        counts[pkm] = (before[0] + aktif, before[1] + standar)
+    return counts
+
+
+def test_desa_table_counts_staffed_active_pustu_by_hand() -> None:
+    table = _coverage().desa_table(MONTH).set_index("kode_desa")
+    assert table.loc[[A, B, C, D], "pustu_aktif"].tolist() == [2, 1, 0, 2]
+    assert table.loc[[A, B, C, D], "pustu_standar"].tolist() == [1, 0, 0, 1]
+    assert table.loc[[A, B, C, D], "pustu_total"].tolist() == [2, 1, 1, 2]
+
+
+def test_completeness_per_puskesmas_equals_the_hand_count() -> None:
+    cov = _coverage()
+    areas = cov.desa_table(MONTH).set_index("kode_desa")["kode_puskesmas"]
+    assert [str(areas[k]) for k in (A, B, C, D)] == ["P1", "P1", "P1", "P2"]  # the engine's working areas
+    hand = _hand_count(cov)
+    assert hand == {"P1": (3, 1), "P2": (2, 1)}
+    table = cov.indicators(MONTH, by="puskesmas").set_index("kode")
+    for pkm, (aktif, standar) in hand.items():
+        assert int(table.loc[pkm, "pustu_standar"]) == standar, pkm
+        assert table.loc[pkm, "pct_pustu_standar"] == pytest.approx(100 * standar / aktif), pkm
+    assert table.loc[["P1", "P2"], "pct_pustu_standar"].tolist() == pytest.approx([100 / 3, 50.0])
+
+
+def test_completeness_per_kecamatan_and_kabupaten() -> None:
+    cov = _coverage()
+    kecamatan = cov.indicators(MONTH, by="kecamatan").set_index("kode")
+    assert kecamatan.loc["11.01.01", ["pustu_standar", "pustu_total"]].tolist() == [1, 4]
+    assert kecamatan.loc["11.01.01", "pct_pustu_standar"] == pytest.approx(100 * 1 / 3)  # A1 of A1, A2, B1
+    assert kecamatan.loc["11.01.02", "pct_pustu_standar"] == pytest.approx(50.0)  # D1 of D1, D2
+    kabupaten = cov.indicators(MONTH, by="kabupaten").set_index("kode")
+    assert int(kabupaten.loc["11.01", "pustu_standar"]) == 2
+    assert kabupaten.loc["11.01", "pct_pustu_standar"] == pytest.approx(40.0)  # 2 of 5 active pustu
+
+
+def test_desa_staffing_classes_of_the_fixture() -> None:
+    table = _coverage().desa_table(MONTH).set_index("kode_desa")
+    classes = staffing.desa_classes(table)
+    assert classes.loc[[A, B, C, D]].tolist() == [
+        staffing.TENAGA_LENGKAP,
+        staffing.BELUM_LENGKAP,
+        staffing.TANPA_PUSTU_AKTIF,
+        staffing.TENAGA_LENGKAP,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pustu_aktif", "pustu_standar", "ada_data", "expected"),
+    [
+        (0, 0, True, staffing.TANPA_PUSTU_AKTIF),
+        (1, 0, True, staffing.BELUM_LENGKAP),
+        (3, 0, True, staffing.BELUM_LENGKAP),
+        (1, 1, True, staffing.TENAGA_LENGKAP),
+        (2, 1, True, staffing.TENAGA_LENGKAP),  # one staffed pustu serves the desa (module docstring)
+        (2, 2, True, staffing.TENAGA_LENGKAP),
+        (0, 0, False, staffing.TANPA_DATA),
+        (1, 1, False, staffing.TANPA_DATA),
+    ],
+)
+def test_desa_class_table(pustu_aktif: int, pustu_standar: int, ada_data: bool, expected: str) -> None:
+    frame = pd.DataFrame({"pustu_aktif": [pustu_aktif], "pustu_standar": [pustu_standar], "ada_data": [ada_data]})
+    assert staffing.desa_classes(frame).tolist() == [expected]
+
+
+def test_desa_classes_without_ada_data_column_and_input_untouched() -> None:
+    frame = pd.DataFrame({"pustu_aktif": [0, 1, 1], "pustu_standar": [0, 0, 1]}, index=[7, 8, 9])
+    before = frame.copy()
+    classes = staffing.desa_classes(frame)
+    assert classes.to_dict() == {7: "tanpa_pustu_aktif", 8: "belum_lengkap", 9: "tenaga_lengkap"}
+    pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize(
+    ("pct", "expected"),
+    [
+        (0.0, "kurang_25"),
+        (24.99, "kurang_25"),
+        (25.0, "25_50"),
+        (49.9, "25_50"),
+        (50.0, "50_75"),
+        (74.99, "50_75"),
+        (75.0, "min_75"),
+        (100.0, "min_75"),
+        (math.nan, staffing.TANPA_PUSTU_AKTIF),
+    ],
+)
+def test_unit_bands(pct: float, expected: str) -> None:
+    assert staffing.band(pct) == expected
+
+
+def test_unit_classes_tell_no_data_from_no_active_pustu() -> None:
+    indicators = pd.DataFrame(
+        {"desa_ada_data": [3, 2, 0, 4], "pct_pustu_standar": [80.0, math.nan, math.nan, 10.0]}, index=[1, 2, 3, 4]
+    )
+    assert staffing.unit_classes(indicators).tolist() == ["min_75", "tanpa_pustu_aktif", "tanpa_data", "kurang_25"]
+
+
+def test_classes_of_the_engine_indicators() -> None:
+    indicators = _coverage().indicators(MONTH, by="kecamatan").set_index("kode")
+    assert staffing.unit_classes(indicators).to_dict() == {"11.01.01": "25_50", "11.01.02": "50_75"}
+
+
+def test_missing_columns_are_named() -> None:
+    with pytest.raises(EngineError, match="kolom pustu_standar tidak ada"):
+        staffing.desa_classes(pd.DataFrame({"pustu_aktif": [1]}))
+    with pytest.raises(EngineError, match="kolom pct_pustu_standar tidak ada"):
+        staffing.unit_classes(pd.DataFrame({"desa_ada_data": [1]}))
+
+
+def test_classes_are_declared_once_with_distinct_colours() -> None:
+    assert staffing.DESA_CODES == ("tenaga_lengkap", "belum_lengkap", "tanpa_pustu_aktif", "tanpa_data")
+    assert staffing.UNIT_CODES == ("min_75", "50_75", "25_50", "kurang_25", "tanpa_pustu_aktif", "tanpa_data")
+    assert len({c.colour for c in staffing.UNIT_CLASSES}) == len(staffing.UNIT_CLASSES)
+    colour = {c.code: c.colour for c in staffing.UNIT_CLASSES}
+    desa_colour = {c.code: c.colour for c in staffing.DESA_CLASSES}
+    # a desa's 0 % / 100 % reads like the unit bands of those shares
+    assert desa_colour[staffing.BELUM_LENGKAP] == colour["kurang_25"]
+    assert desa_colour[staffing.TENAGA_LENGKAP] == colour["min_75"]
+
+
+def test_summary_json_carries_the_staffing_figures(tmp_path: Path) -> None:
+    desa, rows, laporan = _layers()
+    store_path = tmp_path / "ilp.gpkg"
+    Store(store_path).commit(
+        layers={
+            model.LAYER_DESA: desa,
+            model.LAYER_FASILITAS: facilities_layer(rows),
+            model.LAYER_LAPORAN: laporan_layer(laporan),
+        },
+        record=ChangeRecord(jenis_impor="uji", keterangan="tenaga pustu"),
+    )
+    expected = _hand_count(_coverage())
+    for by, wanted in (
+        ("puskesmas", {k: (s, 100 * s / a) for k, (a, s) in expected.items()}),
+        ("kecamatan", {"11.01.01": (1, 100 / 3), "11.01.02": (1, 50.0)}),
+        ("kabupaten", {"11.01": (2, 40.0)}),
+    ):
+        result = run_cli("summary", "--store", str(store_path), "--month", MONTH, "--by", by, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        payload = json.loads(result.stdout)
+        assert isinstance(payload, list)  # one object per group (geo.export.to_json_bytes)
+        records = payload
+        got = {str(r["kode"]): (r["pustu_standar"], r["pct_pustu_standar"]) for r in records}
+        assert set(got) == set(wanted), by
+        for kode, (standar, pct) in wanted.items():
+            assert got[kode][0] == standar, (by, kode)
+            assert got[kode][1] == pytest.approx(pct), (by, kode)
