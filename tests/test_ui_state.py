@@ -85,6 +85,16 @@ PARSE_CASES = [
     pytest.param({"mode": "presentasi"}, S(mode="presentasi"), (), id="presentation"),
     pytest.param({"mode": "kiosk"}, S(), (Note(MALFORMED, "mode", "kiosk"),), id="unknown-mode"),
     pytest.param({"kelompok": "puskesmas"}, S(kelompok="puskesmas"), (), id="grouping"),
+    pytest.param({"warna": "tenaga"}, S(warna="tenaga"), (), id="colouring-staffing"),
+    pytest.param({"warna": "status"}, S(), (), id="colouring-status-default"),
+    pytest.param({"warna": "Tenaga"}, S(), (Note(MALFORMED, "warna", "Tenaga"),), id="colouring-case-sensitive"),
+    pytest.param({"warna": "merah"}, S(), (Note(MALFORMED, "warna", "merah"),), id="colouring-unknown"),
+    pytest.param(
+        {"warna": ["status", "tenaga"]},
+        S(warna="tenaga"),
+        (Note(REPEATED, "warna", "status,tenaga"),),
+        id="colouring-repeated-last-wins",
+    ),
     # engine rules (only non-default ones are written; form and range checked; checked together)
     pytest.param({"min_bulan": "9"}, S(aturan=Rules(posyandu_min_bulan=9)), (), id="rule-min-months"),
     pytest.param({"min_bulan": "0"}, S(aturan=Rules(posyandu_min_bulan=0)), (), id="rule-min-months-zero"),
@@ -149,6 +159,7 @@ ROUND_TRIP = [
     S(kabupaten="32.06", kecamatan=("32.06.01", "32.06.02"), puskesmas="P3206190201"),
     S(status=("tanpa_keduanya", "tanpa_pustu"), bulan="2025-01"),
     S(desa="32.06.01.2001", kelompok="puskesmas", lang="en", mode="presentasi"),
+    S(kabupaten="32.06", warna="tenaga", bulan="2026-10"),
     S(kabupaten="52.71", kecamatan=("52.71.01",), status=("lengkap",), bulan="2026-10", desa="52.71.01.1001"),
     S(aturan=Rules(posyandu_min_bulan=9)),
     S(bulan="2026-10", banding="2025-12"),
@@ -183,6 +194,12 @@ def test_round_trip(state: ViewState) -> None:
         (S(banding="2026-08", bulan="2026-10"), {"bulan": "2026-10", "banding": "2026-08"}),
         (S(kabupaten="32.06", provinsi="32"), {"provinsi": "32", "kabupaten": "32.06"}),
         (S(kelompok="kecamatan", lang="id", mode="normal"), {}),
+        (S(warna="status"), {}),
+        (S(warna="tenaga", bulan="2026-10"), {"bulan": "2026-10", "warna": "tenaga"}),
+        (
+            S(kelompok="puskesmas", warna="tenaga", lang="en"),
+            {"kelompok": "puskesmas", "warna": "tenaga", "lang": "en"},
+        ),
         (S(aturan=Rules()), {}),
         (S(aturan=Rules(posyandu_min_bulan=10, jarak_maks_pustu_km=3.0)), {"jarak_km": "3"}),
         (
@@ -240,6 +257,13 @@ RECONCILE_CASES = [
         id="puskesmas-outside-kabupaten",
     ),
     pytest.param(S(desa="32.06.01.9999"), S(bulan="2026-10"), (Note(NOT_IN_DATA, "desa", "32.06.01.9999"),), id="desa"),
+    pytest.param(S(warna="tenaga"), S(warna="tenaga", bulan="2026-10"), (), id="colouring-kept"),
+    pytest.param(
+        S(kabupaten="99.99", warna="tenaga"),
+        S(warna="tenaga", bulan="2026-10"),
+        (Note(NOT_IN_DATA, "kabupaten", "99.99"),),
+        id="colouring-kept-when-area-dropped",
+    ),
     pytest.param(
         S(desa="32.05.01.2001", status=("lengkap",), lang="en"),
         S(desa="32.05.01.2001", status=("lengkap",), lang="en", bulan="2026-10"),

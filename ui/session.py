@@ -34,6 +34,7 @@ from ui.scope import groupings
 from ui.state import (
     MODE_NORMAL,
     MODE_PRESENTASI,
+    WARNA_STATUS,
     FilterOptions,
     Note,
     ViewState,
@@ -55,6 +56,7 @@ K_PRESENTASI: Final = "ilp_presentasi"  # toggle: bool
 K_DESA: Final = "ilp_desa"
 K_BANDING: Final = "ilp_banding"  # the Bandingkan page's second month (its picker writes it: set_banding)
 K_KELOMPOK: Final = "ilp_kelompok"
+K_WARNA: Final = "ilp_warna"  # what the Peta Kesenjangan map colours by (status | tenaga); part of the URL
 K_RULES: Final = "ilp_rules"
 K_NOTES: Final = "ilp_notes"
 K_SEEDED: Final = "ilp_seeded"
@@ -94,6 +96,7 @@ def read_state() -> ViewState:
         banding=ss.get(K_BANDING) or None,
         desa=ss.get(K_DESA) or None,
         kelompok=ss.get(K_KELOMPOK) or "kecamatan",
+        warna=ss.get(K_WARNA) or WARNA_STATUS,
         lang=ss.get(K_LANG) or "id",
         mode=MODE_PRESENTASI if ss.get(K_PRESENTASI) else MODE_NORMAL,
         aturan=rules(),
@@ -112,6 +115,7 @@ def write_state(state: ViewState) -> None:
     ss[K_BANDING] = state.banding
     ss[K_DESA] = state.desa
     ss[K_KELOMPOK] = state.kelompok
+    ss[K_WARNA] = state.warna
     ss[K_LANG] = state.lang
     ss[K_PRESENTASI] = state.presentasi
     set_rules(state.aturan)

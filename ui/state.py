@@ -16,6 +16,7 @@ URL keys (codes, never names; several values comma separated)::
     banding=2025-12                 YYYY-MM: the month the Bandingkan page compares ``bulan`` with
     desa=32.06.01.2001              the desa opened on the Desa page
     kelompok=puskesmas              Ringkasan bar chart grouping (bawaan kecamatan)
+    warna=tenaga                    what the Peta Kesenjangan map colours by: status (bawaan) | tenaga (pustu staffing)
     lang=en                         interface language (bawaan id)
     mode=presentasi                 presentation mode
 
@@ -64,6 +65,9 @@ MODE_NORMAL: Final = "normal"
 MODE_PRESENTASI: Final = "presentasi"
 MODES: Final = (MODE_NORMAL, MODE_PRESENTASI)
 GROUPINGS: Final = ("provinsi", "kabupaten", "kecamatan", "puskesmas")  # Ringkasan bars: ui.scope.groupings
+WARNA_STATUS: Final = "status"  # the map colours desa by status (units by share of desa with a gap)
+WARNA_TENAGA: Final = "tenaga"  # the map colours by pustu staffing (geo.staffing)
+COLOURINGS: Final = (WARNA_STATUS, WARNA_TENAGA)
 
 KEY_PROVINSI: Final = "provinsi"
 KEY_KABUPATEN: Final = "kabupaten"
@@ -74,6 +78,7 @@ KEY_BULAN: Final = "bulan"
 KEY_BANDING: Final = "banding"
 KEY_DESA: Final = "desa"
 KEY_KELOMPOK: Final = "kelompok"
+KEY_WARNA: Final = "warna"
 KEY_LANG: Final = "lang"
 KEY_MODE: Final = "mode"
 VIEW_KEYS: Final = (
@@ -86,6 +91,7 @@ VIEW_KEYS: Final = (
     KEY_BANDING,
     KEY_DESA,
     KEY_KELOMPOK,
+    KEY_WARNA,
     KEY_LANG,
     KEY_MODE,
 )
@@ -138,6 +144,7 @@ class ViewState:
     banding: str | None = None
     desa: str | None = None
     kelompok: str = "kecamatan"
+    warna: str = WARNA_STATUS
     lang: str = "id"
     mode: str = MODE_NORMAL
     aturan: Rules = Rules()
@@ -284,6 +291,8 @@ def _valid_single(key: str, value: str) -> bool:
         return value in MODES
     if key == KEY_KELOMPOK:
         return value in GROUPINGS
+    if key == KEY_WARNA:
+        return value in COLOURINGS
     return False
 
 
