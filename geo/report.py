@@ -20,7 +20,7 @@ joined; labels and number formats are the renderer's (:mod:`ui.report_book`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -70,6 +70,7 @@ POSYANDU_COLUMNS: Final = (
     "berhenti_lapor",
     "belum_melapor",
 )
+STAFFING_COLUMNS: Final = ("nama", "kode_desa", "aktif", "perawat", "bidan", "sesuai_standar")
 PUSTU_COLUMNS: Final = ("nama_pustu", "nama_desa", "aktif", "perawat", "bidan", "sesuai_standar")
 
 
@@ -185,30 +186,49 @@ def silent_posyandu(activity: pd.DataFrame, desa_names: dict[str, object]) -> pd
     return out.sort_values(["nama_desa", "nama_posyandu", "kode_posyandu"], kind="stable").reset_index(drop=True)
 
 
-def understaffed_pustu(facilities: pd.DataFrame, desa_names: dict[str, object]) -> pd.DataFrame:
-    """Active pustu counting in the desa ``desa_names`` (kode -> name) below the staffing standard.
+def pustu_staffing(facilities: pd.DataFrame, kode_desa: Collection[str]) -> pd.DataFrame:
+    """Pustu counting in ``kode_desa`` with their staff and the staffing standard.
 
-    ``facilities`` is ``Coverage.facilities``: one row per pustu the engine counts
-    (``dihitung``), active (``aktif``) and not ``sesuai_standar`` (the engine's
-    judgement: at least one perawat and one bidan). Their number per desa is
-    ``pustu_aktif - pustu_standar`` of the desa table. Sorted by desa, then name
-    (:data:`PUSTU_COLUMNS`; ``perawat``/``bidan`` Int64, NA unknown).
+    Reads the engine's judgements in ``Coverage.facilities``: one row per
+    pustu the engine counts (``dihitung``: one per name + desa), its
+    ``aktif`` and ``sesuai_standar`` (active with at least one perawat and
+    one bidan: the rows behind the desa table's ``pustu_standar``). Sorted
+    by desa then name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`STAFFING_COLUMNS`; ``perawat``/``bidan`` are Int64 (NA unknown).
     """
+    keep = set(kode_desa)
     jenis = facilities["jenis"].astype("object")
     desa = facilities["kode_desa_final"].astype("object")
     counted = facilities["dihitung"].astype(bool)
-    active = facilities["aktif"].astype("boolean").fillna(False).astype(bool)
-    standard = facilities["sesuai_standar"].astype("boolean").fillna(False).astype(bool)
-    keep = (jenis == model.PUSTU) & counted & desa.isin(set(desa_names)) & active & ~standard
-    rows = facilities[keep.to_numpy(dtype=bool)]
+    rows = facilities[((jenis == model.PUSTU) & counted & desa.isin(keep)).to_numpy(dtype=bool)]
+    names = rows["nama"].astype("object")
     out = pd.DataFrame(
         {
-            "nama_pustu": rows["nama"].astype("object"),
-            "nama_desa": rows["kode_desa_final"].astype("object").map(desa_names),
+            "nama": names.where(names.notna(), None),
+            "kode_desa": rows["kode_desa_final"].astype("object"),
             "aktif": rows["aktif"].astype("boolean").fillna(False).astype(bool),
             "perawat": pd.to_numeric(rows["perawat"], errors="coerce").astype("Int64"),
             "bidan": pd.to_numeric(rows["bidan"], errors="coerce").astype("Int64"),
             "sesuai_standar": rows["sesuai_standar"].astype("boolean").fillna(False).astype(bool),
         }
     )
+    return out.sort_values(["kode_desa", "nama"], kind="stable", na_position="last").reset_index(drop=True)
+
+
+def understaffed_pustu(facilities: pd.DataFrame, desa_names: dict[str, object]) -> pd.DataFrame:
+    """Active pustu counting in the desa ``desa_names`` (kode -> name) below the staffing standard.
+
+    The rows of :func:`pustu_staffing` (also the Puskesmas page's pustu table: one row per
+    pustu the engine counts, with its ``aktif`` and ``sesuai_standar`` judgements) that are active
+    and not ``sesuai_standar``. Their number per desa is ``pustu_aktif - pustu_standar`` of the desa
+    table. Sorted by desa, then name (:data:`PUSTU_COLUMNS`; ``perawat``/``bidan`` Int64, NA unknown).
+    """
+    rows = pustu_staffing(facilities, desa_names)
+    rows = rows[rows["aktif"] & ~rows["sesuai_standar"]]
+    out = rows.assign(nama_desa=rows["kode_desa"].map(desa_names)).rename(columns={"nama": "nama_pustu"})
+    out = out.loc[:, list(PUSTU_COLUMNS)]
     return out.sort_values(["nama_desa", "nama_pustu"], kind="stable", na_position="last").reset_index(drop=True)

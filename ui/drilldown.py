@@ -15,10 +15,10 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from geo.report import pustu_staffing as pustu_staffing  # the Puskesmas page's pustu table (one home: geo)
 from loaders import model
 
 GROUPS: Final = tuple(model.KELOMPOK_SIKLUS_HIDUP)
-PUSTU_COLUMNS: Final = ("nama", "kode_desa", "aktif", "perawat", "bidan", "sesuai_standar")
 POSYANDU_COLUMNS: Final = (
     "kode",
     "nama",
@@ -80,38 +80,6 @@ def with_penduduk(table: pd.DataFrame, desa: pd.DataFrame) -> pd.DataFrame:
     people = desa.loc[:, ["kode_desa", "penduduk"]].drop_duplicates("kode_desa")
     base = table.drop(columns=["penduduk"], errors="ignore")
     return base.merge(people, on="kode_desa", how="left")
-
-
-def pustu_staffing(facilities: pd.DataFrame, kode_desa: Collection[str]) -> pd.DataFrame:
-    """Pustu counting in ``kode_desa`` with their staff and the staffing standard.
-
-    Reads the engine's judgements in ``Coverage.facilities``: one row per
-    pustu the engine counts (``dihitung``: one per name + desa), its
-    ``aktif`` and ``sesuai_standar`` (active with at least one perawat and
-    one bidan: the rows behind the desa table's ``pustu_standar``). Sorted
-    by desa then name.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`PUSTU_COLUMNS`; ``perawat``/``bidan`` are Int64 (NA unknown).
-    """
-    keep = set(kode_desa)
-    jenis = facilities["jenis"].astype("object")
-    desa = facilities["kode_desa_final"].astype("object")
-    counted = facilities["dihitung"].astype(bool)
-    rows = facilities[((jenis == model.PUSTU) & counted & desa.isin(keep)).to_numpy(dtype=bool)]
-    out = pd.DataFrame(
-        {
-            "nama": _text(rows["nama"]),
-            "kode_desa": rows["kode_desa_final"].astype("object"),
-            "aktif": rows["aktif"].astype("boolean").fillna(False).astype(bool),
-            "perawat": pd.to_numeric(rows["perawat"], errors="coerce").astype("Int64"),
-            "bidan": pd.to_numeric(rows["bidan"], errors="coerce").astype("Int64"),
-            "sesuai_standar": rows["sesuai_standar"].astype("boolean").fillna(False).astype(bool),
-        }
-    )
-    return out.sort_values(["kode_desa", "nama"], kind="stable", na_position="last").reset_index(drop=True)
 
 
 def posyandu_rows(activity: pd.DataFrame, kode_desa: Collection[str]) -> pd.DataFrame:
