@@ -36,6 +36,7 @@ class Dataset:
     wilayah_kerja: pd.DataFrame
     catatan: pd.DataFrame
     riwayat_fasilitas: gpd.GeoDataFrame = field(default_factory=lambda: _empty_history())
+    target: pd.DataFrame = field(default_factory=lambda: model.empty(model.LAYER_TARGET))
 
     @classmethod
     def from_frames(
@@ -47,6 +48,7 @@ class Dataset:
         wilayah_kerja: pd.DataFrame | None = None,
         catatan: pd.DataFrame | None = None,
         riwayat_fasilitas: pd.DataFrame | None = None,
+        target: pd.DataFrame | None = None,
     ) -> Dataset:
         """Conform partial frames to the model (missing layers empty); handy for tests and the demo."""
 
@@ -60,6 +62,7 @@ class Dataset:
             wilayah_kerja=_layer(wilayah_kerja, model.LAYER_WILAYAH_KERJA),
             catatan=_layer(catatan, model.LAYER_CATATAN),
             riwayat_fasilitas=_layer(riwayat_fasilitas, model.LAYER_RIWAYAT_FASILITAS),
+            target=_layer(target, model.LAYER_TARGET),
         )
 
 
@@ -82,7 +85,8 @@ def read_dataset(store: Store) -> Dataset:
     -------
     Dataset
         The desa, fasilitas, laporan, wilayah_kerja, catatan and riwayat_fasilitas
-        layers (a store without the history layer gives it empty).
+        layers (a store without the history layer gives it empty), and the
+        targets (``target``; a store without that layer has no targets).
     """
     return Dataset(
         desa=store.read_desa(),
@@ -91,4 +95,5 @@ def read_dataset(store: Store) -> Dataset:
         wilayah_kerja=store.read_wilayah_kerja(),
         catatan=store.read_catatan(),
         riwayat_fasilitas=store.read_layer(model.LAYER_RIWAYAT_FASILITAS),
+        target=store.read_layer(model.LAYER_TARGET),
     )

@@ -82,6 +82,12 @@ STORE_LOCK_SECONDS: Final = 120
 SPARE_BYTES: Final = 1 * MEGABYTE
 """Room a write keeps free beyond its two copies of the store (staging and snapshot) before it starts."""
 
+# -- targets (layer ``target``) -----------------------------------------------------------------
+MAX_TARGETS: Final = 200
+"""Rows of the targets table (indicator and month): a few per indicator is what a dinas sets."""
+MAX_TARGET_NOTE_CHARS: Final = 200
+"""Characters of a target's note."""
+
 # -- the address (URL) of a page ----------------------------------------------------------------
 MAX_URL_PARAMS: Final = 100
 """URL parameters read from one address; the rest are only counted (Streamlit itself drops an address

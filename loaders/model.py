@@ -26,6 +26,10 @@ log_impor
 catatan_impor
     Findings of imports (duplicate rows, swapped coordinates, ...) that the
     data-quality table shows later.
+target
+    Targets of indicators: ``nilai`` % of ``indikator`` (a code of
+    :data:`geo.targets.TARGET_INDICATORS`) by month ``bulan`` (YYYY-MM), with
+    the "hampir" threshold ``hampir_pct`` (% of the target) and a note.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ LAYER_LAPORAN: Final = "laporan"
 LAYER_WILAYAH_KERJA: Final = "wilayah_kerja"
 LAYER_LOG: Final = "log_impor"
 LAYER_CATATAN: Final = "catatan_impor"
+LAYER_TARGET: Final = "target"
 # Where a desa lies: the code and name of the desa and of every level above it (desa layer columns).
 AREA_COLUMNS: Final = (
     "kode_desa",
@@ -165,6 +170,13 @@ SCHEMAS: Final[dict[str, dict[str, str]]] = {
         "subjek": STR,  # facility code / id or kode_desa
         "pesan": STR,  # Indonesian message
         "baris": INT,
+    },
+    LAYER_TARGET: {
+        "indikator": STR,  # a code of geo.targets.TARGET_INDICATORS
+        "nilai": FLOAT,  # target value, 0-100 (%)
+        "bulan": STR,  # YYYY-MM, the month by which it should be reached
+        "hampir_pct": FLOAT,  # "hampir" from this % of the target (1-100, default 80)
+        "catatan": STR,
     },
 }
 
