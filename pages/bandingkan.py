@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.levels import MAX_DESA_DRAWN
 from ui import compare_views, context, layout
-from ui.fmt import fmt_int, fmt_month
+from ui.fmt import fmt_month
 from ui.i18n import get_language, t
 
 MAP_HEIGHT = 420  # px: two maps side by side on a 1280 px screen
@@ -49,9 +48,6 @@ with change_map:
     if compare_views.is_desa_level(level):
         compare_views.show_change_map(ctx, table, kode_desa, before=before, after=after, height=CHANGE_MAP_HEIGHT)
     else:
-        st.info(
-            t("banding.large_scope", n=fmt_int(len(kode_desa)), batas=fmt_int(MAX_DESA_DRAWN)),
-            icon=":material/zoom_in:",
-        )
+        compare_views.large_scope_note(len(kode_desa))
 
 compare_views.show_change_table(table, before=before, after=after)

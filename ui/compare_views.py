@@ -267,6 +267,14 @@ def show_change_table(table: pd.DataFrame, *, before: str, after: str) -> None:
     )
 
 
+def large_scope_note(n_desa: int) -> None:
+    """Say that the change map is drawn per desa only, and how to get there (choose a smaller area)."""
+    st.info(
+        t("banding.large_scope", n=fmt_int(n_desa), batas=fmt_int(levels.MAX_DESA_DRAWN)),
+        icon=":material/zoom_in:",
+    )
+
+
 def is_desa_level(level: str) -> bool:
     """True when the maps draw desa (the change map is drawn at that level only)."""
     return level == levels.DESA
