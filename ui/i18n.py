@@ -618,6 +618,19 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "A puskesmas stands in this desa; under the current rules it counts as a pustu.",
     ),
     "desap.map": ("Desa dan fasilitasnya", "The desa and its facilities"),
+    "desap.map_help": (
+        "Garis putus-putus: ke pustu aktif terdekat ({nama}, {jarak}). Garis abu-abu tipis: desa tetangga.",
+        "Dashed line: to the nearest active pustu ({nama}, {jarak}). Thin grey outlines: neighbouring desa.",
+    ),
+    "desap.map_help_none": (
+        "Tidak ada pustu aktif di data bulan ini, jadi tidak ada garis ke pustu terdekat. "
+        "Garis abu-abu tipis: desa tetangga.",
+        "There is no active pustu in this month's data, so no line to a nearest pustu. "
+        "Thin grey outlines: neighbouring desa.",
+    ),
+    "desap.map.terdekat": ("Pustu aktif terdekat", "Nearest active pustu"),
+    "desap.map.jarak": ("Jarak", "Distance"),
+    "desap.map.tetangga": ("Desa tetangga", "Neighbouring desa"),
     "desap.pustu": ("Pustu ({n})", "Pustu ({n})"),
     "desap.pustu_none": ("Tidak ada pustu di desa ini.", "There is no pustu in this desa."),
     "desap.posyandu": ("Posyandu ({n})", "Posyandu ({n})"),

@@ -16,8 +16,8 @@ filter signature; they are applied in the browser in place.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -313,8 +313,9 @@ def show(
     padding: int = 0,
     show_layers: Sequence[str] | None = None,
     sync: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str | None:
-    """Draw ``map_data``; see :func:`show_status_map`."""
+    """Draw ``map_data``; see :func:`show_status_map`. ``extra``: more runtime configuration (e.g. ``sekitar``)."""
     config = maps.runtime_config(
         map_data.kind,
         level=map_data.level,
@@ -325,6 +326,7 @@ def show(
     )
     if sync is not None:
         config["sync"] = sync
+    config.update(extra or {})
     if show_layers is not None:
         for layer in config["layers"]:
             layer["on"] = layer["code"] in set(show_layers)
