@@ -201,6 +201,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=FIELD",
         help='pemetaan kolom manual, boleh berulang, misalnya --map "Nama Faskes=nama"',
     )
+    imp.add_argument(
+        kinds.OPTION_FLAGS["per"],
+        metavar="YYYY-MM",
+        help=(
+            "fasilitas: bulan keadaan data dalam berkas (bawaan: bulan ini). Data yang lebih baru menjadi data "
+            "sekarang, data sebelumnya disimpan sebagai riwayat; data yang lebih lama masuk riwayat"
+        ),
+    )
 
     ver = sub.add_parser("versions", help="daftar versi data (log impor)")
     _store_arg(ver)
@@ -292,7 +300,41 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--semua", action="store_true", help="semua desa, juga yang statusnya tetap")
     _table_format_args(comp)
     _rule_args(comp)
+    _targets_parser(sub)
     return parser
+
+
+def _targets_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``targets set | list | remove``: the targets table of the store (see :mod:`loaders.targets`)."""
+    from geo.targets import DEFAULT_HAMPIR_PCT, TARGET_INDICATORS
+
+    codes = ", ".join(entry.code for entry in TARGET_INDICATORS)
+    tgt = sub.add_parser(
+        "targets",
+        help="target indikator (nilai dan bulan tercapainya): tetapkan, lihat, hapus",
+        description=(
+            "Target indikator disimpan di penyimpanan bersama data (setiap perubahan = versi data baru). "
+            f"Indikator yang bisa diberi target: {codes}."
+        ),
+    )
+    action = tgt.add_subparsers(dest="target_action", required=True, metavar="AKSI")
+    put = action.add_parser("set", help="tetapkan (atau ganti) target satu indikator untuk satu bulan")
+    put.add_argument("--indikator", required=True, metavar="KODE", help=f"kode indikator: {codes}")
+    put.add_argument("--nilai", required=True, metavar="PERSEN", help="nilai target 0-100 (persen), misalnya 80")
+    put.add_argument("--bulan", required=True, metavar="YYYY-MM", help="bulan target harus tercapai, misalnya 2026-12")
+    put.add_argument(
+        "--hampir",
+        metavar="PERSEN",
+        help=f"lampu 'hampir' mulai dari persen target ini, 1-100 (bawaan {DEFAULT_HAMPIR_PCT:g})",
+    )
+    put.add_argument("--catatan", metavar="TEKS", help="catatan singkat (misalnya dasar target)")
+    _store_arg(put)
+    show = action.add_parser("list", help="daftar target di penyimpanan")
+    _store_arg(show)
+    drop = action.add_parser("remove", help="hapus target satu indikator untuk satu bulan")
+    drop.add_argument("--indikator", required=True, metavar="KODE", help="kode indikator")
+    drop.add_argument("--bulan", required=True, metavar="YYYY-MM", help="bulan target yang dihapus")
+    _store_arg(drop)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -327,6 +369,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         layer=args.layer,
         jenis=args.jenis,
         mapping=_mapping(args.map),
+        per=args.per,
         isolated=True,
     )
     print(report.to_text())
@@ -681,6 +724,37 @@ def _compare_file(
     return table_xlsx(shown, lang=lang, title_lines=lines, sheet="perubahan", titles=titles)
 
 
+def _cmd_targets(args: argparse.Namespace) -> int:
+    """``targets set | list | remove`` (exit 2 with the Indonesian message on bad input; nothing written)."""
+    from loaders import targets
+
+    store = _store_of(args)
+    if args.target_action == "list":
+        table = targets.read_targets(store)
+        if table.empty:
+            print(f"Belum ada target di {store.path}. Tetapkan dengan: python cli.py targets set ...")
+            return EXIT_OK
+        print(table.fillna("").to_string(index=False))
+        return EXIT_OK
+    if args.target_action == "set":
+        target = targets.parse_target(
+            indikator=args.indikator,
+            nilai=args.nilai,
+            bulan=args.bulan,
+            hampir_pct=args.hampir,
+            catatan=args.catatan,
+            names=targets.CLI_FIELD_NAMES,
+        )
+        result = targets.set_target(store, target)
+    else:
+        result = targets.remove_target(store, indikator=args.indikator, bulan=args.bulan)
+    if result.changed:
+        print(f"{result.keterangan} Versi data {result.version}.")
+    else:
+        print(f"{result.keterangan} Versi data tetap {result.version}.")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import,
     "versions": _cmd_versions,
@@ -691,6 +765,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "quality": _cmd_quality,
     "compare": _cmd_compare,
     "export": _cmd_export,
+    "targets": _cmd_targets,
 }
 
 
