@@ -91,6 +91,33 @@ _STATUS = FieldSpec(
     bantuan="Aktif atau Tidak aktif (juga ya/tidak, 1/0).",
 )
 _ALAMAT = FieldSpec(("alamat", "address", "alamat lengkap"), bantuan="Alamat (teks bebas).")
+_DATE_FORMS = "YYYY-MM (2025-06), tanggal (2025-06-15 atau 15/06/2025) atau sel tanggal Excel; boleh kosong"
+_TANGGAL_AKTIF = FieldSpec(
+    (
+        "tanggal aktif",
+        "mulai aktif",
+        "tanggal operasional",
+        "tgl aktif",
+        "tanggal mulai aktif",
+        "tanggal mulai operasional",
+        "tgl operasional",
+        "bulan aktif",
+    ),
+    bantuan=f"Bulan fasilitas mulai aktif: {_DATE_FORMS}.",
+)
+_TANGGAL_NONAKTIF = FieldSpec(
+    (
+        "tanggal nonaktif",
+        "tanggal tutup",
+        "tgl tutup",
+        "tgl nonaktif",
+        "tanggal tidak aktif",
+        "tanggal non aktif",
+        "bulan nonaktif",
+        "bulan tutup",
+    ),
+    bantuan=f"Bulan fasilitas tidak aktif lagi (bulan pertama tutup): {_DATE_FORMS}.",
+)
 _INDUK_NAMA = FieldSpec(
     ("puskesmas induk", "nama puskesmas induk", "induk", "nama puskesmas", "puskesmas"),
     bantuan="Nama puskesmas induk.",
@@ -110,6 +137,8 @@ def _facility_common() -> dict[str, FieldSpec]:
         "lon": _LON,
         "koordinat": _KOORDINAT,
         "status": _STATUS,
+        "tanggal_aktif": _TANGGAL_AKTIF,
+        "tanggal_nonaktif": _TANGGAL_NONAKTIF,
         "alamat": _ALAMAT,
     }
 

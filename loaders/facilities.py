@@ -12,9 +12,12 @@ the file's rows), the report, and the findings for the data-quality table.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Final
 
@@ -32,6 +35,7 @@ from loaders.findings import persisted_by
 from loaders.import_report import DIPERBAIKI, DITOLAK, PERINGATAN
 from loaders.limits import MAX_BYTES_TABEL
 from loaders.prepared import PreparedImport
+from loaders.reports import parse_months
 from loaders.store import Store
 from loaders.tables import (
     NOTES_ATTR,
@@ -70,6 +74,64 @@ _TEXT_FIELDS: Final = (
 _COUNT_FIELDS: Final = ("jumlah_kader", "perawat", "bidan")
 # Names longer than MAX_NAME_LENGTH reject their row (a name is never cut).
 _NAME_FIELDS: Final = ("nama", "nama_puskesmas_induk", "nama_desa", "nama_kecamatan")
+# Month columns (YYYY-MM in the store) and their words in messages
+_DATE_FIELDS: Final = {"tanggal_aktif": "tanggal aktif", "tanggal_nonaktif": "tanggal nonaktif"}
+_PER_RE: Final = re.compile(r"^(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])$")
+_PER_YEARS: Final = (1900, 2100)
+BULAN: Final = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def current_month(today: date | None = None) -> str:
+    """The month of ``today`` (default: the machine's date) as ``YYYY-MM``: the default snapshot month."""
+    day = today or date.today()
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def snapshot_month(per: str | None, *, today: date | None = None) -> str:
+    """The snapshot month of an import: ``per`` checked as ``YYYY-MM``, or the current month when None.
+
+    Examples
+    --------
+    >>> snapshot_month("2025-06")
+    '2025-06'
+    >>> snapshot_month(None, today=date(2026, 11, 30))
+    '2026-11'
+
+    Raises
+    ------
+    InputError
+        ``per`` is not a month ``YYYY-MM`` (e.g. ``2030-13``).
+    """
+    if per is None:
+        return current_month(today)
+    text = str(per).strip()
+    match = _PER_RE.match(text)
+    if match is None or not _PER_YEARS[0] <= int(match["y"]) <= _PER_YEARS[1]:
+        msg = (
+            f"Bulan keadaan data (--per) '{per}' tidak sah. Tulis sebagai YYYY-MM, misalnya 2025-06 untuk Juni 2025 "
+            f"(tahun {_PER_YEARS[0]}-{_PER_YEARS[1]}, bulan 01-12), lalu ulangi."
+        )
+        raise InputError(msg)
+    return text
+
+
+def month_words(month: str) -> str:
+    """``2025-06`` -> ``Juni 2025`` (the text itself when it is not ``YYYY-MM``)."""
+    match = _PER_RE.match(str(month))
+    return f"{BULAN[int(match['m']) - 1]} {match['y']}" if match else str(month)
 
 
 def prepare_facilities(
@@ -79,6 +141,7 @@ def prepare_facilities(
     sheet: str | None = None,
     jenis: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    per: str | None = None,
 ) -> PreparedImport:
     """Read and validate a puskesmas/pustu/posyandu table; write nothing.
 
@@ -96,21 +159,26 @@ def prepare_facilities(
         file name tells it (``--type``).
     mapping
         Source column -> field overrides (``--map``).
+    per
+        The month the file describes, ``YYYY-MM`` (``--per``; default: the
+        current month). It decides where the rows go (see :func:`merge_snapshot`).
 
     Returns
     -------
     PreparedImport
-        ``layers["fasilitas"]`` is the whole new layer; ``catatan`` holds the
-        duplicate-code, swapped-coordinate, missing-coordinate and
-        outside-district findings.
+        ``layers["fasilitas"]`` is the whole new current layer and
+        ``layers["riwayat_fasilitas"]`` the whole new history layer;
+        ``catatan`` holds the duplicate-code, swapped-coordinate,
+        missing-coordinate and outside-district findings.
 
     Raises
     ------
     InputError
-        Unreadable file, unknown ``jenis``, kind not determinable, missing
-        required columns, or no valid row.
+        Unreadable file, unknown ``jenis``, ``per`` not a month, kind not
+        determinable, missing required columns, or no valid row.
     """
     path = Path(path)
+    month = snapshot_month(per)
     if jenis is not None and jenis not in FACILITY_TARGETS:
         msg = f"Jenis fasilitas '{jenis}' tidak dikenal (--type). Pilihan: {', '.join(FACILITY_TARGETS)}."
         raise InputError(msg)
@@ -131,15 +199,16 @@ def prepare_facilities(
     rows = _assign_ids(rows, issues=issues)
     _point_findings(rows, desa=desa, issues=issues)
     existing = store.read_fasilitas()
-    rows = _fill_induk_codes(rows, existing=existing)
-    layer, replaced = _merge(rows, existing=existing, desa=desa)
-    if replaced:
-        notes.append(f"{replaced} fasilitas lama dengan jenis dan kabupaten yang sama diganti oleh isi berkas ini.")
-    return prepared_table_import(
+    rows = _fill_induk_codes(rows, existing=existing).assign(per=month)
+    merged = merge_snapshot(
+        rows, existing=existing, history=store.read_layer(model.LAYER_RIWAYAT_FASILITAS), desa=desa, per=month
+    )
+    notes += [f"Data ini keadaan per {month_words(month)} ({month}).", *merged.notes]
+    prepared = prepared_table_import(
         path,
         jenis_impor=JENIS_IMPOR,
         layer=model.LAYER_FASILITAS,
-        content=layer,
+        content=merged.current,
         sheets=sheets,
         baris_dibaca=read_count,
         diterima=len(rows),
@@ -148,6 +217,8 @@ def prepare_facilities(
         persisted=persisted_by(JENIS_IMPOR),
         catatan_sumber=f"{JENIS_IMPOR}:" + "+".join(sorted(set(rows["jenis"]))),
     )
+    layers = {model.LAYER_FASILITAS: merged.current, model.LAYER_RIWAYAT_FASILITAS: merged.history}
+    return dataclasses.replace(prepared, layers=layers)
 
 
 def _read_rows(
@@ -237,10 +308,13 @@ def _parse_sheet(sheet: MappedSheet, *, source: str, several: bool, issues: Issu
     out["strata"] = _strata(frame, by_field.get("strata"), prefix=prefix, issues=issues)
     for field in _COUNT_FIELDS:
         out[field] = _counts(frame, by_field.get(field), prefix=prefix, issues=issues)
+    for field, words in _DATE_FIELDS.items():
+        out[field] = _months(frame, by_field.get(field), words=words, prefix=prefix, issues=issues)
     subjects = out["kode"].fillna(out["nama"]).tolist()
     lat, lon = _coordinates(frame, by_field, subjects=subjects, prefix=prefix, issues=issues)
     out["lat"], out["lon"] = lat, lon
     out["ok_"] = _required_present(out, kind=kind, prefix=prefix, issues=issues)
+    out["ok_"] = out["ok_"] & ~_dates_reversed(out, by_field, prefix=prefix, issues=issues)
     names = {name: out[name].where(out["ok_"]) for name in _NAME_FIELDS}
     too_long = check_name_lengths(
         names,
@@ -350,6 +424,44 @@ def _counts(frame: pd.DataFrame, column: str | None, *, prefix: str, issues: Iss
         issues=issues,
     )
     return numbers
+
+
+def _months(frame: pd.DataFrame, column: str | None, *, words: str, prefix: str, issues: IssueLog) -> pd.Series:
+    """Month cells (YYYY-MM, dates, Excel date cells or serials) as ``YYYY-MM``; a bad cell is left empty."""
+    if column is None:
+        return pd.Series(pd.NA, index=range(len(frame)), dtype=model.STR)
+    raw = _text(frame, column)
+    months = parse_months(raw.fillna("")).where(raw.notna(), pd.NA).astype(model.STR)
+    _warn_cells(
+        frame,
+        raw.notna() & months.isna(),
+        values=raw,
+        jenis="tanggal_tidak_sah",
+        column=column,
+        reason=lambda value: (
+            f"{prefix}{words} '{value}' bukan tanggal atau bulan yang dikenali; dikosongkan (dianggap tidak "
+            "diketahui). Tulis YYYY-MM (2025-06), tanggal (2025-06-15 atau 15/06/2025) atau sel tanggal Excel."
+        ),
+        issues=issues,
+    )
+    return months
+
+
+def _dates_reversed(out: pd.DataFrame, by_field: Mapping[str, str], *, prefix: str, issues: IssueLog) -> pd.Series:
+    """Rows whose tanggal nonaktif lies before their tanggal aktif (rejected, each with a message)."""
+    aktif, nonaktif = out["tanggal_aktif"], out["tanggal_nonaktif"]
+    reversed_ = (aktif.notna() & nonaktif.notna() & (nonaktif < aktif)).fillna(False).astype(bool)
+    column = by_field.get("tanggal_nonaktif")
+    for position in np.flatnonzero(reversed_.to_numpy()):
+        issues.add(
+            DITOLAK,
+            "tanggal_terbalik",
+            f"{prefix}tanggal nonaktif {nonaktif.iloc[position]} lebih awal dari tanggal aktif "
+            f"{aktif.iloc[position]}; baris ditolak. Perbaiki salah satu tanggal lalu impor lagi.",
+            baris=int(out["baris_sumber"].iloc[position]),
+            kolom=column,
+        )
+    return reversed_
 
 
 def _warn_cells(
@@ -597,23 +709,139 @@ def _kabupaten(kode_desa: pd.Series, fallback: pd.Series) -> pd.Series:
     return code.map(lambda c: pd.NA if pd.isna(c) else model.kode_kabupaten_of(str(c))).astype(model.STR)
 
 
-def _merge(rows: pd.DataFrame, *, existing: gpd.GeoDataFrame, desa: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+def _stored_kabupaten(frame: gpd.GeoDataFrame, *, desa: gpd.GeoDataFrame) -> pd.Series:
+    """Kabupaten of stored facility rows: of the declared desa, else of the desa the point lies in."""
+    undeclared = frame["kode_desa"].isna().to_numpy()
+    point_kode = pd.Series(pd.NA, index=frame.index, dtype=model.STR)
+    if undeclared.any():
+        lat, lon = _point_xy(frame.geometry.to_numpy()[undeclared])
+        point_kode[undeclared] = point_desa(lat, lon, desa=desa)
+    return _kabupaten(frame["kode_desa"], point_kode)
+
+
+@dataclass(frozen=True)
+class MergedFacilities:
+    """The facility layers after an import (see :func:`merge_snapshot`).
+
+    Attributes
+    ----------
+    current, history
+        The whole new ``fasilitas`` and ``riwayat_fasilitas`` layers.
+    notes
+        Indonesian sentences for the report (and the import log) on what moved where.
+    """
+
+    current: gpd.GeoDataFrame
+    history: gpd.GeoDataFrame
+    notes: tuple[str, ...]
+
+
+def merge_snapshot(
+    rows: pd.DataFrame,
+    *,
+    existing: gpd.GeoDataFrame,
+    history: gpd.GeoDataFrame,
+    desa: gpd.GeoDataFrame,
+    per: str,
+) -> MergedFacilities:
+    """Merge the file's rows, a snapshot of month ``per``, into the current and history layers.
+
+    For each facility kind K of the file, with B the kabupaten of the file's
+    rows (every stored row of K when the store holds one kabupaten), the
+    *current rows of (K, B)* are the stored ``fasilitas`` rows of kind K in B
+    (plus rows whose ``id_fasilitas`` the file uses again). Their snapshot
+    month is their greatest ``per`` (NA, written before snapshots existed,
+    counts as the oldest).
+
+    - ``per`` newer than or equal to it: the current rows of (K, B) move to
+      the history (those of the same ``per`` are replaced, not kept), history
+      rows of (K, B, ``per``) are dropped, and the file's rows become current.
+    - ``per`` older: the file's rows replace the history rows of
+      (K, B, ``per``); the current layer is unchanged.
+
+    Parameters
+    ----------
+    rows
+        The file's accepted rows (``lat``/``lon``, ``desa_titik_``, ``per``).
+    existing, history
+        The stored ``fasilitas`` and ``riwayat_fasilitas`` layers (not modified).
+    desa
+        The stored desa (to tell the kabupaten of facilities without kode desa).
+    per
+        The snapshot month of the file, ``YYYY-MM``.
+
+    Returns
+    -------
+    MergedFacilities
+        Both whole layers and the notes.
+    """
     located = rows["lat"].notna() & rows["lon"].notna()
     geometry = gpd.GeoSeries.from_xy(rows["lon"], rows["lat"], crs=model.CRS).where(located.to_numpy(), None)
     new = model.conform(gpd.GeoDataFrame(rows, geometry=geometry, crs=model.CRS), model.LAYER_FASILITAS)
-    kinds = set(rows["jenis"])
-    same_kind = existing["jenis"].isin(kinds)
+    history = model.conform(history, model.LAYER_RIWAYAT_FASILITAS)
     store_kabs = set(desa["kode_kabupaten"].dropna()) if not desa.empty else set()
-    if len(store_kabs) <= 1:
-        replace = same_kind
-    else:
-        file_kabs = set(_kabupaten(rows["kode_desa"], rows["desa_titik_"]).dropna())
-        lat, lon = _point_xy(existing.geometry.to_numpy())
-        point_kode = point_desa(lat, lon, desa=desa, declared=existing["kode_desa"])
-        existing_kab = _kabupaten(existing["kode_desa"], pd.Series(point_kode, index=existing.index, dtype=model.STR))
-        replace = same_kind & existing_kab.isin(file_kabs)
-    replace = replace | existing["id_fasilitas"].isin(set(new["id_fasilitas"]))
-    kept = existing[~replace.to_numpy()]
-    layer = pd.concat([kept, new], ignore_index=True)
-    layer = gpd.GeoDataFrame(layer, geometry="geometry", crs=model.CRS)
-    return model.conform(layer, model.LAYER_FASILITAS), int(replace.sum())
+    several_kabs = len(store_kabs) > 1
+    file_kabs = set(_kabupaten(rows["kode_desa"], rows["desa_titik_"]).dropna()) if several_kabs else set()
+
+    def in_scope(frame: gpd.GeoDataFrame, kind: str) -> pd.Series:
+        same_kind = (frame["jenis"] == kind).fillna(False).astype(bool)
+        if not several_kabs or not same_kind.any():
+            return same_kind
+        kab = pd.Series(pd.NA, index=frame.index, dtype=model.STR)
+        kab[same_kind] = _stored_kabupaten(frame[same_kind], desa=desa)
+        return same_kind & kab.isin(file_kabs).to_numpy()
+
+    keep_current = pd.Series(True, index=existing.index)
+    keep_history = pd.Series(True, index=history.index)
+    moved: list[gpd.GeoDataFrame] = []
+    new_current = pd.Series(False, index=new.index)
+    notes: list[str] = []
+    for kind in sorted(set(new["jenis"])):
+        of_kind = (new["jenis"] == kind).to_numpy()
+        label = _LABEL[kind]
+        current = in_scope(existing, kind) | existing["id_fasilitas"].isin(set(new.loc[of_kind, "id_fasilitas"]))
+        current &= keep_current
+        latest = existing.loc[current, "per"].dropna().max() if current.any() else None
+        same_per = (history["per"] == per).fillna(False).astype(bool)
+        old_history = in_scope(history, kind) & same_per & keep_history
+        if latest is None or pd.isna(latest) or per >= latest:
+            replaced = current & (existing["per"] == per).fillna(False).astype(bool)
+            to_history = current & ~replaced
+            moved.append(existing[to_history.to_numpy()])
+            keep_current &= ~current
+            keep_history &= ~old_history
+            new_current |= of_kind
+            if int(replaced.sum()):
+                notes.append(
+                    f"{int(replaced.sum())} fasilitas lama dengan jenis dan kabupaten yang sama diganti oleh isi "
+                    "berkas ini."
+                )
+            if int(to_history.sum()):
+                months = ", ".join(sorted({month_words(p) for p in existing.loc[to_history, "per"].dropna()}))
+                when = f"keadaan per {months}" if months else "tanpa bulan keadaan"
+                notes.append(
+                    f"{int(to_history.sum())} {label} sebelumnya ({when}) disimpan sebagai riwayat; "
+                    "isi berkas ini menjadi data sekarang."
+                )
+        else:
+            keep_history &= ~old_history
+            replaced_note = (
+                f", menggantikan {int(old_history.sum())} baris riwayat per bulan itu" if old_history.any() else ""
+            )
+            notes.append(
+                f"Keadaan per {month_words(per)} lebih lama dari data {label} sekarang (per {month_words(latest)}): "
+                f"isi berkas disimpan sebagai riwayat{replaced_note}; data {label} sekarang tidak berubah."
+            )
+    current_layer = pd.concat([existing[keep_current.to_numpy()], new[new_current.to_numpy()]], ignore_index=True)
+    history_layer = pd.concat(
+        [history[keep_history.to_numpy()], *moved, new[~new_current.to_numpy()]], ignore_index=True
+    )
+    return MergedFacilities(
+        current=model.conform(
+            gpd.GeoDataFrame(current_layer, geometry="geometry", crs=model.CRS), model.LAYER_FASILITAS
+        ),
+        history=model.conform(
+            gpd.GeoDataFrame(history_layer, geometry="geometry", crs=model.CRS), model.LAYER_RIWAYAT_FASILITAS
+        ),
+        notes=tuple(notes),
+    )

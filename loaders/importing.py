@@ -37,6 +37,7 @@ def prepare_import(
     layer: str | None = None,
     jenis: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    per: str | None = None,
     isolated: bool = False,
 ) -> PreparedImport:
     """Read and validate ``path`` as data of ``kind``, without writing anything.
@@ -49,10 +50,10 @@ def prepare_import(
         The source file.
     store
         The store the import will be merged into (read, never written here).
-    sheet, layer, jenis, mapping
+    sheet, layer, jenis, mapping, per
         Importer options; giving one that does not apply to ``kind`` (e.g.
         ``layer`` for facilities) is an error. An empty ``mapping`` counts as
-        not given.
+        not given. ``per`` (facilities): the month the file describes, YYYY-MM.
     isolated
         Read the file in a child process with the memory and time limits of
         :mod:`loaders.limits` (:func:`loaders.isolation.run_limited`). The CLI
@@ -74,7 +75,7 @@ def prepare_import(
     """
     spec = import_kind(kind)
     source = _existing_file(Path(path))
-    given = {"sheet": sheet, "layer": layer, "jenis": jenis, "mapping": dict(mapping) if mapping else None}
+    given = {"sheet": sheet, "layer": layer, "jenis": jenis, "mapping": dict(mapping) if mapping else None, "per": per}
     options = {name: value for name, value in given.items() if value is not None}
     _check_options(kind, spec, options)
     base_version = store.version()
@@ -94,6 +95,7 @@ def run_import(
     layer: str | None = None,
     jenis: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    per: str | None = None,
     isolated: bool = False,
 ) -> ImportReport:
     """Import ``path`` as data of ``kind`` into ``store`` and return the report.
@@ -118,6 +120,7 @@ def run_import(
         layer=layer,
         jenis=jenis,
         mapping=mapping,
+        per=per,
         isolated=isolated,
     )
     return commit_prepared(store, prepare(), revalidate=prepare)

@@ -106,12 +106,15 @@ KINDS: Final[tuple[ImportKind, ...]] = (
         label="fasilitas",
         module="loaders.facilities",
         function="prepare_facilities",
-        options=frozenset({"sheet", "jenis", "mapping"}),
+        options=frozenset({"sheet", "jenis", "mapping", "per"}),
         layer=model.LAYER_FASILITAS,
         max_bytes=MAX_BYTES_TABEL,
         mapping_target=None,
         tabular=True,
-        formats="XLSX (semua sheet; nama sheet Puskesmas/Pustu/Posyandu menentukan jenis) atau CSV.",
+        formats=(
+            "XLSX (semua sheet; nama sheet Puskesmas/Pustu/Posyandu menentukan jenis) atau CSV; "
+            "--per YYYY-MM: bulan keadaan data (bawaan: bulan ini)."
+        ),
     ),
     ImportKind(
         code=REPORTS,
@@ -142,7 +145,13 @@ CODES: Final[tuple[str, ...]] = tuple(kind.code for kind in KINDS)
 BY_CODE: Final[dict[str, ImportKind]] = {kind.code: kind for kind in KINDS}
 
 # Option name -> how the user gives it (CLI flag; the Data page has a field of the same meaning)
-OPTION_FLAGS: Final[dict[str, str]] = {"sheet": "--sheet", "layer": "--layer", "jenis": "--type", "mapping": "--map"}
+OPTION_FLAGS: Final[dict[str, str]] = {
+    "sheet": "--sheet",
+    "layer": "--layer",
+    "jenis": "--type",
+    "mapping": "--map",
+    "per": "--per",  # the month a facility list describes (its snapshot), YYYY-MM
+}
 
 # Facility kinds a facilities import may be told (--type, the Data page select)
 FACILITY_KINDS: Final[tuple[str, ...]] = model.JENIS_FASILITAS

@@ -49,6 +49,8 @@ _FACILITY_PLACE_HEADERS: Final = {
     "lat": "Latitude",
     "lon": "Longitude",
     "status": "Status",
+    "tanggal_aktif": "Tanggal Aktif",
+    "tanggal_nonaktif": "Tanggal Nonaktif",
     "alamat": "Alamat",
 }
 _INDUK_HEADERS: Final = {
@@ -151,6 +153,8 @@ EXAMPLES: Final[dict[str, dict[str, object]]] = {
         "lat": EXAMPLE_LAT,
         "lon": EXAMPLE_LON,
         "status": "Aktif",
+        "tanggal_aktif": "2015-01",
+        "tanggal_nonaktif": "",
         "alamat": "Jl. Raya Contoh No. 1",
     },
     PUSTU: {
@@ -162,6 +166,8 @@ EXAMPLES: Final[dict[str, dict[str, object]]] = {
         "lat": EXAMPLE_LAT + 0.004,
         "lon": EXAMPLE_LON + 0.003,
         "status": "Aktif",
+        "tanggal_aktif": "2025-06",
+        "tanggal_nonaktif": "",
         "alamat": "Kampung Contoh RT 01/RW 02",
         "nama_puskesmas_induk": "Puskesmas Contoh",
         "kode_puskesmas": "P3206010101",
@@ -177,6 +183,8 @@ EXAMPLES: Final[dict[str, dict[str, object]]] = {
         "lat": EXAMPLE_LAT - 0.003,
         "lon": EXAMPLE_LON - 0.004,
         "status": "Aktif",
+        "tanggal_aktif": "2020-03",
+        "tanggal_nonaktif": "",
         "alamat": "Balai Desa Contoh",
         "nama_puskesmas_induk": "Puskesmas Contoh",
         "kode_puskesmas": "P3206010101",
@@ -212,7 +220,7 @@ CHOICES: Final[dict[str, tuple[str, ...]]] = {
     "jenis": ("desa", "kelurahan"),
 }
 TEXT_FIELDS: Final = frozenset(
-    {"kode", "kode_desa", "kode_puskesmas", "kode_posyandu", "bulan"}
+    {"kode", "kode_desa", "kode_puskesmas", "kode_posyandu", "bulan", "tanggal_aktif", "tanggal_nonaktif"}
     | {"kode_kecamatan", "kode_kabupaten", "kode_provinsi"}
 )
 TEMPLATE_ROWS: Final = 500  # rows formatted (text cells, drop-downs) below the header
@@ -262,6 +270,12 @@ TEMPLATES: Final[dict[str, Template]] = {
             "Koordinat boleh juga ditulis dalam satu kolom 'Koordinat' berisi \"lintang, bujur\" "
             "sebagai pengganti kolom Latitude dan Longitude.",
             "Pustu tidak punya kode resmi: Nama Pustu bersama Kode Desa menjadi pengenalnya.",
+            "Tanggal Aktif dan Tanggal Nonaktif (boleh kosong) ditulis YYYY-MM, misalnya 2025-06, atau sebagai "
+            "tanggal (2025-06-15, 15/06/2025); yang disimpan hanya bulannya. Tanggal Nonaktif adalah bulan pertama "
+            "fasilitas tidak aktif lagi dan tidak boleh lebih awal dari Tanggal Aktif.",
+            "Daftar yang diimpor ulang setiap bulan atau triwulan: sebutkan bulan keadaan datanya saat impor "
+            "(kolom 'Data ini keadaan per bulan' di halaman Data, atau --per YYYY-MM). Daftar sebelumnya "
+            "disimpan sebagai riwayat.",
             "Hapus baris contoh sebelum mengisi data Anda.",
         ),
     ),
