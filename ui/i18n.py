@@ -717,6 +717,13 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Used when the sheet/file name does not say Puskesmas, Pustu or Posyandu.",
     ),
     "impor.jenis_otomatis": ("Otomatis (dari nama sheet/berkas)", "Automatic (from the sheet/file name)"),
+    "impor.per": ("Data ini keadaan per bulan (YYYY-MM)", "This data describes the month (YYYY-MM)"),
+    "impor.per_help": (
+        "Bulan yang digambarkan daftar fasilitas ini; bawaan bulan ini. Daftar yang lebih baru menjadi data "
+        "sekarang dan daftar sebelumnya disimpan sebagai riwayat; daftar bulan yang lebih lama masuk riwayat.",
+        "The month this facility list describes; this month by default. A newer list becomes the current data and "
+        "the previous one is kept as history; a list of an older month goes to the history.",
+    ),
     "impor.layer": ("Lapisan (opsional)", "Layer (optional)"),
     "impor.layer_help": (
         "Nama lapisan GeoPackage/KML atau nama Shapefile di dalam .zip; kosongkan agar dipilih otomatis.",

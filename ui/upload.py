@@ -33,6 +33,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from loaders import model
 from loaders.exceptions import InputError, PetaIlpError, StaleImportError, StoreError
+from loaders.facilities import current_month
 from loaders.import_report import ImportReport
 from loaders.importing import prepare_import
 from loaders.kinds import CODES, FACILITY_KINDS, import_kind
@@ -70,6 +71,7 @@ class Options:
     sheet: str | None = None
     layer: str | None = None
     jenis: str | None = None
+    per: str | None = None  # facilities: the month the list describes, YYYY-MM (None: this month)
 
 
 # -- pure helpers ----------------------------------------------------------------------------------
@@ -167,6 +169,7 @@ def prepared_for(
                 layer=options.layer,
                 jenis=options.jenis,
                 mapping=overrides or None,
+                per=options.per,
                 isolated=True,
             )
     except PetaIlpError as exc:
@@ -226,9 +229,9 @@ def render(store: Store) -> None:
 
 
 def _options(kind: str, path: Path, file_id: str) -> Options:
-    """Importer options (sheet, layer, facility kind) chosen next to the upload."""
+    """Importer options (sheet, layer, facility kind, month of the data) chosen next to the upload."""
     spec = import_kind(kind)
-    sheet = layer = jenis = None
+    sheet = layer = jenis = per = None
     left, right = st.columns(2)
     if "sheet" in spec.options and path.suffix.lower() in XLSX_SUFFIXES:
         names = _sheet_names(path)
@@ -250,7 +253,12 @@ def _options(kind: str, path: Path, file_id: str) -> Options:
     if "layer" in spec.options and path.suffix.lower() in LAYER_SUFFIXES:
         typed = left.text_input(t("impor.layer"), key=f"ilp_imp_layer_{file_id}", help=t("impor.layer_help"))
         layer = typed.strip() or None
-    return Options(sheet=sheet, layer=layer, jenis=jenis)
+    if "per" in spec.options:
+        typed = left.text_input(
+            t("impor.per"), value=current_month(), key=f"ilp_imp_per_{file_id}", help=t("impor.per_help")
+        )
+        per = typed.strip() or None
+    return Options(sheet=sheet, layer=layer, jenis=jenis, per=per)
 
 
 def _sheet_names(path: Path) -> list[str]:
