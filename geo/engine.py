@@ -4,7 +4,20 @@ Everything that does not depend on the month (placing facilities, working
 areas, metric coordinates, the posyandu x month report matrix, distances to
 the nearest active pustu, the month-independent desa table) is computed once
 in :class:`Coverage`'s constructor; a month then costs a few array
-subtractions and one ``bincount`` over the posyandu. The rules live in
+subtractions and one ``bincount`` over the posyandu.
+
+Dated facility status (issue 11, rule in :mod:`geo.dating`): when pustu or
+puskesmas rows carry earlier snapshots (``Dataset.riwayat_fasilitas``) or date
+columns (``tanggal_aktif``/``tanggal_nonaktif``), the pustu columns of the desa
+table (``pustu_aktif``, ``pustu_total``, ``pustu_standar``, ``jarak_pustu_km``)
+and ``ada_puskesmas`` depend on the month: the history rows are placed once,
+the months fall into a few epochs (ranges sharing the same rows in force and
+date outcomes) and those columns are computed once per epoch. Without any
+date the constructor does nothing more than before and every month uses the
+same month-independent table (the code path of undated data is unchanged).
+What stays the latest state: working areas (the desa -> puskesmas map),
+``ada_data``, :attr:`Coverage.facilities`. Posyandu rows are not dated: their
+activity in a month comes from the reports. The rules live in
 :mod:`geo.placement`, :mod:`geo.working_areas`, :mod:`geo.activity`,
 :mod:`geo.status`; the output contract is :data:`geo.status.DESA_STATUS_COLUMNS`
 and the rules are explained in the README section "Aturan".
@@ -27,6 +40,7 @@ import pandas as pd
 import shapely
 
 from geo import activity as act
+from geo import dating
 from geo import quality as qual
 from geo import status as st
 from geo import working_areas as wa
@@ -43,8 +57,12 @@ STATUSES: Final = st.STATUSES
 METRES_PER_DEGREE: Final = 111_320.0
 JUDGEMENT_COLUMNS: Final = ("aktif", "dihitung", "sesuai_standar")  # Coverage.facilities, after the placement
 PLACE_COLUMNS: Final = (*model.AREA_COLUMNS, "kode_puskesmas", "puskesmas")  # Coverage.desa_places
+DATED_KINDS: Final = (model.PUSTU, model.PUSKESMAS)  # facility kinds whose status follows snapshots and dates
+DATE_COLUMNS: Final = ("tanggal_aktif", "tanggal_nonaktif")
+DATED_COLUMNS: Final = ("pustu_aktif", "pustu_total", "pustu_standar", "jarak_pustu_km", "ada_puskesmas")
+FacilityDating = dating.FacilityDating
 
-__all__ = ["STATUSES", "Coverage", "Dataset"]
+__all__ = ["STATUSES", "Coverage", "Dataset", "FacilityDating"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,29 @@ class _Units:
     puskesmas: np.ndarray
     inside_puskesmas: np.ndarray
     inside_puskesmas_kode: np.ndarray
+
+
+@dataclass(frozen=True)
+class _DatedPool:
+    """Pustu and puskesmas rows of every snapshot (current rows first, then history), placed once.
+
+    Arrays are per pool row; ``epochs`` holds the rule's masks (:mod:`geo.dating`).
+    """
+
+    jenis: np.ndarray
+    final: np.ndarray
+    outside: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    keys: pd.Series
+    active: np.ndarray
+    staffed: np.ndarray
+    history: np.ndarray
+    group: np.ndarray
+    per: np.ndarray
+    aktif: np.ndarray
+    nonaktif: np.ndarray
+    epochs: dating.Epochs
 
 
 class Coverage:
@@ -105,6 +146,8 @@ class Coverage:
         self.working_areas: pd.DataFrame = self._working_areas()
         self._ada_data, self._ada_laporan = self._data_present()
         self._base = self._static_table()
+        self._dated: _DatedPool | None = self._dated_pool()
+        self._epoch_cache: dict[int, pd.DataFrame] = {}
         self._activity_cache: dict[int, act.MonthActivity] = {}
         self._quality_cache: dict[int | None, pd.DataFrame] = {}
         self._facilities: gpd.GeoDataFrame | None = None
@@ -126,6 +169,10 @@ class Coverage:
         Built on first use: locating the points of posyandu with a valid declared desa and their
         distances to it are not needed for the status, so they are computed only here (and for
         :meth:`quality`), once.
+
+        Always the latest state (the rows of ``fasilitas``, judged by their status, whatever their
+        dates): the list every page shows as "now". What was in force in a month, and counted, is in
+        :meth:`desa_table` (rule: :mod:`geo.dating`); :meth:`facility_dating` says how dated it is.
         """
         if self._facilities is None:
             extra = placement_columns(self._located_placement(), self._desa_index, self._declared_distance())
@@ -234,6 +281,121 @@ class Coverage:
             }
         )
 
+    # -- dated facility status (geo.dating) -------------------------------------------
+    def _dated_pool(self) -> _DatedPool | None:
+        """The pustu and puskesmas rows of every snapshot with the rule's epochs; None when nothing is dated.
+
+        Nothing is dated when there is no history row of those kinds and no date-column value on
+        their current rows: then the month-independent table holds for every month (no extra work).
+        """
+        fac = self._fac
+        current = np.flatnonzero(fac["jenis"].isin(DATED_KINDS).to_numpy(dtype=bool, na_value=False))
+        history = _history_rows(getattr(self.dataset, "riwayat_fasilitas", None))
+        if history is None and not any(_has_values(fac, column, current) for column in DATE_COLUMNS):
+            return None
+        frames = [fac.iloc[current]] + ([history] if history is not None else [])
+        pool = pd.concat(frames, ignore_index=True)
+        p = self._placement
+        final, outside = p.final[current], p.outside[current]
+        x, y = self._fac_x[current], self._fac_y[current]
+        if history is not None:
+            placed = place(history, self._desa_index, self._polygons)
+            hx, hy = _metric_points(
+                placed, np.asarray(history.geometry.values, dtype=object), self._desa_x, self._desa_y, self._crs
+            )
+            final = np.concatenate([final, placed.final])
+            outside = np.concatenate([outside, placed.outside])
+            x, y = np.concatenate([x, hx]), np.concatenate([y, hy])
+        n = len(pool)
+        jenis = pool["jenis"].to_numpy(dtype=object, na_value=None)
+        final_kode = pd.Series(_codes_at(self._desa_index, final))
+        keys = pd.Series(pd.array([None] * n, dtype=model.STR))
+        for kind in DATED_KINDS:
+            pos = np.flatnonzero(jenis == kind)
+            keys.iloc[pos] = _identity(pool, final_kode, pos, kind).to_numpy(dtype=object, na_value=None)
+        group = _groups(jenis, final_kode, pool["kode_desa"])
+        per = dating.month_values(pool["per"] if "per" in pool.columns else None, n)
+        aktif, nonaktif = (dating.month_values(pool[c] if c in pool.columns else None, n) for c in DATE_COLUMNS)
+        return _DatedPool(
+            jenis=jenis,
+            final=final,
+            outside=outside,
+            x=x,
+            y=y,
+            keys=keys,
+            active=(pool["status"] == model.AKTIF).to_numpy(dtype=bool, na_value=False),
+            staffed=_staffed(pool),
+            history=np.arange(n) >= len(current),
+            group=group,
+            per=per,
+            aktif=aktif,
+            nonaktif=nonaktif,
+            epochs=dating.epochs(per, group, aktif, nonaktif),
+        )
+
+    def _epoch_base(self, epoch: int) -> pd.DataFrame:
+        """The month-independent table with the dated columns (:data:`DATED_COLUMNS`) of one epoch; cached."""
+        pool = self._dated
+        if pool is None:
+            return self._base
+        if epoch not in self._epoch_cache:
+            force, within = pool.epochs.in_force[epoch], pool.epochs.within[epoch]
+            n = len(self._desa)
+            pustu = _unique_rows(pool, force & (pool.jenis == model.PUSTU))
+            active = pool.active[pustu] & within[pustu]
+            standard = active & pool.staffed[pustu]
+            active_pustu = pustu[active]
+            jarak_m = nearest_distance(self._desa_x, self._desa_y, pool.x[active_pustu], pool.y[active_pustu])
+            puskesmas = _unique_rows(pool, force & within & (pool.jenis == model.PUSKESMAS))
+            inside = puskesmas[~pool.outside[puskesmas] & (pool.final[puskesmas] >= 0)]
+            self._epoch_cache[epoch] = self._base.assign(
+                pustu_aktif=st.count_per_desa(pool.final[pustu], n, mask=active),
+                ada_puskesmas=st.count_per_desa(pool.final[inside], n) > 0,
+                jarak_pustu_km=jarak_m / 1000.0,
+                pustu_total=st.count_per_desa(pool.final[pustu], n),
+                pustu_standar=st.count_per_desa(pool.final[pustu], n, mask=standard),
+            )
+        return self._epoch_cache[epoch]
+
+    def facility_dating(self, kind: str = model.PUSTU) -> dating.FacilityDating:
+        """How dated the status of ``kind`` is, for the notes under the trend charts.
+
+        ``dated``: some row of the kind carries an earlier snapshot or a date-column value;
+        ``first_month``: the first month with dated information; ``held_months``: the report
+        months (:attr:`months`) that used a state not describing them (before the first snapshot
+        of a group without date columns: the earliest known state). Posyandu are never dated
+        (their activity comes from the reports).
+
+        Raises
+        ------
+        InputError
+            For an unknown kind.
+        """
+        if kind not in model.JENIS_FASILITAS:
+            msg = f"Jenis fasilitas '{kind}' tidak dikenal; pilih salah satu: {', '.join(model.JENIS_FASILITAS)}."
+            raise InputError(msg)
+        pool = self._dated
+        undated = dating.FacilityDating(dated=False, first_month=None, held_months=())
+        if pool is None or kind not in DATED_KINDS:
+            return undated
+        rows = pool.jenis == kind
+        with_dates = rows & np.array(
+            [a is not None or e is not None for a, e in zip(pool.aktif, pool.nonaktif, strict=True)]
+        )
+        with_history = rows & pool.history
+        if not (with_dates.any() or with_history.any()):
+            return undated
+        history_groups = set(pool.group[with_history])
+        snapshot_rows = rows & np.isin(pool.group, list(history_groups))
+        candidates = [
+            *(m for m in pool.per[snapshot_rows] if m is not None),
+            *(m for m in pool.aktif[with_dates] if m is not None),
+            *(m for m in pool.nonaktif[with_dates] if m is not None),
+        ]
+        epochs = pool.epochs
+        held = tuple(m for m in self.months if (epochs.held[epochs.epoch(m)] & rows).any())
+        return dating.FacilityDating(dated=True, first_month=min(candidates, default=None), held_months=held)
+
     # -- per month ---------------------------------------------------------------
     def reported_month(self, month: str | None = None) -> str:
         """The month to report on: ``month`` when it lies within the report months, else the latest one.
@@ -305,7 +467,7 @@ class Coverage:
         n = len(self._desa)
         aktif = st.count_per_desa(desa_of, n, mask=activity.aktif)
         lapor = st.count_per_desa(desa_of, n, mask=activity.lapor)
-        base = self._base
+        base = self._base if self._dated is None else self._epoch_base(self._dated.epochs.epoch(month))
         positions = self._positions(kode_desa)
         if positions is not None:
             base, aktif, lapor = base.iloc[positions], aktif[positions], lapor[positions]
@@ -554,3 +716,63 @@ def _unique_units(fac: gpd.GeoDataFrame, final_kode: pd.Series, placement: Place
         inside_puskesmas=puskesmas[inside][by_code],
         inside_puskesmas_kode=inside_kode[by_code],
     )
+
+
+# -- dated facility status helpers ---------------------------------------------------
+def _has_values(fac: pd.DataFrame, column: str, rows: np.ndarray) -> bool:
+    """Whether ``column`` exists and holds a value on one of ``rows`` (vectorised: no per-row work)."""
+    return column in fac.columns and bool(fac[column].iloc[rows].notna().any())
+
+
+def _history_rows(history: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """Normalised history rows of the dated kinds (index 0..n-1), None when there are none."""
+    if history is None or history.empty:
+        return None
+    rows = _normalised_facilities(history)
+    rows = rows[rows["jenis"].isin(DATED_KINDS).to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
+    return rows if len(rows) else None
+
+
+def _metric_points(
+    placement: Placement, points: np.ndarray, desa_x: np.ndarray, desa_y: np.ndarray, crs: object
+) -> tuple[np.ndarray, np.ndarray]:
+    """Metric point of each row: its own point when located in a desa, else its desa's point, else NaN."""
+    n = len(points)
+    x, y = np.full(n, np.nan), np.full(n, np.nan)
+    own = np.flatnonzero(placement.located >= 0)
+    if own.size:
+        lon, lat = point_xy(points[own])
+        x[own], y[own] = to_metric(lon, lat, crs)
+    by_desa = np.flatnonzero((placement.located < 0) & (placement.final >= 0))
+    x[by_desa], y[by_desa] = desa_x[placement.final[by_desa]], desa_y[placement.final[by_desa]]
+    return x, y
+
+
+def _groups(jenis: np.ndarray, final_kode: pd.Series, declared: pd.Series) -> np.ndarray:
+    """Snapshot group of each row: ``jenis|kode_kabupaten`` (of the desa it counts in, else of its declared code)."""
+    final = final_kode.to_numpy(dtype=object, na_value=None)
+    kode = declared.reset_index(drop=True).to_numpy(dtype=object, na_value=None)
+    out = np.empty(len(jenis), dtype=object)
+    for i, (kind, placed, given) in enumerate(zip(jenis, final, kode, strict=True)):
+        desa = placed if placed is not None else model.normalise_kode_desa(given)
+        out[i] = f"{kind}|{model.kode_kabupaten_of(desa) if desa else ''}"
+    return out
+
+
+def _staffed(fac: pd.DataFrame) -> np.ndarray:
+    """Rows with >= 1 perawat and >= 1 bidan."""
+    perawat = (fac["perawat"].fillna(0) >= 1).to_numpy(dtype=bool)
+    return perawat & (fac["bidan"].fillna(0) >= 1).to_numpy(dtype=bool)
+
+
+def _unique_rows(pool: _DatedPool, mask: np.ndarray) -> np.ndarray:
+    """One pool row per identity among ``mask`` (as :func:`_unique_units`: placed rows first, then pool order)."""
+    pos = np.flatnonzero(mask)
+    keys = pool.keys.iloc[pos].reset_index(drop=True)
+    unplaced = pool.final[pos] < 0
+    if unplaced.any():
+        order = np.argsort(unplaced, kind="stable")
+        first = first_occurrence(keys.iloc[order])
+    else:
+        order, first = np.arange(len(pos)), first_occurrence(keys)
+    return pos[np.sort(order[first])]

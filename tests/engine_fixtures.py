@@ -151,3 +151,19 @@ def coverage(
         catatan=catatan,
     )
     return Coverage(dataset, rules=rules)
+
+
+def dated(rows: gpd.GeoDataFrame, **columns: Sequence[str | None]) -> gpd.GeoDataFrame:
+    """A copy of facility ``rows`` with dating columns set (``per``, ``tanggal_aktif``, ``tanggal_nonaktif``)."""
+    return rows.assign(**{name: pd.array(list(values), dtype=model.STR) for name, values in columns.items()})
+
+
+def with_history(dataset: Dataset, riwayat: gpd.GeoDataFrame) -> Dataset:
+    """``dataset`` with ``riwayat_fasilitas`` (earlier snapshots of facility rows) set (a new Dataset)."""
+    import dataclasses
+
+    if "riwayat_fasilitas" in {f.name for f in dataclasses.fields(Dataset)}:
+        return dataclasses.replace(dataset, riwayat_fasilitas=riwayat)
+    copy = dataclasses.replace(dataset)  # until loaders.dataset.Dataset has the field (issue 11)
+    object.__setattr__(copy, "riwayat_fasilitas", riwayat)
+    return copy
