@@ -5,7 +5,9 @@ on the Desa page (the selection goes into the view state and the URL).
 
 The map takes the full width (a district on a 1280 px screen needs the
 room) and the table of gap desa follows below it, wide enough for every
-column without scrolling sideways.
+column without scrolling sideways. "Warnai peta menurut" colours the map by
+desa status (default) or by pustu staffing (``warna=tenaga`` in the URL,
+:mod:`geo.staffing`); the choice changes only the map's values.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import streamlit as st
 from ui import context, downloads, layout, map_views, session, views
 from ui.fmt import fmt_int
 from ui.i18n import t
+from ui.state import COLOURINGS
 
 MAP_KEY = "peta_kesenjangan"
 TABLE_KEY = "peta_tabel_kesenjangan"
@@ -32,12 +35,32 @@ if not layout.require_desa(kode_desa):
 # -- presentation: key cards beside a tall map ------------------------------------------------
 if ctx.state.presentasi:
     views.presentation_view(
-        ctx, kode_desa, facilities=True, map_key=f"{MAP_KEY}_besar", height=layout.PRESENTATION_MAP_HEIGHT
+        ctx,
+        kode_desa,
+        facilities=True,
+        map_key=f"{MAP_KEY}_besar",
+        height=layout.PRESENTATION_MAP_HEIGHT,
+        colouring=ctx.state.warna,
     )
     st.stop()
 
-st.caption(t("peta.help"))
-clicked = map_views.show_status_map(ctx, kode_desa, key=MAP_KEY, height=MAP_HEIGHT, facilities=True, clickable=True)
+help_col, colour_col = st.columns([3, 2], vertical_alignment="center")
+with help_col:
+    st.caption(t("peta.help"))
+with colour_col:
+    warna_key, warna_changed = session.page_widget_key("warna", ctx.state.warna, store_key=session.K_WARNA)
+    st.segmented_control(
+        t("peta.warna"),
+        options=list(COLOURINGS),
+        format_func=lambda code: t(f"peta.warna.{code}"),
+        key=warna_key,
+        on_change=warna_changed,
+        required=True,
+        help=t("peta.warna.help"),
+    )
+clicked = map_views.show_status_map(
+    ctx, kode_desa, key=MAP_KEY, height=MAP_HEIGHT, facilities=True, clickable=True, colouring=ctx.state.warna
+)
 if views.is_new_selection("peta_klik", clicked) and clicked in set(kode_desa):
     session.open_desa(clicked)
 downloads.export_buttons(ctx, formats=EXPORTS, key="peta_ekspor")

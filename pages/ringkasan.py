@@ -57,7 +57,7 @@ if presentasi:  # key cards, map and bars in the first screen; the trend below
 
 current, previous, _ = views.headline_pair(ctx)
 card_values = cards.card_values(current, previous, rules=ctx.rules)  # six, or seven with "belum ada data"
-cards.render_cards(card_values, per_row=len(card_values), key=layout.ROW_OF_SIX_KEY)
+cards.render_cards(card_values, per_row=cards.per_row(len(card_values)), key=layout.ROW_OF_SIX_KEY)
 
 left, right = st.columns([4, 3], gap="medium")
 with left:

@@ -30,6 +30,7 @@ from ui.state import ViewState, serialise
 CARD_COLUMNS = (
     ("desa", False),
     ("pct_desa_pustu_aktif", True),
+    ("pct_pustu_standar", True),
     ("pct_desa_posyandu_aktif", True),
     ("desa_tanpa_keduanya", False),
     ("pct_posyandu_aktif", True),
@@ -89,6 +90,7 @@ def test_ringkasan_cards_equal_engine_figures_on_demo(app_on_demo: Path) -> None
     assert [m.label for m in at.main.metric] == [
         "Jumlah desa",
         "Desa dengan pustu aktif",
+        "Pustu dengan tenaga lengkap",
         "Desa dengan posyandu aktif",
         "Desa tanpa keduanya",
         "Posyandu aktif",
@@ -190,7 +192,7 @@ def test_bad_url_parameters_are_listed_not_fatal(app_on_demo: Path) -> None:
     assert at.session_state["ilp_kecamatan"] == [kecamatan]
     assert at.session_state["ilp_bulan"] == cov.latest_month
     assert at.query_params == {"kecamatan": kecamatan, "bulan": cov.latest_month}
-    assert len(at.main.metric) == 6
+    assert len(at.main.metric) == len(CARD_COLUMNS)
 
 
 def test_rules_in_url_give_the_engine_figures_under_those_rules(app_on_demo: Path) -> None:

@@ -15,12 +15,16 @@ import pandas as pd
 import pytest
 from cli_support import run_cli
 from engine_fixtures import cell, coverage, desa_layer, facilities_layer, facility, laporan_layer, point, reports
+from page_support import PETA_PAGE, coverage_of, run_page
+from streamlit.testing.v1 import AppTest
 
 from geo import staffing
 from geo.engine import Coverage
 from loaders import model
 from loaders.exceptions import EngineError
 from loaders.store import ChangeRecord, Store
+from ui.fmt import fmt_pct
+from ui.map_payload import STATUS_INDEX, unit_staffing_values
 
 MONTH = "2026-10"
 A, B, C, D = "11.01.01.2001", "11.01.01.2002", "11.01.01.2003", "11.01.02.2001"
@@ -212,3 +216,92 @@ def test_summary_json_carries_the_staffing_figures(tmp_path: Path) -> None:
         for kode, (standar, pct) in wanted.items():
             assert got[kode][0] == standar, (by, kode)
             assert got[kode][1] == pytest.approx(pct), (by, kode)
+
+
+# -- the pages (AppTest) ------------------------------------------------------------------------------
+@pytest.fixture
+def staffing_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The inline fixture as the app's store (``ILP_STORE``)."""
+    desa, rows, laporan = _layers()
+    path = tmp_path / "ilp.gpkg"
+    Store(path).commit(
+        layers={
+            model.LAYER_DESA: desa,
+            model.LAYER_FASILITAS: facilities_layer(rows),
+            model.LAYER_LAPORAN: laporan_layer(laporan),
+        },
+        record=ChangeRecord(jenis_impor="uji", keterangan="tenaga pustu"),
+    )
+    monkeypatch.setenv("ILP_STORE", str(path))
+    return path
+
+
+def _map(at: AppTest) -> tuple[str, dict]:
+    """(the map's base script, the values payload) of the one map on the page."""
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    group = args["feature_group"]
+    values, _ = json.JSONDecoder().raw_decode(group, group.index(".apply(") + len(".apply("))
+    return args["script"], values
+
+
+def test_card_shows_the_engines_share_in_indonesian_format(staffing_store: Path) -> None:
+    at = run_page()
+    cards = {m.label: m.value for m in at.main.metric}
+    engine = coverage_of(staffing_store).indicators(MONTH, by="kabupaten").iloc[0]
+    assert engine["pct_pustu_standar"] == pytest.approx(40.0)
+    assert cards["Pustu dengan tenaga lengkap"] == fmt_pct(engine["pct_pustu_standar"]) == "40,0%"
+    labels = [m.label for m in at.main.metric]
+    assert labels.index("Pustu dengan tenaga lengkap") == labels.index("Desa dengan pustu aktif") + 1
+    (card,) = [m for m in at.main.metric if m.label == "Pustu dengan tenaga lengkap"]
+    assert "1 perawat + 1 bidan" in card.proto.help
+
+
+def test_peta_page_colours_desa_by_staffing_from_the_url(staffing_store: Path) -> None:
+    at = run_page(PETA_PAGE, {"warna": "tenaga"})
+    script, values = _map(at)
+    assert values["w"] == "tenaga"
+    table = coverage_of(staffing_store).desa_table(MONTH)
+    engine = dict(zip(table["kode_desa"].astype(str), staffing.desa_classes(table), strict=True))
+    shown = {kode: staffing.DESA_CODES[v[0]] for kode, v in values["v"].items()}
+    assert (
+        shown
+        == engine
+        == {
+            A: staffing.TENAGA_LENGKAP,
+            B: staffing.BELUM_LENGKAP,
+            C: staffing.TANPA_PUSTU_AKTIF,
+            D: staffing.TENAGA_LENGKAP,
+        }
+    )
+    assert values["v"][A][1:3] == ["2", "1"]  # active pustu, staffed pustu (tooltip)
+    # the legend's texts: its title and the class names, in the runtime's configuration
+    for text in ("Tenaga pustu desa", "Tenaga lengkap", "Pustu aktif, tenaga belum lengkap", "Tidak ada pustu aktif"):
+        assert json.dumps(text, ensure_ascii=False) in script, text
+    assert at.query_params["warna"] == "tenaga"
+    control = at.main.button_group[0]
+    assert control.label == "Warnai peta menurut" and control.value == "tenaga"
+
+
+def test_switching_the_colouring_changes_only_the_values(staffing_store: Path) -> None:
+    at = run_page(PETA_PAGE)
+    script, values = _map(at)
+    assert "w" not in values and values["v"][B][0] == list(STATUS_INDEX).index(
+        str(coverage_of(staffing_store).desa_table(MONTH).set_index("kode_desa").loc[B, "status"])
+    )
+    at.main.button_group[0].set_value("tenaga").run()
+    after_script, after = _map(at)
+    assert after_script == script  # the browser keeps its map: no geometry sent again
+    assert after["w"] == "tenaga" and staffing.DESA_CODES[after["v"][B][0]] == staffing.BELUM_LENGKAP
+    assert at.query_params["warna"] == "tenaga"
+    at.main.button_group[0].set_value("status").run()
+    assert "warna" not in at.query_params and "w" not in _map(at)[1]
+
+
+def test_unit_staffing_values_carry_the_band_of_the_engine_share() -> None:
+    indicators = _coverage().indicators(MONTH, by="kecamatan")
+    values = unit_staffing_values(indicators)
+    assert values == {
+        "11.01.01": [staffing.UNIT_CODES.index("25_50"), "33,3%", "1", "3"],
+        "11.01.02": [staffing.UNIT_CODES.index("50_75"), "50,0%", "1", "1"],
+    }

@@ -33,6 +33,7 @@ class Card:
 CARDS: Final[tuple[Card, ...]] = (
     Card("desa", percent=False, delta_color="off"),
     Card("pct_desa_pustu_aktif", percent=True),
+    Card("pct_pustu_standar", percent=True),  # % active pustu with 1 perawat + 1 bidan (tenaga lengkap)
     Card("pct_desa_posyandu_aktif", percent=True),
     Card("desa_tanpa_keduanya", percent=False, delta_color="inverse"),
     Card("pct_posyandu_aktif", percent=True),
@@ -41,6 +42,14 @@ CARDS: Final[tuple[Card, ...]] = (
 KEY_CARDS: Final[tuple[str, ...]] = ("desa", "desa_tanpa_keduanya", "pct_desa_pustu_aktif", "pct_desa_posyandu_aktif")
 # Shown after the others only when some desa of the scope have no data (status tanpa_data).
 NO_DATA_CARD: Final = "desa_tanpa_data"
+# The most cards one row holds beside the sidebar on a 1280 px screen (about 130 px each, labels on two
+# lines); more (the "belum ada data" card after the seven) go on two rows of equal length.
+MAX_PER_ROW: Final = 7
+
+
+def per_row(count: int) -> int:
+    """Cards per row for ``count`` cards in a page-wide row: all of them up to :data:`MAX_PER_ROW`, else halves."""
+    return count if count <= MAX_PER_ROW else -(-count // 2)
 
 
 @dataclass(frozen=True)

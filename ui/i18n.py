@@ -256,6 +256,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Persen posyandu yang mengirim laporan pada bulan terpilih.",
         "Share of posyandu that sent a report for the chosen month.",
     ),
+    "metric.pct_pustu_standar": ("Pustu dengan tenaga lengkap", "Pustu fully staffed"),
+    "metric.pct_pustu_standar.help": (
+        "1 perawat + 1 bidan: persen pustu aktif yang punya paling sedikit satu perawat dan satu bidan.",
+        "1 nurse + 1 midwife: share of active pustu with at least one perawat (nurse) and one bidan (midwife).",
+    ),
     "metric.desa_tanpa_data": ("Belum ada data", "No data yet"),
     "metric.desa_tanpa_data.value": ("{desa} desa · {kab} kab/kota", "{desa} desa · {kab} kab/kota"),
     "metric.desa_tanpa_data.help": (
@@ -357,6 +362,29 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "map.legend.title": ("Status desa", "Desa status"),
     "map.legend.facilities": ("Fasilitas", "Facilities"),
     "map.legend.gap_share": ("Desa berkesenjangan", "Desa with a gap"),
+    "map.legend.staffing": ("Tenaga pustu desa", "Pustu staffing of the desa"),
+    "map.legend.staffing_share": ("Pustu dengan tenaga lengkap", "Pustu fully staffed"),
+    "map.tip.staffing": ("Tenaga pustu", "Pustu staffing"),
+    "staffing.tenaga_lengkap": ("Tenaga lengkap", "Fully staffed"),
+    "staffing.tenaga_lengkap.desc": (
+        "Ada pustu aktif dengan paling sedikit 1 perawat dan 1 bidan.",
+        "An active pustu with at least 1 perawat (nurse) and 1 bidan (midwife).",
+    ),
+    "staffing.belum_lengkap": ("Pustu aktif, tenaga belum lengkap", "Active pustu, staffing incomplete"),
+    "staffing.belum_lengkap.desc": (
+        "Ada pustu aktif, tetapi tidak satu pun punya 1 perawat dan 1 bidan.",
+        "Active pustu, but none has 1 perawat and 1 bidan.",
+    ),
+    "staffing.tanpa_pustu_aktif": ("Tidak ada pustu aktif", "No active pustu"),
+    "staffing.tanpa_pustu_aktif.desc": (
+        "Tidak ada pustu aktif, jadi belum ada tenaga pustu untuk dinilai.",
+        "No active pustu, so there is no pustu staffing to judge.",
+    ),
+    "staffing.tanpa_data": ("Belum ada data", "No data yet"),
+    "staffing.tanpa_data.desc": (
+        "Kabupaten/kota ini belum punya data fasilitas di penyimpanan.",
+        "This kabupaten/kota has no facility data in the store yet.",
+    ),
     "map.tip.gap_share": ("Desa berkesenjangan", "Desa with a gap"),
     "map.tip.desa": ("Jumlah desa", "Desa"),
     "map.tip.desa_tanpa_data": ("Desa belum ada data", "Desa without data"),
@@ -407,6 +435,16 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "{n} of {total} desa have a gap",
     ),
     "peta.col.pustu": ("Pustu aktif", "Active pustu"),
+    "peta.col.pustu_standar": ("Tenaga lengkap", "Fully staffed"),
+    "peta.warna": ("Warnai peta menurut", "Colour the map by"),
+    "peta.warna.status": ("Status desa", "Desa status"),
+    "peta.warna.tenaga": ("Tenaga pustu", "Pustu staffing"),
+    "peta.warna.help": (
+        "Status desa: pustu dan posyandu aktif. Tenaga pustu: desa menurut pustu aktif dengan 1 perawat + 1 bidan; "
+        "wilayah menurut persen pustu dengan tenaga lengkap.",
+        "Desa status: active pustu and posyandu. Pustu staffing: desa by active pustu with 1 perawat + 1 bidan; "
+        "areas by the share of pustu fully staffed.",
+    ),
     "peta.col.posyandu": ("Posyandu aktif", "Active posyandu"),
     "peta.col.jarak": ("Jarak pustu", "Pustu distance"),  # values carry "km"
     "peta.no_gaps": (
@@ -431,7 +469,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "col.penduduk": ("Penduduk", "Population"),
     "col.pustu_aktif": ("Pustu aktif", "Active pustu"),
     "col.pustu_total": ("Pustu", "Pustu"),
-    "col.pustu_standar": ("Pustu sesuai standar", "Pustu meeting standard"),
+    "col.pustu_standar": ("Pustu dengan tenaga lengkap", "Pustu fully staffed"),
     "col.ada_puskesmas": ("Ada puskesmas", "Has a puskesmas"),
     "col.posyandu_total": ("Posyandu", "Posyandu"),
     "col.posyandu_aktif": ("Posyandu aktif", "Active posyandu"),
@@ -465,7 +503,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "col.pct_desa_posyandu_aktif": ("% desa dengan posyandu aktif", "% desa with active posyandu"),
     "col.pct_posyandu_aktif": ("% posyandu aktif", "% active posyandu"),
     "col.pct_kelengkapan_laporan": ("Kelengkapan laporan (%)", "Report completeness (%)"),
-    "col.pct_pustu_standar": ("% pustu sesuai standar", "% pustu meeting standard"),
+    "col.pct_pustu_standar": (
+        "% pustu dengan tenaga lengkap (1 perawat + 1 bidan)",
+        "% pustu fully staffed (1 perawat + 1 bidan)",
+    ),
     "col.kesenjangan": ("Kesenjangan", "Gap"),
     # -- shared (Puskesmas, Desa and Data pages) -------------------------------------------------------
     "umum.ya": ("Ya", "Yes"),

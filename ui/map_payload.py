@@ -9,7 +9,10 @@ A map is sent in two parts (see ``ui/js/peta.js`` and :mod:`ui.maps`):
   filter never simplifies or serialises geometry again.
 * :func:`desa_values` / :func:`unit_values` and :func:`facility_values`: the small lookup
   of each change (status or gap class per feature, the figures of its tooltip, already
-  formatted the Indonesian way, and the facility points).
+  formatted the Indonesian way, and the facility points). Coloured by pustu staffing
+  (``warna=tenaga``), :func:`desa_staffing_values` / :func:`unit_staffing_values` take their
+  place and the lookup says so under ``"w"`` (:data:`STAFFING_MODE`): the runtime's texts and
+  both palettes are in its configuration already, so a change of colouring sends no geometry.
 
 Every text is placed in a ``<script>``: :func:`script_json` escapes ``<`` (so no
 ``</script>`` can close it) and the line separators JavaScript rejects. The browser sets
@@ -28,12 +31,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import statuses
+from geo import staffing, statuses
 from geo.display import encode_geometry, label_points
 from ui.fmt import MISSING, fmt_int, fmt_pct
 from ui.palette import gap_class
 
 STATUS_INDEX: Final[dict[str, int]] = {code: i for i, code in enumerate(statuses.CODES)}
+DESA_STAFFING_INDEX: Final[dict[str, int]] = {code: i for i, code in enumerate(staffing.DESA_CODES)}
+UNIT_STAFFING_INDEX: Final[dict[str, int]] = {code: i for i, code in enumerate(staffing.UNIT_CODES)}
+STAFFING_MODE: Final = "tenaga"  # the lookup's "w": coloured by pustu staffing (ui.state.WARNA_TENAGA)
 LABEL_DECIMALS: Final = 4
 
 
@@ -131,6 +137,45 @@ def unit_values(indicators: pd.DataFrame) -> dict[str, list[Any]]:
             continue
         share = float(pct)
         values[str(kode)] = [gap_class(share), fmt_pct(share), fmt_int(desa), fmt_int(tanpa) if tanpa else ""]
+    return values
+
+
+def desa_staffing_values(table: pd.DataFrame) -> dict[str, list[Any]]:
+    """kode_desa -> [staffing class index, active pustu, staffed pustu, status index] of the desa to draw.
+
+    The class is :func:`geo.staffing.desa_classes` (index into :data:`geo.staffing.DESA_CODES`);
+    ``table``: rows of ``Coverage.desa_table(month)``.
+    """
+    classes = staffing.desa_classes(table).map(DESA_STAFFING_INDEX)
+    status = table["status"].astype("object").map(STATUS_INDEX).fillna(len(statuses.CODES) - 1).astype(int)
+    return {
+        str(kode): [int(c), fmt_int(aktif), fmt_int(standar), int(s)]
+        for kode, c, aktif, standar, s in zip(
+            table["kode_desa"], classes, table["pustu_aktif"], table["pustu_standar"], status, strict=True
+        )
+    }
+
+
+def unit_staffing_values(indicators: pd.DataFrame) -> dict[str, list[Any]]:
+    """Unit code -> [staffing class index, % pustu with tenaga lengkap, staffed pustu, desa].
+
+    The class is :func:`geo.staffing.unit_classes` (index into :data:`geo.staffing.UNIT_CODES`);
+    ``indicators``: ``Coverage.indicators(month, by=<level>)`` of the desa shown. The share is
+    "–" for a unit without active pustu (its class says why).
+    """
+    classes = staffing.unit_classes(indicators).map(UNIT_STAFFING_INDEX)
+    values: dict[str, list[Any]] = {}
+    for kode, c, pct, standar, desa in zip(
+        indicators["kode"],
+        classes,
+        indicators["pct_pustu_standar"],
+        indicators["pustu_standar"],
+        indicators["desa"],
+        strict=True,
+    ):
+        if kode is None or kode is pd.NA:
+            continue
+        values[str(kode)] = [int(c), fmt_pct(float(pct)), fmt_int(standar), fmt_int(desa)]
     return values
 
 

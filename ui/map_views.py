@@ -4,7 +4,9 @@ What is drawn follows the scope (the area filters: provinsi, kabupaten/kota, kec
 puskesmas): at most :data:`geo.levels.MAX_DESA_DRAWN` desa are drawn as desa by status,
 with the kecamatan outlined over them; a larger scope is drawn as the units one level down
 (:func:`ui.scope.drawn_level`), coloured by their share of desa with a gap. Clicking a unit
-drills down into it (:func:`ui.scope.drill`).
+drills down into it (:func:`ui.scope.drill`). ``colouring`` ``tenaga`` (the Peta Kesenjangan
+page's ``warna``) colours desa and units by pustu staffing instead (:mod:`geo.staffing`); only
+the values change, the geometry text is the same.
 
 Caching (issue 9, "map data prepared once"): the geometry text of a scope is built once per
 data version and scope (``st.cache_data`` on short scalars: store path, version, stamp, level,
@@ -34,7 +36,7 @@ from ui.context import PageContext
 from ui.data import DataSource, RulesKey, rules_from_key, rules_key
 from ui.fmt import fmt_int
 from ui.i18n import get_language, t
-from ui.state import ViewState
+from ui.state import WARNA_STATUS, WARNA_TENAGA, ViewState
 from ui.table_format import plain_markdown
 
 if TYPE_CHECKING:
@@ -204,6 +206,7 @@ def status_map_data(
     posyandu: pd.DataFrame | None = None,
     desa: str | None = None,
     area: ViewState | None = None,
+    colouring: str = WARNA_STATUS,
 ) -> maps.MapData:
     """What the page's map draws in this run (:class:`ui.maps.MapData`).
 
@@ -211,7 +214,10 @@ def status_map_data(
     scope are not drawn). ``facilities``/``posyandu``: facility rows to draw (desa maps
     only). ``desa``: one desa's own map (Desa page) instead of the scope's. ``area``: the
     area whose desa are drawn (its area filters; default: the filters of the run).
+    ``colouring``: :data:`ui.state.WARNA_STATUS` (status, gap share) or
+    :data:`~ui.state.WARNA_TENAGA` (pustu staffing: ``"w": "tenaga"`` in the values).
     """
+    staffed = colouring == WARNA_TENAGA
     assert ctx.month is not None
     source, rules = ctx.source, rules_key(ctx.rules)
     area = area or ctx.state
@@ -234,7 +240,10 @@ def status_map_data(
             )
         table = data.desa_table(ctx.source, ctx.rules, ctx.month)
         chosen = table[table["kode_desa"].isin(set(kode_desa))]
-        values: dict[str, object] = {"v": map_payload.desa_values(chosen)}
+        if staffed:
+            values: dict[str, object] = {"v": map_payload.desa_staffing_values(chosen), "w": map_payload.STAFFING_MODE}
+        else:
+            values = {"v": map_payload.desa_values(chosen)}
         if facilities is not None:
             assert posyandu is not None, "facility layers need the posyandu rows too"
             names = dict(zip(chosen["kode_desa"].astype(str), chosen["nama_desa"].astype(str), strict=True))
@@ -252,10 +261,13 @@ def status_map_data(
     parent = _scope_parent(area, level)
     text, bounds = _unit_geometry(source.path, source.version, source.stamp, rules, level, parent)
     indicators = data.group_indicators(ctx.source, ctx.rules, ctx.month, by=level, state=ctx.state)
-    unit_values = map_payload.unit_values(indicators)
-    return maps.MapData(
-        "unit", level, text, bounds, map_payload.script_json({"v": unit_values}), features=len(unit_values)
-    )
+    if staffed:
+        unit_values = map_payload.unit_staffing_values(indicators)
+        payload: dict[str, object] = {"v": unit_values, "w": map_payload.STAFFING_MODE}
+    else:
+        unit_values = map_payload.unit_values(indicators)
+        payload = {"v": unit_values}
+    return maps.MapData("unit", level, text, bounds, map_payload.script_json(payload), features=len(unit_values))
 
 
 def show_status_map(
@@ -270,6 +282,7 @@ def show_status_map(
     clickable: bool = False,
     area: ViewState | None = None,
     sync: str | None = None,
+    colouring: str = WARNA_STATUS,
 ) -> str | None:
     """Draw the page's status map; return the kode_desa clicked (``clickable``, desa maps), else None.
 
@@ -278,6 +291,7 @@ def show_status_map(
     A unit map always listens for clicks: a click drills down into the unit (the scope
     changes, the URL follows). Panning and zooming never rerun the page. ``sync``: a group
     name; the maps of one group pan and zoom together in the browser (``ui/js/peta.js``).
+    ``colouring``: see :func:`status_map_data`.
     """
     assert ctx.month is not None and ctx.options is not None
     level = drawn_level(ctx, area)
@@ -286,7 +300,7 @@ def show_status_map(
         keep = list(kode_desa)
         rows = _in_desa(ctx.coverage().facilities, "kode_desa_final", keep)
         posyandu = _in_desa(data.posyandu_activity(ctx.source, ctx.rules, ctx.month), "kode_desa", keep)
-    map_data = status_map_data(ctx, kode_desa, facilities=rows, posyandu=posyandu, area=area)
+    map_data = status_map_data(ctx, kode_desa, facilities=rows, posyandu=posyandu, area=area, colouring=colouring)
     if area is None:
         scope_bar(ctx, map_data, key=key)
     return show(

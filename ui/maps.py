@@ -45,6 +45,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo import staffing
 from geo.levels import UNIT_LEVELS
 from geo.statuses import STATUSES, TANPA_DATA
 from ui import layers
@@ -362,6 +363,7 @@ def runtime_config(
             for colour, label in zip((c for _, c in GAP_CLASSES), gap_class_labels(lang=lang), strict=True)
         ],
         "nodata": [status_color(TANPA_DATA), status_label(TANPA_DATA, lang=lang)],
+        "tenaga": staffing_config(kind, lang=lang),
         "tip": {
             "names": [t(k, lang=lang) for k in name_keys],
             "status": t("map.tip.status", lang=lang),
@@ -387,6 +389,41 @@ def runtime_config(
             for layer in layers.FACILITY_LAYERS
         ]
     return config
+
+
+def staffing_config(kind: str, *, lang: str | None = None) -> dict[str, Any]:
+    """The pustu staffing colouring's texts and classes (:mod:`geo.staffing`), for ``ui/js/peta.js``.
+
+    Always part of the runtime's configuration (the base script), so switching the colouring
+    (``warna``) changes only the values. ``classes``: [colour, label, meaning] per class, in the
+    order of :data:`geo.staffing.DESA_CODES` (desa maps) or :data:`~geo.staffing.UNIT_CODES`.
+    """
+    desa = kind == "desa"
+    specs = staffing.DESA_CLASSES if desa else staffing.UNIT_CLASSES
+    bands = dict(zip((b.code for b in staffing.BANDS), staffing_band_labels(), strict=True))
+    return {
+        "title": t("map.legend.staffing" if desa else "map.legend.staffing_share", lang=lang),
+        "classes": [
+            [spec.colour, bands.get(spec.code) or t(spec.label_key, lang=lang), _band_or_desc(spec, lang=lang)]
+            for spec in specs
+        ],
+        "tip": t("map.tip.staffing", lang=lang),
+        "standar": t("col.pustu_standar", lang=lang),
+        "share": t("col.pct_pustu_standar", lang=lang),
+    }
+
+
+def _band_or_desc(spec: staffing.StaffingClass, *, lang: str | None) -> str:
+    return t("col.pct_pustu_standar", lang=lang) if spec.low is not None else t(spec.desc_key, lang=lang)
+
+
+def staffing_band_labels() -> list[str]:
+    """Legend labels of :data:`geo.staffing.BANDS` (highest first): "≥ 75%", "50–75%", "25–50%", "< 25%"."""
+    lows = [float(b.low or 0.0) for b in staffing.BANDS]
+    labels = [f"≥ {fmt_num(lows[0])}%"]
+    labels += [f"{fmt_num(low)}–{fmt_num(high)}%" for high, low in zip(lows[:-2], lows[1:-1], strict=True)]
+    labels.append(f"< {fmt_num(lows[-2])}%")
+    return labels
 
 
 def _symbol(symbol: layers.Symbol) -> list[Any]:

@@ -20,7 +20,7 @@ from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_km, fmt_pct, previous_month
 from ui.i18n import column_label, status_label, t
 from ui.palette import status_color
-from ui.state import ViewState
+from ui.state import WARNA_STATUS, ViewState
 
 GAP_COLUMNS = (
     "nama_desa",
@@ -60,6 +60,7 @@ def presentation_view(
     columns: PresentationColumns | None = None,
     values: Sequence[cards.CardValue] | None = None,
     area: ViewState | None = None,
+    colouring: str = WARNA_STATUS,
 ) -> None:
     """Presentation mode: the key cards stacked on the left, a tall status map beside them.
 
@@ -83,6 +84,8 @@ def presentation_view(
         filtered desa (:func:`headline_pair`).
     area
         The area the map covers (default: the filters; e.g. a puskesmas's working area).
+    colouring
+        What the map colours by (:data:`ui.state.COLOURINGS`; the Peta page passes its ``warna``).
     """
     if values is None:
         current, previous, _ = headline_pair(ctx)
@@ -102,6 +105,7 @@ def presentation_view(
             large=True,
             small_symbols=True,
             area=area,
+            colouring=colouring,
         )
 
 

@@ -6,7 +6,9 @@
  *     main script, so a change of month or filter never sends or redraws it again;
  *   - on every change, a small lookup (status or class of each feature, figures of its tooltip,
  *     facility points) applied by window.ilpPeta.apply() from streamlit-folium's dynamic
- *     feature group: the map restyles in place and keeps the user's pan and zoom.
+ *     feature group: the map restyles in place and keeps the user's pan and zoom. A lookup with
+ *     w: "tenaga" colours by pustu staffing (cfg.tenaga: geo/staffing.py classes) instead of
+ *     status / gap class: the colouring is a value, so switching it never resends the geometry.
  * Every text from the data (names) is set with textContent, never as HTML.
  */
 (function (map, cfg, geo) {
@@ -40,7 +42,8 @@
     return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
   }
 
-  var state = {lookup: {}, points: {}, drawn: {}};
+  var state = {lookup: {}, points: {}, drawn: {}, mode: "status"};
+  function staffed() { return state.mode === "tenaga" && !cfg.changes; }
   var features = [];
   var byKode = {};
   var area = L.featureGroup().addTo(map);
@@ -98,6 +101,11 @@
     if (cfg.changes) {  // a change map (ui.compare_views): [change, status before, status after]
       return {fillColor: cfg.changes[v[0]][1], color: cfg.outline, weight: 0.6, fillOpacity: 0.85, opacity: 1};
     }
+    if (staffed()) {  // [staffing class, ...]: geo/staffing.py's desa classes or unit bands
+      var c = cfg.tenaga.classes[v[0]][0];
+      if (cfg.kind === "desa") return {fillColor: c, color: cfg.outline, weight: 0.6, fillOpacity: 0.78, opacity: 1};
+      return {fillColor: c, color: "#333333", weight: 1.2, fillOpacity: 0.85, opacity: 1};
+    }
     if (cfg.kind === "desa") {
       var s = cfg.statuses[v[0]];
       return {fillColor: s[1], color: cfg.outline, weight: 0.6, fillOpacity: 0.78, opacity: 1};
@@ -121,6 +129,21 @@
       row(cfg.tip.before, cfg.statuses[v[1]][2]);
       row(cfg.tip.after, cfg.statuses[v[2]][2]);
       row(cfg.tip.change, cfg.changes[v[0]][2]);
+    } else if (staffed() && cfg.kind === "desa") {  // [class, active pustu, staffed pustu, status]
+      row(cfg.tip.status, cfg.statuses[v[3]][2]);
+      row(cfg.tenaga.tip, cfg.tenaga.classes[v[0]][1]);
+      row(cfg.tip.pustu, v[1]);
+      row(cfg.tenaga.standar, v[2]);
+    } else if (staffed()) {  // [class, share, staffed pustu, desa]
+      row(cfg.tenaga.share, v[1]);
+      row(cfg.tenaga.tip, cfg.tenaga.classes[v[0]][1]);
+      row(cfg.tenaga.standar, v[2]);
+      row(cfg.tip.desa, v[3]);
+      var note = el("div", "ilp-tip-hint", cfg.tip.drill);
+      var wrap = el("div");
+      wrap.appendChild(table);
+      wrap.appendChild(note);
+      return wrap;
     } else if (cfg.kind === "desa") {
       row(cfg.tip.status, cfg.statuses[v[0]][2]);
       row(cfg.tip.pustu, v[1]);
@@ -239,7 +262,7 @@
   function renderLegend() {
     if (!legendDiv) return;
     legendDiv.textContent = "";
-    legendDiv.appendChild(el("div", "ilp-legend-title", cfg.legendTitle));
+    legendDiv.appendChild(el("div", "ilp-legend-title", staffed() ? cfg.tenaga.title : cfg.legendTitle));
     var used = {};
     Object.keys(state.drawn).forEach(function (k) {
       var v = state.lookup[k];
@@ -247,6 +270,8 @@
     });
     if (cfg.changes) {
       cfg.changes.forEach(function (c, i) { if (used[i]) legendDiv.appendChild(swatch(c[1], c[2], c[3])); });
+    } else if (staffed()) {
+      cfg.tenaga.classes.forEach(function (c, i) { if (used[i]) legendDiv.appendChild(swatch(c[0], c[1], c[2])); });
     } else if (cfg.kind === "desa") {
       cfg.statuses.forEach(function (s, i) { if (used[i]) legendDiv.appendChild(swatch(s[1], s[2], s[3])); });
     } else {
