@@ -37,11 +37,9 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-BEFORE_ALL: Final = "0000-00"  # a month earlier than every YYYY-MM (the first epoch's representative)
 _MONTH: Final = re.compile(r"^(\d{4})-(\d{2})")
 
 __all__ = [
-    "BEFORE_ALL",
     "Epochs",
     "FacilityDating",
     "breakpoints",
@@ -119,24 +117,102 @@ def month_values(values: pd.Series | Sequence[object] | None, n: int) -> np.ndar
     if values is None:
         return out
     series = pd.Series(values, dtype=object).reset_index(drop=True)
-    for i, value in enumerate(series):
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-            continue
-        match = _MONTH.match(str(value).strip())
-        if match and 1 <= int(match.group(2)) <= 12:
-            out[i] = f"{match.group(1)}-{match.group(2)}"
+    present = series.notna().to_numpy(dtype=bool)
+    if not present.any():
+        return out
+    parts = series[present].astype(str).str.strip().str.extract(_MONTH.pattern)
+    month = pd.to_numeric(parts[1], errors="coerce")
+    valid = (parts[0].notna() & month.between(1, 12)).to_numpy(dtype=bool)
+    rows = np.flatnonzero(present)[valid]
+    out[rows] = (parts[0][valid] + "-" + parts[1][valid]).to_numpy(dtype=object)
     return out
 
 
 def breakpoints(per: np.ndarray, aktif: np.ndarray, nonaktif: np.ndarray) -> tuple[str, ...]:
     """Sorted distinct months (of the three arrays, missing values skipped) where the outcome may change."""
-    months = {v for column in (per, aktif, nonaktif) for v in column if v is not None}
+    months = {v for column in (per, aktif, nonaktif) for v in pd.unique(np.asarray(column, dtype=object)) if v}
     return tuple(sorted(months))
 
 
-def _snapshot_keys(per: np.ndarray) -> np.ndarray:
-    """``per`` with missing as the empty string, which sorts before every month (the oldest snapshot)."""
-    return np.array(["" if v is None else v for v in per], dtype=object)
+def _number(month: str) -> int:
+    """Months since year 0 of a ``YYYY-MM`` string (the epochs take -1 for the months before every break)."""
+    year, mon = int(month[:4]), int(month[5:7])
+    return year * 12 + mon - 1
+
+
+def _numbers(months: np.ndarray, *, missing: int) -> np.ndarray:
+    """:func:`_number` of each month (None: ``missing``), vectorised."""
+    out = np.full(len(months), missing, dtype="int64")
+    series = pd.Series(months, dtype=object)
+    present = series.notna().to_numpy(dtype=bool)
+    if present.any():
+        text = series[present].astype(str)
+        year = text.str.slice(0, 4).astype("int64").to_numpy()
+        out[present] = year * 12 + text.str.slice(5, 7).astype("int64").to_numpy() - 1
+    return out
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The rows prepared once for the rule: months as integers, groups as codes, snapshots per group."""
+
+    group: np.ndarray  # group code per row
+    per: np.ndarray  # snapshot month number, -1 when missing (the oldest, <= every month)
+    missing_per: np.ndarray
+    aktif: np.ndarray  # -1 when missing (always started)
+    nonaktif: np.ndarray  # beyond every month when missing (never ended)
+    pair_group: np.ndarray  # distinct (group, per) pairs sorted by group then per
+    pair_per: np.ndarray
+    earliest: np.ndarray  # per group: its earliest snapshot
+    undated_group: np.ndarray  # per row: no row of its group carries a date column value
+
+
+def _prepare(per: np.ndarray, group: np.ndarray, aktif: np.ndarray, nonaktif: np.ndarray) -> _Rows:
+    keys = pd.Series(np.asarray(group, dtype=object)).fillna("").astype(str)
+    codes, _ = pd.factorize(keys, sort=True, use_na_sentinel=False)
+    per_number = _numbers(np.asarray(per, dtype=object), missing=-1)
+    aktif_number = _numbers(np.asarray(aktif, dtype=object), missing=-1)
+    nonaktif_number = _numbers(np.asarray(nonaktif, dtype=object), missing=np.iinfo("int64").max)
+    pairs = np.unique(np.stack([codes, per_number], axis=1), axis=0) if len(codes) else np.zeros((0, 2), "int64")
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    earliest = np.zeros(n_groups, dtype="int64")
+    if len(pairs):
+        first = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+        earliest[pairs[first, 0]] = pairs[first, 1]
+    has_dates = pd.Series(np.asarray(aktif, dtype=object)).notna().to_numpy(dtype=bool) | pd.Series(
+        np.asarray(nonaktif, dtype=object)
+    ).notna().to_numpy(dtype=bool)
+    dated_group = np.zeros(n_groups, dtype=bool)
+    dated_group[codes[has_dates]] = True
+    return _Rows(
+        group=codes,
+        per=per_number,
+        missing_per=per_number < 0,
+        aktif=aktif_number,
+        nonaktif=nonaktif_number,
+        pair_group=pairs[:, 0],
+        pair_per=pairs[:, 1],
+        earliest=earliest,
+        undated_group=~dated_group[codes],
+    )
+
+
+def _in_force(rows: _Rows, month: int) -> np.ndarray:
+    chosen = rows.earliest.copy()
+    earlier = np.flatnonzero(rows.pair_per <= month)
+    if earlier.size:
+        groups = rows.pair_group[earlier]
+        last = np.flatnonzero(np.r_[groups[1:] != groups[:-1], True])  # pairs ascend: the greatest per group
+        chosen[groups[last]] = rows.pair_per[earlier[last]]
+    return rows.per == chosen[rows.group] if len(rows.group) else np.zeros(0, dtype=bool)
+
+
+def _within(rows: _Rows, month: int) -> np.ndarray:
+    return (rows.aktif <= month) & (month < rows.nonaktif)
+
+
+def _held(rows: _Rows, month: int, force: np.ndarray) -> np.ndarray:
+    return force & (rows.missing_per | (rows.per > month)) & rows.undated_group
 
 
 def in_force(per: np.ndarray, group: np.ndarray, month: str) -> np.ndarray:
@@ -151,58 +227,39 @@ def in_force(per: np.ndarray, group: np.ndarray, month: str) -> np.ndarray:
     month
         ``YYYY-MM``.
     """
-    keys = _snapshot_keys(per)
-    out = np.zeros(len(keys), dtype=bool)
-    if not len(keys):
-        return out
-    groups, inverse = np.unique(np.asarray(group, dtype=object).astype(str), return_inverse=True)
-    for g in range(len(groups)):
-        rows = np.flatnonzero(inverse == g)
-        snapshots = sorted(set(keys[rows]))
-        earlier = [s for s in snapshots if s <= month]
-        chosen = earlier[-1] if earlier else snapshots[0]
-        out[rows[keys[rows] == chosen]] = True
-    return out
+    none = np.full(len(per), None, dtype=object)
+    return _in_force(_prepare(per, group, none, none), _number(month))
 
 
 def within_dates(aktif: np.ndarray, nonaktif: np.ndarray, month: str) -> np.ndarray:
     """Rows whose dates allow activity in ``month``: (aktif missing or <= month) and (nonaktif missing or > month)."""
-    started = np.array([a is None or a <= month for a in aktif], dtype=bool)
-    not_ended = np.array([e is None or month < e for e in nonaktif], dtype=bool)
-    return started & not_ended
+    none = np.full(len(aktif), None, dtype=object)
+    return _within(_prepare(none, none, aktif, nonaktif), _number(month))
 
 
 def held_rows(per: np.ndarray, group: np.ndarray, aktif: np.ndarray, nonaktif: np.ndarray, month: str) -> np.ndarray:
     """Rows in force in ``month`` whose state is held there (see the module docstring)."""
-    force = in_force(per, group, month)
-    keys = _snapshot_keys(per)
-    undescribed = np.array([k == "" or k > month for k in keys], dtype=bool)
-    has_dates = np.array([a is not None or e is not None for a, e in zip(aktif, nonaktif, strict=True)], dtype=bool)
-    group_key = np.asarray(group, dtype=object).astype(str)
-    dated_groups = set(group_key[has_dates])
-    undated_group = np.array([g not in dated_groups for g in group_key], dtype=bool)
-    return force & undescribed & undated_group
+    rows = _prepare(per, group, aktif, nonaktif)
+    number = _number(month)
+    return _held(rows, number, _in_force(rows, number))
 
 
 def epochs(per: np.ndarray, group: np.ndarray, aktif: np.ndarray, nonaktif: np.ndarray) -> Epochs:
     """The epochs of the rule for these rows: masks computed once per interval between breakpoints.
 
     Adjacent intervals with identical masks (a break that changes nothing) share one epoch.
+    Vectorised over rows: a few array operations per breakpoint.
     """
+    rows = _prepare(per, group, aktif, nonaktif)
     breaks = breakpoints(per, aktif, nonaktif)
-    representatives = (BEFORE_ALL, *breaks)
+    representatives = (-1, *(_number(b) for b in breaks))
     masks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     epoch_of_interval = np.zeros(len(representatives), dtype="int64")
     for i, month in enumerate(representatives):
-        current = (
-            in_force(per, group, month),
-            within_dates(aktif, nonaktif, month),
-            held_rows(per, group, aktif, nonaktif, month),
-        )
-        if masks and all(np.array_equal(a, b) for a, b in zip(masks[-1], current, strict=True)):
-            epoch_of_interval[i] = len(masks) - 1
-            continue
-        masks.append(current)
+        force = _in_force(rows, month)
+        current = (force, _within(rows, month), _held(rows, month, force))
+        if not masks or not all(np.array_equal(a, b) for a, b in zip(masks[-1], current, strict=True)):
+            masks.append(current)
         epoch_of_interval[i] = len(masks) - 1
     n = len(per)
 

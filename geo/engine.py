@@ -60,6 +60,7 @@ PLACE_COLUMNS: Final = (*model.AREA_COLUMNS, "kode_puskesmas", "puskesmas")  # C
 DATED_KINDS: Final = (model.PUSTU, model.PUSKESMAS)  # facility kinds whose status follows snapshots and dates
 DATE_COLUMNS: Final = ("tanggal_aktif", "tanggal_nonaktif")
 DATED_COLUMNS: Final = ("pustu_aktif", "pustu_total", "pustu_standar", "jarak_pustu_km", "ada_puskesmas")
+EPOCH_CACHE_SIZE: Final = 48  # dated columns kept for this many epochs (5 arrays of one value per desa each)
 FacilityDating = dating.FacilityDating
 
 __all__ = ["STATUSES", "Coverage", "Dataset", "FacilityDating"]
@@ -147,7 +148,7 @@ class Coverage:
         self._ada_data, self._ada_laporan = self._data_present()
         self._base = self._static_table()
         self._dated: _DatedPool | None = self._dated_pool()
-        self._epoch_cache: dict[int, pd.DataFrame] = {}
+        self._epoch_cache: dict[int, dict[str, np.ndarray]] = {}
         self._activity_cache: dict[int, act.MonthActivity] = {}
         self._quality_cache: dict[int | None, pd.DataFrame] = {}
         self._facilities: gpd.GeoDataFrame | None = None
@@ -333,12 +334,14 @@ class Coverage:
             epochs=dating.epochs(per, group, aktif, nonaktif),
         )
 
-    def _epoch_base(self, epoch: int) -> pd.DataFrame:
-        """The month-independent table with the dated columns (:data:`DATED_COLUMNS`) of one epoch; cached."""
+    def _epoch_columns(self, epoch: int) -> dict[str, np.ndarray]:
+        """The dated columns (:data:`DATED_COLUMNS`) of one epoch, per desa in table order; cached."""
         pool = self._dated
         if pool is None:
-            return self._base
+            return {}
         if epoch not in self._epoch_cache:
+            if len(self._epoch_cache) >= EPOCH_CACHE_SIZE:
+                self._epoch_cache.clear()
             force, within = pool.epochs.in_force[epoch], pool.epochs.within[epoch]
             n = len(self._desa)
             pustu = _unique_rows(pool, force & (pool.jenis == model.PUSTU))
@@ -348,13 +351,13 @@ class Coverage:
             jarak_m = nearest_distance(self._desa_x, self._desa_y, pool.x[active_pustu], pool.y[active_pustu])
             puskesmas = _unique_rows(pool, force & within & (pool.jenis == model.PUSKESMAS))
             inside = puskesmas[~pool.outside[puskesmas] & (pool.final[puskesmas] >= 0)]
-            self._epoch_cache[epoch] = self._base.assign(
-                pustu_aktif=st.count_per_desa(pool.final[pustu], n, mask=active),
-                ada_puskesmas=st.count_per_desa(pool.final[inside], n) > 0,
-                jarak_pustu_km=jarak_m / 1000.0,
-                pustu_total=st.count_per_desa(pool.final[pustu], n),
-                pustu_standar=st.count_per_desa(pool.final[pustu], n, mask=standard),
-            )
+            self._epoch_cache[epoch] = {
+                "pustu_aktif": st.count_per_desa(pool.final[pustu], n, mask=active),
+                "ada_puskesmas": st.count_per_desa(pool.final[inside], n) > 0,
+                "jarak_pustu_km": jarak_m / 1000.0,
+                "pustu_total": st.count_per_desa(pool.final[pustu], n),
+                "pustu_standar": st.count_per_desa(pool.final[pustu], n, mask=standard),
+            }
         return self._epoch_cache[epoch]
 
     def facility_dating(self, kind: str = model.PUSTU) -> dating.FacilityDating:
@@ -467,10 +470,13 @@ class Coverage:
         n = len(self._desa)
         aktif = st.count_per_desa(desa_of, n, mask=activity.aktif)
         lapor = st.count_per_desa(desa_of, n, mask=activity.lapor)
-        base = self._base if self._dated is None else self._epoch_base(self._dated.epochs.epoch(month))
+        base = self._base
         positions = self._positions(kode_desa)
         if positions is not None:
             base, aktif, lapor = base.iloc[positions], aktif[positions], lapor[positions]
+        if self._dated is not None:  # dated facility status: this month's epoch (geo.dating)
+            dated_columns = self._epoch_columns(self._dated.epochs.epoch(month))
+            base = base.assign(**{k: v if positions is None else v[positions] for k, v in dated_columns.items()})
         table = st.month_table(
             base,
             posyandu_aktif=aktif,
@@ -750,13 +756,13 @@ def _metric_points(
 
 def _groups(jenis: np.ndarray, final_kode: pd.Series, declared: pd.Series) -> np.ndarray:
     """Snapshot group of each row: ``jenis|kode_kabupaten`` (of the desa it counts in, else of its declared code)."""
-    final = final_kode.to_numpy(dtype=object, na_value=None)
-    kode = declared.reset_index(drop=True).to_numpy(dtype=object, na_value=None)
-    out = np.empty(len(jenis), dtype=object)
-    for i, (kind, placed, given) in enumerate(zip(jenis, final, kode, strict=True)):
-        desa = placed if placed is not None else model.normalise_kode_desa(given)
-        out[i] = f"{kind}|{model.kode_kabupaten_of(desa) if desa else ''}"
-    return out
+    kode = final_kode.reset_index(drop=True).astype("object")
+    unplaced = np.flatnonzero(kode.isna().to_numpy(dtype=bool))
+    if unplaced.size:
+        given = declared.reset_index(drop=True).iloc[unplaced]
+        kode.iloc[unplaced] = [model.normalise_kode_desa(v) if isinstance(v, str) else None for v in given]
+    kabupaten = kode.astype("string").str.slice(0, 5).fillna("")  # PP.KK of PP.KK.CC.DDDD (model.kode_kabupaten_of)
+    return (pd.Series(jenis, dtype=object).fillna("") + "|" + kabupaten).to_numpy(dtype=object)
 
 
 def _staffed(fac: pd.DataFrame) -> np.ndarray:
