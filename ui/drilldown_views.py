@@ -1,22 +1,22 @@
 """Building blocks of the Puskesmas and Desa pages (streamlit-aware).
 
 Cards of a working area, the priority list with its reasons, the facility
-tables, the desa map with its own facilities and puskesmas. Figures come
-from the cached engine access in :mod:`ui.data`; tables are cut by
+tables (the Desa page's map: :mod:`ui.desa_views`). Figures come from the
+cached engine access in :mod:`ui.data`; tables are cut by
 :mod:`ui.drilldown` and shown through :mod:`ui.table_format`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from geo import statuses
 from geo.priorities import rank_priorities
-from ui import cards, data, downloads, map_views, maps
+from ui import cards, data, downloads
 from ui.context import PageContext
 from ui.drilldown import posyandu_rows, pustu_staffing, with_penduduk
 from ui.fmt import fmt_int, fmt_km, previous_month
@@ -25,7 +25,6 @@ from ui.palette import status_color
 from ui.table_format import column_title, month_text, styled, yes_no
 
 TABLE_HEIGHT = 420
-DESA_MAP_PADDING_PX = 50  # free on every side of the desa map: no symbol cut at the edge or under the scale bar
 
 
 def area_card_values(
@@ -265,57 +264,3 @@ def show_table(
     st.dataframe(styler, key=key, hide_index=True, width="stretch", height=height, column_config=columns)
     if file is not None:
         downloads.table_downloads(file.frame, name=file.name, key=key, titles=file.titles)
-
-
-# -- maps -------------------------------------------------------------------------------------
-def show_desa_map(
-    ctx: PageContext, kode_desa: str, *, kode_puskesmas: str | None, key: str, height: int, large: bool = False
-) -> None:
-    """The desa (status colour) with its own facilities and its puskesmas, fitted to all of them."""
-    assert ctx.month is not None and ctx.options is not None
-    facilities = ctx.coverage().facilities
-    own = facilities["kode_desa_final"].astype("object").eq(kode_desa)
-    if kode_puskesmas:
-        code = facilities["kode"].astype("object").fillna(facilities["kode_puskesmas"].astype("object"))
-        own |= facilities["jenis"].astype("object").eq("puskesmas") & code.eq(kode_puskesmas)
-    activity = data.posyandu_activity(ctx.source, ctx.rules, ctx.month)
-    shown = facilities[own.fillna(False).to_numpy(dtype=bool)]
-    posyandu = activity[activity["kode_desa"].astype("object").eq(kode_desa).fillna(False).to_numpy(dtype=bool)]
-    map_data = map_views.status_map_data(ctx, [kode_desa], facilities=shown, posyandu=posyandu, desa=kode_desa)
-    # Fitted to the desa and its puskesmas, every facility layer on (they are this desa's own),
-    # with room at the edges for the symbols and outline.
-    points = maps.facility_points(shown, posyandu, kode_desa=None)
-    map_data = replace(map_data, bounds=_union_bounds(map_data.bounds, points))
-    map_views.show(
-        ctx,
-        map_data,
-        key=key,
-        height=height,
-        large=large,
-        padding=DESA_MAP_PADDING_PX,
-        show_layers=maps.FACILITY_LAYERS,
-    )
-
-
-def _union_bounds(
-    bounds: tuple[float, float, float, float] | None, points: pd.DataFrame
-) -> tuple[float, float, float, float] | None:
-    """``bounds`` grown to hold every point (lon, lat) of ``points``."""
-    boxes = [bounds] if bounds is not None else []
-    if len(points):
-        boxes.append(
-            (
-                float(points["lon"].min()),
-                float(points["lat"].min()),
-                float(points["lon"].max()),
-                float(points["lat"].max()),
-            )
-        )
-    if not boxes:
-        return None
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )

@@ -296,6 +296,77 @@
         legendDiv.appendChild(row);
       });
     }
+    if (cfg.sekitar) nearestLegend(legendDiv);
+  }
+
+  // Desa page (cfg.sekitar, ui/desa_views.py): the neighbouring desa in thin grey outline (names on
+  // hover), the line to the nearest active pustu the engine measured to (data.j: desa point, pustu point,
+  // name, desa, distance), and the view fitted so the legend never covers the desa: the fitted box keeps
+  // clear of the legend's measured width on the right.
+  var near = {layer: L.layerGroup().addTo(map), data: null, fitted: null};
+  if (cfg.sekitar) {
+    (cfg.sekitar.tetangga || []).forEach(function (row) {
+      var poly = L.polygon(decode(row[4]), {color: "#8C8C8C", weight: 1, fill: true, fillOpacity: 0,
+        smoothFactor: 0.5});
+      poly.bindTooltip(function () {
+        var table = el("table"), tr = el("tr");
+        tr.appendChild(el("th", null, cfg.sekitar.teks.tetangga));
+        tr.appendChild(el("td", null, row[1]));
+        table.appendChild(tr);
+        tr = el("tr");
+        tr.appendChild(el("th", null, cfg.tip.names[1]));
+        tr.appendChild(el("td", null, (row[2] || [])[0]));
+        table.appendChild(tr);
+        return table;
+      }, {sticky: true});
+      poly.addTo(map);
+    });
+  }
+  function showNearest(j) {
+    near.layer.clearLayers();
+    near.data = j && j.b ? j : null;
+    if (!near.data) return;
+    var t = cfg.sekitar.teks;
+    if (j.a[0] !== j.b[0] || j.a[1] !== j.b[1]) {
+      var line = L.polyline([j.a, j.b], {color: "#111111", weight: 2.5, dashArray: "6 5", interactive: false});
+      near.layer.addLayer(line);
+      near.layer.addLayer(labelTip(L.latLng((j.a[0] + j.b[0]) / 2, (j.a[1] + j.b[1]) / 2), j.k, "ilp-label-unit"));
+    }
+    var icon = L.divIcon({html: '<div class="ilp-sym ilp-pustu" style="box-shadow: 0 0 0 3px #fff, 0 0 0 5px #111"></div>',
+      iconSize: [14, 14], iconAnchor: [7, 7], className: "ilp-icon ilp-terdekat"});
+    var m = L.marker(j.b, {icon: icon, zIndexOffset: 1000});
+    m.bindTooltip(function () {
+      var table = el("table");
+      [[cfg.tip.fac[0], j.n], [cfg.tip.fac[1], t.terdekat], [cfg.tip.fac[2], j.d], [t.jarak, j.k]]
+        .forEach(function (pair) {
+          var tr = el("tr");
+          tr.appendChild(el("th", null, pair[0]));
+          tr.appendChild(el("td", null, pair[1]));
+          table.appendChild(tr);
+        });
+      return table;
+    });
+    near.layer.addLayer(m);
+  }
+  function nearestLegend(div) {
+    if (!near.data) return;
+    div.appendChild(el("div", "ilp-legend-title", cfg.sekitar.teks.terdekat));
+    var row = el("div", "ilp-legend-row"), sym = el("span", "ilp-sym");
+    sym.style.cssText = "width: 16px; height: 0; border-top: 2.5px dashed #111; margin-right: 5px;";
+    row.appendChild(sym);
+    row.appendChild(document.createTextNode(near.data.n + " (" + near.data.k + ")"));
+    div.appendChild(row);
+  }
+  function keepLegendClear() {
+    var s = cfg.sekitar;
+    if (!s.fit) return;
+    var key = near.data ? near.data.b.join(",") : "";
+    if (near.fitted === key) return;  // fitted once, and again only when the nearest pustu moves
+    near.fitted = key;
+    var box = L.latLngBounds(s.fit);
+    if (near.data) { box.extend(near.data.a); box.extend(near.data.b); }
+    var free = (legendDiv && legendDiv.offsetWidth ? legendDiv.offsetWidth : s.free) + s.margin;
+    map.fitBounds(box, {paddingTopLeft: [s.pad, s.pad], paddingBottomRight: [s.pad + free, s.pad], animate: false});
   }
 
   // Maps of one group (cfg.sync, e.g. the Bandingkan page's) pan and zoom together. Each map is a
@@ -341,6 +412,7 @@
     follow: follow,
     apply: function (data) {
       state.lookup = data.v || {};
+      state.mode = data.w || "status";
       state.points = data.p || {};
       state.drawn = {};
       features.forEach(function (poly) {
@@ -357,7 +429,9 @@
         groups[layer.code].clearLayers();
         (state.points[layer.code] || []).forEach(function (p) { groups[layer.code].addLayer(marker(layer, p)); });
       });
+      if (cfg.sekitar) showNearest(data.j);
       renderLegend();
+      if (cfg.sekitar) keepLegendClear();
       refreshLabels();
     },
   };
