@@ -249,8 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     qual = sub.add_parser("quality", help="temuan mutu data (koordinat, duplikat, laporan, wilayah kerja)")
     _store_arg(qual)
     _month_arg(qual)
-    qual.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
-    qual.add_argument("--out", type=Path, metavar="FILE")
+    _table_format_args(qual)
     _rule_args(qual)
 
     exp = sub.add_parser(
@@ -579,15 +578,33 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:
-    """``quality [--month YYYY-MM]``: data-quality findings (default month: latest report month)."""
+    """``quality [--month YYYY-MM]``: data-quality findings (default month: latest report month).
+
+    csv/xlsx: the Data page's findings table (:mod:`ui.quality_table`: place names, labelled kinds and
+    severities, headers in ``--lang``); json: the engine's findings as they are (codes).
+    """
     from geo.export import frame_to_bytes
+    from ui.i18n import set_language
+    from ui.quality_table import file_titles, findings_file, with_places
+    from ui.report_book import table_csv, table_xlsx
 
     fmt = _check_output(args)
     _parse_month_arg(args)
     coverage = load_coverage(args)
     month = _report_month(coverage, args) if args.month is not None or coverage.months else None
     table = coverage.quality(month)
-    _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+    if fmt == "json":
+        _emit(frame_to_bytes(table, fmt), args.out, rows=len(table))
+        return EXIT_OK
+    set_language(args.lang)  # the labels of kinds and severities (ui.quality_table reads the current language)
+    shown = findings_file(with_places(table, coverage.dataset.desa))
+    titles = file_titles(lang=args.lang)
+    if fmt == "csv":
+        data = table_csv(shown, lang=args.lang, titles=titles)
+    else:
+        lines = _title_lines(coverage, month, store=_store_of(args), lang=args.lang) if month else ()
+        data = table_xlsx(shown, lang=args.lang, title_lines=lines, sheet="Temuan", titles=titles)
+    _emit(data, args.out, rows=len(shown))
     return EXIT_OK
 
 

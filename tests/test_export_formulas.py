@@ -28,7 +28,7 @@ from loaders.dataset import read_dataset
 from loaders.store import ChangeRecord, Store
 from ui.exports import ExportRequest, render
 from ui.i18n import column_label
-from ui.quality_view import findings_file, with_places
+from ui.quality_table import findings_file, with_places
 from ui.report_book import table_csv, table_xlsx
 
 MONTH: Final = "2026-10"

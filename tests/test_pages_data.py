@@ -23,7 +23,7 @@ from ui import column_mapping as cm
 from ui.fmt import fmt_int, fmt_pct
 from ui.history import log_view
 from ui.i18n import t
-from ui.quality_view import filter_findings
+from ui.quality_table import filter_findings
 from ui.rules_form import changed_rules, rule_caption, rule_label, rule_value_text, rules_from_values
 from ui.upload import issues_table, safe_name
 

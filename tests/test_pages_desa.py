@@ -15,7 +15,7 @@ from ui.activity_chart import group_label
 from ui.drilldown_views import posyandu_styler
 from ui.fmt import fmt_km
 from ui.i18n import status_label, t
-from ui.quality_view import DESA_FINDING_COLUMNS, findings_frame, with_places
+from ui.quality_table import DESA_FINDING_COLUMNS, findings_frame, with_places
 from ui.table_format import plain_markdown
 
 JARAK = "Jarak ke pustu aktif terdekat"

@@ -1,8 +1,8 @@
 """The data-quality findings table (``Coverage.quality``): labels, filters, downloads.
 
-:func:`findings_frame` (pure) turns engine findings into the table users see
-and download (labelled columns, labelled kinds and severities);
-:func:`show_findings` draws it; :func:`render` is the Data page section with
+:mod:`ui.quality_table` (pure) turns engine findings into the table users see
+and download (labelled columns, labelled kinds and severities; also what
+``cli.py quality`` writes); :func:`show_findings` draws it; :func:`render` is the Data page section with
 filters (jenis, tingkat, kecamatan); every findings table has its CSV/XLSX
 downloads (:func:`findings_file`, :func:`ui.downloads.table_downloads`).
 """
@@ -10,7 +10,6 @@ downloads (:func:`findings_file`, :func:`ui.downloads.table_downloads`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
 
 import pandas as pd
 import streamlit as st
@@ -19,65 +18,21 @@ from loaders.findings import TINGKAT  # severities, most severe first
 from ui import downloads
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_month
-from ui.i18n import STRINGS, get_language, t
-from ui.table_format import labelled, text_or_dash
-
-FINDING_COLUMNS: Final = (
-    "tingkat",
-    "jenis",
-    "jenis_fasilitas",
-    "subjek",
-    "nama",
-    "nama_desa",
-    "nama_kecamatan",
-    "pesan",
+from ui.i18n import get_language, t
+from ui.quality_table import (
+    DESA_FINDING_COLUMNS,
+    DOWNLOAD_NAME,
+    FINDING_COLUMNS,
+    file_titles,
+    filter_findings,
+    findings_file,
+    findings_frame,
+    jenis_label,
+    tingkat_label,
+    with_places,
 )
-DESA_FINDING_COLUMNS: Final = ("tingkat", "jenis", "jenis_fasilitas", "nama", "pesan")
-DOWNLOAD_NAME: Final = "temuan_kualitas_data"
 
-
-def jenis_label(code: object) -> str:
-    """Label of a finding kind (``berhenti_lapor`` -> "Berhenti melapor"); unknown codes humanised."""
-    key = f"kualitas.jenis.{code}"
-    if key in STRINGS:
-        return t(key)
-    text = str(code).replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else "–"
-
-
-def tingkat_label(code: object) -> str:
-    """Label of a severity (tinggi/sedang/rendah)."""
-    key = f"kualitas.tingkat.{code}"
-    return t(key) if key in STRINGS else text_or_dash(code)
-
-
-def fasilitas_label(code: object) -> str:
-    """Label of a facility kind ("–" for desa-level findings)."""
-    key = f"kualitas.fasilitas.{code}"
-    return t(key) if key in STRINGS else "–"
-
-
-def with_places(quality: pd.DataFrame, desa: pd.DataFrame) -> pd.DataFrame:
-    """Findings plus ``nama_desa``, ``kode_kecamatan`` and ``nama_kecamatan`` of their desa."""
-    places = desa.loc[:, ["kode_desa", "nama_desa", "kode_kecamatan", "nama_kecamatan"]].drop_duplicates("kode_desa")
-    extra = [c for c in ("nama_desa", "kode_kecamatan", "nama_kecamatan") if c in quality.columns]
-    return quality.drop(columns=extra).merge(places, on="kode_desa", how="left")
-
-
-def findings_frame(findings: pd.DataFrame, columns: Sequence[str] = FINDING_COLUMNS) -> pd.DataFrame:
-    """The findings as users see them: labelled ``columns`` and values, text only."""
-    table = labelled(findings_file(findings, columns), list(columns), titles={"jenis": t("kol.jenis_temuan")})
-    return table.astype("object").map(text_or_dash)
-
-
-def findings_file(findings: pd.DataFrame, columns: Sequence[str] = FINDING_COLUMNS) -> pd.DataFrame:
-    """The findings as their CSV/XLSX write them: ``columns`` (raw codes), kinds and severities labelled."""
-    shown = findings.assign(
-        tingkat=findings["tingkat"].map(tingkat_label),
-        jenis=findings["jenis"].map(jenis_label),
-        jenis_fasilitas=findings["jenis_fasilitas"].map(fasilitas_label),
-    )
-    return shown.loc[:, list(columns)].reset_index(drop=True)
+__all__ = ["DESA_FINDING_COLUMNS", "TINGKAT", "render", "show_findings", "with_places"]  # what pages use from here
 
 
 def show_findings(
@@ -99,22 +54,8 @@ def show_findings(
         findings_file(findings, columns),
         name=DOWNLOAD_NAME,
         key=download_key or key,
-        titles={"jenis": t("kol.jenis_temuan")},
+        titles=file_titles(),
     )
-
-
-def filter_findings(
-    findings: pd.DataFrame, *, jenis: Sequence[str] = (), tingkat: Sequence[str] = (), kecamatan: Sequence[str] = ()
-) -> pd.DataFrame:
-    """Rows matching every given filter (empty filter = all)."""
-    keep = pd.Series(True, index=findings.index)
-    if jenis:
-        keep &= findings["jenis"].astype("object").isin(list(jenis))
-    if tingkat:
-        keep &= findings["tingkat"].astype("object").isin(list(tingkat))
-    if kecamatan:
-        keep &= findings["kode_kecamatan"].astype("object").isin(list(kecamatan))
-    return findings[keep.to_numpy(dtype=bool)].reset_index(drop=True)
 
 
 def render(ctx: PageContext) -> None:
