@@ -309,6 +309,7 @@ def remove_target(store: Store, *, indikator: str, bulan: str) -> TargetWrite:
             raise InputError(msg)
         return kept
 
+    change(targets_from_frame(read_targets(store)))  # refuse before taking the lock (checked again under it)
     return _write(store, change, base_version=None)
 
 

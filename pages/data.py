@@ -1,4 +1,4 @@
-"""Data: import, version history and restore, templates, data quality, engine rules.
+"""Data: import, version history and restore, templates, data quality, engine rules, targets.
 
 Imports always go to the user's store (``ILP_STORE`` or ``store/ilp.gpkg``),
 never to the embedded demo: while the demo is shown, the page says where the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import context, history, layout, quality_view, rules_form, template_downloads, upload
+from ui import context, history, layout, quality_view, rules_form, targets_form, template_downloads, upload
 from ui.data import user_store
 from ui.fmt import fmt_int
 from ui.i18n import t
@@ -28,13 +28,14 @@ elif not ctx.source.available:
 else:
     st.caption(t("dataimp.store", path=plain_code(target.path), versi=fmt_int(ctx.source.version)))
 
-tab_impor, tab_riwayat, tab_templat, tab_kualitas, tab_aturan = st.tabs(
+tab_impor, tab_riwayat, tab_templat, tab_kualitas, tab_aturan, tab_target = st.tabs(
     [
         t("dataimp.tab.impor"),
         t("dataimp.tab.riwayat"),
         t("dataimp.tab.templat"),
         t("dataimp.tab.kualitas"),
         t("dataimp.tab.aturan"),
+        t("dataimp.tab.target"),
     ]
 )
 with tab_impor:
@@ -47,3 +48,5 @@ with tab_kualitas:
     quality_view.render(ctx)
 with tab_aturan:
     rules_form.render(ctx)
+with tab_target:
+    targets_form.render(ctx, target)

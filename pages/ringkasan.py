@@ -56,7 +56,9 @@ if presentasi:  # key cards, map and bars in the first screen; the trend below
     st.stop()
 
 current, previous, _ = views.headline_pair(ctx)
-card_values = cards.card_values(current, previous, rules=ctx.rules)  # six, or seven with "belum ada data"
+targets = ctx.coverage().dataset.target  # the store's targets: a card with one shows it and its light
+# seven cards in one row, or two rows of four with "belum ada data"
+card_values = cards.card_values(current, previous, rules=ctx.rules, targets=targets, month=ctx.month)
 cards.render_cards(card_values, per_row=cards.per_row(len(card_values)), key=layout.ROW_OF_SIX_KEY)
 
 left, right = st.columns([4, 3], gap="medium")

@@ -3,19 +3,26 @@
 :func:`card_values` is pure (tested); :func:`render_cards` draws them. The
 figures are a row of ``Coverage.indicators(..., by='kabupaten')`` (see
 :func:`ui.data.headline`), so a card shows exactly the engine's number.
+
+A card whose indicator has a target (:mod:`geo.targets`, the store's
+``target`` layer) also shows the target in force for the month and its
+traffic light; the light is decided by :func:`geo.targets.assess`, the card
+only shows it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+import pandas as pd
 import streamlit as st
 
 from geo.rules import Rules
-from ui.fmt import fmt_delta, fmt_int, fmt_pct, is_missing
-from ui.i18n import t
+from geo.targets import LIGHT_BY_CODE, Assessment, Target, assess, indicator_of_card
+from ui.fmt import fmt_delta, fmt_int, fmt_month, fmt_pct, is_missing
+from ui.i18n import get_language, t
 
 DeltaColor = Literal["normal", "inverse", "off"]
 DeltaArrow = Literal["auto", "off"]
@@ -64,6 +71,62 @@ class CardValue:
     delta_arrow: DeltaArrow
     help: str
     raw: float | None
+    target: str | None = None  # "Target 80% (Des 2026)"; None: no target
+    light: str | None = None  # geo.targets light code (tercapai | hampir | belum); None: no target or no value
+    target_help: str = ""
+
+
+def target_value_text(value: float) -> str:
+    """A target in percent: whole numbers without decimals (``80%``), else one (``72,5%``)."""
+    return fmt_pct(value, decimals=0 if float(value).is_integer() else 1)
+
+
+def target_text(target: Target, *, lang: str | None = None) -> str:
+    """``Target 80% (Des 2026)``, or ``Target maks. 10% (Des 2026)`` for a lower-is-better indicator."""
+    language = lang or get_language()
+    key = "target.kartu" if target.higher_is_better else "target.kartu_maks"
+    return t(
+        key,
+        lang=language,
+        nilai=target_value_text(target.nilai),
+        bulan=fmt_month(target.bulan, lang=language, short=True),
+    )
+
+
+def target_help(target: Target, *, lang: str | None = None) -> str:
+    """The rule of the light of ``target`` in words (the card's help)."""
+    language = lang or get_language()
+    direction = "naik" if target.higher_is_better else "turun"
+    return t(
+        "target.kartu_help",
+        lang=language,
+        nilai=target_value_text(target.nilai),
+        bulan=fmt_month(target.bulan, lang=language),
+        arah=t(f"target.arah_{direction}", lang=language),
+        hampir=t(f"target.hampir_{direction}", lang=language, pct=f"{target.hampir_pct:g}"),
+    )
+
+
+def light_word(code: str, *, lang: str | None = None) -> str:
+    """The word of a light code (``tercapai`` -> "Tercapai")."""
+    return t(LIGHT_BY_CODE[code].label_key, lang=lang)
+
+
+def light_markdown(code: str | None, *, lang: str | None = None) -> str:
+    """A coloured badge with a dot and the word of the light (Streamlit markdown); empty without a light."""
+    if code is None:
+        return ""
+    return f":{LIGHT_BY_CODE[code].badge}-badge[● {light_word(code, lang=lang)}]"
+
+
+def card_assessment(
+    current: Mapping[str, object], column: str, *, targets: pd.DataFrame | Iterable[Target], month: str | None
+) -> Assessment | None:
+    """The target in force and the light of the card of ``column`` (None: no target or no month)."""
+    indicator = indicator_of_card(column)
+    if indicator is None or month is None:
+        return None
+    return assess(targets, indicator.code, _number(current, indicator.code), month=month)
 
 
 def _number(row: Mapping[str, object] | None, column: str) -> float | None:
@@ -79,6 +142,8 @@ def card_values(
     *,
     rules: Rules,
     cards: Sequence[Card] = CARDS,
+    targets: pd.DataFrame | Iterable[Target] = (),
+    month: str | None = None,
 ) -> list[CardValue]:
     """Texts of the cards: value in Indonesian format and the change since ``previous``.
 
@@ -93,7 +158,12 @@ def card_values(
         Which cards, in order. A last card "Belum ada data" (desa and
         kabupaten/kota without facility data) follows when ``current``
         counts such desa.
+    targets, month
+        The store's targets (``Dataset.target``) and the chosen month: a
+        card whose indicator has a target shows the target in force for
+        ``month`` and its light (:func:`geo.targets.assess`).
     """
+    targets = targets if isinstance(targets, pd.DataFrame) else tuple(targets)
     values: list[CardValue] = []
     for card in cards:
         now, before = _number(current, card.column), _number(previous, card.column)
@@ -106,6 +176,7 @@ def card_values(
             delta = fmt_delta(change)
         unchanged = change is not None and round(change, 1 if card.percent else 0) == 0
         help_text = t(f"metric.{card.column}.help", min=rules.posyandu_min_bulan, jendela=rules.posyandu_jendela_bulan)
+        judged = card_assessment(current, card.column, targets=targets, month=month)
         values.append(
             CardValue(
                 column=card.column,
@@ -116,6 +187,9 @@ def card_values(
                 delta_arrow="off" if unchanged else "auto",
                 help=help_text,
                 raw=now,
+                target=None if judged is None else target_text(judged.target),
+                light=None if judged is None else judged.light,
+                target_help="" if judged is None else target_help(judged.target),
             )
         )
     no_data = _number(current, NO_DATA_CARD)
@@ -159,3 +233,6 @@ def render_cards(values: Sequence[CardValue], *, per_row: int = 3, key: str = CA
                         delta_arrow=card.delta_arrow,
                         help=card.help,
                     )
+                    if card.target is not None:
+                        line = f"{light_markdown(card.light)} {card.target}".strip()
+                        st.markdown(line, help=card.target_help)

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geo.statuses import STATUSES
+from geo.targets import Target, sort_by_distance, target_in_force
 from ui.fmt import fmt_int, fmt_month, fmt_pct, parse_month
 from ui.i18n import get_language, status_label, t
 from ui.palette import INDICATOR_COLORS
@@ -61,7 +62,12 @@ def bars_fitting(height_px: int) -> int:
 
 
 def gap_bar_chart(
-    indicators: pd.DataFrame, *, limit: int | None = None, height: int | None = None, large: bool = False
+    indicators: pd.DataFrame,
+    *,
+    limit: int | None = None,
+    height: int | None = None,
+    large: bool = False,
+    target: Target | None = None,
 ) -> go.Figure:
     """Stacked horizontal bars: desa per status for each group, sorted by gaps.
 
@@ -78,8 +84,12 @@ def gap_bar_chart(
         Figure height (px); default: enough for every bar shown.
     large
         Bigger type (presentation mode).
+    target
+        Sort by distance to this target instead (furthest first,
+        :func:`geo.targets.sort_by_distance`); the hover then names the
+        indicator's value.
     """
-    frame = sort_by_gaps(indicators)
+    frame = sort_by_gaps(indicators) if target is None else sort_by_distance(indicators, target=target)
     if limit is not None:
         frame = frame.head(limit)
     # Plotly reads a little HTML in labels (<a href>, <b>, <br>): a name is escaped so it shows as typed.
@@ -149,7 +159,41 @@ def incomplete_window_months(months: Sequence[str], *, first_month: str | None, 
     return tuple(incomplete)
 
 
-def trend_chart(trend: pd.DataFrame, *, incomplete: Collection[str] = (), large: bool = False) -> go.Figure:
+TARGET_DASH: Final = "dash"
+
+
+def _target_trace(column: str, months: Sequence[str], labels: Sequence[str], targets: Sequence[Target]) -> go.Scatter:
+    """The target in force in each month (:func:`geo.targets.target_in_force`), a dashed step line with a label."""
+    lang = get_language()
+    in_force = [target_in_force(targets, column, month) for month in months]
+    values = [float("nan") if entry is None else entry.nilai for entry in in_force]
+    last = next(entry for entry in reversed(in_force) if entry is not None)
+    label = t(f"metric.{column}")
+    name = t(
+        "target.garis",
+        label=label,
+        nilai=fmt_pct(last.nilai, decimals=0 if last.nilai.is_integer() else 1),
+        bulan=fmt_month(last.bulan, lang=lang, short=True),
+    )
+    hover = [
+        "" if entry is None else f"{fmt_pct(entry.nilai)} ({fmt_month(entry.bulan, lang=lang, short=True)})"
+        for entry in in_force
+    ]
+    return go.Scatter(
+        x=list(labels),
+        y=values,
+        mode="lines",
+        name=name,
+        line={"color": INDICATOR_COLORS[column], "width": 1.5, "dash": TARGET_DASH, "shape": "hv"},
+        customdata=hover,
+        hovertemplate="%{x}<br>Target " + label + ": %{customdata}<extra></extra>",
+        meta={"target": column},
+    )
+
+
+def trend_chart(
+    trend: pd.DataFrame, *, incomplete: Collection[str] = (), large: bool = False, targets: Sequence[Target] = ()
+) -> go.Figure:
     """Lines of the main percentage indicators over the report months.
 
     Parameters
@@ -162,6 +206,10 @@ def trend_chart(trend: pd.DataFrame, *, incomplete: Collection[str] = (), large:
         not drawn as 0 %.
     large
         Bigger type (presentation mode).
+    targets
+        The store's targets (:func:`geo.targets.targets_from_frame`): each
+        trend indicator with a target gets a dashed line of the target in
+        force in each month, in the indicator's colour, labelled in the legend.
     """
     lang = get_language()
     frame = trend.sort_values("bulan")
@@ -186,6 +234,8 @@ def trend_chart(trend: pd.DataFrame, *, incomplete: Collection[str] = (), large:
                 hovertemplate="%{x}<br>" + name + ": %{customdata}<extra></extra>",
             )
         )
+        if any(entry.indikator == column for entry in targets):
+            fig.add_trace(_target_trace(column, months, labels, targets))
     fig.update_yaxes(title=t("chart.persen"), range=[0, 100], ticksuffix="%", gridcolor="#e5e5e5")
     fig.update_xaxes(title=None, type="category")
     return _base_layout(fig, height=360 if not large else 420, large=large)

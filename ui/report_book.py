@@ -29,7 +29,10 @@ with its gap desa, its posyandu that are not active or stopped reporting,
 and its active pustu below the staffing standard. Every sheet starts with
 six lines: the title, area, month in words, the rules (labels and values), the
 data version and the date; the summary sheet ends with the rules in words
-(label, value, help text of :data:`geo.rules.RULES`).
+(label, value, help text of :data:`geo.rules.RULES`). When the store has
+targets (:mod:`geo.targets`), the summary sheet has a targets section before
+the rules: indicator, target, its month, the value of the report's desa in
+the report's month, and the traffic light.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from xlsxwriter.worksheet import Worksheet
 from geo import report
 from geo.export import XLSX_OPTIONS, neutralise_text
 from geo.rules import RULES, Rules
+from geo.targets import LIGHT_BY_CODE, TARGET_INDICATORS, assess, targets_from_frame
 from loaders.store import Store
 from ui.fmt import fmt_month, fmt_num
 from ui.i18n import STRINGS, status_label, t
@@ -403,6 +407,10 @@ def render_xlsx(request: ExportRequest, *, made: datetime | None = None) -> byte
         row = book.write_table(sheet, row, _columns(content.kecamatan, lang=lang), lang=lang, freeze=True) + 1
         row = book.write_section(sheet, row, t("laporan.per_puskesmas", lang=lang))
         row = book.write_table(sheet, row, _columns(content.puskesmas, lang=lang), lang=lang, freeze=False) + 1
+        goals = targets_table(request)
+        if not goals.empty:
+            row = book.write_section(sheet, row, t("laporan.target_judul", lang=lang))
+            row = book.write_table(sheet, row, _columns(goals, lang=lang), lang=lang, freeze=False) + 1
         row = book.write_section(sheet, row, t("laporan.aturan_judul", lang=lang))
         rules = _columns(rules_table(request.rules, lang=lang), lang=lang)
         book.write_table(sheet, row, rules, lang=lang, freeze=False)
@@ -410,6 +418,40 @@ def render_xlsx(request: ExportRequest, *, made: datetime | None = None) -> byte
         for name, part in zip(names[1:], content.parts, strict=True):
             _part_sheet(book, name, part, lines, request)
     return buffer.getvalue()
+
+
+def targets_table(request: ExportRequest) -> pd.DataFrame:
+    """The targets of the store against the report's desa in its month, one row per indicator with a target.
+
+    Columns ``target_indikator`` (label), ``pct_target``, ``target_bulan`` (the target in force for the
+    month, in words), ``pct_target_sekarang`` (the value) and ``target_lampu`` (the light's word); empty
+    without targets.
+    """
+    from ui.filters import overall_indicators
+
+    lang = request.lang
+    targets = targets_from_frame(request.coverage.dataset.target)
+    codes = [entry.code for entry in TARGET_INDICATORS if any(goal.indikator == entry.code for goal in targets)]
+    if not codes:
+        return pd.DataFrame()
+    current = overall_indicators(request.coverage, request.month, kode_desa=request.kode_desa)
+    rows = []
+    for code in codes:
+        value = current.get(code)
+        judged = assess(targets, code, None if _is_missing(value) else float(value), month=request.month)
+        assert judged is not None  # the code has a target
+        light = "" if judged.light is None else t(LIGHT_BY_CODE[judged.light].label_key, lang=lang)
+        rows.append(
+            {
+                "target_indikator": t(f"col.{code}", lang=lang),
+                "pct_target": judged.target.nilai,
+                "target_bulan": fmt_month(judged.target.bulan, lang=lang),
+                "pct_target_sekarang": judged.value,
+                "target_lampu": light,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return frame.astype({"pct_target": "float64", "pct_target_sekarang": "float64"})
 
 
 def _part_sheet(book: _Book, name: str, part: report.PuskesmasPart, lines: list[str], request: ExportRequest) -> None:
