@@ -36,7 +36,16 @@ CARD_COLUMNS = (
     ("pct_posyandu_aktif", True),
     ("pct_kelengkapan_laporan", True),
 )
-GAP_LABELS = ["Desa", "Status", "Kecamatan", "Puskesmas", "Pustu aktif", "Posyandu aktif", "Jarak pustu"]
+GAP_LABELS = [
+    "Desa",
+    "Status",
+    "Kecamatan",
+    "Puskesmas",
+    "Pustu aktif",
+    "Tenaga lengkap",
+    "Posyandu aktif",
+    "Jarak pustu",
+]
 STATUS_LABELS = [  # palette.STATUS_ORDER
     "Tanpa keduanya",
     "Tanpa pustu aktif",

@@ -156,7 +156,8 @@ def test_puskesmas_head_pdf_covers_the_working_area_desa_by_desa() -> None:
         row = engine.loc[kode]
         expected = (
             f"{row['nama_desa']} {row['nama_kecamatan']} {status_label(row['status'])} "
-            f"{row['pustu_aktif']} {row['pustu_total']} {row['posyandu_total']} {row['posyandu_aktif']} "
+            f"{row['pustu_aktif']} {row['pustu_total']} {row['pustu_standar']} {row['posyandu_total']} "
+            f"{row['posyandu_aktif']} "
             f"{row['posyandu_lapor']}"
         )
         assert any(line.startswith(expected) for line in lines), expected

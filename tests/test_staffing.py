@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from cli_support import run_cli
 from engine_fixtures import cell, coverage, desa_layer, facilities_layer, facility, laporan_layer, point, reports
-from page_support import PETA_PAGE, coverage_of, run_page
+from page_support import PETA_PAGE, PUSKESMAS_PAGE, coverage_of, dataframe_with_column, run_page
 from streamlit.testing.v1 import AppTest
 
 from geo import staffing
@@ -23,8 +23,12 @@ from geo.engine import Coverage
 from loaders import model
 from loaders.exceptions import EngineError
 from loaders.store import ChangeRecord, Store
+from ui.exports import ExportRequest
 from ui.fmt import fmt_pct
+from ui.i18n import column_label
 from ui.map_payload import STATUS_INDEX, unit_staffing_values
+from ui.maps import staffing_band_labels, staffing_config
+from ui.report_vector import VECTOR_FIELDS, vector_frame
 
 MONTH = "2026-10"
 A, B, C, D = "11.01.01.2001", "11.01.01.2002", "11.01.01.2003", "11.01.02.2001"
@@ -305,3 +309,56 @@ def test_unit_staffing_values_carry_the_band_of_the_engine_share() -> None:
         "11.01.01": [staffing.UNIT_CODES.index("25_50"), "33,3%", "1", "3"],
         "11.01.02": [staffing.UNIT_CODES.index("50_75"), "50,0%", "1", "1"],
     }
+
+
+def test_vector_export_carries_the_staffing_class_of_each_desa() -> None:
+    cov = _coverage()
+    request = ExportRequest(
+        coverage=cov,
+        month=MONTH,
+        kode_desa=(A, B, C, D),
+        area="Kabupaten 11.01",
+        rules=cov.rules,
+        data_version="uji",
+    )
+    frame = vector_frame(request)
+    assert frame["kelas_tenaga"].tolist() == ["tenaga_lengkap", "belum_lengkap", "tanpa_pustu_aktif", "tenaga_lengkap"]
+    assert frame["pustu_standar"].tolist() == [1, 0, 0, 1]
+    assert list(VECTOR_FIELDS).index("kelas_tenaga") == list(VECTOR_FIELDS).index("status_label") + 1
+
+
+def test_staffing_labels_of_columns_and_legend() -> None:
+    assert column_label("pct_pustu_standar") == "% pustu dengan tenaga lengkap"
+    assert column_label("pustu_standar") == "Pustu dengan tenaga lengkap"
+    assert staffing_band_labels() == ["≥ 75%", "50–75%", "25–50%", "< 25%"]
+    unit = staffing_config("unit")
+    assert [c[1] for c in unit["classes"]] == [
+        "≥ 75%",
+        "50–75%",
+        "25–50%",
+        "< 25%",
+        "Tidak ada pustu aktif",
+        "Belum ada data",
+    ]
+    assert [c[0] for c in unit["classes"]] == [c.colour for c in staffing.UNIT_CLASSES]
+    desa = staffing_config("desa", lang="en")
+    assert desa["title"] == "Pustu staffing of the desa"
+    assert [c[1] for c in desa["classes"]] == [
+        "Fully staffed",
+        "Active pustu, staffing incomplete",
+        "No active pustu",
+        "No data yet",
+    ]
+
+
+def test_tables_of_the_peta_and_puskesmas_pages_show_staffed_pustu(staffing_store: Path) -> None:
+    table = coverage_of(staffing_store).desa_table(MONTH).set_index("kode_desa")
+    at = run_page(PETA_PAGE)
+    gaps = dataframe_with_column(at, "Tenaga lengkap")
+    shown = dict(zip(gaps["Desa"].astype(str), gaps["Tenaga lengkap"].astype(int), strict=True))
+    expected = {str(table.loc[k, "nama_desa"]): int(table.loc[k, "pustu_standar"]) for k in table.index}
+    assert shown and all(expected[name] == value for name, value in shown.items())
+    at = run_page(PUSKESMAS_PAGE, {"puskesmas": "P1"})
+    desa = dataframe_with_column(at, "Pustu dengan tenaga lengkap")
+    shown = dict(zip(desa["Desa"].astype(str), desa["Pustu dengan tenaga lengkap"].astype(int), strict=True))
+    assert shown == {str(table.loc[k, "nama_desa"]): int(table.loc[k, "pustu_standar"]) for k in (A, B, C)}

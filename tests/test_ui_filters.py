@@ -277,15 +277,18 @@ def test_gap_table_short_headers_and_widths() -> None:
         "Kecamatan",
         "Puskesmas",
         "Pustu aktif",
+        "Tenaga lengkap",
         "Posyandu aktif",
         "Jarak pustu",
     ]
+    assert styled["Tenaga lengkap"].tolist() == gaps["pustu_standar"].tolist()
     config = gap_table_columns()
     assert list(config) == list(styled.columns)
     widths = {label: column["width"] for label, column in config.items()}
     assert widths["Status"] <= widths["Desa"] and widths["Status"] < 160
     assert sum(widths.values()) + 35 <= 900  # every column fits beside the sidebar at 1280 px
     assert config["Jarak pustu"]["help"] == "Jarak ke pustu aktif (km)"
+    assert config["Tenaga lengkap"]["help"] == "Pustu dengan tenaga lengkap"
     assert "help" not in config["Desa"] or config["Desa"]["help"] is None
 
 

@@ -183,6 +183,7 @@ DESA_COLUMNS = (
     "nama_kecamatan",
     "status",
     "pustu_aktif",
+    "pustu_standar",
     "posyandu_aktif",
     "posyandu_total",
     "jarak_pustu_km",
@@ -190,14 +191,14 @@ DESA_COLUMNS = (
 
 
 def desa_table_styler(table: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """The desa of a working area: status (in its map colour), pustu, posyandu active/total, distance."""
+    """The desa of a working area: status (in its map colour), pustu (active, fully staffed), posyandu, distance."""
     ordered = table.sort_values(["nama_kecamatan", "nama_desa"], kind="stable").reset_index(drop=True)
     colours = [f"background-color: {status_color(s)}; color: #111111" for s in ordered["status"]]
     shown = ordered.assign(status=ordered["status"].map(status_label))
     styler = styled(
         shown,
         list(DESA_COLUMNS),
-        integers=["pustu_aktif", "posyandu_aktif", "posyandu_total"],
+        integers=["pustu_aktif", "pustu_standar", "posyandu_aktif", "posyandu_total"],
         km=["jarak_pustu_km"],
     )
     return styler.apply(lambda _column: colours, subset=[column_title("status")])

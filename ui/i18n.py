@@ -503,10 +503,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "col.pct_desa_posyandu_aktif": ("% desa dengan posyandu aktif", "% desa with active posyandu"),
     "col.pct_posyandu_aktif": ("% posyandu aktif", "% active posyandu"),
     "col.pct_kelengkapan_laporan": ("Kelengkapan laporan (%)", "Report completeness (%)"),
-    "col.pct_pustu_standar": (
-        "% pustu dengan tenaga lengkap (1 perawat + 1 bidan)",
-        "% pustu fully staffed (1 perawat + 1 bidan)",
-    ),
+    "col.pct_pustu_standar": ("% pustu dengan tenaga lengkap", "% pustu fully staffed"),  # 1 perawat + 1 bidan
     "col.kesenjangan": ("Kesenjangan", "Gap"),
     # -- shared (Puskesmas, Desa and Data pages) -------------------------------------------------------
     "umum.ya": ("Ya", "Yes"),
@@ -615,8 +612,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "pkm.tab.berhenti": ("Berhenti lapor ({n})", "Stopped reporting ({n})"),
     "pkm.pustu_none": ("Belum ada pustu di wilayah kerja ini.", "There is no pustu in this working area yet."),
     "pkm.pustu_standar": (
-        "{n} dari {total} pustu aktif sesuai standar ketenagaan (paling sedikit 1 perawat dan 1 bidan).",
-        "{n} of {total} active pustu meet the staffing standard (at least 1 nurse and 1 midwife).",
+        "{n} dari {total} pustu aktif dengan tenaga lengkap (paling sedikit 1 perawat dan 1 bidan).",
+        "{n} of {total} active pustu fully staffed (at least 1 perawat (nurse) and 1 bidan (midwife)).",
     ),
     "pkm.posyandu_none": ("Belum ada posyandu di wilayah kerja ini.", "There is no posyandu in this working area yet."),
     "pkm.posyandu_ringkas": (

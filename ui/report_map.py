@@ -153,6 +153,7 @@ DESA_COLUMNS: Final = (
     "status",
     "pustu_aktif",
     "pustu_total",
+    "pustu_standar",
     "posyandu_total",
     "posyandu_aktif",
     "posyandu_lapor",

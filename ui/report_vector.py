@@ -29,6 +29,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo import staffing
 from loaders import model
 from loaders.exceptions import InputError
 from ui.i18n import status_label
@@ -65,7 +66,8 @@ COUNT_FIELDS: Final = (
     "ada_data",
     "ada_laporan",
 )
-VECTOR_FIELDS: Final = (*PLACE_FIELDS, "bulan", "status", "status_label", *COUNT_FIELDS)
+# kelas_tenaga: the desa's pustu staffing class (geo.staffing.DESA_CODES: tenaga_lengkap, belum_lengkap, ...)
+VECTOR_FIELDS: Final = (*PLACE_FIELDS, "bulan", "status", "status_label", "kelas_tenaga", *COUNT_FIELDS)
 # Distance to the nearest active pustu: metres are enough for planning.
 DISTANCE_DECIMALS: Final = 3
 
@@ -121,6 +123,7 @@ def vector_frame(request: ExportRequest) -> gpd.GeoDataFrame:
         [status_label(code, lang=request.lang) for code in rows["status"]],
         dtype="string",
     )
+    data["kelas_tenaga"] = staffing.desa_classes(rows).astype("string").to_numpy()
     for field in COUNT_FIELDS:
         values = rows[field]
         if field == "jarak_pustu_km":

@@ -28,6 +28,7 @@ GAP_COLUMNS = (
     "nama_kecamatan",
     "puskesmas",
     "pustu_aktif",
+    "pustu_standar",
     "posyandu_aktif",
     "jarak_pustu_km",
 )
@@ -139,15 +140,17 @@ def gap_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # Gap table: column -> (header key, width in px). Short Indonesian headers; the
-# status column just fits its longest label, names get the most room.
+# status column just fits its longest label, names get the most room; together
+# they fit beside the sidebar at 1280 px (the full header is each column's help).
 GAP_TABLE_LAYOUT: dict[str, tuple[str, int]] = {
-    "nama_desa": ("col.nama_desa", 145),
-    "status": ("col.status", 145),
-    "nama_kecamatan": ("col.nama_kecamatan", 125),
-    "puskesmas": ("col.puskesmas", 140),
-    "pustu_aktif": ("peta.col.pustu", 80),
-    "posyandu_aktif": ("peta.col.posyandu", 100),
-    "jarak_pustu_km": ("peta.col.jarak", 115),
+    "nama_desa": ("col.nama_desa", 140),
+    "status": ("col.status", 140),
+    "nama_kecamatan": ("col.nama_kecamatan", 110),
+    "puskesmas": ("col.puskesmas", 115),
+    "pustu_aktif": ("peta.col.pustu", 75),
+    "pustu_standar": ("peta.col.pustu_standar", 90),  # active pustu with 1 perawat + 1 bidan
+    "posyandu_aktif": ("peta.col.posyandu", 90),
+    "jarak_pustu_km": ("peta.col.jarak", 100),
 }
 
 
@@ -166,7 +169,7 @@ def gap_table_styler(gaps: pd.DataFrame) -> pd.io.formats.style.Styler:
     colours = dict(zip(shown["status"], gaps["status"].map(status_color), strict=True))
     label_of = gap_table_labels()
     labelled = shown.rename(columns=label_of)
-    formats = {label_of[c]: fmt_int for c in ("pustu_aktif", "posyandu_aktif")}
+    formats = {label_of[c]: fmt_int for c in ("pustu_aktif", "pustu_standar", "posyandu_aktif")}
     formats[label_of["jarak_pustu_km"]] = fmt_km
     return (
         labelled.style.format(formats)
@@ -222,10 +225,11 @@ def show_unit_table(ctx: PageContext, *, level: str, key: str) -> None:
         "desa_ada_data": column_label("desa_ada_data"),
         "desa_kesenjangan": column_label("desa_kesenjangan"),
         "pct_kesenjangan": column_label("pct_kesenjangan"),
+        "pct_pustu_standar": column_label("pct_pustu_standar"),
     }
     table = shown.loc[:, list(labels)].rename(columns=labels)
     formats = {labels[c]: fmt_int for c in ("desa", "desa_ada_data", "desa_kesenjangan")}
-    formats[labels["pct_kesenjangan"]] = fmt_pct
+    formats.update({labels[c]: fmt_pct for c in ("pct_kesenjangan", "pct_pustu_standar")})
     st.subheader(t("peta.unit_table", tingkat=t(f"level.{level}").lower()))
     st.caption(t("peta.unit_help"))
     options, state = ctx.options, ctx.state
