@@ -7,10 +7,12 @@ kabupaten against a hand count on an inline fixture, the staffing classes of the
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from cli_support import run_cli
@@ -28,6 +30,7 @@ from ui.fmt import fmt_pct
 from ui.i18n import column_label
 from ui.map_payload import STATUS_INDEX, unit_staffing_values
 from ui.maps import staffing_band_labels, staffing_config
+from ui.report_book import render_xlsx
 from ui.report_vector import VECTOR_FIELDS, vector_frame
 
 MONTH = "2026-10"
@@ -362,3 +365,26 @@ def test_tables_of_the_peta_and_puskesmas_pages_show_staffed_pustu(staffing_stor
     desa = dataframe_with_column(at, "Pustu dengan tenaga lengkap")
     shown = dict(zip(desa["Desa"].astype(str), desa["Pustu dengan tenaga lengkap"].astype(int), strict=True))
     assert shown == {str(table.loc[k, "nama_desa"]): int(table.loc[k, "pustu_standar"]) for k in (A, B, C)}
+
+
+def test_excel_report_summary_has_the_hand_counted_staffing() -> None:
+    cov = _coverage()
+    request = ExportRequest(
+        coverage=cov, month=MONTH, kode_desa=(A, B, C, D), area="Kabupaten 11.01", rules=cov.rules, data_version="uji"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(request)))["Ringkasan"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    for first, expected in (
+        ("Kode puskesmas", {"P1": (1, 33.3), "P2": (1, 50.0)}),
+        ("Kode kecamatan", {"11.01.01": (1, 33.3), "11.01.02": (1, 50.0)}),
+    ):
+        start = next(i for i, r in enumerate(rows) if r[0] == first)
+        header = rows[start]
+        standar = header.index("Pustu dengan tenaga lengkap")
+        pct = header.index("% pustu dengan tenaga lengkap")
+        got = {}
+        for r in rows[start + 1 :]:
+            if r[0] is None:
+                break
+            got[r[0]] = (r[standar], r[pct])
+        assert got == expected, first
