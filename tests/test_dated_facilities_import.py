@@ -372,3 +372,41 @@ def test_dataset_from_frames_takes_the_history() -> None:
     dataset = Dataset.from_frames(desa=desa_frame(DESA_32_06), riwayat_fasilitas=history)
     assert dataset.riwayat_fasilitas["per"].tolist() == ["2025-06"]
     assert Dataset.from_frames(desa=desa_frame(DESA_32_06)).riwayat_fasilitas.empty
+
+
+# -- the Data page's month field ----------------------------------------------------------------------------------
+def test_data_page_month_field(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_buttons: None, _uploads_in_tmp_path: None
+) -> None:
+    from page_support import DATA_PAGE, assert_no_exception, run_page, texts, tiny_store
+
+    from ui.i18n import t
+
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    monkeypatch.setenv("ILP_STORE", str(store.path))
+    at = run_page(DATA_PAGE)
+    at.segmented_control(key="ilp_w_impor_jenis").set_value("facilities").run()
+    content = b"Nama Pustu;Kode Desa;Status\nPustu A;99.01.01.2001;Aktif\n"
+    at.file_uploader[0].set_value(("pustu.csv", content, "text/csv")).run()
+    assert_no_exception(at)
+    field = next(w for w in at.main.text_input if w.label == t("impor.per"))
+    assert t("impor.per") == "Data ini keadaan per bulan (YYYY-MM)"
+    assert field.value == current_month()
+    field.set_value("2030-13").run()
+    assert "'2030-13' tidak sah. Tulis sebagai YYYY-MM, misalnya 2025-06 untuk Juni 2025" in texts(at.main.error)
+    next(w for w in at.main.text_input if w.label == t("impor.per")).set_value("2025-06").run()
+    assert "Data ini keadaan per Juni 2025 (2025-06)." in texts(at.main.markdown)
+    at.button(key="ilp_imp_simpan").click().run()
+    assert_no_exception(at)
+    assert store.read_fasilitas().query("jenis == 'pustu'")["per"].tolist() == ["2025-06"]
+    assert "keadaan per Juni 2025" in store.read_log()["keterangan"].iloc[-1]
+
+
+@pytest.fixture
+def _uploads_in_tmp_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Saved uploads (``ui.upload`` uses ``tempfile.mkdtemp``) go under the test's tmp_path."""
+    import tempfile
+
+    folder = tmp_path / "unggahan"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
