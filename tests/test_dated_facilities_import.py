@@ -410,3 +410,26 @@ def _uploads_in_tmp_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     folder = tmp_path / "unggahan"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
+# -- templates ----------------------------------------------------------------------------------------------------
+def test_facility_templates_have_the_date_columns(tmp_path: Path) -> None:
+    from loaders.templates import petunjuk_rows, template, template_bytes
+
+    for sheet in template("facilities").sheets:
+        headers = sheet.headers()
+        assert headers[headers.index("Status") + 1 : headers.index("Status") + 3] == [
+            "Tanggal Aktif",
+            "Tanggal Nonaktif",
+        ]
+    notes = " ".join(template("facilities").notes)
+    assert "Tanggal Aktif dan Tanggal Nonaktif (boleh kosong) ditulis YYYY-MM, misalnya 2025-06" in notes
+    assert "--per YYYY-MM" in notes
+    rows = [" ".join(str(c) for c in row) for row in petunjuk_rows("facilities")]
+    assert any("Tanggal Aktif Tidak Bulan fasilitas mulai aktif: YYYY-MM (2025-06)" in row for row in rows)
+    path = tmp_path / "templat_fasilitas.xlsx"
+    path.write_bytes(template_bytes("facilities"))
+    store = store_with_desa(tmp_path / "s.gpkg")
+    layer = prepare_facilities(path, store=store, per="2026-01").layers[model.LAYER_FASILITAS].set_index("jenis")
+    assert layer["tanggal_aktif"].to_dict() == {"puskesmas": "2015-01", "pustu": "2025-06", "posyandu": "2020-03"}
+    assert layer["tanggal_nonaktif"].isna().all() and set(layer["per"]) == {"2026-01"}
