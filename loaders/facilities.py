@@ -1,13 +1,16 @@
-"""The facility importer: puskesmas, pustu and posyandu tables -> the ``fasilitas`` layer.
+"""The facility importer: puskesmas, pustu and posyandu tables -> the ``fasilitas`` layers.
 
 :func:`prepare_facilities` reads an XLSX (every sheet; the sheet name tells
 the kind) or a CSV (the file name or ``jenis`` tells the kind; else the
-headers), maps the columns, parses codes, statuses, numbers and coordinates,
-fixes swapped latitude/longitude, flags points outside the district, and gives
-every row a stable ``id_fasilitas``. It writes nothing: the returned
-:class:`~loaders.prepared.PreparedImport` holds the whole new layer (the
-store's facilities minus those of the same kind in the same kabupaten, plus
-the file's rows), the report, and the findings for the data-quality table.
+headers), maps the columns, parses codes, statuses, numbers, coordinates and
+the month columns ``tanggal_aktif`` / ``tanggal_nonaktif``, fixes swapped
+latitude/longitude, flags points outside the district, and gives every row a
+stable ``id_fasilitas``. Every import is a snapshot of the month it describes
+(``per``, default the current month). It writes nothing: the returned
+:class:`~loaders.prepared.PreparedImport` holds both whole new layers,
+``fasilitas`` (the latest state) and ``riwayat_fasilitas`` (earlier
+snapshots), merged by :func:`merge_snapshot`, the report, and the findings
+for the data-quality table.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import pandas as pd
 import pyogrio
 import pytest
 from cli_support import run_cli, store_state
-from tabular_fixtures import DESA_32_06, desa_frame, issues_by, store_with_desa, write_text
+from tabular_fixtures import DESA_32_05, DESA_32_06, desa_frame, issues_by, store_with_desa, write_text
 
 from loaders import model
 from loaders.dataset import Dataset, read_dataset
@@ -433,3 +433,27 @@ def test_facility_templates_have_the_date_columns(tmp_path: Path) -> None:
     layer = prepare_facilities(path, store=store, per="2026-01").layers[model.LAYER_FASILITAS].set_index("jenis")
     assert layer["tanggal_aktif"].to_dict() == {"puskesmas": "2015-01", "pustu": "2025-06", "posyandu": "2020-03"}
     assert layer["tanggal_nonaktif"].isna().all() and set(layer["per"]) == {"2026-01"}
+
+
+def test_snapshots_per_kabupaten_in_a_two_district_store(tmp_path: Path) -> None:
+    store = store_with_desa(tmp_path / "s.gpkg", DESA_32_06 + DESA_32_05)
+    garut = write_text(tmp_path / "pustu_garut.csv", "Nama Pustu;Kode Desa;Status\nPustu G;32.05.01.1001;Aktif\n")
+    tasik = "Nama Pustu;Kode Desa;Status\nPustu T;32.06.01.2001;{status}\n"
+    run_import("facilities", garut, store=store, per="2026-01")
+    run_import("facilities", write_text(tmp_path / "t1.csv", tasik.format(status="Aktif")), store=store, per="2025-06")
+    older = run_import(
+        "facilities", write_text(tmp_path / "t0.csv", tasik.format(status="Tidak aktif")), store=store, per="2025-03"
+    )
+    assert any(
+        note.startswith("Keadaan per Maret 2025 lebih lama dari data pustu sekarang (per Juni 2025)")
+        for note in older.catatan
+    )
+    current = store.read_fasilitas().set_index("id_fasilitas")
+    assert current["per"].to_dict() == {
+        "PUSTU-32.05.01.1001-pustu-g": "2026-01",
+        "PUSTU-32.06.01.2001-pustu-t": "2025-06",
+    }
+    history = store.read_layer(model.LAYER_RIWAYAT_FASILITAS)
+    assert history[["id_fasilitas", "per", "status"]].values.tolist() == [
+        ["PUSTU-32.06.01.2001-pustu-t", "2025-03", "tidak aktif"]
+    ]
