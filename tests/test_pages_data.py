@@ -208,7 +208,7 @@ def test_invalid_rules_are_refused(app_on_demo: Path, app_buttons: None) -> None
 
 def test_english_interface(app_on_demo: Path) -> None:
     at = run_page(DATA_PAGE, {"lang": "en"})
-    tabs = ["Import data", "Version history", "Templates", "Data quality", "Rules"]
+    tabs = ["Import data", "Version history", "Templates", "Data quality", "Rules", "Targets"]
     assert [tab.label for tab in at.main.tabs] == tabs
     assert "Minimum months open" in [n.label for n in at.main.number_input]
 

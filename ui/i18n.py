@@ -703,6 +703,66 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "dataimp.tab.templat": ("Templat", "Templates"),
     "dataimp.tab.kualitas": ("Kualitas data", "Data quality"),
     "dataimp.tab.aturan": ("Aturan", "Rules"),
+    "dataimp.tab.target": ("Target", "Targets"),
+    # -- targets (geo/targets.py, ui/targets_form.py) --------------------------
+    "target.lampu.tercapai": ("Tercapai", "Reached"),
+    "target.lampu.hampir": ("Hampir", "Nearly"),
+    "target.lampu.belum": ("Belum", "Not yet"),
+    "target.kartu": ("Target {nilai} ({bulan})", "Target {nilai} ({bulan})"),
+    "target.kartu_maks": ("Target maks. {nilai} ({bulan})", "Target at most {nilai} ({bulan})"),
+    "target.kartu_help": (
+        "Target {nilai} paling lambat {bulan}. Tercapai: {arah} target; Hampir: {hampir} target; Belum: selebihnya.",
+        "Target {nilai} by {bulan}. Reached: {arah} the target; Nearly: {hampir} of it; Not yet: the rest.",
+    ),
+    "target.arah_naik": ("sama dengan atau di atas", "at or above"),
+    "target.arah_turun": ("sama dengan atau di bawah", "at or below"),
+    "target.hampir_naik": ("minimal {pct}% dari", "at least {pct}%"),
+    "target.hampir_turun": ("{pct}% nilainya paling banyak", "{pct}% of the value at most"),
+    "target.garis": ("Target {label}: {nilai} ({bulan})", "Target {label}: {nilai} ({bulan})"),
+    "target.urut": ("Urutkan", "Sort"),
+    "target.urut_kesenjangan": ("Kesenjangan terbanyak", "Most gaps"),
+    "target.urut_jarak": ("Terjauh dari target: {label}", "Furthest from target: {label}"),
+    "target.urut_catatan": (
+        "Diurutkan menurut jarak ke target {label} {nilai} ({bulan}): yang paling jauh di atas.",
+        "Sorted by distance to the target {label} {nilai} ({bulan}): furthest first.",
+    ),
+    "target.form_help": (
+        "Target indikator dan bulan tercapainya. Untuk satu bulan berlaku target dengan bulan terdekat "
+        "sesudahnya (atau bulan itu); bila semua sudah lewat, target terakhir. Lampu Hampir mulai dari "
+        "'Hampir (%)' persen target (bawaan {bawaan}). Simpan menulis versi data baru.",
+        "Indicator targets and the month by which they should be reached. A month uses the target of the "
+        "nearest month at or after it; when all have passed, the last one. The Nearly light starts at "
+        "'Nearly (%)' percent of the target (default {bawaan}). Saving writes a new data version.",
+    ),
+    "target.form_demo": (
+        "Data contoh ditampilkan; target disimpan ke penyimpanan Anda ({path}) dan tampil setelah data Anda diimpor.",
+        "The sample data is shown; targets are saved to your store ({path}) and show once your data is imported.",
+    ),
+    "target.kol.indikator": ("Indikator", "Indicator"),
+    "target.kol.nilai": ("Target (%)", "Target (%)"),
+    "target.kol.bulan": ("Bulan (YYYY-MM)", "Month (YYYY-MM)"),
+    "target.kol.hampir_pct": ("Hampir (%)", "Nearly (%)"),
+    "target.kol.catatan": ("Catatan", "Note"),
+    "target.simpan": ("Simpan target", "Save targets"),
+    "target.disimpan": (
+        "Target disimpan sebagai versi data {versi}. {keterangan}",
+        "Targets saved as data version {versi}. {keterangan}",
+    ),
+    "target.sama": (
+        "Target tidak berubah; tidak ada yang ditulis.",
+        "The targets did not change; nothing was written.",
+    ),
+    "target.tidak_sah": (
+        "Target tidak disimpan (tidak ada yang ditulis): {pesan}",
+        "Targets not saved (nothing written): {pesan}",
+    ),
+    "target.tanpa": ("Belum ada target.", "No targets yet."),
+    "laporan.target_judul": ("Target", "Targets"),
+    "kol.target_indikator": ("Indikator", "Indicator"),
+    "kol.pct_target": ("Target (%)", "Target (%)"),
+    "kol.target_bulan": ("Bulan target", "Target month"),
+    "kol.pct_target_sekarang": ("Nilai bulan ini (%)", "Value this month (%)"),
+    "kol.target_lampu": ("Lampu", "Light"),
     "impor.jenis": ("Jenis data", "Kind of data"),
     "impor.kind.boundaries": ("Batas desa", "Desa boundaries"),
     "impor.kind.facilities": ("Fasilitas", "Facilities"),

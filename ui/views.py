@@ -90,7 +90,10 @@ def presentation_view(
     """
     if values is None:
         current, previous, _ = headline_pair(ctx)
-        values = cards.card_values(current, previous, rules=ctx.rules, cards=key_cards())
+        targets = ctx.coverage().dataset.target
+        values = cards.card_values(
+            current, previous, rules=ctx.rules, cards=key_cards(), targets=targets, month=ctx.month
+        )
     left, right = columns or presentation_columns()
     with left:
         cards.render_cards(values, per_row=1)
