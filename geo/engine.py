@@ -290,8 +290,11 @@ class Coverage:
         their current rows: then the month-independent table holds for every month (no extra work).
         """
         fac = self._fac
+        history = _history_rows(self.dataset.riwayat_fasilitas)
+        everywhere = np.arange(len(fac))
+        if history is None and not any(_has_values(fac, column, everywhere) for column in DATE_COLUMNS):
+            return None  # the undated path: two column checks, nothing per row
         current = np.flatnonzero(fac["jenis"].isin(DATED_KINDS).to_numpy(dtype=bool, na_value=False))
-        history = _history_rows(getattr(self.dataset, "riwayat_fasilitas", None))
         if history is None and not any(_has_values(fac, column, current) for column in DATE_COLUMNS):
             return None
         frames = [fac.iloc[current]] + ([history] if history is not None else [])
@@ -450,7 +453,9 @@ class Coverage:
         Parameters
         ----------
         month
-            ``YYYY-MM``; any valid month (before the first report: no posyandu active).
+            ``YYYY-MM``; any valid month (before the first report: no posyandu active). With dated
+            facility status the pustu columns and ``ada_puskesmas`` are those of the month (rule:
+            :mod:`geo.dating`); without, the same in every month.
         kode_desa
             Only these desa (unknown codes are ignored).
 
@@ -727,7 +732,10 @@ def _unique_units(fac: gpd.GeoDataFrame, final_kode: pd.Series, placement: Place
 # -- dated facility status helpers ---------------------------------------------------
 def _has_values(fac: pd.DataFrame, column: str, rows: np.ndarray) -> bool:
     """Whether ``column`` exists and holds a value on one of ``rows`` (vectorised: no per-row work)."""
-    return column in fac.columns and bool(fac[column].iloc[rows].notna().any())
+    if column not in fac.columns:
+        return False
+    values = fac[column] if len(rows) == len(fac) else fac[column].iloc[rows]
+    return bool(values.notna().any())
 
 
 def _history_rows(history: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:

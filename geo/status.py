@@ -7,7 +7,11 @@
 * ``pustu_aktif``: pustu with status ``aktif`` counting in the desa (one per
   name and desa); ``pustu_total`` all of them; ``pustu_standar`` active pustu
   with >= 1 perawat and >= 1 bidan (the staffing standard, reported apart).
-* ``ada_puskesmas``: a puskesmas inside the district stands in the desa.
+  When facility status is dated (snapshots or ``tanggal_aktif``/``tanggal_nonaktif``,
+  rule in :mod:`geo.dating`) these are the rows in force in the month, and a
+  row counts as active only within its dates; else today's rows in every month.
+* ``ada_puskesmas``: a puskesmas inside the district stands in the desa (dated:
+  in force in the month and within its dates, whatever its status).
 * ``jarak_pustu_km``: straight line from the desa's representative point to
   the nearest active pustu anywhere in the data (metric CRS), NaN when there
   is no active pustu at all.

@@ -7,6 +7,7 @@ function, so a point on a shared border is exactly on both polygons.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
@@ -160,10 +161,4 @@ def dated(rows: gpd.GeoDataFrame, **columns: Sequence[str | None]) -> gpd.GeoDat
 
 def with_history(dataset: Dataset, riwayat: gpd.GeoDataFrame) -> Dataset:
     """``dataset`` with ``riwayat_fasilitas`` (earlier snapshots of facility rows) set (a new Dataset)."""
-    import dataclasses
-
-    if "riwayat_fasilitas" in {f.name for f in dataclasses.fields(Dataset)}:
-        return dataclasses.replace(dataset, riwayat_fasilitas=riwayat)
-    copy = dataclasses.replace(dataset)  # until loaders.dataset.Dataset has the field (issue 11)
-    object.__setattr__(copy, "riwayat_fasilitas", riwayat)
-    return copy
+    return dataclasses.replace(dataset, riwayat_fasilitas=model.conform(riwayat, model.LAYER_RIWAYAT_FASILITAS))
