@@ -125,22 +125,36 @@ def report_content(
     if kode_puskesmas is not None:
         serving = serving[serving["kode_puskesmas"].astype("object") == kode_puskesmas]
     serving = serving.sort_values(["puskesmas", "kode_puskesmas"], kind="stable", na_position="last")
-    activity = coverage.posyandu_activity(month)
-    facilities = coverage.facilities
-    parts = []
-    for kode, nama in zip(serving["kode_puskesmas"].astype(str), serving["puskesmas"], strict=True):
-        own = table[table["kode_puskesmas"].astype("object") == kode].reset_index(drop=True)
-        names = dict(zip(own["kode_desa"].astype(str), own["nama_desa"].astype("object"), strict=True))
-        parts.append(
-            PuskesmasPart(
-                kode=kode,
-                nama=str(nama) if not pd.isna(nama) else kode,
-                gap_desa=gap_desa(own),
-                posyandu=silent_posyandu(activity, names),
-                pustu=understaffed_pustu(facilities, names),
-            )
+    # Each list once over every desa of the view, then split per puskesmas (a sorted list split keeps its order).
+    names = dict(zip(table["kode_desa"].astype(str), table["nama_desa"].astype("object"), strict=True))
+    puskesmas_of = dict(zip(table["kode_desa"].astype(str), table["kode_puskesmas"].astype("object"), strict=True))
+    gaps = _per_puskesmas(gap_desa(table), puskesmas_of, GAP_COLUMNS)
+    posyandu = _per_puskesmas(_silent(coverage.posyandu_activity(month), names), puskesmas_of, POSYANDU_COLUMNS)
+    pustu = _per_puskesmas(_understaffed(coverage.facilities, names), puskesmas_of, PUSTU_COLUMNS)
+    parts = [
+        PuskesmasPart(
+            kode=kode,
+            nama=str(nama) if not pd.isna(nama) else kode,
+            gap_desa=gaps.get(kode, gaps[None]),
+            posyandu=posyandu.get(kode, posyandu[None]),
+            pustu=pustu.get(kode, pustu[None]),
         )
+        for kode, nama in zip(serving["kode_puskesmas"].astype(str), serving["puskesmas"], strict=True)
+    ]
     return ReportContent(kecamatan=kecamatan, puskesmas=puskesmas, parts=tuple(parts))
+
+
+def _per_puskesmas(
+    rows: pd.DataFrame, puskesmas_of: dict[str, object], columns: Sequence[str]
+) -> dict[str | None, pd.DataFrame]:
+    """``rows`` (with ``kode_desa``) split per puskesmas of their desa, with ``columns``; ``None``: no rows."""
+    key = rows["kode_desa"].astype("object").map(puskesmas_of)
+    shown = rows.loc[:, list(columns)]
+    groups: dict[str | None, pd.DataFrame] = {
+        str(kode): part.reset_index(drop=True) for kode, part in shown.groupby(key, sort=False, dropna=True)
+    }
+    groups[None] = shown.iloc[:0].reset_index(drop=True)
+    return groups
 
 
 def _summary(indicators: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -166,6 +180,11 @@ def silent_posyandu(activity: pd.DataFrame, desa_names: dict[str, object]) -> pd
     without any report (``belum_melapor``) is listed too (it is not active), and the
     column says why. Sorted by desa name, then posyandu name (:data:`POSYANDU_COLUMNS`).
     """
+    return _silent(activity, desa_names).loc[:, list(POSYANDU_COLUMNS)]
+
+
+def _silent(activity: pd.DataFrame, desa_names: dict[str, object]) -> pd.DataFrame:
+    """:func:`silent_posyandu` with the ``kode_desa`` of each row."""
     in_area = activity["kode_desa"].astype("object").isin(set(desa_names)).to_numpy(dtype=bool)
     aktif = activity["aktif"].to_numpy(dtype=bool)
     berhenti = activity["berhenti_lapor"].to_numpy(dtype=bool)
@@ -174,6 +193,7 @@ def silent_posyandu(activity: pd.DataFrame, desa_names: dict[str, object]) -> pd
         {
             "nama_posyandu": rows["nama"].astype("object"),
             "kode_posyandu": rows["kode"].astype("object"),
+            "kode_desa": rows["kode_desa"].astype("object"),
             "nama_desa": rows["kode_desa"].astype("object").map(desa_names),
             "aktif": rows["aktif"].astype(bool),
             "bulan_buka": rows["bulan_buka"].astype("int64"),
@@ -227,8 +247,13 @@ def understaffed_pustu(facilities: pd.DataFrame, desa_names: dict[str, object]) 
     and not ``sesuai_standar``. Their number per desa is ``pustu_aktif - pustu_standar`` of the desa
     table. Sorted by desa, then name (:data:`PUSTU_COLUMNS`; ``perawat``/``bidan`` Int64, NA unknown).
     """
+    return _understaffed(facilities, desa_names).loc[:, list(PUSTU_COLUMNS)]
+
+
+def _understaffed(facilities: pd.DataFrame, desa_names: dict[str, object]) -> pd.DataFrame:
+    """:func:`understaffed_pustu` with the ``kode_desa`` of each row."""
     rows = pustu_staffing(facilities, desa_names)
     rows = rows[rows["aktif"] & ~rows["sesuai_standar"]]
     out = rows.assign(nama_desa=rows["kode_desa"].map(desa_names)).rename(columns={"nama": "nama_pustu"})
-    out = out.loc[:, list(PUSTU_COLUMNS)]
+    out = out.loc[:, ["kode_desa", *PUSTU_COLUMNS]]
     return out.sort_values(["nama_desa", "nama_pustu"], kind="stable", na_position="last").reset_index(drop=True)
