@@ -2,7 +2,9 @@
 
 Pure table tests of the rule; an inline district where a pustu activates in 2026-03; the acceptance on
 Kabupaten Tasikmalaya (two snapshots 2025-06 and 2026-06 that activate 20 pustu, and the same with date
-columns); a file without dates gives exactly the pre-change engine's figures (literals recorded from it).
+columns), built in memory from the imported store and again through the real importer (``per``, a ``Tanggal
+Aktif`` column in the xlsx); a file without dates gives exactly the pre-change engine's figures (literals
+recorded from it). The Tasikmalaya tests skip when ``../shared/data`` is absent (``shared_data`` fixture).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from engine_fixtures import (
     reports,
     with_history,
 )
+from reference_districts import district_files
 
 from geo import dating
 from geo.compare import compare_months
@@ -32,6 +35,7 @@ from geo.engine import Coverage, FacilityDating
 from loaders import model
 from loaders.dataset import read_dataset
 from loaders.exceptions import InputError
+from loaders.importing import run_import
 from loaders.store import Store
 
 N = None
@@ -396,6 +400,7 @@ def _check_against_alone(dated_coverage: Coverage, dataset: Dataset) -> None:
             assert trend.loc[month, column] == source.loc[month, column], (month, column)
 
 
+@pytest.mark.slow
 def test_tasikmalaya_two_snapshots(tasikmalaya: Dataset) -> None:
     coverage = _snapshots(tasikmalaya)
     _check_against_alone(coverage, tasikmalaya)
@@ -406,6 +411,7 @@ def test_tasikmalaya_two_snapshots(tasikmalaya: Dataset) -> None:
     assert coverage.facility_dating(model.PUSKESMAS).dated is False
 
 
+@pytest.mark.slow
 def test_tasikmalaya_date_columns(tasikmalaya: Dataset) -> None:
     fasilitas = tasikmalaya.fasilitas
     aktif = np.full(len(fasilitas), None, dtype=object)
@@ -415,7 +421,80 @@ def test_tasikmalaya_date_columns(tasikmalaya: Dataset) -> None:
     assert coverage.facility_dating() == FacilityDating(dated=True, first_month=SECOND, held_months=())
 
 
+@pytest.mark.slow
 def test_tasikmalaya_without_dates_is_flat_and_says_so(tasikmalaya: Dataset) -> None:
     coverage = Coverage(tasikmalaya)
     assert coverage.facility_dating() == FacilityDating(dated=False, first_month=None, held_months=())
     assert coverage.indicator_trend(by="kabupaten")["pct_desa_pustu_aktif"].nunique() == 1
+
+
+# -- the same through the real importer: two imported snapshots, and a Tanggal Aktif column ----------
+def _activated_in_file(pustu: pd.DataFrame) -> np.ndarray:
+    """Rows of the Pustu sheet: 20 active pustu, each the only active one of its Kode Desa."""
+    active = pustu["Status"].str.strip().str.lower() == model.AKTIF
+    single = pustu[active].groupby("Kode Desa")["Nama Pustu"].transform("size") == 1
+    chosen = pustu[active][single.to_numpy()].sort_values("Kode Desa")
+    assert len(chosen) >= ACTIVATED
+    return chosen.index.to_numpy()[:ACTIVATED]
+
+
+def _sheets(shared_data: Path) -> dict[str, pd.DataFrame]:
+    return pd.read_excel(shared_data / "fasilitas" / "fasilitas_32.06.xlsx", sheet_name=None)
+
+
+def _write(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+def _import_store(shared_data: Path, root: Path, facilities: Path, *, per: str | None) -> Store:
+    store = Store(root / "ilp.gpkg")
+    for kind, path in district_files(shared_data, "32.06"):
+        if kind == "facilities":
+            run_import(kind, facilities, store=store, per=per)
+        else:
+            run_import(kind, path, store=store)
+    return store
+
+
+def _check_imported(coverage: Coverage, today: Coverage, *, changed_from: str) -> None:
+    now = _kabupaten(today, "2026-10")
+    for month in coverage.months:
+        got = _kabupaten(coverage, month)
+        expected = now["desa_pustu_aktif"] - (ACTIVATED if month < changed_from else 0)
+        assert got["desa_pustu_aktif"] == expected, month
+        assert got["pct_desa_pustu_aktif"] == pytest.approx(100.0 * expected / got["desa_ada_data"], abs=1e-12)
+    assert _kabupaten(coverage, "2026-10")["pct_desa_pustu_aktif"] == now["pct_desa_pustu_aktif"]
+
+
+@pytest.mark.slow
+def test_tasikmalaya_two_imported_snapshots(shared_data: Path, tmp_path: Path, tasikmalaya: Dataset) -> None:
+    sheets = _sheets(shared_data)
+    pustu = sheets["Pustu"]
+    first = pustu.copy()
+    first.loc[_activated_in_file(pustu), "Status"] = "Tidak aktif"
+    first_file = _write({**sheets, "Pustu": first}, tmp_path / "fasilitas_2025-06.xlsx")
+    store = _import_store(shared_data, tmp_path, first_file, per=FIRST)
+    second_file = _write({"Pustu": pustu}, tmp_path / "pustu_2026-06.xlsx")
+    run_import("facilities", second_file, store=store, per=SECOND)
+    dataset = read_dataset(store)
+    assert len(dataset.riwayat_fasilitas) == len(pustu)  # the 2025-06 pustu moved to the history layer
+    coverage = Coverage(dataset)
+    _check_imported(coverage, Coverage(tasikmalaya), changed_from=SECOND)
+    assert coverage.facility_dating() == FacilityDating(
+        dated=True, first_month=FIRST, held_months=("2025-01", "2025-02", "2025-03", "2025-04", "2025-05")
+    )
+
+
+@pytest.mark.slow
+def test_tasikmalaya_imported_tanggal_aktif(shared_data: Path, tmp_path: Path, tasikmalaya: Dataset) -> None:
+    sheets = _sheets(shared_data)
+    pustu = sheets["Pustu"].copy()
+    pustu["Tanggal Aktif"] = pd.NaT
+    pustu.loc[_activated_in_file(pustu), "Tanggal Aktif"] = pd.Timestamp("2026-06-15")
+    path = _write({**sheets, "Pustu": pustu}, tmp_path / "fasilitas_tanggal.xlsx")
+    coverage = Coverage(read_dataset(_import_store(shared_data, tmp_path, path, per=None)))
+    _check_imported(coverage, Coverage(tasikmalaya), changed_from=SECOND)
+    assert coverage.facility_dating() == FacilityDating(dated=True, first_month=SECOND, held_months=())
