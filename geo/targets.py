@@ -35,6 +35,7 @@ from typing import Final, Literal
 
 import pandas as pd
 
+from geo.activity import MONTH_PATTERN
 from geo.statuses import LENGKAP, TANPA_KEDUANYA, TANPA_POSYANDU_AKTIF, TANPA_PUSTU
 
 LightCode = Literal["tercapai", "hampir", "belum"]
@@ -136,6 +137,11 @@ class Assessment:
     value: float | None
     light: LightCode | None
     distance: float | None
+
+
+def is_month(text: str) -> bool:
+    """True for a month written ``YYYY-MM`` (the form of a target's ``bulan``)."""
+    return MONTH_PATTERN.match(text) is not None
 
 
 def _missing(value: float | None) -> bool:

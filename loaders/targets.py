@@ -25,7 +25,6 @@ from typing import Final
 
 import pandas as pd
 
-from geo.activity import MONTH_PATTERN
 from geo.targets import (
     DEFAULT_HAMPIR_PCT,
     HAMPIR_PCT_MAX,
@@ -35,6 +34,7 @@ from geo.targets import (
     TARGET_BY_CODE,
     TARGET_INDICATORS,
     Target,
+    is_month,
     targets_from_frame,
 )
 from loaders import model
@@ -143,7 +143,7 @@ def parse_target(
         raise InputError(msg)
     value = _number(nilai, field="nilai", where=where, low=PERCENT_MIN, high=PERCENT_MAX, names=names)
     month = _text(bulan)
-    if not MONTH_PATTERN.match(month):
+    if not is_month(month):
         shown = f"'{month}' tidak sah" if month else "kosong"
         msg = f"{_where(where, 'bulan', names)} {shown}. Tulis sebagai YYYY-MM (tahun-bulan), misalnya 2026-12."
         raise InputError(msg)

@@ -6,7 +6,9 @@
   exceptions, the dataset, the limits, number formatting and the findings
   registry; never the store or an importer;
 - ``loaders/`` uses from ``geo/`` only the placement rule (one rule for where a
-  facility lies, shared by importer and engine);
+  facility lies, shared by importer and engine) and the targets registry (one
+  list of the indicators that can have a target, shared by the validation of
+  the store's targets and the traffic light);
 - ``pages/`` are thin: they reach ``geo/`` and ``loaders/`` only through ``ui``.
 """
 
@@ -22,7 +24,7 @@ FORBIDDEN_IN_CORE = ("streamlit", "ui", "pages", "cli")
 GEO_MAY_USE_FROM_LOADERS = frozenset(
     {"loaders.model", "loaders.exceptions", "loaders.dataset", "loaders.limits", "loaders.numbers", "loaders.findings"}
 )
-LOADERS_MAY_USE_FROM_GEO = frozenset({"geo.placement"})
+LOADERS_MAY_USE_FROM_GEO = frozenset({"geo.placement", "geo.targets"})
 PAGES_MAY_NOT_USE = ("geo", "loaders", "cli")
 
 
