@@ -8,8 +8,9 @@ with its own facilities and its puskesmas, and around it (``cfg.sekitar`` of ``u
 * the nearest active pustu the engine measured to in the chosen month
   (:func:`geo.surroundings.nearest_pustu`) and a dashed line to it, labelled with the engine's
   ``jarak_pustu_km`` (the run's values, under ``"j"``);
-* the view fitted to all of it with the legend's measured width kept free on the right, so the
-  legend never covers the desa.
+* the view fitted to all of it with a strip kept free for the legend (bottom-right), beside the
+  desa or below it, whichever leaves the desa larger (measured in the browser), so the legend
+  never covers the desa.
 """
 
 from __future__ import annotations

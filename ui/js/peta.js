@@ -365,8 +365,14 @@
     near.fitted = key;
     var box = L.latLngBounds(s.fit);
     if (near.data) { box.extend(near.data.a); box.extend(near.data.b); }
-    var free = (legendDiv && legendDiv.offsetWidth ? legendDiv.offsetWidth : s.free) + s.margin;
-    map.fitBounds(box, {paddingTopLeft: [s.pad, s.pad], paddingBottomRight: [s.pad + free, s.pad], animate: false});
+    // The legend (bottom-right) gets a strip of its own: beside the box or below it, whichever
+    // leaves the box larger; the box stays out of the legend's corner either way.
+    var w = (legendDiv && legendDiv.offsetWidth ? legendDiv.offsetWidth : s.free) + s.margin;
+    var h = (legendDiv && legendDiv.offsetHeight ? legendDiv.offsetHeight : s.free) + s.margin;
+    var beside = map.getBoundsZoom(box, false, L.point(2 * s.pad + w, 2 * s.pad));
+    var below = map.getBoundsZoom(box, false, L.point(2 * s.pad, 2 * s.pad + h));
+    var corner = beside >= below ? [s.pad + w, s.pad] : [s.pad, s.pad + h];
+    map.fitBounds(box, {paddingTopLeft: [s.pad, s.pad], paddingBottomRight: corner, animate: false});
   }
 
   // Maps of one group (cfg.sync, e.g. the Bandingkan page's) pan and zoom together. Each map is a
