@@ -388,3 +388,19 @@ def test_excel_report_summary_has_the_hand_counted_staffing() -> None:
                 break
             got[r[0]] = (r[standar], r[pct])
         assert got == expected, first
+
+
+def test_presentation_beside_the_staffing_map_shows_the_staffing_card(staffing_store: Path) -> None:
+    at = run_page(PETA_PAGE, {"mode": "presentasi", "warna": "tenaga"})
+    labels = [m.label for m in at.main.metric]
+    assert labels == [
+        "Jumlah desa",
+        "Desa dengan pustu aktif",
+        "Pustu dengan tenaga lengkap",
+        "Desa dengan posyandu aktif",
+    ]
+    assert {m.label: m.value for m in at.main.metric}["Pustu dengan tenaga lengkap"] == "40,0%"
+    assert _map(at)[1]["w"] == "tenaga"
+    at = run_page(PETA_PAGE, {"mode": "presentasi"})
+    assert "Desa tanpa keduanya" in [m.label for m in at.main.metric]
+    assert "Pustu dengan tenaga lengkap" not in [m.label for m in at.main.metric]

@@ -47,6 +47,14 @@ CARDS: Final[tuple[Card, ...]] = (
     Card("pct_kelengkapan_laporan", percent=True),
 )
 KEY_CARDS: Final[tuple[str, ...]] = ("desa", "desa_tanpa_keduanya", "pct_desa_pustu_aktif", "pct_desa_posyandu_aktif")
+# Presentation mode's four cards when the map is coloured by pustu staffing (warna=tenaga): the staffing card
+# takes the place of "desa tanpa keduanya", a status the map then does not show (five do not fit 720 px).
+STAFFING_KEY_CARDS: Final[tuple[str, ...]] = (
+    "desa",
+    "pct_desa_pustu_aktif",
+    "pct_pustu_standar",
+    "pct_desa_posyandu_aktif",
+)
 # Shown after the others only when some desa of the scope have no data (status tanpa_data).
 NO_DATA_CARD: Final = "desa_tanpa_data"
 # The most cards one row holds beside the sidebar on a 1280 px screen (about 130 px each, labels on two

@@ -30,7 +30,9 @@ BASE_STYLE_ID: Final = "ilp-dasar"
 # to turn it off (client.toolbarMode is the app menu): hidden on every page, in both modes. Each table
 # has its own buttons in the interface language instead (ui.downloads.table_downloads).
 TABLE_TOOLBAR_CSS: Final = '[data-testid="stElementToolbar"] { display: none !important; }'
-ROW_OF_SIX_KEY: Final = "ilp_kartu_baris"  # cards key of a row of six: labels of two lines, values aligned
+# Cards key of the Ringkasan row (seven cards beside the sidebar at 1280 px, ui.cards.per_row): narrower gaps
+# and padding so a word like "Kelengkapan" fits a card, labels of up to three lines, values aligned.
+ROW_OF_SIX_KEY: Final = "ilp_kartu_baris"
 # Every page, normal mode: less of Streamlit's empty space above and beside the
 # content (a 1280x720 projector shows the title, the cards and the maps), a
 # smaller title, and a transparent header bar so the title is not hidden under it.
@@ -47,7 +49,9 @@ header[data-testid="stHeader"] {{ background: transparent !important; height: 2.
   line-height: 1.25 !important; white-space: normal !important; }}
 [class*="st-key-ilp_kartu"] [data-testid="stColumn"] {{ padding: 0.55rem 0.7rem 0.5rem !important; }}
 [class*="st-key-ilp_kartu"] [data-testid="stMetric"] {{ gap: 0.15rem !important; }}
-.st-key-{ROW_OF_SIX_KEY} [data-testid="stMetricLabel"] {{ min-height: 2.5em; align-items: flex-start; }}
+.st-key-{ROW_OF_SIX_KEY} [data-testid="stMetricLabel"] {{ min-height: 4.1em; align-items: flex-start; }}
+.st-key-{ROW_OF_SIX_KEY} [data-testid="stHorizontalBlock"] {{ gap: 0.5rem !important; }}
+.st-key-{ROW_OF_SIX_KEY} [data-testid="stColumn"] {{ padding: 0.5rem 0.45rem 0.45rem 0.6rem !important; }}
 {TABLE_TOOLBAR_CSS}
 </style>
 """

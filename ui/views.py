@@ -20,7 +20,7 @@ from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_km, fmt_pct, previous_month
 from ui.i18n import column_label, status_label, t
 from ui.palette import status_color
-from ui.state import WARNA_STATUS, ViewState
+from ui.state import WARNA_STATUS, WARNA_TENAGA, ViewState
 
 GAP_COLUMNS = (
     "nama_desa",
@@ -92,7 +92,7 @@ def presentation_view(
         current, previous, _ = headline_pair(ctx)
         targets = ctx.coverage().dataset.target
         values = cards.card_values(
-            current, previous, rules=ctx.rules, cards=key_cards(), targets=targets, month=ctx.month
+            current, previous, rules=ctx.rules, cards=key_cards(colouring), targets=targets, month=ctx.month
         )
     left, right = columns or presentation_columns()
     with left:
@@ -113,9 +113,14 @@ def presentation_view(
         )
 
 
-def key_cards() -> tuple[cards.Card, ...]:
-    """The cards presentation mode shows (:data:`ui.cards.KEY_CARDS`), in the normal order."""
-    return tuple(c for c in cards.CARDS if c.column in cards.KEY_CARDS)
+def key_cards(colouring: str = WARNA_STATUS) -> tuple[cards.Card, ...]:
+    """The cards presentation mode shows (:data:`ui.cards.KEY_CARDS`), in the normal order.
+
+    Beside a map coloured by pustu staffing (``colouring`` :data:`ui.state.WARNA_TENAGA`):
+    :data:`ui.cards.STAFFING_KEY_CARDS`, with the staffing card.
+    """
+    shown = cards.STAFFING_KEY_CARDS if colouring == WARNA_TENAGA else cards.KEY_CARDS
+    return tuple(c for c in cards.CARDS if c.column in shown)
 
 
 def headline_pair(ctx: PageContext) -> tuple[pd.Series, pd.Series | None, str | None]:
