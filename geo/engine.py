@@ -146,6 +146,7 @@ class Coverage:
 
         self.working_areas: pd.DataFrame = self._working_areas()
         self._ada_data, self._ada_laporan = self._data_present()
+        self._judged = _judged_within_dates(self._judged, self._fac, self.latest_month)
         self._base = self._static_table()
         self._dated: _DatedPool | None = self._dated_pool()
         self._epoch_cache: dict[int, dict[str, np.ndarray]] = {}
@@ -171,9 +172,12 @@ class Coverage:
         distances to it are not needed for the status, so they are computed only here (and for
         :meth:`quality`), once.
 
-        Always the latest state (the rows of ``fasilitas``, judged by their status, whatever their
-        dates): the list every page shows as "now". What was in force in a month, and counted, is in
-        :meth:`desa_table` (rule: :mod:`geo.dating`); :meth:`facility_dating` says how dated it is.
+        Always the latest state (the rows of ``fasilitas``; earlier snapshots are not listed): the
+        list every page shows as "now". A row with ``tanggal_aktif``/``tanggal_nonaktif`` is judged
+        ``aktif`` (and ``sesuai_standar``) as of the latest report month: active only within its
+        dates. What was in force in another month, and counted, is in :meth:`desa_table` (rule:
+        :mod:`geo.dating`); :meth:`facility_dating` says how dated it is. No ``month=`` here: the
+        pages list the facilities of today, and the month's figures come from the desa table.
         """
         if self._facilities is None:
             extra = placement_columns(self._located_placement(), self._desa_index, self._declared_distance())
@@ -696,6 +700,23 @@ def _judgements(fac: gpd.GeoDataFrame, units: _Units) -> pd.DataFrame:
     standard = pd.Series(active & staffed, dtype="boolean")
     standard[~is_pustu] = pd.NA
     return pd.DataFrame({"aktif": aktif, "dihitung": counted, "sesuai_standar": standard})
+
+
+def _judged_within_dates(judged: pd.DataFrame, fac: pd.DataFrame, month: str | None) -> pd.DataFrame:
+    """``judged`` with ``aktif``/``sesuai_standar`` False for rows outside their dates in ``month`` (a new frame).
+
+    ``judged`` itself when no row carries a date or there is no month (the undated path).
+    """
+    if month is None or not any(_has_values(fac, column, np.arange(len(fac))) for column in DATE_COLUMNS):
+        return judged
+    aktif, nonaktif = (dating.month_values(fac[c] if c in fac.columns else None, len(fac)) for c in DATE_COLUMNS)
+    outside = ~dating.within_dates(aktif, nonaktif, month)
+    out = judged.copy()
+    for column in ("aktif", "sesuai_standar"):
+        values = out[column].copy()
+        values[outside & values.notna().to_numpy(dtype=bool)] = False
+        out[column] = values
+    return out
 
 
 def _unique_units(fac: gpd.GeoDataFrame, final_kode: pd.Series, placement: Placement) -> _Units:

@@ -305,6 +305,16 @@ def test_nonaktif_and_snapshots_in_the_inline_district() -> None:
     assert dating_pustu.held_months == ()  # the pustu group has a date column value: it states its history
     assert coverage.facilities["nama"].tolist()[:4] == ["Puskesmas Satu", "Pustu A", "Pustu B", "Pustu C"]
     assert len(coverage.facilities) == 8  # the latest state only
+    # judged as of the latest report month (2026-06): Pustu A closed in 2026-01
+    assert coverage.facilities["aktif"].tolist()[:4] == [True, False, True, False]
+    assert coverage.facilities["sesuai_standar"].tolist()[1:4] == [False, False, False]
+    assert coverage.desa_table("2026-06")["pustu_aktif"].tolist() == [0, 1, 0, 0]
+
+
+def test_facilities_of_an_undated_file_keep_their_status_judgement() -> None:
+    facilities = Coverage(_dataset()).facilities
+    assert facilities["aktif"].tolist()[:4] == [True, True, True, False]
+    assert facilities["sesuai_standar"].tolist()[1:4] == [True, False, False]
 
 
 def test_unknown_kind_is_refused() -> None:
