@@ -7,6 +7,7 @@ the neighbours against shapely's ``intersects`` over every desa polygon.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,13 @@ import numpy as np
 import pyproj
 import pytest
 import shapely
+from engine_fixtures import dated, with_history
 from page_support import DESA_PAGE, coverage_of, run_page, texts, tiny_store
+from shapely.geometry import Point
 
+from geo.engine import Coverage
 from geo.surroundings import nearest_pustu, touching_desa
+from loaders.dataset import read_dataset
 from loaders.store import ChangeRecord
 from ui import desa_views, maps
 from ui.fmt import fmt_km
@@ -84,6 +89,31 @@ def test_tiny_store_nearest_pustu_and_neighbours(tmp_path: Path) -> None:
         assert set(touching_desa(cov, kode)) == _intersecting(cov, kode)
     assert touching_desa(cov, "99.99.99.9999") == []
     assert nearest_pustu(cov, "99.99.99.9999", month) is None
+
+
+def test_nearest_pustu_of_an_earlier_snapshot_in_the_months_it_is_in_force(tmp_path: Path) -> None:
+    """Today (snapshot 2026-06) only Pustu A (desa A); the 2026-01 snapshot had only Pustu Lama, in desa E."""
+    store = tiny_store(tmp_path / "ilp.gpkg")
+    dataset = read_dataset(store)
+    current = dated(dataset.fasilitas, per=["2026-06"] * len(dataset.fasilitas))
+    pustu_a = current[current["nama"] == "Pustu A"]
+    earlier = dated(
+        pustu_a.assign(nama="Pustu Lama", kode_desa="99.01.01.2005", lon=108.0405, geometry=[Point(108.0405, -7.6955)]),
+        per=["2026-01"],
+    )
+    cov = Coverage(with_history(dataclasses.replace(dataset, fasilitas=current), earlier))
+    for month, nama, lon, desa in (
+        ("2026-03", "Pustu Lama", 108.0405, "99.01.01.2005"),
+        ("2026-08", "Pustu A", 108.0045, "99.01.01.2001"),
+    ):
+        jarak = cov.desa_table(month, kode_desa=["99.01.01.2004"])["jarak_pustu_km"].iloc[0]
+        found = nearest_pustu(cov, "99.01.01.2004", month)  # desa D: 1 km from E, 3 km from A
+        assert found is not None and found.found
+        assert (found.nama, found.lon, found.kode_desa, found.jarak_km) == (nama, lon, desa, jarak)
+    assert cov.desa_table("2026-03", kode_desa=["99.01.01.2004"])["jarak_pustu_km"].iloc[0] == pytest.approx(
+        0.994, abs=0.001
+    )
+    assert "Pustu Lama" not in set(cov.facilities["nama"])  # only in the earlier snapshot
 
 
 def test_tasikmalaya_nearest_pustu_is_the_engines_for_every_desa(tasikmalaya_store_path: Path) -> None:
