@@ -692,7 +692,7 @@ def _judgements(fac: gpd.GeoDataFrame, units: _Units) -> pd.DataFrame:
     static = (jenis == model.PUSKESMAS) | (jenis == model.PUSTU)
     is_pustu = jenis == model.PUSTU
     active = (fac["status"] == model.AKTIF).to_numpy(dtype=bool, na_value=False)
-    staffed = (fac["perawat"].fillna(0) >= 1).to_numpy(dtype=bool) & (fac["bidan"].fillna(0) >= 1).to_numpy(dtype=bool)
+    staffed = _staffed(fac)
     counted = np.zeros(n, dtype=bool)
     counted[np.concatenate([units.posyandu, units.pustu, units.puskesmas])] = True
     aktif = pd.Series(active, dtype="boolean")
