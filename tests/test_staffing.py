@@ -11,17 +11,20 @@ import io
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 import pandas as pd
 import pytest
+from browser_support import RequestGuard, folium_frames, guarded_context, poll_page, store_server
 from cli_support import run_cli
 from engine_fixtures import cell, coverage, desa_layer, facilities_layer, facility, laporan_layer, point, reports
-from page_support import PETA_PAGE, PUSKESMAS_PAGE, coverage_of, dataframe_with_column, run_page
+from page_support import PETA_PAGE, PROJECT, PUSKESMAS_PAGE, coverage_of, dataframe_with_column, run_page
 from streamlit.testing.v1 import AppTest
 
 from geo import staffing
 from geo.engine import Coverage
+from geo.statuses import STATUSES
 from loaders import model
 from loaders.exceptions import EngineError
 from loaders.store import ChangeRecord, Store
@@ -32,6 +35,9 @@ from ui.map_payload import STATUS_INDEX, unit_staffing_values
 from ui.maps import staffing_band_labels, staffing_config
 from ui.report_book import render_xlsx
 from ui.report_vector import VECTOR_FIELDS, vector_frame
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 MONTH = "2026-10"
 A, B, C, D = "11.01.01.2001", "11.01.01.2002", "11.01.01.2003", "11.01.02.2001"
@@ -404,3 +410,68 @@ def test_presentation_beside_the_staffing_map_shows_the_staffing_card(staffing_s
     at = run_page(PETA_PAGE, {"mode": "presentasi"})
     assert "Desa tanpa keduanya" in [m.label for m in at.main.metric]
     assert "Pustu dengan tenaga lengkap" not in [m.label for m in at.main.metric]
+
+
+# -- in the browser: the runtime colours by the values, the legend names the classes ------------------------
+JS_FILLS = """() => window.ilpPeta
+    ? window.ilpPeta.features.filter(p => p._map).map(p => [p.ilp.kode, p.options.fillColor]) : null"""
+JS_LEGEND = """() => { const d = document.querySelector('.ilp-legend'); return d ? d.textContent : null; }"""
+JS_MARK = """() => { if (!window.ilpPeta) return null; window.ilpPeta.ujiTetap = true; return true; }"""
+JS_MARKED = """() => !!(window.ilpPeta && window.ilpPeta.ujiTetap)"""
+
+
+def _in_map(page: Page, script: str) -> object:
+    for frame in folium_frames(page):
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            value = frame.evaluate(script)
+        except PlaywrightError:  # the frame reloading
+            continue
+        if value is not None:
+            return value
+    return None
+
+
+@pytest.mark.browser
+def test_browser_map_switches_to_staffing_colours_in_place(
+    browser: Browser, guard: RequestGuard, tmp_path: Path
+) -> None:
+    desa, rows, laporan = _layers()
+    store = tmp_path / "ilp.gpkg"
+    Store(store).commit(
+        layers={
+            model.LAYER_DESA: desa,
+            model.LAYER_FASILITAS: facilities_layer(rows),
+            model.LAYER_LAPORAN: laporan_layer(laporan),
+        },
+        record=ChangeRecord(jenis_impor="uji", keterangan="tenaga pustu"),
+    )
+    colour = {c.code: c.colour.lower() for c in staffing.DESA_CLASSES}
+    table = _coverage().desa_table(MONTH)
+    wanted = {str(k): colour[c] for k, c in zip(table["kode_desa"], staffing.desa_classes(table), strict=True)}
+    status_colour = {s.code: s.colour.lower() for s in STATUSES}
+    wanted_status = {str(k): status_colour[str(s)] for k, s in zip(table["kode_desa"], table["status"], strict=True)}
+    with store_server(PROJECT, store, tmp_path) as server:
+        context = guarded_context(browser, guard)
+        try:
+            page = context.new_page()
+            page.goto(f"{server.base_url}/peta?warna=tenaga")
+
+            def fills() -> dict[str, str]:
+                pairs = _in_map(page, JS_FILLS) or []
+                return {str(k): str(c).lower() for k, c in pairs}  # type: ignore[union-attr]
+
+            assert poll_page(page, lambda: fills() == wanted, timeout=60.0), (fills(), wanted)
+            legend = str(_in_map(page, JS_LEGEND))
+            for label in ("Tenaga pustu desa", "Tenaga lengkap", "Pustu aktif, tenaga belum lengkap"):
+                assert label in legend, legend
+            assert "Tidak ada pustu aktif" in legend and "Belum ada data" not in legend  # only classes shown
+            assert _in_map(page, JS_MARK) is True
+            page.locator('[data-testid="stButtonGroup"] button', has_text="Status desa").click()
+            assert poll_page(page, lambda: fills() == wanted_status, timeout=30.0), (fills(), wanted_status)
+            assert _in_map(page, JS_MARKED) is True  # the same runtime: the geometry was not sent again
+            assert str(_in_map(page, JS_LEGEND)).startswith("Status desa")
+            assert "warna=" not in page.url
+        finally:
+            context.close()
