@@ -40,7 +40,7 @@ def editor_key(version: int) -> str:
 
 
 def editor_frame(targets: pd.DataFrame) -> pd.DataFrame:
-    """The stored targets in the editor's plain dtypes (text as objects, numbers as floats)."""
+    """The stored targets in the editor's dtypes (text as strings, numbers as floats; an empty table keeps them)."""
     return pd.DataFrame(
         {
             "indikator": pd.Series(targets["indikator"].tolist(), dtype="string"),
