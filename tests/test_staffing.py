@@ -22,7 +22,7 @@ from engine_fixtures import cell, coverage, desa_layer, facilities_layer, facili
 from page_support import PETA_PAGE, PROJECT, PUSKESMAS_PAGE, coverage_of, dataframe_with_column, run_page
 from streamlit.testing.v1 import AppTest
 
-from geo import staffing
+from geo import levels, staffing
 from geo.engine import Coverage
 from geo.statuses import STATUSES
 from loaders import model
@@ -31,7 +31,7 @@ from loaders.store import ChangeRecord, Store
 from ui.exports import ExportRequest
 from ui.fmt import fmt_pct
 from ui.i18n import column_label
-from ui.map_payload import STATUS_INDEX, unit_staffing_values
+from ui.map_payload import STATUS_INDEX, script_json, unit_staffing_values
 from ui.maps import staffing_band_labels, staffing_config
 from ui.report_book import render_xlsx
 from ui.report_vector import VECTOR_FIELDS, vector_frame
@@ -475,3 +475,26 @@ def test_browser_map_switches_to_staffing_colours_in_place(
             assert "warna=" not in page.url
         finally:
             context.close()
+
+
+def test_units_are_coloured_by_the_bands_and_the_unit_table_has_the_share(
+    staffing_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above MAX_DESA_DRAWN desa (2 here) the map draws kecamatan, coloured by the bands of the engine's share."""
+    monkeypatch.setattr(levels, "MAX_DESA_DRAWN", 2)
+    at = run_page(PETA_PAGE, {"warna": "tenaga"})
+    script, values = _map(at)
+    assert '"kind":"unit","level":"kecamatan"' in script
+    assert values == {
+        "w": "tenaga",
+        "v": {
+            "11.01.01": [staffing.UNIT_CODES.index("25_50"), "33,3%", "1", "3"],
+            "11.01.02": [staffing.UNIT_CODES.index("50_75"), "50,0%", "1", "1"],
+        },
+    }
+    assert '"title":"% pustu dengan tenaga lengkap"' in script  # the unit legend's title
+    for text in ("≥ 75%", "50–75%", "25–50%", "< 25%"):
+        assert script_json(text) in script, text
+    units = dataframe_with_column(at, "% pustu dengan tenaga lengkap")
+    shares = dict(zip(units["Kecamatan"].astype(str), units["% pustu dengan tenaga lengkap"], strict=True))
+    assert shares == pytest.approx({"Kecamatan 11.01.01": 100 / 3, "Kecamatan 11.01.02": 50.0})

@@ -363,7 +363,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "map.legend.facilities": ("Fasilitas", "Facilities"),
     "map.legend.gap_share": ("Desa berkesenjangan", "Desa with a gap"),
     "map.legend.staffing": ("Tenaga pustu desa", "Pustu staffing of the desa"),
-    "map.legend.staffing_share": ("Pustu dengan tenaga lengkap", "Pustu fully staffed"),
+    "map.legend.staffing_share": ("% pustu dengan tenaga lengkap", "% pustu fully staffed"),
     "map.tip.staffing": ("Tenaga pustu", "Pustu staffing"),
     "staffing.tenaga_lengkap": ("Tenaga lengkap", "Fully staffed"),
     "staffing.tenaga_lengkap.desc": (
