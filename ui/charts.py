@@ -14,6 +14,7 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from geo.dating import FacilityDating
 from geo.statuses import STATUSES
 from geo.targets import Target, sort_by_distance, target_in_force
 from ui.fmt import fmt_int, fmt_month, fmt_pct, parse_month
@@ -160,6 +161,28 @@ def incomplete_window_months(months: Sequence[str], *, first_month: str | None, 
 
 
 TARGET_DASH: Final = "dash"
+
+
+def pustu_dating_note(dating: FacilityDating, *, months: Sequence[str], lang: str | None = None) -> str | None:
+    """The note under a trend chart on how dated the pustu status is (None when every month is dated).
+
+    Not dated at all: the status is held constant (the pustu line is flat). Dated, but some of the
+    chart's ``months`` lie before the first dated information: those months use the earliest known
+    state (:meth:`geo.engine.Coverage.facility_dating`).
+    """
+    lang = lang or get_language()
+    if not dating.dated:
+        return t("ringkasan.pustu_tanpa_tanggal", lang=lang)
+    held = sorted(set(dating.held_months) & set(months))
+    if not held:
+        return None
+    return t(
+        "ringkasan.pustu_awal",
+        lang=lang,
+        dari=fmt_month(held[0], lang=lang, short=True),
+        sampai=fmt_month(held[-1], lang=lang, short=True),
+        awal=fmt_month(dating.first_month, lang=lang) if dating.first_month else "–",
+    )
 
 
 def _target_trace(column: str, months: Sequence[str], labels: Sequence[str], targets: Sequence[Target]) -> go.Scatter:

@@ -339,6 +339,20 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Active posyandu and desa with an active posyandu are left blank for {dari}–{sampai}: the {jendela}-month "
         "window is not complete yet (reports start in {awal}).",
     ),
+    "ringkasan.pustu_tanpa_tanggal": (
+        "Status pustu tidak bertanggal: dianggap tetap sepanjang waktu, jadi garis desa dengan pustu aktif datar. "
+        "Agar trennya nyata, impor daftar pustu dengan kolom Tanggal Aktif/Tanggal Nonaktif, atau impor ulang "
+        "setiap bulan atau triwulan dengan bulan keadaannya (halaman Data, atau --per di CLI).",
+        "Pustu status has no dates: it is held constant over time, so the line of desa with an active pustu is flat. "
+        "For a real trend, import the pustu list with Tanggal Aktif/Tanggal Nonaktif columns, or re-import it every "
+        "month or quarter with the month it describes (Data page, or --per in the CLI).",
+    ),
+    "ringkasan.pustu_awal": (
+        "Status pustu {dari}–{sampai} memakai keadaan paling awal yang diketahui (daftar per {awal}): belum ada "
+        "data pustu bertanggal untuk bulan-bulan itu.",
+        "Pustu status for {dari}–{sampai} uses the earliest known state (the list as of {awal}): there is no dated "
+        "pustu data for those months yet.",
+    ),
     "ringkasan.bar_top": (
         "{n} dari {total} {kelompok} dengan desa berkesenjangan terbanyak.",
         "The {n} of {total} {kelompok} with the most desa with gaps.",

@@ -122,6 +122,9 @@ def trend(ctx: PageContext, *, large: bool = False) -> None:
     )
     figure = charts.trend_chart(series, incomplete=incomplete, large=large, targets=store_targets(ctx))
     st.plotly_chart(figure, width="stretch", config=PLOT_CONFIG)
+    dating = charts.pustu_dating_note(ctx.coverage().facility_dating(), months=months, lang=lang)
+    if dating:
+        st.caption(dating)
     if incomplete:
         ordered = sorted(incomplete)
         st.caption(
