@@ -16,7 +16,7 @@ import streamlit as st
 
 from geo import statuses
 from geo.priorities import rank_priorities
-from ui import cards, data, downloads
+from ui import cards, data, downloads, layout
 from ui.context import PageContext
 from ui.drilldown import posyandu_rows, pustu_staffing, with_penduduk
 from ui.fmt import fmt_int, fmt_km, previous_month
@@ -43,8 +43,9 @@ def area_card_values(
 
 
 def area_cards(ctx: PageContext, kode_puskesmas: str) -> None:
-    """Indicator cards of the working area of ``kode_puskesmas``, three to a row."""
-    cards.render_cards(area_card_values(ctx, kode_puskesmas), per_row=3)
+    """Indicator cards of the working area of ``kode_puskesmas``, in one row like the Ringkasan's (two beyond seven)."""
+    values = area_card_values(ctx, kode_puskesmas)
+    cards.render_cards(values, per_row=cards.per_row(len(values)), key=layout.ROW_OF_SIX_KEY)
 
 
 def status_badge(status: str) -> None:
