@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,20 +274,25 @@ def streamlit_server(
     env: Mapping[str, str],
     log_path: Path,
     timeout: float = SERVER_START_TIMEOUT_S,
+    port: int | None = None,
+    streamlit_args: Sequence[str] = (),
 ) -> Iterator[Server]:
     """Run ``streamlit run app.py`` from ``app_dir`` on a free loopback port until the block ends.
 
+    ``port`` (default: a free one) is given when the caller must know it beforehand (an OpenID Connect
+    ``redirect_uri``); ``streamlit_args`` are added to the command (e.g. ``--secrets.files=...``).
     The server gets its own process group, killed at exit. Raises
     ``RuntimeError`` (with the server log) when ``/_stcore/health`` does not
     answer within ``timeout`` seconds.
     """
-    port = free_port()
+    port = free_port() if port is None else port
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        *streamlit_args,
     ]  # fmt: skip
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 (fixed command)
@@ -307,14 +312,25 @@ def streamlit_server(
 
 
 @contextmanager
-def store_server(app_dir: Path, store: Path, folder: Path, **extra_env: str) -> Iterator[Server]:
+def store_server(
+    app_dir: Path,
+    store: Path,
+    folder: Path,
+    *,
+    port: int | None = None,
+    streamlit_args: Sequence[str] = (),
+    **extra_env: str,
+) -> Iterator[Server]:
     """:func:`streamlit_server` reading the store at ``store`` (``ILP_STORE``), its log in ``folder``.
 
-    The test process's own ``ILP_*`` and ``STREAMLIT_*`` variables are left out; ``extra_env`` is added.
+    The test process's own ``ILP_*`` and ``STREAMLIT_*`` variables are left out; ``extra_env`` is added;
+    ``port`` and ``streamlit_args`` go to :func:`streamlit_server`.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ILP_", "STREAMLIT_"))}
     env.update({"ILP_STORE": str(store), "PYTHONUNBUFFERED": "1", **extra_env})
-    with streamlit_server(app_dir, env=env, log_path=folder / "streamlit.log") as running:
+    with streamlit_server(
+        app_dir, env=env, log_path=folder / "streamlit.log", port=port, streamlit_args=streamlit_args
+    ) as running:
         yield running
 
 
