@@ -97,6 +97,7 @@ def run_import(
     mapping: Mapping[str, str] | None = None,
     per: str | None = None,
     isolated: bool = False,
+    oleh: str = "",
 ) -> ImportReport:
     """Import ``path`` as data of ``kind`` into ``store`` and return the report.
 
@@ -104,7 +105,7 @@ def run_import(
     :class:`InputError` and leaves the store unchanged. When another write
     lands between reading and committing, the file is validated again against
     the new data under the store's write lock, so neither change is lost.
-    Parameters are those of :func:`prepare_import`.
+    Parameters are those of :func:`prepare_import`; ``oleh`` (who imports) goes into the import log.
 
     Returns
     -------
@@ -123,7 +124,7 @@ def run_import(
         per=per,
         isolated=isolated,
     )
-    return commit_prepared(store, prepare(), revalidate=prepare)
+    return commit_prepared(store, prepare(), revalidate=prepare, oleh=oleh)
 
 
 def _existing_file(path: Path) -> Path:

@@ -82,6 +82,22 @@ STORE_LOCK_SECONDS: Final = 120
 SPARE_BYTES: Final = 1 * MEGABYTE
 """Room a write keeps free beyond its two copies of the store (staging and snapshot) before it starts."""
 
+# -- users file (``pengguna.json``, server sign-in) ---------------------------------------------------
+MAX_USERS_FILE_BYTES: Final = 1 * MEGABYTE
+"""Size of the users file, checked before it is read (60 puskesmas heads and a few officers take ~30 KB)."""
+MAX_USERS: Final = 2_000
+"""Users in the users file."""
+MIN_PASSWORD_CHARS: Final = 8
+"""Shortest password accepted by ``python cli.py users add``."""
+MAX_PASSWORD_BYTES: Final = 72
+"""Longest password in UTF-8 bytes: bcrypt reads no further, so a longer one is refused rather than cut."""
+MAX_LOGIN_FAILURES: Final = 5
+"""Failed password sign-ins for one username before it is refused for :data:`LOGIN_LOCK_SECONDS`."""
+LOGIN_LOCK_SECONDS: Final = 5 * 60
+"""How long a username is refused after :data:`MAX_LOGIN_FAILURES` failed sign-ins."""
+MAX_LOGIN_COUNTERS: Final = 10_000
+"""Usernames whose failed sign-ins the server keeps counting at once (the oldest are forgotten first)."""
+
 # -- targets (layer ``target``) -----------------------------------------------------------------
 MAX_TARGETS: Final = 200
 """Rows of the targets table (indicator and month): a few per indicator is what a dinas sets."""

@@ -153,7 +153,7 @@ SCHEMAS: Final[dict[str, dict[str, str]]] = {
     LAYER_LOG: {
         "versi": INT,
         "waktu": STR,  # ISO 8601, UTC
-        "jenis_impor": STR,  # batas | fasilitas | laporan | wilayah_kerja | pulihkan | demo
+        "jenis_impor": STR,  # batas | fasilitas | laporan | wilayah_kerja | pulihkan | demo | target | pengguna
         "berkas": STR,
         "sha256": STR,
         "baris_dibaca": INT,
@@ -161,6 +161,7 @@ SCHEMAS: Final[dict[str, dict[str, str]]] = {
         "diperbaiki": INT,
         "ditolak": INT,
         "keterangan": STR,
+        "oleh": STR,  # who: a username, "lokal" (local mode) or "cli:<os user>"; empty in stores older than it
     },
     LAYER_CATATAN: {
         "sumber": STR,  # which import wrote it, e.g. "fasilitas:posyandu"; replaced by the next one

@@ -53,6 +53,7 @@ def commit_prepared(
     prepared: PreparedImport,
     *,
     revalidate: Callable[[], PreparedImport] | None = None,
+    oleh: str = "",
 ) -> ImportReport:
     """Write ``prepared`` to ``store`` atomically; return its report with the new version.
 
@@ -71,6 +72,8 @@ def commit_prepared(
         The validated import.
     revalidate
         Prepares the same file again against the current store.
+    oleh
+        Who imports it (a username, ``"lokal"`` or ``"cli:<os user>"``), for the import log.
 
     Returns
     -------
@@ -89,10 +92,10 @@ def commit_prepared(
             if revalidate is None:
                 raise StaleImportError(stale_message(prepared.base_version, current))
             prepared = revalidate()
-        return _commit(store, prepared)
+        return _commit(store, prepared, oleh=oleh)
 
 
-def _commit(store: Store, prepared: PreparedImport) -> ImportReport:
+def _commit(store: Store, prepared: PreparedImport, *, oleh: str) -> ImportReport:
     report = prepared.report
     record = ChangeRecord(
         jenis_impor=report.jenis_impor,
@@ -103,6 +106,7 @@ def _commit(store: Store, prepared: PreparedImport) -> ImportReport:
         diperbaiki=report.diperbaiki,
         ditolak=report.ditolak,
         keterangan="; ".join(report.catatan),
+        oleh=oleh,
     )
     version = store.commit(
         layers=prepared.layers,

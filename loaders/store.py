@@ -77,6 +77,8 @@ class ChangeRecord:
     diperbaiki: int = 0
     ditolak: int = 0
     keterangan: str = ""
+    oleh: str = ""
+    """Who made the change: a username, ``"lokal"`` (local mode, no sign-in) or ``"cli:<os user>"``."""
 
 
 class Store:
@@ -236,11 +238,12 @@ class Store:
                 self._publish(staging, new_version)
         return new_version
 
-    def restore(self, version: int) -> int:
+    def restore(self, version: int, *, oleh: str = "") -> int:
         """Bring back the content of ``version`` as a new data version.
 
         Works even when the current store file is damaged: the history then
-        comes from the newest readable snapshot.
+        comes from the newest readable snapshot. ``oleh`` (who restored it) goes
+        into the import log.
         """
         with self.writing():
             snapshot = self._snapshot_path(version)
@@ -250,7 +253,7 @@ class Store:
                 raise VersionNotFoundError(msg)
             history = self._history()
             new_version = max([0, *self.snapshot_versions(), *history["versi"].dropna().astype(int).tolist()]) + 1
-            record = ChangeRecord(jenis_impor="pulihkan", keterangan=f"Memulihkan versi {version}")
+            record = ChangeRecord(jenis_impor="pulihkan", keterangan=f"Memulihkan versi {version}", oleh=oleh)
             log = pd.concat([history, _log_row(new_version, record)], ignore_index=True)
             with self._staging(source=snapshot) as staging:
                 _write_layer(staging, model.LAYER_LOG, log)
@@ -405,6 +408,7 @@ def _log_row(version: int, record: ChangeRecord) -> pd.DataFrame:
                 "diperbaiki": record.diperbaiki,
                 "ditolak": record.ditolak,
                 "keterangan": record.keterangan,
+                "oleh": record.oleh,
             }
         ]
     ).pipe(model.conform, model.LAYER_LOG)

@@ -259,7 +259,11 @@ def _changes(before: Sequence[Target], after: Sequence[Target]) -> list[str]:
 
 
 def _write(
-    store: Store, change: Callable[[tuple[Target, ...]], Sequence[Target]], *, base_version: int | None
+    store: Store,
+    change: Callable[[tuple[Target, ...]], Sequence[Target]],
+    *,
+    base_version: int | None,
+    oleh: str = "",
 ) -> TargetWrite:
     """Apply ``change`` (current targets -> new targets) under the write lock; commit when anything changed."""
     with store.writing():
@@ -271,24 +275,27 @@ def _write(
         _check_count(len(after), source="Tabel target")
         text = "; ".join(words)
         note = text[0].upper() + text[1:] + "."
-        record = ChangeRecord(jenis_impor=JENIS_IMPOR, diterima=len(after), keterangan=note)
+        record = ChangeRecord(jenis_impor=JENIS_IMPOR, diterima=len(after), keterangan=note, oleh=oleh)
         version = store.commit(
             layers={model.LAYER_TARGET: targets_frame(after)}, record=record, base_version=base_version
         )
     return TargetWrite(version=version, changed=True, keterangan=note)
 
 
-def set_target(store: Store, target: Target, *, base_version: int | None = None) -> TargetWrite:
-    """Add ``target`` or replace the target of the same indicator and month (one new data version)."""
+def set_target(store: Store, target: Target, *, base_version: int | None = None, oleh: str = "") -> TargetWrite:
+    """Add ``target`` or replace the target of the same indicator and month (one new data version).
+
+    ``oleh`` (who made the change) goes into the import log.
+    """
 
     def change(before: tuple[Target, ...]) -> tuple[Target, ...]:
         kept = [e for e in before if (e.indikator, e.bulan) != (target.indikator, target.bulan)]
         return (*kept, target)
 
-    return _write(store, change, base_version=base_version)
+    return _write(store, change, base_version=base_version, oleh=oleh)
 
 
-def remove_target(store: Store, *, indikator: str, bulan: str) -> TargetWrite:
+def remove_target(store: Store, *, indikator: str, bulan: str, oleh: str = "") -> TargetWrite:
     """Remove the target of ``indikator`` for ``bulan`` (one new data version).
 
     Raises
@@ -310,10 +317,12 @@ def remove_target(store: Store, *, indikator: str, bulan: str) -> TargetWrite:
         return kept
 
     change(targets_from_frame(read_targets(store)))  # refuse before taking the lock (checked again under it)
-    return _write(store, change, base_version=None)
+    return _write(store, change, base_version=None, oleh=oleh)
 
 
-def replace_targets(store: Store, targets: Sequence[Target], *, base_version: int | None = None) -> TargetWrite:
+def replace_targets(
+    store: Store, targets: Sequence[Target], *, base_version: int | None = None, oleh: str = ""
+) -> TargetWrite:
     """Make ``targets`` the whole targets table (the Data page's editor); one new data version when it changed.
 
     ``base_version``: the data version the editor was shown with; when the store
@@ -321,4 +330,4 @@ def replace_targets(store: Store, targets: Sequence[Target], *, base_version: in
     """
     _check_count(len(targets), source="Tabel target")
     chosen = tuple(targets)
-    return _write(store, lambda _before: chosen, base_version=base_version)
+    return _write(store, lambda _before: chosen, base_version=base_version, oleh=oleh)
