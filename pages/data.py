@@ -18,6 +18,9 @@ from ui.table_format import plain_code, plain_markdown
 
 ctx = context.current()
 layout.page_header(ctx, t("page.data"))
+if not ctx.access.can_write:  # the Data page (import, history, restore, rules, targets) is for admins only
+    st.error(t("access.tulis_ditolak", peran=plain_code(ctx.access.role)), icon=":material/block:")
+    st.stop()
 target = user_store()
 if ctx.error:
     st.error(t("data.error", pesan=plain_markdown(ctx.error)), icon=":material/error:")

@@ -14,13 +14,16 @@ before the page runs; a page calls :func:`current` and then, typically::
 from __future__ import annotations
 
 import contextvars
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.rules import Rules
 from loaders.exceptions import PetaIlpError
+from ui import access as roles
 from ui import data, navigation, scope, session, upload_folder
-from ui.state import FilterOptions, ViewState
+from ui.access import LOCAL, Access
+from ui.state import FilterOptions, Note, ViewState
 
 if TYPE_CHECKING:
     from geo.engine import Coverage
@@ -42,9 +45,13 @@ class PageContext:
         Filters, month, language, mode, selected desa (already checked
         against the data).
     options
-        What the data offers (None without data or on a read error).
+        What the data offers to this session's role (:func:`ui.access.restrict_options`; None without
+        data or on a read error).
     error
         Indonesian message when the data could not be read/computed.
+    access
+        Who is signed in and what they may see and do (:mod:`ui.access`; :data:`~ui.access.LOCAL`
+        in local mode). ``state`` is already clamped to it (:func:`ui.access.scope`).
     """
 
     source: data.DataSource
@@ -52,6 +59,7 @@ class PageContext:
     state: ViewState
     options: FilterOptions | None = None
     error: str | None = None
+    access: Access = LOCAL
 
     @property
     def has_data(self) -> bool:
@@ -88,13 +96,38 @@ class PageContext:
         return scope.drawn_level(self.state, n_desa=self.frame_desa_count())
 
 
+def current_access() -> Access:
+    """The session's role (:func:`ui.auth.current_access`; local mode until ui/auth.py provides it)."""
+    try:
+        auth = importlib.import_module("ui.auth")
+    except ModuleNotFoundError as exc:  # temporary: ui/auth.py is being written by another change
+        if exc.name != "ui.auth":
+            raise
+        return LOCAL
+    return getattr(auth, "current_access", lambda: LOCAL)()
+
+
+def _scoped(
+    access: Access, source: data.DataSource, rules: Rules, state: ViewState, options: FilterOptions
+) -> tuple[ViewState, FilterOptions, tuple[Note, ...]]:
+    """``state`` clamped to ``access``, the options it may see, and the notes on what was changed."""
+    base = roles.base_state(access, options)
+    area = None if base is None else data.frame_desa(source, rules, base)
+    allowed, notes = roles.scope(access, state, options, area=area)
+    return allowed, roles.restrict_options(access, options, area=area), notes
+
+
 def prepare(*, report_notes: bool) -> PageContext:
     """Build this run's context (called by ``app.py`` before the sidebar widgets exist).
 
     Reads the active source and rules, checks the session state against the
     data (:func:`ui.session.reconcile_with_data`; notes only when
-    ``report_notes``), and makes the context available to :func:`current`.
+    ``report_notes``), clamps it to the session's role (:func:`ui.access.scope`:
+    the stored state too, so the URL written back is the allowed one; a note
+    whenever a requested value was outside the role's area), restricts the
+    options to the role and makes the context available to :func:`current`.
     """
+    access = current_access()
     upload_folder.sweep_once()  # the first run of a server deletes upload folders of dead servers
     source = data.active_source()
     rules = session.rules()
@@ -106,7 +139,14 @@ def prepare(*, report_notes: bool) -> PageContext:
         except PetaIlpError as exc:
             error = str(exc)
     state = session.reconcile_with_data(options, report=report_notes) if options else session.read_state()
-    ctx = PageContext(source=source, rules=rules, state=state, options=options, error=error)
+    if options is not None:
+        requested = state
+        state, options, notes = _scoped(access, source, rules, state, options)
+        if state != requested:
+            session.write_state(state)
+        if notes:
+            session.add_notes(notes)
+    ctx = PageContext(source=source, rules=rules, state=state, options=options, error=error, access=access)
     _CURRENT.set(ctx)
     return ctx
 
@@ -116,8 +156,11 @@ def refresh() -> PageContext:
     ctx = _CURRENT.get()
     if ctx is None:
         return prepare(report_notes=False)
+    state = session.read_state()
+    if ctx.options is not None and ctx.access.restricted:  # defence: anything set since prepare is clamped too
+        state, _ = roles.scope(ctx.access, state, ctx.options, area=ctx.options.desa)
     fresh = PageContext(
-        source=ctx.source, rules=ctx.rules, state=session.read_state(), options=ctx.options, error=ctx.error
+        source=ctx.source, rules=ctx.rules, state=state, options=ctx.options, error=ctx.error, access=ctx.access
     )
     _CURRENT.set(fresh)
     return fresh

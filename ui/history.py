@@ -17,7 +17,8 @@ import streamlit as st
 
 from loaders.exceptions import StoreError, VersionNotFoundError
 from loaders.store import Store
-from ui import downloads
+from ui import context, downloads
+from ui.access import Access, WriteRefused, require_write
 from ui.fmt import fmt_int
 from ui.i18n import STRINGS, t
 from ui.table_format import plain_code, plain_markdown, styled
@@ -85,6 +86,15 @@ def render(store: Store) -> None:
     _restore(store, view, current)
 
 
+def restore_as(access: Access, store: Store, versi: int) -> int:
+    """Restore version ``versi`` of ``store`` for ``access`` (a new version); refused for non-admins.
+
+    Raises :class:`~ui.access.WriteRefused` before anything is written when ``access`` may not change data.
+    """
+    require_write(access)
+    return store.restore(versi)
+
+
 def _restore(store: Store, view: pd.DataFrame, current: int) -> None:
     st.subheader(t("riwayat.pulihkan"))
     versions = [int(v) for v in view["versi"] if int(v) != current]
@@ -103,8 +113,8 @@ def _restore(store: Store, view: pd.DataFrame, current: int) -> None:
     if not st.button(label, disabled=not sure, icon=":material/restore:", key="ilp_restore"):
         return
     try:
-        new_version = store.restore(int(chosen))
-    except (VersionNotFoundError, StoreError) as exc:
+        new_version = restore_as(context.current().access, store, int(chosen))
+    except (VersionNotFoundError, StoreError, WriteRefused) as exc:
         st.error(t("riwayat.gagal", pesan=plain_markdown(exc)), icon=":material/error:")
         return
     st.session_state[K_RESTORED] = t("riwayat.sukses", versi=chosen, baru=new_version)

@@ -142,6 +142,16 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "exceed the window (`{jendela_key}`, default {jendela_default}); both keep their defaults",
     ),
     "note.lainnya": ("… dan {value} lagi yang diabaikan", "… and {value} more ignored"),
+    "note.di_luar_wilayah": (
+        "`{key}` di luar wilayah Anda tidak dipakai: Anda hanya dapat melihat wilayah {value}",
+        "`{key}` outside your area is not used: you can only see the area of {value}",
+    ),
+    "access.tulis_ditolak": (
+        "Hanya admin yang dapat mengubah data (impor, pulihkan versi, aturan, target). Peran Anda: {peran}. "
+        "Minta admin dinas kesehatan untuk melakukannya.",
+        "Only an admin can change data (import, restore, rules, targets). Your role: {peran}. "
+        "Ask the dinas kesehatan admin to do it.",
+    ),
     "note.dismiss": ("Tutup pesan", "Dismiss"),
     # -- statuses -------------------------------------------------------------------
     "status.lengkap": ("Lengkap", "Complete"),

@@ -18,6 +18,7 @@ import streamlit as st
 from geo.rules import RULE_BY_FIELD, RULES, Rules
 from loaders.exceptions import InputError
 from ui import session
+from ui.access import Access, require_write
 from ui.context import PageContext
 from ui.fmt import fmt_num
 from ui.i18n import get_language, t
@@ -80,6 +81,16 @@ def rules_from_values(values: dict[str, object]) -> Rules:
     return Rules().replace(**values)
 
 
+def apply_as(access: Access, rules: Rules) -> None:
+    """Use ``rules`` for this session's pages (the rules form's apply); refused for non-admins.
+
+    Raises :class:`~ui.access.WriteRefused` when ``access`` may not change data. (Rules are session
+    state and part of the URL, not stored: a link's rules still apply to the view of whoever opens it.)
+    """
+    require_write(access)
+    session.set_rules(rules)
+
+
 def render(ctx: PageContext) -> None:
     """Draw the rules form; applying valid rules reruns every computation with them."""
     note = st.session_state.pop(K_RULES_NOTE, None)
@@ -112,7 +123,11 @@ def render(ctx: PageContext) -> None:
     if rules == current:
         st.caption(t("aturan.sama"))
         return
-    session.set_rules(rules)
+    try:
+        apply_as(ctx.access, rules)
+    except InputError as exc:  # WriteRefused: not an admin
+        st.error(plain_markdown(exc), icon=":material/block:")
+        return
     st.session_state[K_RULES_NOTE] = "aturan.diterapkan"
     st.session_state[K_RULES_REVISION] = revision + 1
     st.rerun()

@@ -23,6 +23,7 @@ from loaders import targets as store_targets
 from loaders.exceptions import InputError, StoreError
 from loaders.limits import MAX_TARGET_NOTE_CHARS
 from loaders.store import Store
+from ui.access import Access, require_write
 from ui.context import PageContext
 from ui.fmt import fmt_int
 from ui.i18n import column_label, get_language, t
@@ -79,6 +80,17 @@ def _column_config(lang: str) -> dict[str, object]:
     }
 
 
+def save_as(access: Access, store: Store, edited: pd.DataFrame, *, base_version: int) -> store_targets.TargetWrite:
+    """Validate ``edited`` and replace the store's targets for ``access``; refused for non-admins.
+
+    Raises :class:`~ui.access.WriteRefused` (an InputError) before anything is read or written when
+    ``access`` may not change data; InputError/StoreError as :func:`loaders.targets.replace_targets`.
+    """
+    require_write(access)
+    chosen = store_targets.validate_table(pd.DataFrame(edited), source="Tabel target")
+    return store_targets.replace_targets(store, chosen, base_version=base_version)
+
+
 def render(ctx: PageContext, store: Store) -> None:
     """Draw the targets editor of ``store`` (the user's store) and save it on "Simpan target"."""
     lang = get_language()
@@ -107,8 +119,7 @@ def render(ctx: PageContext, store: Store) -> None:
     if not st.button(t("target.simpan"), key=SAVE_KEY, type="primary", icon=":material/save:"):
         return
     try:
-        chosen = store_targets.validate_table(pd.DataFrame(edited), source="Tabel target")
-        result = store_targets.replace_targets(store, chosen, base_version=version)
+        result = save_as(ctx.access, store, pd.DataFrame(edited), base_version=version)
     except (InputError, StoreError) as exc:  # bad row, store moved on, busy or not writable: nothing written
         st.error(t("target.tidak_sah", pesan=plain_markdown(exc)), icon=":material/error:")
         return

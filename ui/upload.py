@@ -42,7 +42,8 @@ from loaders.prepared import PreparedImport, commit_prepared
 from loaders.store import Store
 from loaders.tables import ROW_COLUMN, read_tables, sheet_names
 from ui import column_mapping as cm
-from ui import session, upload_folder
+from ui import context, session, upload_folder
+from ui.access import Access, WriteRefused, require_write
 from ui.fmt import fmt_int
 from ui.i18n import t
 from ui.table_format import column_title, labelled, plain_markdown, text_or_dash
@@ -402,6 +403,15 @@ def _effect(kind: str, prepared: PreparedImport, store: Store) -> None:
     st.caption(t(spec.effect_key, sebelum=fmt_int(before), sesudah=fmt_int(after)))
 
 
+def commit_as(access: Access, store: Store, prepared: PreparedImport) -> ImportReport:
+    """Write ``prepared`` into ``store`` for ``access``: refused (:class:`~ui.access.WriteRefused`) for non-admins.
+
+    The one write of an import; the check is here, at the write, so a forced upload widget changes nothing.
+    """
+    require_write(access)
+    return commit_prepared(store, prepared)
+
+
 def _commit_button(prepared: PreparedImport, store: Store) -> None:
     shown = st.session_state.get(K_SHOWN)
     st.session_state[K_SHOWN] = prepared.base_version
@@ -411,11 +421,14 @@ def _commit_button(prepared: PreparedImport, store: Store) -> None:
         st.session_state[K_STALE] = True
         st.rerun()
     try:
-        report = commit_prepared(store, prepared)  # refuses, under the store's write lock, when the data moved on
+        report = commit_as(context.current().access, store, prepared)  # refuses when the data moved on too
     except StaleImportError:
         st.session_state.pop(K_PREPARED, None)
         st.session_state[K_STALE] = True
         st.rerun()
+    except WriteRefused as exc:
+        st.error(plain_markdown(exc), icon=":material/block:")
+        return
     except StoreError as exc:
         st.error(t("impor.gagal_simpan", pesan=plain_markdown(exc)), icon=":material/error:")
         return
