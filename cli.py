@@ -35,6 +35,7 @@ from loaders.exceptions import (
     StoreWriteError,
     VersionNotFoundError,
 )
+from loaders.limits import MAX_PASSWORD_BYTES
 from ui.cli_text import IndonesianParser
 from ui.exports import CODES as EXPORT_CODES
 
@@ -300,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     _table_format_args(comp)
     _rule_args(comp)
     _targets_parser(sub)
+    _users_parser(sub)
     return parser
 
 
@@ -336,6 +338,45 @@ def _targets_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _store_arg(drop)
 
 
+def _users_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``users add | remove | list | set-role``: the users file of a dinas server (see :mod:`loaders.users`)."""
+    from loaders.users import ROLE_HELP
+
+    usr = sub.add_parser(
+        "users",
+        help="pengguna server dinas (masuk dengan kata sandi atau OpenID Connect): tambah, hapus, daftar, ganti peran",
+        description=(
+            "Berkas pengguna pengguna.json ada di samping penyimpanan (atau $ILP_USERS); tidak pernah berisi "
+            f"kata sandi polos, hanya hash bcrypt. Peran: {ROLE_HELP}. Setiap perubahan dicatat di log penyimpanan."
+        ),
+    )
+    action = usr.add_subparsers(dest="user_action", required=True, metavar="AKSI")
+    add = action.add_parser("add", help="tambah pengguna (kata sandi dibaca dari stdin atau ditanyakan)")
+    add.add_argument("username", metavar="USERNAME", help="huruf kecil, angka, titik, garis bawah, minus")
+    add.add_argument("--peran", required=True, metavar="PERAN", help=f"peran: {ROLE_HELP}")
+    add.add_argument("--email", default="", metavar="EMAIL", help="email (wajib untuk masuk lewat OpenID Connect)")
+    add.add_argument("--nama", default="", metavar="NAMA", help="nama lengkap yang ditampilkan")
+    add.add_argument(
+        "--sandi-dari-stdin",
+        action="store_true",
+        help="baca kata sandi dari baris pertama stdin (tanpa ini: ditanyakan tanpa ditampilkan)",
+    )
+    add.add_argument(
+        "--tanpa-sandi", action="store_true", help="tanpa kata sandi: hanya masuk lewat OpenID Connect (perlu --email)"
+    )
+    add.add_argument("--ganti", action="store_true", help="ganti pengguna yang sudah ada (misalnya kata sandi baru)")
+    _store_arg(add)
+    rem = action.add_parser("remove", help="hapus pengguna")
+    rem.add_argument("username", metavar="USERNAME")
+    _store_arg(rem)
+    lst = action.add_parser("list", help="daftar pengguna (tanpa hash kata sandi)")
+    _store_arg(lst)
+    role = action.add_parser("set-role", help="ganti peran pengguna")
+    role.add_argument("username", metavar="USERNAME")
+    role.add_argument("peran", metavar="PERAN", help=f"peran: {ROLE_HELP}")
+    _store_arg(role)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     parser = build_parser()
@@ -355,6 +396,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def cli_actor() -> str:
+    """Who runs the CLI, for the import log: ``cli:<os user>``."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"cli:uid{os.getuid()}"
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from loaders.importing import run_import
     from loaders.store import Store, resolve_store_path
@@ -370,6 +421,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         mapping=_mapping(args.map),
         per=args.per,
         isolated=True,
+        oleh=cli_actor(),
     )
     print(report.to_text())
     return EXIT_OK
@@ -403,15 +455,16 @@ def _versions_table(log: pd.DataFrame) -> str:
         "diperbaiki",
         "ditolak",
         "keterangan",
+        "oleh",
     ]
-    return table[columns].to_string(index=False)
+    return table[columns].fillna({"oleh": ""}).to_string(index=False)
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
     from loaders.store import Store, resolve_store_path
 
     store = Store(resolve_store_path(args.store))
-    version = store.restore(args.version)
+    version = store.restore(args.version, oleh=cli_actor())
     print(f"Versi {args.version} dipulihkan sebagai versi data {version}.")
     return EXIT_OK
 
@@ -421,7 +474,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from loaders.store import Store, resolve_store_path
 
     store = Store(resolve_store_path(args.store))
-    version = write_demo(store, seed=args.seed)
+    version = write_demo(store, seed=args.seed, oleh=cli_actor())
     print(f"Data contoh (sintetis) ditulis ke {store.path} sebagai versi data {version}.")
     return EXIT_OK
 
@@ -762,13 +815,85 @@ def _cmd_targets(args: argparse.Namespace) -> int:
             catatan=args.catatan,
             names=targets.CLI_FIELD_NAMES,
         )
-        result = targets.set_target(store, target)
+        result = targets.set_target(store, target, oleh=cli_actor())
     else:
-        result = targets.remove_target(store, indikator=args.indikator, bulan=args.bulan)
+        result = targets.remove_target(store, indikator=args.indikator, bulan=args.bulan, oleh=cli_actor())
     if result.changed:
         print(f"{result.keterangan} Versi data {result.version}.")
     else:
         print(f"{result.keterangan} Versi data tetap {result.version}.")
+    return EXIT_OK
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    """The new password: first line of stdin (``--sandi-dari-stdin``), else asked twice without echo."""
+    import getpass
+
+    if args.tanpa_sandi:
+        return None
+    if args.sandi_dari_stdin:
+        line = sys.stdin.readline(MAX_PASSWORD_BYTES * 4 + 2)
+        return line.rstrip("\r\n")
+    first = getpass.getpass("Kata sandi baru: ")
+    if getpass.getpass("Ulangi kata sandi: ") != first:
+        raise InputError("Kedua kata sandi tidak sama; tidak ada yang berubah. Jalankan perintahnya lagi.")
+    return first
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    """``users add | remove | list | set-role`` (exit 2 with the Indonesian message on bad input; nothing written)."""
+    from loaders import users
+    from loaders.store import Store, resolve_store_path
+
+    path = users.users_path(args.store)
+    store = Store(resolve_store_path(args.store))
+    if args.user_action == "list":
+        entries = users.read_users(path)
+        if not entries:
+            print(f"Belum ada pengguna di {path}. Tambah dengan: python cli.py users add USERNAME --peran admin")
+            return EXIT_OK
+        rows = [
+            {
+                "pengguna": u.username,
+                "peran": u.peran,
+                "nama": u.nama,
+                "email": u.email,
+                "masuk": "kata sandi" if u.has_password else "OpenID Connect",
+            }
+            for u in entries.values()
+        ]
+        print(f"Berkas pengguna: {path}")
+        print(pd.DataFrame(rows).to_string(index=False))
+        return EXIT_OK
+    if args.user_action == "remove":
+        user = users.remove_user(path, args.username)
+        text = f"Pengguna {user.username} dihapus (peran {user.peran})."
+    elif args.user_action == "set-role":
+        user = users.set_role(path, args.username, args.peran, known=users.known_codes(store))
+        text = f"Peran pengguna {user.username} menjadi {user.peran}."
+    else:
+        users.check_role(args.peran, known=users.known_codes(store))  # refuse before asking for a password
+        password = _read_password(args)
+        user = users.add_user(
+            path,
+            args.username,
+            peran=args.peran,
+            email=args.email,
+            nama=args.nama,
+            password=password,
+            known=users.known_codes(store),
+            replace_existing=args.ganti,
+        )
+        verb = "diganti" if args.ganti else "ditambahkan"
+        way = "kata sandi" if user.has_password else "OpenID Connect"
+        text = f"Pengguna {user.username} {verb} (peran {user.peran}, masuk dengan {way})."
+    print(f"{text} Berkas pengguna: {path}.")
+    audit = users.audit_store(path, args.store)
+    if audit is None:
+        print("Catatan: tidak ada penyimpanan di samping berkas pengguna, jadi perubahan ini tidak dicatat di log.")
+        return EXIT_OK
+    version = users.record_change(audit, text, oleh=cli_actor())
+    print(f"Dicatat di log penyimpanan {audit.path} sebagai versi data {version}.")
     return EXIT_OK
 
 
@@ -783,6 +908,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "compare": _cmd_compare,
     "export": _cmd_export,
     "targets": _cmd_targets,
+    "users": _cmd_users,
 }
 
 

@@ -90,7 +90,7 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoData:
     )
 
 
-def write_demo(store: Store, *, seed: int = DEFAULT_SEED) -> int:
+def write_demo(store: Store, *, seed: int = DEFAULT_SEED, oleh: str = "") -> int:
     """Replace the content of ``store`` by the demo district, as one new data version.
 
     Every layer is replaced (``wilayah_kerja`` is left empty so working areas
@@ -102,6 +102,8 @@ def write_demo(store: Store, *, seed: int = DEFAULT_SEED) -> int:
         The store to write (created when absent).
     seed
         See :func:`build_demo`.
+    oleh
+        Who wrote it, for the import log.
 
     Returns
     -------
@@ -123,6 +125,7 @@ def write_demo(store: Store, *, seed: int = DEFAULT_SEED) -> int:
         baris_dibaca=demo.rows,
         diterima=demo.rows,
         keterangan=_summary(demo, seed=seed),
+        oleh=oleh,
     )
     return store.commit(layers=layers, record=record)
 
