@@ -64,7 +64,10 @@ def choose(ctx: PageContext, *, compact: bool) -> Desa | None:
         return None
     row = everything[everything["kode_desa"] == chosen].iloc[0]
     kode_puskesmas = None if pd.isna(row["kode_puskesmas"]) else str(row["kode_puskesmas"])
-    return Desa(chosen, row, dd.desa_names(everything), kode_puskesmas)
+    names = dd.desa_names(everything)
+    if ctx.access.restricted and ctx.options is not None:  # a restricted role: names of its own desa only
+        names = {k: v for k, v in names.items() if k in ctx.options.desa}
+    return Desa(chosen, row, names, kode_puskesmas)
 
 
 def identity(desa: Desa) -> None:
@@ -203,9 +206,24 @@ def nearest(ctx: PageContext, kode_desa: str) -> NearestPustu | None:
 
 
 def neighbours(ctx: PageContext, kode_desa: str) -> list[list[Any]]:
-    """Geometry rows of the desa touching ``kode_desa`` (what the map outlines)."""
+    """Geometry rows of the desa touching ``kode_desa`` (what the map outlines).
+
+    For a role that sees part of the data (:attr:`ui.access.Access.restricted`), a neighbour
+    outside its area keeps its outline but not its code, name or kecamatan ("di luar wilayah Anda").
+    """
     source = ctx.source
-    return _neighbour_rows(source.path, source.version, source.stamp, rules_key(ctx.rules), kode_desa)
+    rows = _neighbour_rows(source.path, source.version, source.stamp, rules_key(ctx.rules), kode_desa)
+    if not ctx.access.restricted or ctx.options is None:
+        return rows
+    allowed, outside = ctx.options.desa, t("desap.map.luar_wilayah")
+    return [row if row[0] in allowed else [f"luar-{i}", outside, [""], *row[3:]] for i, row in enumerate(rows, start=1)]
+
+
+def nearest_outside(ctx: PageContext, found: NearestPustu | None) -> bool:
+    """True when the nearest pustu counts in a desa outside a restricted role's area (shown as a distance only)."""
+    if found is None or not ctx.access.restricted or ctx.options is None:
+        return False
+    return found.kode_desa is None or found.kode_desa not in ctx.options.desa
 
 
 def nearest_values(found: NearestPustu | None, names: dict[str, str]) -> dict[str, Any] | None:
@@ -246,7 +264,8 @@ def show_desa_map(ctx: PageContext, desa: Desa, *, key: str, height: int, large:
     points = maps.facility_points(shown, posyandu, kode_desa=None)
     bounds = _union_bounds(map_data.bounds, points)
     found = nearest(ctx, kode_desa)
-    line = nearest_values(found, desa.names)
+    outside = nearest_outside(ctx, found)
+    line = None if outside else nearest_values(found, desa.names)
     values = json.loads(map_data.values)
     if line is not None:
         values["j"] = line
@@ -273,6 +292,8 @@ def show_desa_map(ctx: PageContext, desa: Desa, *, key: str, height: int, large:
         return
     if found is None:
         st.caption(t("desap.map_help_none"))
+    elif outside:
+        st.caption(t("desap.map_help_luar", jarak=fmt_km(found.jarak_km)))
     elif line is not None:
         st.caption(t("desap.map_help", nama=plain_markdown(line["n"]), jarak=line["k"]))
 

@@ -578,6 +578,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "kol.diperbaiki": ("Diperbaiki", "Repaired"),
     "kol.ditolak": ("Ditolak", "Rejected"),
     "kol.keterangan": ("Keterangan", "Notes"),
+    "kol.oleh": ("Oleh", "By"),
     # -- Puskesmas page ------------------------------------------------------------------------------------
     "pkm.pilih": ("Pilih puskesmas", "Choose a puskesmas"),
     "pkm.pilih_help": (
@@ -683,6 +684,13 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "desap.map_help": (
         "Garis putus-putus: ke pustu aktif terdekat ({nama}, {jarak}). Garis abu-abu tipis: desa tetangga.",
         "Dashed line: to the nearest active pustu ({nama}, {jarak}). Thin grey outlines: neighbouring desa.",
+    ),
+    "desap.map.luar_wilayah": ("Desa di luar wilayah Anda", "A desa outside your area"),
+    "desap.map_help_luar": (
+        "Pustu aktif terdekat ada di luar wilayah Anda, {jarak} dari desa ini (nama dan letaknya tidak ditampilkan). "
+        "Garis abu-abu tipis: desa tetangga.",
+        "The nearest active pustu lies outside your area, {jarak} from this desa (its name and place are not shown). "
+        "Thin grey outlines: neighbouring desa.",
     ),
     "desap.map_help_none": (
         "Tidak ada pustu aktif di data bulan ini, jadi tidak ada garis ke pustu terdekat. "
@@ -982,6 +990,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "riwayat.jenis.wilayah_kerja": ("Wilayah kerja", "Working areas"),
     "riwayat.jenis.pulihkan": ("Pemulihan", "Restore"),
     "riwayat.jenis.demo": ("Data contoh", "Sample data"),
+    "riwayat.jenis.target": ("Target", "Targets"),
+    "riwayat.jenis.pengguna": ("Pengguna", "Users"),
     "templat.help": (
         "Templat XLSX berisi judul kolom yang langsung dikenali, satu baris contoh, dan sheet Petunjuk yang "
         "menjelaskan setiap kolom. Hapus baris contoh sebelum mengisi data Anda.",
