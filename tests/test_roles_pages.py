@@ -177,3 +177,14 @@ def test_dinas_of_one_kabupaten_never_sees_the_other(
         "dinas_a", f"dinas:{own}", None, {}, levels_store_template, monkeypatch=monkeypatch, users_file=tmp_path / "u"
     )
     assert metric_values(at)[t("metric.desa")] == fmt_int(KABUPATEN[own][1])
+
+
+def test_breadcrumbs_of_a_puskesmas_head_start_at_their_working_area(
+    pair: Pair, tasikmalaya_store_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    kecamatan = sorted({d.rsplit(".", 1)[0] for d in pair.area_a})
+    assert len(kecamatan) > 1  # so the breadcrumbs have a step above the kecamatan
+    at = _as_a(pair, tasikmalaya_store_path, monkeypatch, tmp_path, PETA_PAGE, {"kecamatan": kecamatan[0]})
+    crumbs = [b.label for b in at.main.button if b.key and "_remah_" in b.key]
+    assert crumbs and crumbs[0].startswith("Puskesmas ")
+    assert not any("Tasikmalaya" in label for label in crumbs)

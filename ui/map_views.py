@@ -19,6 +19,7 @@ filter signature; they are applied in the browser in place.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
@@ -31,7 +32,7 @@ from geo import levels
 from geo.display import dissolve_units, simplify_coverage
 from loaders import display_cache
 from loaders.model import CRS
-from ui import data, map_payload, maps, scope, session
+from ui import access, data, map_payload, maps, scope, session
 from ui.context import PageContext
 from ui.data import DataSource, RulesKey, rules_from_key, rules_key
 from ui.fmt import fmt_int
@@ -374,6 +375,9 @@ def scope_bar(ctx: PageContext, map_data: maps.MapData, *, key: str) -> None:
     """
     assert ctx.options is not None
     crumbs = scope.breadcrumbs(ctx.state, ctx.options)
+    if ctx.access.peran == access.PUSKESMAS and ctx.access.kode and crumbs:  # the top is the working area
+        own = scope.puskesmas_name(ctx.access.kode, ctx.options, lang=ctx.state.lang)
+        crumbs = (replace(crumbs[0], level=None, kode=None, nama=own), *crumbs[1:])
     if len(crumbs) > 1:
         with st.container(horizontal=True, gap="small", vertical_alignment="center", key=f"{key}_remah"):
             for i, crumb in enumerate(crumbs):
