@@ -4,6 +4,8 @@ Run with ``streamlit run app.py`` (settings in ``.streamlit/config.toml``).
 
 Every run, before the chosen page runs:
 
+0. sign-in (:func:`ui.auth.require_sign_in`): in local mode (no sign-in configured) nothing;
+   on a dinas server the sign-in page until someone known is signed in, before any data is read;
 1. the map assets (Leaflet) are copied into ``static/vendor/`` once per process;
 2. the view state is seeded from the URL once per session, then checked
    against the data (unknown codes dropped with a note);
@@ -24,11 +26,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import assets, context, layout, navigation, picker, presentation, session, sidebar
+from ui import assets, auth, context, layout, navigation, picker, presentation, session, sidebar
 from ui.i18n import set_language
 
 navigation.ensure_entrypoint()  # leave Streamlit's legacy pages/ mode (see its docstring)
 st.set_page_config(layout="wide", page_title="Peta ILP", page_icon="🗺️")  # emoji icon: no CDN favicon
+auth.require_sign_in()  # server sign-in (st.secrets) before any data is read; local mode: nothing to do
 
 
 @st.cache_resource(show_spinner=False)

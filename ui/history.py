@@ -19,6 +19,7 @@ from loaders.exceptions import StoreError, VersionNotFoundError
 from loaders.store import Store
 from ui import context, downloads
 from ui.access import Access, WriteRefused, require_write
+from ui.auth import actor_of
 from ui.fmt import fmt_int
 from ui.i18n import STRINGS, t
 from ui.table_format import plain_code, plain_markdown, styled
@@ -33,13 +34,14 @@ LOG_COLUMNS: Final = (
     "diperbaiki",
     "ditolak",
     "keterangan",
+    "oleh",
 )
 COUNT_COLUMNS: Final = ("versi", "baris_dibaca", "diterima", "diperbaiki", "ditolak")
 K_RESTORED: Final = "ilp_restore_done"
 
 
 def import_kind_label(code: object) -> str:
-    """Label of a log entry kind (batas, fasilitas, laporan, wilayah_kerja, pulihkan, demo)."""
+    """Label of a log entry kind (batas, fasilitas, laporan, wilayah_kerja, pulihkan, demo, target, pengguna)."""
     key = f"riwayat.jenis.{code}"
     return t(key) if key in STRINGS else str(code)
 
@@ -92,7 +94,7 @@ def restore_as(access: Access, store: Store, versi: int) -> int:
     Raises :class:`~ui.access.WriteRefused` before anything is written when ``access`` may not change data.
     """
     require_write(access)
-    return store.restore(versi)
+    return store.restore(versi, oleh=actor_of(access))
 
 
 def _restore(store: Store, view: pd.DataFrame, current: int) -> None:

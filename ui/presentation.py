@@ -27,7 +27,7 @@ from typing import Final
 
 import streamlit as st
 
-from ui import context, layout, navigation, picker, session
+from ui import auth, context, layout, navigation, picker, session
 from ui.context import PageContext
 from ui.fmt import fmt_int, fmt_month
 from ui.i18n import get_language, status_label, t
@@ -138,6 +138,9 @@ def _page_row(current: str | None) -> None:
             type="tertiary",
             icon=":material/close_fullscreen:",
         )
+        badge = auth.local_badge()
+        if badge:  # the sidebar (with the same badge) is hidden in presentation mode
+            st.caption(f"🔓 {badge}")
     wanted = st.session_state.pop(WANTED_PAGE, None)
     if wanted and wanted != current and wanted in navigation.PAGE_FILES:
         navigation.go_to(wanted)

@@ -15,7 +15,7 @@ from typing import Final
 
 import streamlit as st
 
-from ui import layout, session
+from ui import auth, layout, session
 from ui.context import PageContext
 from ui.fmt import fmt_month
 from ui.i18n import get_language, status_label, t
@@ -28,6 +28,7 @@ def render(ctx: PageContext) -> None:
     """Draw the sidebar for ``ctx`` (filters only when there is data)."""
     with st.sidebar:
         st.markdown(f"**{t('app.title')}** · {t('app.subtitle')}")
+        auth.render_account()  # "Mode lokal: tanpa login", or who is signed in, their role and "Keluar"
         layout.sidebar_data_label(ctx)
         st.radio(
             t("sidebar.language"),

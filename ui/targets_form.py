@@ -24,6 +24,7 @@ from loaders.exceptions import InputError, StoreError
 from loaders.limits import MAX_TARGET_NOTE_CHARS
 from loaders.store import Store
 from ui.access import Access, require_write
+from ui.auth import actor_of
 from ui.context import PageContext
 from ui.fmt import fmt_int
 from ui.i18n import column_label, get_language, t
@@ -88,7 +89,7 @@ def save_as(access: Access, store: Store, edited: pd.DataFrame, *, base_version:
     """
     require_write(access)
     chosen = store_targets.validate_table(pd.DataFrame(edited), source="Tabel target")
-    return store_targets.replace_targets(store, chosen, base_version=base_version)
+    return store_targets.replace_targets(store, chosen, base_version=base_version, oleh=actor_of(access))
 
 
 def render(ctx: PageContext, store: Store) -> None:

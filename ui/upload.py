@@ -44,6 +44,7 @@ from loaders.tables import ROW_COLUMN, read_tables, sheet_names
 from ui import column_mapping as cm
 from ui import context, session, upload_folder
 from ui.access import Access, WriteRefused, require_write
+from ui.auth import actor_of
 from ui.fmt import fmt_int
 from ui.i18n import t
 from ui.table_format import column_title, labelled, plain_markdown, text_or_dash
@@ -409,7 +410,7 @@ def commit_as(access: Access, store: Store, prepared: PreparedImport) -> ImportR
     The one write of an import; the check is here, at the write, so a forced upload widget changes nothing.
     """
     require_write(access)
-    return commit_prepared(store, prepared)
+    return commit_prepared(store, prepared, oleh=actor_of(access))
 
 
 def _commit_button(prepared: PreparedImport, store: Store) -> None:
