@@ -413,6 +413,9 @@ def remove_user(path: str | os.PathLike[str], username: str) -> User:
     target = Path(path)
     name = check_username(username)
 
+    if not target.is_file():  # nothing to remove: refuse without creating the folder or the lock file
+        _existing({}, name, target)
+
     def change(users: dict[str, User]) -> User:
         return users.pop(_existing(users, name, target).username)
 
@@ -424,6 +427,8 @@ def set_role(path: str | os.PathLike[str], username: str, peran: str, *, known: 
     target = Path(path)
     name = check_username(username)
     role = check_role(peran, known=known)
+    if not target.is_file():
+        _existing({}, name, target)
 
     def change(users: dict[str, User]) -> User:
         users[name] = replace(_existing(users, name, target), peran=role)
