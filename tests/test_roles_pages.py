@@ -188,3 +188,16 @@ def test_breadcrumbs_of_a_puskesmas_head_start_at_their_working_area(
     crumbs = [b.label for b in at.main.button if b.key and "_remah_" in b.key]
     assert crumbs and crumbs[0].startswith("Puskesmas ")
     assert not any("Tasikmalaya" in label for label in crumbs)
+
+
+@pytest.mark.parametrize("page", [None, PETA_PAGE, DESA_PAGE, "pages/puskesmas.py", "pages/bandingkan.py"])
+def test_a_puskesmas_the_data_lacks_sees_no_desa_and_no_error(
+    page: str | None, tasikmalaya_store_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    at = run_as(
+        "kepala_x", "puskesmas:P0000000000", page, {"desa": "32.06.01.2001"}, tasikmalaya_store_path,
+        monkeypatch=monkeypatch, users_file=tmp_path / "u.json",
+    )  # fmt: skip
+    assert not _map_desa(at)
+    if page is None:
+        assert metric_values(at).get(t("metric.desa"), "0") == "0"
