@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import threading
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,7 +79,10 @@ def oidc_provider(users: Mapping[str, Mapping[str, object]]) -> Iterator[Provide
     """
     import jinja2
     import werkzeug.serving
-    from oidc_provider_mock import User, app
+
+    with warnings.catch_warnings():  # 0.3.4 imports Authlib modules that Authlib 1.9 marks deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from oidc_provider_mock import User, app
 
     flask_app = app(user_claims=[User(sub=sub, claims=dict(claims)) for sub, claims in users.items()])
     # Looked up before the provider's own templates folder: its pages extend this one.

@@ -37,6 +37,7 @@ from browser_support import (
     is_local_url,
     store_server,
     wait_app_idle,
+    wait_map_desa,
 )
 from oidc_support import (
     Account,
@@ -69,6 +70,9 @@ COOKIE_EXPIRY_DAYS: Final = 1
 MAX_FAILED_ATTEMPTS: Final = 5  # contract of issue 12: the 6th try within 5 minutes is refused
 SIGN_IN_TIMEOUT_MS: Final = 45_000
 DAY_S: Final = 86_400
+MAP_TIMEOUT_S: Final = 40.0
+STRANGER: Final = "tamu"  # known to the provider, not to the users file
+STRANGER_EMAIL: Final = "tamu@luar.test"
 BROWSER_TZ: Final = "Asia/Jakarta"  # browser_support.guarded_context's timezone_id
 
 
@@ -200,6 +204,8 @@ def _check_puskesmas_head(page: Page, server: Server, app_url: str, areas: Areas
     """Ringkasan of a head of ``areas.own``: their desa only; another puskesmas by URL: theirs and a note; no Data."""
     _goto(page, server, app_url, "/", "Ringkasan (kepala puskesmas)")
     assert _desa_card(page) == fmt_int(len(areas.own.desa)), card_values(page)
+    drawn = wait_map_desa(page, expected=len(areas.own.desa), timeout=MAP_TIMEOUT_S)
+    assert drawn == list(areas.own.desa), f"map: {drawn}"
 
     _goto(page, server, app_url, f"/?puskesmas={areas.other.kode}", "Ringkasan with another puskesmas in the URL")
     assert _desa_card(page) == fmt_int(len(areas.own.desa)), card_values(page)
@@ -223,23 +229,26 @@ def _signed_in_as(page: Page, account: Account) -> None:
 
 
 # -- OpenID Connect ---------------------------------------------------------------------------------
-def _oidc_sign_in(page: Page, server: Server, app_url: str, provider_url: str, account: Account) -> None:
+def _oidc_sign_in(page: Page, server: Server, app_url: str, provider_url: str, sub: str) -> None:
     """From the app's sign-in page through the provider's form (typing the user's ``sub``) back to the app."""
     _goto(page, server, app_url, "/", "sign-in page (OpenID Connect)")
     assert "Masuk ke Peta ILP" in _main_text(page)
     assert not card_values(page), "data shown before signing in"
     page.locator('[data-testid="stMain"]').get_by_role("button", name="Masuk", exact=True).click()
     page.wait_for_url(f"{provider_url}/oauth2/authorize**", timeout=SIGN_IN_TIMEOUT_MS)
-    page.locator('input[name="sub"]').fill(account.username)
+    page.locator('input[name="sub"]').fill(sub)
     page.get_by_role("button", name="Authorize", exact=True).click()
     page.wait_for_url(f"{app_url}/**", timeout=SIGN_IN_TIMEOUT_MS)
-    _ready(page, server, f"the app after {account.username} signed in (OpenID Connect)")
-    _signed_in_as(page, account)
+    _ready(page, server, f"the app after {sub} signed in (OpenID Connect)")
 
 
-def _oidc_sign_out(page: Page, server: Server, app_url: str, provider_url: str) -> None:
-    """The sidebar's "Keluar"; confirms the provider's end-session page when Streamlit goes there; back at sign-in."""
-    _sidebar_button(page, "Keluar").click()
+def _oidc_sign_out(page: Page, server: Server, app_url: str, provider_url: str, *, where: str = "sidebar") -> None:
+    """Press "Keluar" (in the sidebar, or the main area) and check the app is back at its sign-in page.
+
+    Confirms the provider's end-session page when Streamlit goes there; the Data page then asks to sign in.
+    """
+    container = page.locator(f'[data-testid="{"stSidebar" if where == "sidebar" else "stMain"}"]')
+    container.get_by_role("button", name="Keluar", exact=True).click()
     deadline = time.monotonic() + SIGN_IN_TIMEOUT_MS / 1000
     sign_in = page.locator('[data-testid="stMain"]').get_by_role("button", name="Masuk", exact=True)
     while time.monotonic() < deadline:
@@ -265,6 +274,7 @@ def test_oidc_puskesmas_head_and_admin(
 ) -> None:
     ctx, _requests = session
     claims = {a.username: {"email": a.email, "name": a.nama} for a in (people.admin, people.kapus_a)}
+    claims[STRANGER] = {"email": STRANGER_EMAIL, "name": "Tamu"}
     with oidc_provider(claims) as provider:
         app_port = free_port()
         app_url = f"http://localhost:{app_port}"
@@ -280,17 +290,25 @@ def test_oidc_puskesmas_head_and_admin(
             ILP_USERS=str(people.users_file),
         ) as server:
             page = ctx.new_page()
-            _oidc_sign_in(page, server, app_url, provider.base_url, people.kapus_a)
+            _oidc_sign_in(page, server, app_url, provider.base_url, people.kapus_a.username)
+            _signed_in_as(page, people.kapus_a)
             _check_puskesmas_head(page, server, app_url, areas)
             _oidc_sign_out(page, server, app_url, provider.base_url)
 
-            _oidc_sign_in(page, server, app_url, provider.base_url, people.admin)
+            _oidc_sign_in(page, server, app_url, provider.base_url, people.admin.username)
+            _signed_in_as(page, people.admin)
             _goto(page, server, app_url, "/data", "Data page (admin)")
             assert _refusal_prefix() not in _main_text(page)
             assert page.get_by_role("tab", name=t("dataimp.tab.impor", lang="id")).count() == 1
             _goto(page, server, app_url, "/", "Ringkasan (admin)")
             assert _desa_card(page) is not None and _desa_card(page) != fmt_int(len(areas.own.desa))
             _oidc_sign_out(page, server, app_url, provider.base_url)
+
+            # signed in at the provider, but an email the users file does not hold: refused, no data
+            _oidc_sign_in(page, server, app_url, provider.base_url, STRANGER)
+            assert f"Email {STRANGER_EMAIL} belum terdaftar" in _main_text(page), _main_text(page)[:2000]
+            assert not card_values(page)
+            _oidc_sign_out(page, server, app_url, provider.base_url, where="main")
             page.close()
 
 
