@@ -4,16 +4,11 @@ Password mode as the contract of issue 12 describes it: the secrets name the pas
 login and a cookie key, ``ILP_USERS`` points at a users file written with
 :mod:`loaders.users`, and streamlit-authenticator's own session keys
 (``authentication_status``, ``username``) say who is signed in. ``ui/auth.py`` re-reads
-the role from the users file on every run.
-
-Until ``ui/auth.py`` provides ``current_access`` (it is written by another change), the
-same role is also given to :func:`ui.context.current_access` through ``monkeypatch``, so
-the scope tests run either way; once it is there, only the real sign-in path is used.
+the role from the users file on every run (the real sign-in path; nothing is patched).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -26,32 +21,15 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
+from loaders import users as users_file
 from tests.page_support import APP, TIMEOUT, assert_no_exception, coverage_of
-from ui.access import parse_role
 
 PASSWORD: Final = "Sandi-uji-Panjang-2026"
 COOKIE_KEY: Final = "k" * 32
 
 
-def auth_ready() -> bool:
-    """True when ``ui/auth.py`` exposes ``current_access`` (the real sign-in path)."""
-    try:
-        auth = importlib.import_module("ui.auth")
-    except ModuleNotFoundError as exc:
-        if exc.name != "ui.auth":
-            raise
-        return False
-    return hasattr(auth, "current_access")
-
-
 def write_users(path: Path, users: dict[str, str]) -> Path:
     """Write a users file at ``path``: username -> role, every user with :data:`PASSWORD` (bcrypt)."""
-    try:
-        from loaders import users as users_file
-    except ModuleNotFoundError:  # loaders/users.py not there yet: the documented JSON form, no password
-        entries = {name: {"nama": name, "peran": role} for name, role in users.items()}
-        path.write_text(json.dumps({"pengguna": entries}), encoding="utf-8")
-        return path
     for name, role in users.items():
         users_file.add_user(path, name, peran=role, nama=name, password=PASSWORD, replace_existing=True)
     return path
@@ -75,10 +53,6 @@ def run_as(
     if store is not None:
         monkeypatch.setenv("ILP_STORE", str(store))
     monkeypatch.setenv("ILP_USERS", str(write_users(users_file, {username: role})))
-    if not auth_ready():
-        from ui import context
-
-        monkeypatch.setattr(context, "current_access", lambda: parse_role(role, pengguna=username))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.secrets["peta_ilp"] = {"login": "password", "cookie_key": COOKIE_KEY}
     at.session_state["authentication_status"] = True

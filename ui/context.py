@@ -14,14 +14,13 @@ before the page runs; a page calls :func:`current` and then, typically::
 from __future__ import annotations
 
 import contextvars
-import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.rules import Rules
 from loaders.exceptions import PetaIlpError
 from ui import access as roles
-from ui import data, navigation, scope, session, upload_folder
+from ui import auth, data, navigation, scope, session, upload_folder
 from ui.access import LOCAL, Access
 from ui.state import FilterOptions, Note, ViewState
 
@@ -97,14 +96,8 @@ class PageContext:
 
 
 def current_access() -> Access:
-    """The session's role (:func:`ui.auth.current_access`; local mode until ui/auth.py provides it)."""
-    try:
-        auth = importlib.import_module("ui.auth")
-    except ModuleNotFoundError as exc:  # temporary: ui/auth.py is being written by another change
-        if exc.name != "ui.auth":
-            raise
-        return LOCAL
-    return getattr(auth, "current_access", lambda: LOCAL)()
+    """The session's role (:func:`ui.auth.current_access`: :data:`~ui.access.LOCAL` in local mode)."""
+    return auth.current_access()
 
 
 def _scoped(
