@@ -6,6 +6,7 @@ The app runs on the demo (no store); the users file is written with :mod:`loader
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Final
 
@@ -205,6 +206,7 @@ def test_a_role_change_applies_on_the_next_run(_fresh: Path) -> None:
         ({"auth": {k: v for k, v in OIDC.items() if k != "cookie_secret"}}, {}, "cookie_secret di bagian [auth]"),
         ({}, {"login": "oidc"}, "memerlukan bagian [auth]"),
         ({}, {"login": "ldap"}, 'login = "ldap"'),
+        ({}, {"login": "password", "cookie_key": COOKIE_KEY, "cookie_expiry_days": 0}, "cookie_expiry_days = 0"),
     ],
 )
 def test_sign_in_mode_without_its_secret_stops_before_any_data(
@@ -246,6 +248,31 @@ def test_oidc_email_not_in_the_users_file_is_refused_with_a_sign_out_button() ->
     assert not at.exception
     assert "Email orang.lain@contoh.id belum terdaftar di server Peta ILP" in at.error[0].value
     assert [b.label for b in at.button] == ["Keluar"]
+    _shows_no_data(at)
+
+
+def test_oidc_unverified_email_is_refused() -> None:
+    at = _app({"auth": OIDC})
+    at.user = {"is_logged_in": True, "email": "kapus@dinkes.go.id", "email_verified": False}
+    at.run()
+    assert not at.exception
+    assert "Email kapus@dinkes.go.id belum diverifikasi oleh penyedia identitas" in at.error[0].value
+    assert auth.K_ACCESS not in at.session_state
+    _shows_no_data(at)
+
+
+def test_a_session_ends_on_the_server_after_the_expiry_days() -> None:
+    at = _app(login="password", cookie_key=COOKIE_KEY, cookie_expiry_days=1)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = "kapus.a"
+    at.run()
+    assert at.session_state[auth.K_ACCESS].pengguna == "kapus.a"
+    at.session_state[auth.K_SIGNED_IN_AT] = time.time() - 86_400 - 60  # signed in a day and a minute ago
+    at.run()
+    assert not at.exception
+    assert at.session_state["authentication_status"] is None
+    assert "Sesi Anda sudah berakhir. Silakan masuk lagi." in _texts(at.info)
+    assert [w.label for w in at.text_input] == ["Nama pengguna", "Kata sandi"]
     _shows_no_data(at)
 
 

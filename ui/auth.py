@@ -247,6 +247,9 @@ def _oidc_logged_in() -> bool:
 
 
 def _oidc_email() -> str:
+    """The signed-in email; empty when the identity provider says it is not verified (``email_verified`` false)."""
+    if st.user.get("email_verified") is False:
+        return ""
     return str(st.user.get("email") or "")
 
 
@@ -411,6 +414,14 @@ def _oidc_gate(users: Mapping[str, users_file.User]) -> None:
         st.logout()
         st.stop()
     email = _oidc_email()
+    if not email and st.user.get("email_verified") is False:
+        st.error(
+            f"Email {st.user.get('email') or ''} belum diverifikasi oleh penyedia identitas, jadi tidak dipakai "
+            "untuk masuk. Verifikasi email di akun kantor Anda, atau hubungi admin penyedia identitas."
+        )
+        if st.button("Keluar", key=K_SIGN_OUT):
+            st.logout()
+        st.stop()
     if users_file.find_by_email(users, email) is None:
         st.error(
             f"Email {email or '(tidak ada)'} belum terdaftar di server Peta ILP, jadi tidak ada data yang ditampilkan. "
