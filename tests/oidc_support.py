@@ -39,7 +39,9 @@ LOCAL_BASE_TEMPLATE: Final = """<!doctype html>
 def provider_missing() -> str | None:
     """Why the OpenID Connect browser test cannot run here (None when it can)."""
     try:
-        import oidc_provider_mock  # noqa: F401
+        with warnings.catch_warnings():  # see oidc_provider
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import oidc_provider_mock  # noqa: F401
     except ImportError:
         return "the Python package oidc-provider-mock is not installed (pip install -r requirements.txt)"
     try:

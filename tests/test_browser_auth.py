@@ -146,8 +146,13 @@ def people(areas: Areas, tasikmalaya_store_path: Path, tmp_path_factory: pytest.
     admin = Account("admin.dinas", "admin", "admin@dinkes-tasik.test", "Admin Dinas", "sandi-admin-panjang-1")
     kapus_a = Account("kapus.a", f"puskesmas:{areas.own.kode}", "kapus.a@pkm.test", "Kapus A", "sandi-kapus-a-benar")
     kapus_b = Account("kapus.b", f"puskesmas:{areas.other.kode}", "kapus.b@pkm.test", "Kapus B", "sandi-kapus-b-benar")
+    from loaders.store import Store
+
     users_file = tmp_path_factory.mktemp("pengguna") / "pengguna.json"
+    version = Store(tasikmalaya_store_path).version()
     write_users(users_file, [admin, kapus_a, kapus_b], store=tasikmalaya_store_path)
+    # the users file is not beside the shared (read-only) store: the CLI logs nothing into it
+    assert Store(tasikmalaya_store_path).version() == version
     return People(admin=admin, kapus_a=kapus_a, kapus_b=kapus_b, users_file=users_file)
 
 
@@ -315,11 +320,12 @@ def test_oidc_puskesmas_head_and_admin(
 # -- password (streamlit-authenticator) ----------------------------------------------------------------
 def _password_attempt(page: Page, server: Server, username: str, password: str) -> str:
     """Type ``username`` and ``password`` into the sign-in form, press Masuk; the main area's text after the run."""
-    main = page.locator('[data-testid="stMain"]')
-    form = main.locator('[data-testid="stForm"]')
-    form.get_by_label("Nama pengguna", exact=True).fill(username)
-    form.get_by_label("Kata sandi", exact=True).fill(password)
-    form.get_by_role("button", name="Masuk", exact=True).click()
+    from ui.auth import LOGIN_FIELDS  # "Nama pengguna", "Kata sandi", "Masuk"
+
+    form = page.locator('[data-testid="stMain"] [data-testid="stForm"]')
+    form.get_by_label(LOGIN_FIELDS["Username"], exact=True).fill(username)
+    form.get_by_label(LOGIN_FIELDS["Password"], exact=True).fill(password)
+    form.get_by_role("button", name=LOGIN_FIELDS["Login"], exact=True).click()
     _ready(page, server, f"sign-in attempt of {username}")
     return _main_text(page)
 
