@@ -513,6 +513,8 @@ def _fasilitas_frame(
             "lat": pd.array(np.where(missing, np.nan, lat), dtype=model.FLOAT),
             "lon": pd.array(np.where(missing, np.nan, lon), dtype=model.FLOAT),
             "status": _text(columns["status"]),
+            "tanggal_aktif": _text(np.full(n, None, dtype=object)),  # undated: the status holds in every month
+            "tanggal_nonaktif": _text(np.full(n, None, dtype=object)),
             "strata": _text(columns["strata"]),
             "jumlah_kader": _int_or_na(columns["jumlah_kader"]),
             "perawat": _int_or_na(columns["perawat"]),
@@ -520,6 +522,7 @@ def _fasilitas_frame(
             "koordinat_ditukar": pd.array(np.zeros(n, dtype=bool), dtype=model.BOOL),
             "berkas_sumber": _text(np.full(n, SOURCE, dtype=object)),
             "baris_sumber": pd.array(np.arange(n) + 2, dtype=model.INT),
+            "per": _text(np.full(n, None, dtype=object)),  # no snapshot month (as a store written before them)
         }
     )
     points = shapely.points(lon, lat)
@@ -744,7 +747,10 @@ def load(folder: Path) -> NationalData:
     for name, (reader, layer) in layers.items():
         frame = reader(folder / _FILES[name])
         expected = model.SCHEMAS[layer]
-        if {c: str(frame[c].dtype) for c in expected} != expected:
+        if (
+            list(frame.columns[: len(expected)]) != list(expected)
+            or {c: str(frame[c].dtype) for c in expected} != expected
+        ):  # a file saved before a column was added to the model: conform fills it
             frame = model.conform(frame, layer)
         frames[name] = _one_chunk(frame)
     return NationalData(**frames)
