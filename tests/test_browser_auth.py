@@ -336,6 +336,8 @@ def _session_cookie(ctx: BrowserContext, name: str) -> dict[str, object] | None:
 
 
 def test_password_wrong_rate_limit_and_sign_in(
+    browser: Browser,
+    guard: RequestGuard,
     session: tuple[BrowserContext, Requests],
     areas: Areas,
     people: People,
@@ -375,6 +377,15 @@ def test_password_wrong_rate_limit_and_sign_in(
         text = _password_attempt(page, server, kapus.username, kapus.sandi)
         assert locked_start in text, f"the right password after {MAX_FAILED_ATTEMPTS} failures: {text[:2000]}"
         assert not card_values(page) and _session_cookie(ctx, COOKIE_NAME) is None
+        # counted on the server, not in the session: another browser (no cookies) is refused too
+        other_ctx = guarded_context(browser, guard)
+        other_ctx.on("request", lambda request: _requests.urls.append(request.url))
+        other = other_ctx.new_page()
+        _goto(other, server, app_url, "/", "sign-in form in another browser")
+        text = _password_attempt(other, server, kapus.username, kapus.sandi)
+        assert locked_start in text, f"the right password in another browser: {text[:2000]}"
+        assert not card_values(other)
+        other_ctx.close()
 
         # another username is not locked: the right password signs in, for its own area
         _goto(page, server, app_url, "/", "sign-in form again")
@@ -387,6 +398,12 @@ def test_password_wrong_rate_limit_and_sign_in(
         _check_cookie(
             page, ctx, COOKIE_NAME, signed_in_at=time.time(), cookie_key=COOKIE_SECRET, username=fresh.username
         )
+        # the cookie signs a new tab in (a new Streamlit session) without the form
+        again = ctx.new_page()
+        _goto(again, server, app_url, "/", "a new tab with the sign-in cookie")
+        _signed_in_as(again, fresh)
+        assert _desa_card(again) == fmt_int(len(areas.other.desa)), card_values(again)
+        again.close()
 
         _sidebar_button(page, "Keluar").click()
         _ready(page, server, "after Keluar (password)")
