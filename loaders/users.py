@@ -150,7 +150,16 @@ def check_role(peran: str, *, known: KnownCodes | None = None, where: str = "") 
 
 
 def check_password(password: str) -> None:
-    """Refuse a password shorter than the minimum or longer than bcrypt reads."""
+    """Refuse a password shorter than the minimum, longer than bcrypt reads, or with spaces at either end.
+
+    The sign-in form (streamlit-authenticator) strips what is typed, so such a password could never match.
+    """
+    if password != password.strip():
+        msg = (
+            "Kata sandi tidak boleh diawali atau diakhiri spasi (formulir masuk membuangnya). "
+            "Ketik ulang tanpa spasi di ujung."
+        )
+        raise InputError(msg)
     if len(password) < MIN_PASSWORD_CHARS:
         msg = (
             f"Kata sandi terlalu pendek: paling sedikit {MIN_PASSWORD_CHARS} karakter."

@@ -89,6 +89,7 @@ def test_set_role_and_remove(tmp_path: Path) -> None:
         ({"password": "pendek"}, f"paling sedikit {MIN_PASSWORD_CHARS} karakter"),
         ({"password": "é" * 40}, f"paling banyak {MAX_PASSWORD_BYTES} byte"),
         ({"password": None, "email": ""}, "perlu kata sandi (--sandi-dari-stdin) atau email"),
+        ({"password": " Sandi-Rahasia-2026"}, "tidak boleh diawali atau diakhiri spasi"),
     ],
 )
 def test_add_refuses_bad_entries_and_writes_nothing(tmp_path: Path, kwargs: dict, words: str) -> None:

@@ -288,14 +288,6 @@ def actor_of(access: Access) -> str:
     return access.pengguna or LOCAL_ACTOR
 
 
-def actor() -> str:
-    """Who makes a change, for the store's import log: the username, or ``"lokal"`` in local mode."""
-    access = st.session_state.get(K_ACCESS)
-    if not isinstance(access, Access):
-        access = current_access()
-    return access.pengguna or LOCAL_ACTOR
-
-
 # -- the gate at the top of app.py --------------------------------------------------------------------
 def require_sign_in() -> Access:
     """Sign the session in (or show why not, then stop); return its Access. Runs before any data is read."""
