@@ -359,7 +359,10 @@ def _users_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument(
         "--sandi-dari-stdin",
         action="store_true",
-        help="baca kata sandi dari baris pertama stdin (tanpa ini: ditanyakan tanpa ditampilkan)",
+        help=(
+            "baca kata sandi dari baris pertama stdin (tanpa ini: ditanyakan tanpa ditampilkan di terminal; "
+            "tanpa terminal: pengguna OpenID Connect tanpa kata sandi, perlu --email)"
+        ),
     )
     add.add_argument(
         "--tanpa-sandi", action="store_true", help="tanpa kata sandi: hanya masuk lewat OpenID Connect (perlu --email)"
@@ -826,7 +829,11 @@ def _cmd_targets(args: argparse.Namespace) -> int:
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
-    """The new password: first line of stdin (``--sandi-dari-stdin``), else asked twice without echo."""
+    """The new password: first line of stdin (``--sandi-dari-stdin``), else asked twice without echo.
+
+    None (an OpenID Connect user, which needs ``--email``): ``--tanpa-sandi``, no terminal to ask on,
+    or an empty answer when an email is given.
+    """
     import getpass
 
     if args.tanpa_sandi:
@@ -834,7 +841,12 @@ def _read_password(args: argparse.Namespace) -> str | None:
     if args.sandi_dari_stdin:
         line = sys.stdin.readline(MAX_PASSWORD_BYTES * 4 + 2)
         return line.rstrip("\r\n")
-    first = getpass.getpass("Kata sandi baru: ")
+    if not sys.stdin.isatty():
+        return None
+    hint = " (kosongkan: hanya masuk lewat OpenID Connect)" if args.email else ""
+    first = getpass.getpass(f"Kata sandi baru{hint}: ")
+    if not first and args.email:
+        return None
     if getpass.getpass("Ulangi kata sandi: ") != first:
         raise InputError("Kedua kata sandi tidak sama; tidak ada yang berubah. Jalankan perintahnya lagi.")
     return first

@@ -197,6 +197,12 @@ def test_cli_users_add_list_set_role_remove(store_copy: Path, monkeypatch: pytes
     assert added.returncode == 0, added.stderr
     assert f"Pengguna kapus.a ditambahkan (peran puskesmas:{code}, masuk dengan kata sandi)" in added.stdout
     assert users.password_matches(PASSWORD, users.read_users(path)["kapus.a"].sandi)
+    piped = _run_with_stdin(
+        ["users", "add", "sso2", "--peran", "dinas", "--email", "sso2@dinkes.go.id"], store_copy, ""
+    )
+    assert piped.returncode == 0, piped.stderr  # no terminal and no --sandi-dari-stdin: an OpenID Connect user
+    assert "masuk dengan OpenID Connect" in piped.stdout and not users.read_users(path)["sso2"].sandi
+    assert run_cli("users", "remove", "sso2", "--store", str(store_copy)).returncode == 0
     sso = run_cli(
         "users",
         "add",
@@ -232,6 +238,7 @@ def test_cli_users_add_list_set_role_remove(store_copy: Path, monkeypatch: pytes
             "",
             "perlu kata sandi (--sandi-dari-stdin) atau email",
         ),
+        (["users", "add", "x", "--peran", "admin"], PASSWORD, "perlu kata sandi (--sandi-dari-stdin) atau email"),
         (["users", "remove", "tidak.ada"], "", "Pengguna 'tidak.ada' tidak ada"),
         (["users", "set-role", "tidak.ada", "admin"], "", "Pengguna 'tidak.ada' tidak ada"),
     ],
