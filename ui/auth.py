@@ -56,7 +56,6 @@ K_ACCESS: Final = "ilp_access"
 K_SIGNED_IN_AT: Final = "ilp_masuk_sejak"
 K_SIGN_OUT: Final = "ilp_keluar"
 K_OIDC_LOGIN: Final = "ilp_masuk_oidc"
-K_AUTHENTICATOR: Final = "_ilp_authenticator"
 K_NOTICE: Final = "_ilp_masuk_pesan"
 # streamlit-authenticator's own session keys
 K_STATUS: Final = "authentication_status"
@@ -300,14 +299,15 @@ def require_sign_in() -> Access:
         st.stop()
     users = _read_users()
     if config.mode == MODE_PASSWORD:
-        _password_gate(config, users)
+        authenticator = _password_gate(config, users)
     else:
+        authenticator = None
         _oidc_gate(users)
-    _check_expiry(config)
+    _check_expiry(config, authenticator)
     return current_access()
 
 
-def _check_expiry(config: Settings) -> None:
+def _check_expiry(config: Settings, authenticator: Any) -> None:
     """End the session on the server ``expiry_days`` after it signed in, even with its tab left open."""
     now = time.time()
     since = st.session_state.get(K_SIGNED_IN_AT)
@@ -321,11 +321,12 @@ def _check_expiry(config: Settings) -> None:
     if config.mode == MODE_OIDC:
         st.logout()
         st.stop()
-    _sign_out_password()
+    _sign_out_password(authenticator)
     st.rerun()
 
 
-def _password_gate(config: Settings, users: Mapping[str, users_file.User]) -> None:
+def _password_gate(config: Settings, users: Mapping[str, users_file.User]) -> Any:
+    """streamlit-authenticator's form until a known user is signed in (then returns the authenticator)."""
     import streamlit_authenticator as stauth
     from streamlit_authenticator.utilities import LoginError
 
@@ -345,17 +346,16 @@ def _password_gate(config: Settings, users: Mapping[str, users_file.User]) -> No
     authenticator = stauth.Authenticate(
         {"usernames": dict(entries)}, COOKIE_NAME, config.cookie_key, config.expiry_days, auto_hash=False
     )
-    st.session_state[K_AUTHENTICATOR] = authenticator
     if st.session_state.get(K_SIGN_OUT) and st.session_state.get(K_STATUS):
-        _sign_out_password()
+        _sign_out_password(authenticator)
         st.session_state[K_NOTICE] = "Anda sudah keluar."
     signed_in = st.session_state.get(K_STATUS) is True
     if signed_in and _identity(config, users) is None:  # removed from the users file (or its password) meanwhile
-        _sign_out_password()
+        _sign_out_password(authenticator)
         st.session_state[K_NOTICE] = "Pengguna ini tidak lagi terdaftar di server. Hubungi admin dinas."
         signed_in = False
     if signed_in:
-        return
+        return authenticator
     _notice()
     try:
         authenticator.login(location="main", max_login_attempts=MAX_LOGIN_FAILURES, fields=dict(LOGIN_FIELDS))
@@ -376,14 +376,14 @@ def _password_gate(config: Settings, users: Mapping[str, users_file.User]) -> No
     if status is True:
         counter.reset(str(st.session_state.get(K_USERNAME)))
         st.session_state[K_SIGNED_IN_AT] = time.time()
-        return
+        return authenticator
     if status is False:
         st.error(WRONG_PASSWORD)
     st.stop()
 
 
-def _sign_out_password() -> None:
-    authenticator = st.session_state.get(K_AUTHENTICATOR)
+def _sign_out_password(authenticator: Any) -> None:
+    """Sign out through streamlit-authenticator (its session keys, and its cookie deleted in the browser)."""
     if authenticator is not None and st.session_state.get(K_STATUS):
         authenticator.logout(location="unrendered")
     st.session_state[K_STATUS] = None
