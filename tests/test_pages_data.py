@@ -20,12 +20,13 @@ from loaders.store import Store, file_sha256
 from loaders.tables import ROW_COLUMN
 from loaders.templates import TEMPLATE_KINDS, boundary_example_geojson, template_bytes, template_filename
 from ui import column_mapping as cm
+from ui import report_book
 from ui.fmt import fmt_int, fmt_pct
 from ui.history import log_view
 from ui.i18n import t
 from ui.quality_table import filter_findings
 from ui.rules_form import changed_rules, rule_caption, rule_label, rule_value_text, rules_from_values
-from ui.upload import issues_table, safe_name
+from ui.upload import issue_rows, issues_table, safe_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_CSV = b"\x00\x01\x02\xff\xfe garbage \x00" * 40
@@ -289,6 +290,12 @@ def test_upload_helpers() -> None:
     table = issues_table(report)
     assert list(table.columns) == ["Baris", "Kolom", "Tindakan", "Masalah", "Kode/subjek", "Alasan"]
     assert table.iloc[0].tolist() == ["4", "Bulan", "Ditolak", "Bulan tidak sah", "PSY-1", "Bulan kosong"]
+    # the list of problem rows downloads with the same headers and labels (all rows, not only those shown)
+    csv = report_book.table_csv(issue_rows(report), lang="id").decode("utf-8-sig").splitlines()
+    assert csv == [
+        "Baris;Kolom;Tindakan;Masalah;Kode/subjek;Alasan",
+        "4;Bulan;Ditolak;Bulan tidak sah;PSY-1;Bulan kosong",
+    ]
 
 
 def test_history_and_rules_helpers() -> None:

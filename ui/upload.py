@@ -42,7 +42,7 @@ from loaders.prepared import PreparedImport, commit_prepared
 from loaders.store import Store
 from loaders.tables import ROW_COLUMN, read_tables, sheet_names
 from ui import column_mapping as cm
-from ui import context, session, upload_folder
+from ui import context, downloads, session, upload_folder
 from ui.access import Access, WriteRefused, require_write
 from ui.auth import actor_of
 from ui.fmt import fmt_int
@@ -95,10 +95,13 @@ def issue_kind_label(code: object) -> str:
     return text[:1].upper() + text[1:]
 
 
-def issues_table(report: ImportReport) -> pd.DataFrame:
-    """The report's issues with labelled columns and values (text only)."""
+ISSUE_COLUMNS: Final = ("baris", "kolom", "tindakan_impor", "jenis_masalah", "subjek", "alasan_impor")
+
+
+def issue_rows(report: ImportReport) -> pd.DataFrame:
+    """The report's issues, actions and kinds labelled, columns :data:`ISSUE_COLUMNS` (what the download writes)."""
     frame = report.to_frame()
-    plain = pd.DataFrame(
+    return pd.DataFrame(
         {
             "baris": frame["Baris"],
             "kolom": frame["Kolom"],
@@ -108,8 +111,11 @@ def issues_table(report: ImportReport) -> pd.DataFrame:
             "alasan_impor": frame["Alasan"],
         }
     )
-    columns = ["baris", "kolom", "tindakan_impor", "jenis_masalah", "subjek", "alasan_impor"]
-    return labelled(plain, columns).astype("object").map(text_or_dash)
+
+
+def issues_table(report: ImportReport) -> pd.DataFrame:
+    """The report's issues with labelled columns and values (text only), as the page shows them."""
+    return labelled(issue_rows(report), list(ISSUE_COLUMNS)).astype("object").map(text_or_dash)
 
 
 def store_state(store: Store) -> tuple[int, int]:
@@ -389,6 +395,7 @@ def _report(report: ImportReport) -> None:
         st.caption(t("impor.masalah", n=fmt_int(len(table))))
         height = min(400, 38 + 35 * len(table))
         st.dataframe(table.head(ISSUE_ROWS_SHOWN), hide_index=True, width="stretch", height=height)
+        downloads.table_downloads(issue_rows(report), name="masalah_impor", key="impor_masalah_unduh")
     else:
         st.caption(t("impor.tanpa_masalah"))
 
