@@ -65,29 +65,20 @@ def table_downloads(frame: pd.DataFrame, *, name: str, key: str, titles: Mapping
     lang = get_language()
     table = frame.copy()
     stem = file_stem(name)
+    writers = {"csv": (report_book.table_csv, CSV_MIME), "xlsx": (report_book.table_xlsx, XLSX_MIME)}
     with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            t("unduh.csv"),
-            lambda: report_book.table_csv(table, lang=lang, titles=titles),
-            file_name=f"{stem}.csv",
-            mime=CSV_MIME,
-            key=f"{key}_csv",
-            icon=":material/download:",
-            help=t("unduh.csv_help"),
-            on_click="ignore",
-            type="tertiary",
-        )
-        st.download_button(
-            t("unduh.xlsx"),
-            lambda: report_book.table_xlsx(table, lang=lang, titles=titles),
-            file_name=f"{stem}.xlsx",
-            mime=XLSX_MIME,
-            key=f"{key}_xlsx",
-            icon=":material/download:",
-            help=t("unduh.xlsx_help"),
-            on_click="ignore",
-            type="tertiary",
-        )
+        for fmt, (write, mime) in writers.items():
+            st.download_button(
+                t(f"unduh.{fmt}"),
+                lambda write=write: write(table, lang=lang, titles=titles),
+                file_name=f"{stem}.{fmt}",
+                mime=mime,
+                key=f"{key}_{fmt}",
+                icon=":material/download:",
+                help=t(f"unduh.{fmt}_help"),
+                on_click="ignore",
+                type="tertiary",
+            )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
