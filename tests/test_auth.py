@@ -87,7 +87,8 @@ def test_local_badge_in_presentation_mode() -> None:
     at.query_params["mode"] = "presentasi"
     at.run()
     assert not at.exception
-    assert f"🔓 {auth.LOCAL_BADGE}" in _texts(at.main.caption)
+    badges = [m.value for m in at.main.markdown if auth.LOCAL_BADGE in m.value]
+    assert badges == [f":gray-badge[:material/lock_open: {auth.LOCAL_BADGE}]"]  # beside the bar's buttons
 
 
 # -- password mode ------------------------------------------------------------------------------------

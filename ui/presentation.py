@@ -117,7 +117,9 @@ def adopt_kecamatan_puskesmas(ctx: PageContext) -> PageContext:
 # -- row 1: pages, leave the mode --------------------------------------------------------------------
 def _page_row(current: str | None) -> None:
     names = list(navigation.PAGE_FILES)
-    pages_col, exit_col = st.columns([5, 1.4], vertical_alignment="center")
+    badge = auth.local_badge()  # the sidebar (with the same badge) is hidden in presentation mode
+    widths = [4.6, 1.1, 1.0] if badge else [5, 1.4]
+    pages_col, exit_col, *badge_col = st.columns(widths, vertical_alignment="center")
     with pages_col:
         _seed(W_HALAMAN, current)
         lang = get_language()
@@ -138,9 +140,9 @@ def _page_row(current: str | None) -> None:
             type="tertiary",
             icon=":material/close_fullscreen:",
         )
-        badge = auth.local_badge()
-        if badge:  # the sidebar (with the same badge) is hidden in presentation mode
-            st.caption(f"🔓 {badge}")
+    if badge:
+        with badge_col[0]:  # beside the buttons, not below them: the bar stays one row high at 1280x720
+            st.badge(badge, icon=":material/lock_open:", color="gray")
     wanted = st.session_state.pop(WANTED_PAGE, None)
     if wanted and wanted != current and wanted in navigation.PAGE_FILES:
         navigation.go_to(wanted)
