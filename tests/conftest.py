@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import pytest
-from browser_support import RequestGuard, browser_missing, launch_chromium
+from browser_support import RequestGuard, Server, browser_missing, guarded_context, launch_chromium, store_server
 from reference_districts import district_files
 
 from loaders.store import Store
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -147,6 +147,23 @@ def browser(browser_available: None) -> Iterator[Browser]:
 def guard() -> RequestGuard:
     """Every request leaving localhost, over the whole test module."""
     return RequestGuard()
+
+
+@pytest.fixture(scope="session")
+def tasikmalaya_server(
+    browser_available: None, tasikmalaya_store_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """``streamlit run app.py`` on the session's Tasikmalaya store (read only), shared by the browser modules."""
+    with store_server(PROJECT_DIR, tasikmalaya_store_path, tmp_path_factory.mktemp("tasikmalaya_server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def tasikmalaya_context(browser: Browser, tasikmalaya_server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
+    """A fresh browser context of the module (1280x720, Indonesian locale), every request through ``guard``."""
+    ctx = guarded_context(browser, guard)
+    yield ctx
+    ctx.close()
 
 
 # -- a small store with desa, one posyandu and one report month (the tabular bad-input tests) -------------

@@ -89,18 +89,15 @@ def desa_table(engine: Coverage) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def server(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free loopback port, reading the test store, no basemap tiles."""
-    with store_server(PROJECT_DIR, store_path, tmp_path_factory.mktemp("browser_server")) as running:
-        yield running
+def server(tasikmalaya_server: Server) -> Server:
+    """The session's Tasikmalaya server (``tests/conftest.py``)."""
+    return tasikmalaya_server
 
 
 @pytest.fixture(scope="module")
-def context(browser: Browser, server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
-    """A context (1280x720, Indonesian locale) whose requests all go through the guard."""
-    ctx = guarded_context(browser, guard)
-    yield ctx
-    ctx.close()
+def context(tasikmalaya_context: BrowserContext) -> BrowserContext:
+    """The module's browser context on it."""
+    return tasikmalaya_context
 
 
 # -- helpers ------------------------------------------------------------------------------------

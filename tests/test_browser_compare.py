@@ -9,7 +9,6 @@ another one back. A screenshot goes to ``test-artifacts/screenshots/`` (git-igno
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -18,15 +17,13 @@ from browser_support import (
     RequestGuard,
     Server,
     folium_frames,
-    guarded_context,
     poll,
     screenshot,
-    store_server,
     wait_app_idle,
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Frame, Page
+    from playwright.sync_api import BrowserContext, Frame, Page
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
 SCREENSHOTS: Final = PROJECT_DIR / "test-artifacts" / "screenshots"
@@ -48,18 +45,15 @@ JS_MOVE: Final = """
 
 
 @pytest.fixture(scope="module")
-def server(
-    browser_available: None, tasikmalaya_store_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    with store_server(PROJECT_DIR, tasikmalaya_store_path, tmp_path_factory.mktemp("browser_compare")) as running:
-        yield running
+def server(tasikmalaya_server: Server) -> Server:
+    """The session's Tasikmalaya server (``tests/conftest.py``)."""
+    return tasikmalaya_server
 
 
 @pytest.fixture(scope="module")
-def context(browser: Browser, server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
-    ctx = guarded_context(browser, guard)
-    yield ctx
-    ctx.close()
+def context(tasikmalaya_context: BrowserContext) -> BrowserContext:
+    """The module's browser context on it."""
+    return tasikmalaya_context
 
 
 def _views(page: Page) -> list[tuple[Frame, dict[str, Any]]]:

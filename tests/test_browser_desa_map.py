@@ -13,21 +13,17 @@ Screenshots go to ``test-artifacts/screenshots/desa/`` (git-ignored). No request
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 import shapely
 from browser_support import (
-    RequestGuard,
     Server,
     exception_texts,
     folium_frames,
-    guarded_context,
     poll,
     screenshot,
-    store_server,
     wait_app_idle,
 )
 
@@ -35,7 +31,7 @@ from geo.surroundings import nearest_pustu, touching_desa
 from ui.fmt import fmt_km
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Page
 
     from geo.engine import Coverage
 
@@ -87,18 +83,15 @@ def engine(browser_available: None, tasikmalaya_store_path: Path) -> Coverage:
 
 
 @pytest.fixture(scope="module")
-def server(
-    browser_available: None, tasikmalaya_store_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    with store_server(PROJECT_DIR, tasikmalaya_store_path, tmp_path_factory.mktemp("desa_server")) as running:
-        yield running
+def server(tasikmalaya_server: Server) -> Server:
+    """The session's Tasikmalaya server (``tests/conftest.py``)."""
+    return tasikmalaya_server
 
 
 @pytest.fixture(scope="module")
-def context(browser: Browser, server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
-    ctx = guarded_context(browser, guard)  # 1280x720
-    yield ctx
-    ctx.close()
+def context(tasikmalaya_context: BrowserContext) -> BrowserContext:
+    """The module's browser context on it."""
+    return tasikmalaya_context
 
 
 def _chosen_desa(engine: Coverage) -> dict[str, str]:

@@ -17,7 +17,6 @@ localhost.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, urlsplit
@@ -30,10 +29,8 @@ from browser_support import (
     card_values,
     exception_texts,
     folium_frames,
-    guarded_context,
     poll,
     screenshot,
-    store_server,
     wait_app_idle,
     wait_map_desa,
 )
@@ -45,7 +42,7 @@ from ui.layout import PRESENTATION_TITLE_KEY
 from ui.palette import status_color
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Page
 
     from geo.engine import Coverage
 
@@ -87,18 +84,15 @@ def engine(browser_available: None, tasikmalaya_store_path: Path) -> Coverage:
 
 
 @pytest.fixture(scope="module")
-def server(
-    browser_available: None, tasikmalaya_store_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    with store_server(PROJECT_DIR, tasikmalaya_store_path, tmp_path_factory.mktemp("presentasi_server")) as running:
-        yield running
+def server(tasikmalaya_server: Server) -> Server:
+    """The session's Tasikmalaya server (``tests/conftest.py``)."""
+    return tasikmalaya_server
 
 
 @pytest.fixture(scope="module")
-def context(browser: Browser, server: Server, guard: RequestGuard) -> Iterator[BrowserContext]:
-    ctx = guarded_context(browser, guard)  # 1280x720
-    yield ctx
-    ctx.close()
+def context(tasikmalaya_context: BrowserContext) -> BrowserContext:
+    """The module's browser context on it."""
+    return tasikmalaya_context
 
 
 # -- the engine's view ------------------------------------------------------------------------------------
