@@ -81,20 +81,6 @@ _NAME_FIELDS: Final = ("nama", "nama_puskesmas_induk", "nama_desa", "nama_kecama
 _DATE_FIELDS: Final = {"tanggal_aktif": "tanggal aktif", "tanggal_nonaktif": "tanggal nonaktif"}
 _PER_RE: Final = re.compile(r"^(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])$")
 _PER_YEARS: Final = (1900, 2100)
-BULAN: Final = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 def current_month(today: date | None = None) -> str:
@@ -134,7 +120,7 @@ def snapshot_month(per: str | None, *, today: date | None = None) -> str:
 def month_words(month: str) -> str:
     """``2025-06`` -> ``Juni 2025`` (the text itself when it is not ``YYYY-MM``)."""
     match = _PER_RE.match(str(month))
-    return f"{BULAN[int(match['m']) - 1]} {match['y']}" if match else str(month)
+    return f"{model.BULAN[int(match['m']) - 1]} {match['y']}" if match else str(month)
 
 
 def prepare_facilities(

@@ -67,6 +67,22 @@ KELOMPOK_SIKLUS_HIDUP: Final = {
     "lansia": "Lansia",
 }
 
+# Month names in Indonesian (January first): messages, titles and the dashboard's month labels
+BULAN: Final = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
 # Layers ----------------------------------------------------------------------
 LAYER_DESA: Final = "desa"
 LAYER_FASILITAS: Final = "fasilitas"

@@ -14,24 +14,12 @@ import math
 import re
 from typing import Final
 
+from loaders import model
 from loaders.numbers import angka
 
 MISSING: Final = "–"
 
-_MONTHS_ID: Final = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+_MONTHS_ID: Final = model.BULAN
 _MONTHS_EN: Final = (
     "January",
     "February",
