@@ -17,6 +17,8 @@ from loaders.store import Store
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext
 
+    from ui.exports import ExportRequest
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 
@@ -58,6 +60,24 @@ def tasikmalaya_store_path(shared_data: Path, tmp_path_factory: pytest.TempPathF
     for kind, source in district_files(shared_data, TASIKMALAYA):
         run_import(kind, source, store=store)
     return store.path
+
+
+@pytest.fixture(scope="session")
+def tasikmalaya_export(tasikmalaya_store_path: Path) -> ExportRequest:
+    """Every desa of the Tasikmalaya store in 2026-10 as one export (what ``cli.py export`` renders with no filter)."""
+    from geo.engine import Coverage
+    from loaders.dataset import read_dataset
+    from ui.exports import ExportRequest
+
+    cov = Coverage(read_dataset(Store(tasikmalaya_store_path)))
+    return ExportRequest(
+        coverage=cov,
+        month="2026-10",
+        kode_desa=tuple(cov.desa_places()["kode_desa"]),
+        area="Kabupaten Tasikmalaya",
+        rules=cov.rules,
+        data_version="versi data 4",
+    )
 
 
 @pytest.fixture

@@ -32,13 +32,10 @@ from test_report_vector import (
     small_request,
 )
 
-from geo.engine import Coverage
 from geo.levels import MAX_DESA_DRAWN
 from geo.rules import Rules
 from geo.statuses import STATUSES
-from loaders.dataset import read_dataset
 from loaders.exceptions import InputError
-from loaders.store import Store
 from ui.exports import ExportRequest, render
 from ui.fmt import fmt_int, fmt_pct
 from ui.i18n import status_label
@@ -219,40 +216,29 @@ def test_a_view_above_max_desa_drawn_still_renders() -> None:
 
 
 # -- Kabupaten Tasikmalaya (../shared/data) --------------------------------------------------------
-@pytest.fixture(scope="module")
-def tasikmalaya(tasikmalaya_store_path: Path) -> ExportRequest:
-    cov = Coverage(read_dataset(Store(tasikmalaya_store_path)))
-    return ExportRequest(
-        coverage=cov,
-        month=MONTH,
-        kode_desa=tuple(cov.desa_places()["kode_desa"]),
-        area="Kabupaten Tasikmalaya",
-        rules=cov.rules,
-        data_version="versi data 4",
-    )
 
 
-def test_tasikmalaya_png(tasikmalaya: ExportRequest) -> None:
-    png = render_png(tasikmalaya)
+def test_tasikmalaya_png(tasikmalaya_export: ExportRequest) -> None:
+    png = render_png(tasikmalaya_export)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "report_map_tasikmalaya_2026-10.png").write_bytes(png)
     assert Image.open(io.BytesIO(png)).size == PNG_SIZE
     counts = _colour_pixels(png)
-    present = set(tasikmalaya.coverage.desa_table(MONTH)["status"])
+    present = set(tasikmalaya_export.coverage.desa_table(MONTH)["status"])
     assert present == {"lengkap", "tanpa_keduanya", "tanpa_pustu", "tanpa_posyandu_aktif"}
     for code in present:
         assert counts[code] > 1_000, (code, counts)
     assert counts["tanpa_pustu"] > counts["tanpa_keduanya"]  # 186 desa against 16
 
 
-def test_tasikmalaya_pdf(tasikmalaya: ExportRequest) -> None:
-    pdf = render_pdf(tasikmalaya)
+def test_tasikmalaya_pdf(tasikmalaya_export: ExportRequest) -> None:
+    pdf = render_pdf(tasikmalaya_export)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "report_map_tasikmalaya_2026-10.pdf").write_bytes(pdf)
     reader = _pdf(pdf)
-    codes = list(tasikmalaya.kode_desa)
-    by_kecamatan = tasikmalaya.coverage.indicators(MONTH, by="kecamatan", kode_desa=codes)
-    by_puskesmas = tasikmalaya.coverage.indicators(MONTH, by="puskesmas", kode_desa=codes)
+    codes = list(tasikmalaya_export.kode_desa)
+    by_kecamatan = tasikmalaya_export.coverage.indicators(MONTH, by="kecamatan", kode_desa=codes)
+    by_puskesmas = tasikmalaya_export.coverage.indicators(MONTH, by="puskesmas", kode_desa=codes)
     assert len(by_kecamatan) == 39
     expected_pages = (
         1 + math.ceil((len(by_kecamatan) + 1) / ROWS_PER_PAGE) + math.ceil((len(by_puskesmas) + 1) / ROWS_PER_PAGE)
@@ -261,7 +247,7 @@ def test_tasikmalaya_pdf(tasikmalaya: ExportRequest) -> None:
     _assert_a4_landscape(reader)
     first = reader.pages[0].extract_text()
     assert "Kabupaten Tasikmalaya · Oktober 2026" in first
-    counts = tasikmalaya.coverage.desa_table(MONTH)["status"].value_counts()
+    counts = tasikmalaya_export.coverage.desa_table(MONTH)["status"].value_counts()
     for code, n in counts.items():
         assert f"{status_label(code)} ({fmt_int(n)} desa)" in first
     assert "Jumlah: 351 desa" in first
@@ -273,7 +259,7 @@ def test_tasikmalaya_pdf(tasikmalaya: ExportRequest) -> None:
         for record in table.to_dict("records"):
             cells = [fmt_pct(record[c], decimals=1) if c.startswith("pct_") else fmt_int(record[c]) for c in columns]
             assert f"{record['nama']} {' '.join(cells)}" in lines
-    total = tasikmalaya.coverage.indicators(MONTH, by="kabupaten", kode_desa=codes).iloc[0]
+    total = tasikmalaya_export.coverage.indicators(MONTH, by="kabupaten", kode_desa=codes).iloc[0]
     assert total["desa"] == 351
     assert sum(line.startswith("Kabupaten Tasikmalaya 351 ") for line in lines) == 2  # under both tables
     for page_number in range(1, expected_pages + 1):

@@ -19,9 +19,7 @@ from engine_fixtures import cell, coverage, desa_layer, facility, months, point,
 from geo.engine import Coverage
 from geo.rules import Rules
 from loaders import model
-from loaders.dataset import read_dataset
 from loaders.exceptions import InputError
-from loaders.store import Store
 from ui.exports import ExportRequest, render
 from ui.report_vector import GPKG_LAYER, VECTOR_FIELDS, render_geojson, render_gpkg
 
@@ -221,29 +219,18 @@ def test_the_engine_is_not_changed_by_an_export() -> None:
 
 
 # -- Kabupaten Tasikmalaya (../shared/data) --------------------------------------------------------
-@pytest.fixture(scope="module")
-def tasikmalaya(tasikmalaya_store_path: Path) -> ExportRequest:
-    cov = Coverage(read_dataset(Store(tasikmalaya_store_path)))
-    return ExportRequest(
-        coverage=cov,
-        month=MONTH,
-        kode_desa=tuple(cov.desa_places()["kode_desa"]),
-        area="Kabupaten Tasikmalaya",
-        rules=cov.rules,
-        data_version="versi data 4",
-    )
 
 
-def test_tasikmalaya_geojson_and_gpkg_match_the_engine(tasikmalaya: ExportRequest, tmp_path: Path) -> None:
-    engine = tasikmalaya.coverage.desa_table(MONTH).set_index("kode_desa")
-    features = _geojson(tasikmalaya)["features"]
-    assert len(features) == len(tasikmalaya.kode_desa) == 351
+def test_tasikmalaya_geojson_and_gpkg_match_the_engine(tasikmalaya_export: ExportRequest, tmp_path: Path) -> None:
+    engine = tasikmalaya_export.coverage.desa_table(MONTH).set_index("kode_desa")
+    features = _geojson(tasikmalaya_export)["features"]
+    assert len(features) == len(tasikmalaya_export.kode_desa) == 351
     statuses = {f["properties"]["kode_desa"]: f["properties"]["status"] for f in features}
     assert statuses == engine["status"].to_dict()
-    frame = _gpkg(tasikmalaya, tmp_path).set_index("kode_desa")
+    frame = _gpkg(tasikmalaya_export, tmp_path).set_index("kode_desa")
     assert len(frame) == 351
     assert frame["status"].value_counts().to_dict() == engine["status"].value_counts().to_dict()
-    first = tasikmalaya.kode_desa[0]
+    first = tasikmalaya_export.kode_desa[0]
     for field in ("nama_desa", "nama_kecamatan", "puskesmas", "kode_puskesmas"):
         assert frame.loc[first, field] == engine.loc[first, field]
     for field in ("pustu_aktif", "posyandu_total", "posyandu_aktif", "posyandu_lapor", "pustu_standar"):
