@@ -151,6 +151,7 @@ class Coverage:
         self._dated: _DatedPool | None = self._dated_pool()
         self._epoch_cache: dict[int, dict[str, np.ndarray]] = {}
         self._activity_cache: dict[int, act.MonthActivity] = {}
+        self._dating_cache: dict[str, dating.FacilityDating] = {}
         self._quality_cache: dict[int | None, pd.DataFrame] = {}
         self._facilities: gpd.GeoDataFrame | None = None
         self._geometry_cache: dict[float, gpd.GeoDataFrame] = {}
@@ -384,6 +385,11 @@ class Coverage:
         if kind not in model.JENIS_FASILITAS:
             msg = f"Jenis fasilitas '{kind}' tidak dikenal; pilih salah satu: {', '.join(model.JENIS_FASILITAS)}."
             raise InputError(msg)
+        if kind not in self._dating_cache:  # the Ringkasan trend asks on every rerun; the data never changes
+            self._dating_cache[kind] = self._facility_dating(kind)
+        return self._dating_cache[kind]
+
+    def _facility_dating(self, kind: str) -> dating.FacilityDating:
         pool = self._dated
         undated = dating.FacilityDating(dated=False, first_month=None, held_months=())
         if pool is None or kind not in DATED_KINDS:
